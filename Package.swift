@@ -1,0 +1,109 @@
+// swift-tools-version:6.0
+// The manifest is the map of the architecture: job spec -> planner -> executor,
+// over protocol clients and mail stores. Each target imports only what it needs.
+import PackageDescription
+
+let package = Package(
+    name: "mailferry",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "mailferry", targets: ["mailferry"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // Domain values: job, diagnostics, secrets, mailbox paths, plan. Foundation only.
+        .target(name: "MailferryCore"),
+
+        // YAML job file + users file -> validated Job and every diagnostic in one pass.
+        .target(
+            name: "JobSpec",
+            dependencies: [
+                "MailferryCore",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "CSV", package: "CSV.swift"),
+            ]
+        ),
+
+        // TCP + TLS connections (implicit TLS, STARTTLS upgrade), timeouts, typed transport errors.
+        .target(
+            name: "MailTransport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+
+        // IMAP4rev1 client: framing, response grammar, command encoder, session.
+        .target(
+            name: "IMAP",
+            dependencies: [
+                "MailTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
+        // POP3 client: response framing, dot-unstuffing, session. Never DELE.
+        .target(
+            name: "POP3",
+            dependencies: [
+                "MailTransport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+
+        // IMAP, POP3 and Maildir stores behind the MailStore protocols of MailferryCore.
+        .target(name: "MailStores", dependencies: ["MailferryCore", "IMAP", "POP3", "MailTransport"]),
+
+        // SQLite state: runs, per-user results, copied-message journal.
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "MailferryCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+
+        // Planner and executor, written against `any MailStore` only.
+        .target(name: "Engine", dependencies: ["MailferryCore", "Ledger"]),
+
+        // Commands and renderers; the only layer that prints or exits.
+        .target(
+            name: "MailferryCLI",
+            dependencies: [
+                "MailferryCore", "JobSpec", "MailStores", "Ledger", "Engine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "mailferry", dependencies: ["MailferryCLI"]),
+
+        // Starts and stops real Dovecot servers for integration tests (scripts/dovecot).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+
+        .testTarget(name: "MailferryCoreTests", dependencies: ["MailferryCore"]),
+        .testTarget(name: "JobSpecTests", dependencies: ["JobSpec", "MailferryCore"]),
+        .testTarget(name: "MailTransportTests", dependencies: ["MailTransport", "TestSupport"]),
+        .testTarget(
+            name: "IMAPTests",
+            dependencies: ["IMAP", "MailTransport", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "POP3Tests",
+            dependencies: ["POP3", "MailTransport", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(name: "MailStoresTests", dependencies: ["MailStores", "MailferryCore", "TestSupport"]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "MailferryCore"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "MailferryCore", "Ledger"]),
+        .testTarget(name: "MailferryCLITests", dependencies: ["MailferryCLI", "MailferryCore", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

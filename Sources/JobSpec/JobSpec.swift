@@ -1,0 +1,1 @@
+// Loading and validating job files lives here (see JobSpec issue).

@@ -1,0 +1,44 @@
+/// Where mail lands: an IMAP server or a Maildir++ tree on this machine.
+public enum Destination: Sendable, Hashable {
+    case imap(IMAPDestination)
+    case maildir(MaildirDestination)
+}
+
+public struct IMAPDestination: Sendable, Hashable {
+    public enum Security: String, Sendable, Hashable, CaseIterable {
+        case tls
+        case starttls
+        case none
+    }
+
+    public var host: String
+    public var port: Int
+    public var security: Security
+    public var tls: TLSSettings
+    /// Without an admin each mailbox logs in with the `local_password` from the users file.
+    public var admin: AdminLogin?
+    public var allowPlaintextLogin: Bool
+    public var timeout: Duration
+
+    public init(
+        host: String, port: Int = 993, security: Security = .tls, tls: TLSSettings = TLSSettings(),
+        admin: AdminLogin? = nil, allowPlaintextLogin: Bool = false, timeout: Duration = .seconds(120)
+    ) {
+        self.host = host
+        self.port = port
+        self.security = security
+        self.tls = tls
+        self.admin = admin
+        self.allowPlaintextLogin = allowPlaintextLogin
+        self.timeout = timeout
+    }
+}
+
+public struct MaildirDestination: Sendable, Hashable {
+    /// Path template with `{user}`, `{localpart}` and `{domain}` placeholders.
+    public var pathTemplate: String
+
+    public init(pathTemplate: String) {
+        self.pathTemplate = pathTemplate
+    }
+}

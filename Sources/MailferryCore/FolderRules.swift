@@ -1,0 +1,29 @@
+/// Which source folders move and under which names. Names are written with "/" as the hierarchy
+/// separator whatever the servers use; stores translate to and from their own delimiter and prefix.
+public struct FolderRules: Sendable, Hashable {
+    public struct Translation: Sendable, Hashable {
+        public var source: String
+        public var destination: String
+
+        public init(source: String, destination: String) {
+            self.source = source
+            self.destination = destination
+        }
+    }
+
+    /// Globs (`*` any run of characters including "/", `?` one character) over source folder names.
+    public var skip: [String]
+    /// In file order; the longest matching source prefix wins, and it applies to subfolders too.
+    public var translate: [Translation]
+    /// Allows several sources onto one destination folder.
+    public var merge: Bool
+    /// Map `\Sent \Drafts \Trash \Junk \Archive` folders by their SPECIAL-USE attribute.
+    public var specialUse: Bool
+
+    public init(skip: [String] = [], translate: [Translation] = [], merge: Bool = false, specialUse: Bool = true) {
+        self.skip = skip
+        self.translate = translate
+        self.merge = merge
+        self.specialUse = specialUse
+    }
+}

@@ -1,0 +1,195 @@
+/// The diff between source and destination, one change record per folder (Terraform's plan).
+/// Encoded as the plan JSON of SPEC section 4: stable ordering, no timestamps, no secrets.
+public struct MigrationPlan: Sendable, Hashable, Codable {
+    public static let currentFormatVersion = 1
+
+    public struct JobReference: Sendable, Hashable, Codable {
+        public var name: String
+        public var file: String
+        /// sha256 over the job file and the users file, so that `apply --plan` can refuse a stale plan.
+        public var digest: String
+
+        public init(name: String, file: String, digest: String) {
+            self.name = name
+            self.file = file
+            self.digest = digest
+        }
+    }
+
+    public var formatVersion: Int
+    public var job: JobReference
+    /// True for `plan --offline`: no server was contacted, folders are the rules, not a diff.
+    public var offline: Bool
+    public var users: [UserPlan]
+    public var summary: PlanSummary
+
+    public init(job: JobReference, offline: Bool, users: [UserPlan]) {
+        self.formatVersion = Self.currentFormatVersion
+        self.job = job
+        self.offline = offline
+        self.users = users
+        self.summary = PlanSummary(users: users)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case formatVersion = "format_version"
+        case job, offline, users, summary
+    }
+}
+
+public enum PlanAction: String, Sendable, Hashable, Codable, CaseIterable {
+    case create
+    case update
+    case noop
+    case skip
+
+    /// Text output marks (`+ ~ -`); a no-op folder is shown with a blank mark.
+    public var glyph: Character {
+        switch self {
+        case .create: return "+"
+        case .update: return "~"
+        case .noop: return " "
+        case .skip: return "-"
+        }
+    }
+}
+
+public struct UserPlan: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable {
+        /// Both sides reached; `folders` is the diff.
+        case ready
+        /// Login or connection failed; `error` says why. Text output marks it `!`.
+        case unreachable
+        /// Offline plan: nothing was contacted.
+        case offline
+    }
+
+    /// Which endpoint carries INBOX and which the other folders.
+    public struct Endpoints: Sendable, Hashable, Codable {
+        public var inbox: String?
+        public var folders: String?
+
+        public init(inbox: String?, folders: String?) {
+            self.inbox = inbox
+            self.folders = folders
+        }
+    }
+
+    public var sourceUser: String
+    public var destinationUser: String
+    public var status: Status
+    /// The endpoints used (online) or tried first (offline).
+    public var endpoint: Endpoints
+    /// Every endpoint in the order it is tried.
+    public var candidates: [String]
+    public var error: String?
+    public var folders: [FolderPlan]
+
+    public init(
+        sourceUser: String, destinationUser: String, status: Status, endpoint: Endpoints, candidates: [String],
+        error: String? = nil, folders: [FolderPlan]
+    ) {
+        self.sourceUser = sourceUser
+        self.destinationUser = destinationUser
+        self.status = status
+        self.endpoint = endpoint
+        self.candidates = candidates
+        self.error = error
+        self.folders = folders
+    }
+
+    public var hasChanges: Bool { folders.contains { $0.action == .create || $0.action == .update } }
+
+    enum CodingKeys: String, CodingKey {
+        case sourceUser = "source_user"
+        case destinationUser = "destination_user"
+        case status, endpoint, candidates, error, folders
+    }
+}
+
+public struct FolderPlan: Sendable, Hashable, Codable {
+    /// Source name with "/" as separator, as folder rules see it.
+    public var source: String
+    /// Destination name with "/" as separator; nil when skipped.
+    public var destination: String?
+    public var action: PlanAction
+    /// Explains the action for people; never drives apply.
+    public var reason: String
+    public var messagesToCopy: Int
+    public var bytesToCopy: Int64
+    public var messagesPresent: Int
+    public var flagsToUpdate: Int
+    /// Messages left out by `since` or `max_message_size`.
+    public var messagesSkipped: Int
+
+    public init(
+        source: String, destination: String?, action: PlanAction, reason: String, messagesToCopy: Int = 0,
+        bytesToCopy: Int64 = 0, messagesPresent: Int = 0, flagsToUpdate: Int = 0, messagesSkipped: Int = 0
+    ) {
+        self.source = source
+        self.destination = destination
+        self.action = action
+        self.reason = reason
+        self.messagesToCopy = messagesToCopy
+        self.bytesToCopy = bytesToCopy
+        self.messagesPresent = messagesPresent
+        self.flagsToUpdate = flagsToUpdate
+        self.messagesSkipped = messagesSkipped
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case source, destination, action, reason
+        case messagesToCopy = "messages_to_copy"
+        case bytesToCopy = "bytes_to_copy"
+        case messagesPresent = "messages_present"
+        case flagsToUpdate = "flags_to_update"
+        case messagesSkipped = "messages_skipped"
+    }
+}
+
+/// Counts per action, for the summary line ("Plan: 3 to create, 2 to update, ...").
+public struct PlanSummary: Sendable, Hashable, Codable {
+    public var users: Int
+    public var usersUnreachable: Int
+    public var foldersToCreate: Int
+    public var foldersToUpdate: Int
+    public var foldersUnchanged: Int
+    public var foldersSkipped: Int
+    public var messagesToCopy: Int
+    public var bytesToCopy: Int64
+    public var messagesPresent: Int
+    public var flagsToUpdate: Int
+    public var messagesSkipped: Int
+
+    public init(users plans: [UserPlan]) {
+        let folders = plans.flatMap(\.folders)
+        users = plans.count
+        usersUnreachable = plans.filter { $0.status == .unreachable }.count
+        foldersToCreate = folders.filter { $0.action == .create }.count
+        foldersToUpdate = folders.filter { $0.action == .update }.count
+        foldersUnchanged = folders.filter { $0.action == .noop }.count
+        foldersSkipped = folders.filter { $0.action == .skip }.count
+        messagesToCopy = folders.reduce(0) { $0 + $1.messagesToCopy }
+        bytesToCopy = folders.reduce(0) { $0 + $1.bytesToCopy }
+        messagesPresent = folders.reduce(0) { $0 + $1.messagesPresent }
+        flagsToUpdate = folders.reduce(0) { $0 + $1.flagsToUpdate }
+        messagesSkipped = folders.reduce(0) { $0 + $1.messagesSkipped }
+    }
+
+    /// Terraform's `--detailed-exitcode` question: would apply change anything?
+    public var hasChanges: Bool { foldersToCreate + foldersToUpdate > 0 || messagesToCopy + flagsToUpdate > 0 }
+
+    enum CodingKeys: String, CodingKey {
+        case users
+        case usersUnreachable = "users_unreachable"
+        case foldersToCreate = "folders_to_create"
+        case foldersToUpdate = "folders_to_update"
+        case foldersUnchanged = "folders_unchanged"
+        case foldersSkipped = "folders_skipped"
+        case messagesToCopy = "messages_to_copy"
+        case bytesToCopy = "bytes_to_copy"
+        case messagesPresent = "messages_present"
+        case flagsToUpdate = "flags_to_update"
+        case messagesSkipped = "messages_skipped"
+    }
+}

@@ -1,0 +1,103 @@
+/// One way to reach the source: a protocol on a port with a TLS mode.
+public struct SourceEndpoint: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        case imap
+        case pop3
+    }
+
+    public enum Security: String, Sendable, Hashable {
+        /// TLS from the first byte (993, 995).
+        case implicitTLS = "tls"
+        /// Plain connection upgraded with STARTTLS/STLS; refused if the server does not offer it.
+        case startTLSRequired = "starttls"
+        /// STARTTLS/STLS when offered, else plain (credentials then need `allow_plaintext_login`).
+        case startTLSOptional = "starttls-optional"
+        /// Never upgraded.
+        case plain
+    }
+
+    public var kind: Kind
+    public var host: String
+    public var port: Int
+    public var security: Security
+
+    public init(kind: Kind, host: String, port: Int, security: Security) {
+        self.kind = kind
+        self.host = host
+        self.port = port
+        self.security = security
+    }
+
+    /// The job-file protocol name this endpoint corresponds to (`imap4s`, `pop3`, ...).
+    public var protocolName: String {
+        switch (kind, security) {
+        case (.imap, .implicitTLS): return "imap4s"
+        case (.imap, _): return "imap4"
+        case (.pop3, .implicitTLS): return "pop3s"
+        case (.pop3, _): return "pop3"
+        }
+    }
+
+    /// e.g. `imap4s://mail.old.example:993 (tls)`; IPv6 hosts are bracketed.
+    public var description: String {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "\(protocolName)://\(shownHost):\(port) (\(security.rawValue))"
+    }
+}
+
+/// The endpoints a source user is reached through, in the order they are tried.
+/// INBOX and the other folders may travel over different protocols (`protocol: auto`).
+public struct SourceRoute: Sendable, Hashable {
+    /// Endpoints for INBOX, tried in order; a refused connection falls through to the next.
+    public var inbox: [SourceEndpoint]
+    /// Endpoints for every other folder; empty when only INBOX can move (POP3).
+    public var folders: [SourceEndpoint]
+
+    public init(inbox: [SourceEndpoint], folders: [SourceEndpoint]) {
+        self.inbox = inbox
+        self.folders = folders
+    }
+
+    /// True when INBOX and the other folders share one IMAP session.
+    public var inboxUsesFolderEndpoints: Bool { inbox == folders }
+}
+
+extension SourceServer {
+    /// The documented order: implicit-TLS ports first, then the plain port (STARTTLS per `starttls`);
+    /// ports set to 0 are never tried. `auto`: INBOX over POP3 (IMAP when POP3 is disabled),
+    /// other folders over IMAP (none when IMAP is disabled).
+    public var route: SourceRoute {
+        let plainSecurity: SourceEndpoint.Security
+        switch starttls {
+        case .required: plainSecurity = .startTLSRequired
+        case .optional: plainSecurity = .startTLSOptional
+        case .never: plainSecurity = .plain
+        }
+        func endpoint(_ kind: SourceEndpoint.Kind, _ port: Int, _ security: SourceEndpoint.Security)
+            -> SourceEndpoint?
+        {
+            port > 0 ? SourceEndpoint(kind: kind, host: host, port: port, security: security) : nil
+        }
+        let imaps = endpoint(.imap, ports.imap4s, .implicitTLS)
+        let imap = endpoint(.imap, ports.imap4, plainSecurity)
+        let pop3s = endpoint(.pop3, ports.pop3s, .implicitTLS)
+        let pop3 = endpoint(.pop3, ports.pop3, plainSecurity)
+
+        switch self.protocol {
+        case .imap4:
+            let list = [imap].compactMap { $0 }
+            return SourceRoute(inbox: list, folders: list)
+        case .imap4s:
+            let list = [imaps].compactMap { $0 }
+            return SourceRoute(inbox: list, folders: list)
+        case .pop3:
+            return SourceRoute(inbox: [pop3].compactMap { $0 }, folders: [])
+        case .pop3s:
+            return SourceRoute(inbox: [pop3s].compactMap { $0 }, folders: [])
+        case .auto:
+            let imapList = [imaps, imap].compactMap { $0 }
+            let popList = [pop3s, pop3].compactMap { $0 }
+            return SourceRoute(inbox: popList.isEmpty ? imapList : popList, folders: imapList)
+        }
+    }
+}

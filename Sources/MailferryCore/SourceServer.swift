@@ -1,0 +1,59 @@
+import Foundation
+
+/// The server mail is moved from, and how to reach it.
+public struct SourceServer: Sendable, Hashable {
+    public enum MailProtocol: String, Sendable, Hashable, CaseIterable {
+        /// INBOX over POP3, every other folder over IMAP4, as hosted "migrate users" tools do.
+        case auto
+        case imap4
+        case imap4s
+        case pop3
+        case pop3s
+    }
+
+    public enum StartTLSPolicy: String, Sendable, Hashable, CaseIterable {
+        case required
+        case optional
+        case never
+    }
+
+    /// One port per protocol; 0 disables that protocol.
+    public struct Ports: Sendable, Hashable {
+        public var imap4: Int
+        public var imap4s: Int
+        public var pop3: Int
+        public var pop3s: Int
+
+        public init(imap4: Int = 143, imap4s: Int = 993, pop3: Int = 110, pop3s: Int = 995) {
+            self.imap4 = imap4
+            self.imap4s = imap4s
+            self.pop3 = pop3
+            self.pop3s = pop3s
+        }
+    }
+
+    public var host: String
+    public var `protocol`: MailProtocol
+    public var ports: Ports
+    public var starttls: StartTLSPolicy
+    public var tls: TLSSettings
+    public var allowPlaintextLogin: Bool
+    public var admin: AdminLogin?
+    /// Applies to connecting and to a server that stays silent while a command is in flight.
+    public var timeout: Duration
+
+    public init(
+        host: String, protocol: MailProtocol = .auto, ports: Ports = Ports(), starttls: StartTLSPolicy = .required,
+        tls: TLSSettings = TLSSettings(), allowPlaintextLogin: Bool = false, admin: AdminLogin? = nil,
+        timeout: Duration = .seconds(120)
+    ) {
+        self.host = host
+        self.protocol = `protocol`
+        self.ports = ports
+        self.starttls = starttls
+        self.tls = tls
+        self.allowPlaintextLogin = allowPlaintextLogin
+        self.admin = admin
+        self.timeout = timeout
+    }
+}

@@ -1,0 +1,3 @@
+import MailferryCLI
+
+await MailferryCommand.main()

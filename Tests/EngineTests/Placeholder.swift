@@ -1,0 +1,1 @@
+// Tests for Engine go here.

@@ -1,0 +1,1 @@
+// Tests for IMAP go here.

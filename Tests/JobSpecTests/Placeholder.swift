@@ -1,0 +1,1 @@
+// Tests for JobSpec go here.

@@ -1,0 +1,1 @@
+// Tests for POP3 go here.

@@ -1,0 +1,1 @@
+// Dovecot fixtures for integration tests.
