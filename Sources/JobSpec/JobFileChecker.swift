@@ -49,12 +49,12 @@ struct JobFileChecker {
             report.error("unsupported version \(value); this mailferry reads job files of version 1", at: version.position)
         }
         if let name = fields["name"], !name.isNull, let text = string(name, path: "name", allowEmpty: true) {
-            let trimmed = text.trimmingWhitespace
-            if !trimmed.isEmpty {
-                if ValueSyntax.isValidJobName(trimmed) {
-                    contents.name = trimmed
+            // Blank means "derive one"; anything else must match exactly (it names a directory).
+            if !text.trimmingWhitespace.isEmpty {
+                if ValueSyntax.isValidJobName(text) {
+                    contents.name = text
                 } else {
-                    report.error("job name '\(trimmed)' must be 1 to 64 of A-Z a-z 0-9 . _ -", at: name.position)
+                    report.error("job name '\(text)' must be 1 to 64 of A-Z a-z 0-9 . _ -", at: name.position)
                 }
             }
             contents.namePosition = name.position

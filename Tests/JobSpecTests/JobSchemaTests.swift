@@ -1,7 +1,8 @@
 import Foundation
-import JobSpec
 import MailferryCore
 import Testing
+
+@testable import JobSpec
 
 /// `schemas/job.schema.json` and the validator agree: every example job passes both, every invalid
 /// fixture fails both. The schema is checked with Python's `jsonschema` (as editors would check it).
@@ -64,6 +65,29 @@ struct JobSchemaTests {
             let located = result.errors.filter { $0.location?.file == path && $0.message.contains(expected) }
             #expect(located.count == 1, "\(path): expected an error containing '\(expected)'; got:\n\(result.listing)")
         }
+    }
+
+    /// The schema and the validator know the same keys in every section.
+    @Test func schemaKeysMatchValidatorKeys() throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: Self.schema))
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        func keys(_ path: [String]) -> Set<String> {
+            var node: Any? = root
+            for step in path { node = ((node as? [String: Any])?[step]) }
+            return Set(((node as? [String: Any])?["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
+        }
+        let definitions = ["definitions"]
+        #expect(keys([]) == Set(JobFileChecker.rootKeys))
+        #expect(keys(["properties", "source"]) == Set(JobFileChecker.sourceKeys))
+        #expect(keys(["properties", "source", "properties", "ports"]) == Set(JobFileChecker.portKeys))
+        #expect(keys(definitions + ["tls"]) == Set(JobFileChecker.tlsKeys))
+        #expect(keys(definitions + ["admin"]) == Set(JobFileChecker.adminKeys))
+        #expect(keys(["properties", "destination"]) == Set(JobFileChecker.destinationKeys))
+        #expect(keys(["properties", "destination", "properties", "imap"]) == Set(JobFileChecker.imapDestinationKeys))
+        #expect(keys(["properties", "destination", "properties", "maildir"]) == Set(JobFileChecker.maildirKeys))
+        #expect(keys(["properties", "folders"]) == Set(JobFileChecker.folderKeys))
+        #expect(keys(["properties", "users"]) == Set(JobFileChecker.usersKeys))
+        #expect(keys(["properties", "options"]) == Set(JobFileChecker.optionKeys))
     }
 
     @Test func schemaIsDraft07AndClosed() throws {

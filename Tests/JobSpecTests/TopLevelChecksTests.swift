@@ -45,7 +45,7 @@ struct TopLevelChecksTests {
         #expect(diagnostic.message == "unknown key 'completely_unrelated' at the top level")
     }
 
-    @Test(arguments: ["bad name", "x/y", String(repeating: "a", count: 65), "ünïcode"])
+    @Test(arguments: ["bad name", "x/y", String(repeating: "a", count: 65), "ünïcode", " padded"])
     func invalidNameIsAnErrorAtItsValue(name: String) throws {
         let fixture = try JobFixture(job: Jobs.validIMAP.replacingOccurrences(of: "name: test-job", with: "name: ‸\"\(name)\""))
         defer { fixture.remove() }
