@@ -23,8 +23,13 @@ extension JobFileChecker {
         } else {
             valid = false
         }
-        if let node = fields["protocol"], let value = note(enumeration(node, path: "source.protocol", as: SourceServer.MailProtocol.self)) {
-            server.protocol = value
+        var protocolIsKnown = true
+        if let node = fields["protocol"] {
+            if let value = note(enumeration(node, path: "source.protocol", as: SourceServer.MailProtocol.self)) {
+                server.protocol = value
+            } else {
+                protocolIsKnown = false
+            }
         }
         var explicitPorts: [String: YAMLNode] = [:]
         if let portsEntry = fields.entry("ports") {
@@ -60,7 +65,9 @@ extension JobFileChecker {
             server.timeout = value
         }
 
-        checkPortsAgainstProtocol(server, fields: fields, explicitPorts: explicitPorts, valid: &valid)
+        if protocolIsKnown {
+            checkPortsAgainstProtocol(server, fields: fields, explicitPorts: explicitPorts, valid: &valid)
+        }
         if valid, server.starttls == .never {
             checkPlaintextOnly(server, fields: fields, valid: &valid)
         }

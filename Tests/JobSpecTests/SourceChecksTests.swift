@@ -109,6 +109,18 @@ struct SourceChecksTests {
         expectDiagnostic(fixture.load(), .error, at: fixture.jobMark(0), containing: "protocol auto has no port left")
     }
 
+    @Test func unknownProtocolDoesNotAlsoComplainAboutPorts() throws {
+        let fixture = try JobFixture(job: Self.job(source: """
+              host: h.example
+              protocol: ‸imapp
+              ports: { imap4: 0, imap4s: 0, pop3: 0, pop3s: 0 }
+            """))
+        defer { fixture.remove() }
+        let result = fixture.load()
+        expectDiagnostic(result, .error, at: fixture.jobMark(0), containing: "did you mean 'imap4'?")
+        #expect(result.errors.count == 1, "\(result.listing)")
+    }
+
     @Test func implicitAutoWithEveryPortZeroIsAnErrorAtPorts() throws {
         let fixture = try JobFixture(job: Self.job(source: """
               host: h.example
