@@ -1,12 +1,41 @@
 import ArgumentParser
+import Foundation
+import MailferryCore
 
 /// The root command: thin, one subcommand per file.
 public struct MailferryCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mailferry",
         abstract: "Move mail from IMAP4/POP3 servers into existing mailboxes, driven by YAML job files.",
-        subcommands: []
+        subcommands: [ValidateCommand.self, PlanCommand.self, InitCommand.self, SchemaCommand.self]
     )
 
     public init() {}
+
+    /// Runs the command line. Unlike ArgumentParser's default (64, EX_USAGE), unusable arguments exit
+    /// with 1 as SPEC section 1 requires; commands report their own outcome by throwing `ExitCode`.
+    public static func main() async {
+        let console = Console()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let exitCode as ExitCode {
+            Foundation.exit(exitCode.rawValue)
+        } catch let error as any UserFacingError {
+            console.writeError("mailferry: error: \(error.userMessage)\n")
+            Foundation.exit(ExitCode.failure.rawValue)
+        } catch {
+            let message = fullMessage(for: error)
+            if exitCode(for: error) == .success {
+                if !message.isEmpty { console.write(message + "\n") }
+                Foundation.exit(ExitCode.success.rawValue)
+            }
+            console.writeError(message + "\n")
+            Foundation.exit(ExitCode.failure.rawValue)
+        }
+    }
 }
