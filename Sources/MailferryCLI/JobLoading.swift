@@ -2,12 +2,10 @@ import Foundation
 import JobSpec
 import MailferryCore
 
-/// Loads job files the way every command does: with the process environment (for `env:` checks)
-/// and git asked whether a users file is tracked.
+/// Loads job files the way every command does: with the process environment (the loader uses it
+/// to find git, which tells whether a users file is tracked; secrets are not read).
 struct JobLoading {
-    private let loader = JobLoader(
-        environment: Console.environment,
-        gitTrackedCheck: { path in GitTrackedFileCheck.isTracked(path) })
+    private let loader = JobLoader(environment: Console.environment)
 
     func load(_ path: String) -> JobLoadResult {
         loader.load(jobFile: path)
