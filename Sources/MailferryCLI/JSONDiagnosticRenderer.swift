@@ -24,6 +24,8 @@ enum JSONDiagnosticRenderer {
     }
 
     static func render(_ diagnostics: [Diagnostic]) throws -> String {
+        // Foundation pretty-prints an empty array across lines; keep it to the obvious `[]`.
+        if diagnostics.isEmpty { return "[]\n" }
         let entries = diagnostics.map { diagnostic in
             Entry(
                 severity: diagnostic.severity.rawValue, file: diagnostic.location?.file,

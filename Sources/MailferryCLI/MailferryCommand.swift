@@ -12,17 +12,19 @@ public struct MailferryCommand: AsyncParsableCommand {
 
     public init() {}
 
-    /// Runs the command line. Unlike ArgumentParser's default (64, EX_USAGE), unusable arguments exit
-    /// with 1 as SPEC section 1 requires; commands report their own outcome by throwing `ExitCode`.
-    public static func main() async {
+    /// Runs the command line and exits. Unlike ArgumentParser's `main()` (64, EX_USAGE), unusable
+    /// arguments exit with 1 as SPEC section 1 requires; commands report their outcome by throwing
+    /// `ExitCode`. (Named apart from `main()`: an overload would lose to ArgumentParser's sync one.)
+    public static func runAndExit(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
         let console = Console()
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
+            Foundation.exit(ExitCode.success.rawValue)
         } catch let exitCode as ExitCode {
             Foundation.exit(exitCode.rawValue)
         } catch let error as any UserFacingError {

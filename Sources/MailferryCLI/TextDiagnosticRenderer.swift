@@ -11,7 +11,9 @@ struct TextDiagnosticRenderer {
     }
 
     mutating func render(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.map { render($0) }.joined()
+        var text = ""
+        for diagnostic in diagnostics { text += render(diagnostic) }
+        return text
     }
 
     mutating func render(_ diagnostic: Diagnostic) -> String {
