@@ -53,7 +53,7 @@ struct InitCommand: AsyncParsableCommand {
             // The umask may have narrowed the mode; make it exactly what the file needs.
             try? fileManager.setAttributes([.posixPermissions: file.permissions], ofItemAtPath: url.path)
         }
-        let jobPath = directory == "." ? InitTemplates.jobPath : root.appendingPathComponent(InitTemplates.jobPath).path
+        let jobPath = directory == "." ? InitTemplates.jobPath : (directory as NSString).appendingPathComponent(InitTemplates.jobPath)
         Console().write(
             """
             Created in \(directory):

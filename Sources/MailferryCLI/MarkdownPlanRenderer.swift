@@ -69,7 +69,7 @@ struct MarkdownPlanRenderer {
                 text += "| \(ByteCountText.format(folder.bytesToCopy)) | \(folder.messagesPresent) | \(folder.flagsToUpdate) |\n"
             }
         }
-        return text + "\n</details>\n"
+        return text + "\n</details>\n\n"
     }
 
     /// A code span that survives backticks inside the text.

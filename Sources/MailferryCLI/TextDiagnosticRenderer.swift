@@ -28,7 +28,7 @@ struct TextDiagnosticRenderer {
         var text = "\(style.bold("\(location):")) \(label) \(style.bold(diagnostic.message))\n"
         if let line = sources.line(location.line, of: location.file) {
             let snippet = SourceSnippet(line: line, column: location.column)
-            text += snippet.line + "\n" + style.green(snippet.caret) + "\n"
+            text += snippet.line + "\n" + snippet.caret.dropLast() + style.green("^") + "\n"
         }
         return text
     }

@@ -85,11 +85,15 @@ import Testing
         for entry in entries {
             #expect(Set(entry.keys) == ["severity", "file", "line", "column", "message"])
         }
-        let positions = entries.compactMap { entry -> [Int]? in
-            guard let line = entry["line"] as? Int, let column = entry["column"] as? Int else { return nil }
-            return [line, column]
+        // Sorted by file, then line, then column.
+        let keys = entries.compactMap { entry -> (String, Int, Int)? in
+            guard let file = entry["file"] as? String, let line = entry["line"] as? Int,
+                let column = entry["column"] as? Int
+            else { return nil }
+            return (file, line, column)
         }
-        #expect(positions == positions.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(keys.count == entries.count)
+        #expect(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 })
         let again = try binary.run(["validate", "--format", "json", fixture.jobPath])
         #expect(again.stdout == result.stdout)
     }
