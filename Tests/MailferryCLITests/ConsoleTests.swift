@@ -6,7 +6,7 @@ import Testing
 @Suite struct ConsoleTests {
     @Test func noColorsWithoutATerminalOrWithNoColorSet() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-console-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
         defer { try? FileManager.default.removeItem(at: url) }
         let file = try FileHandle(forWritingTo: url)
         defer { try? file.close() }
