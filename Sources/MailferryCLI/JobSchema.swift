@@ -6,7 +6,265 @@ enum JobSchema {
     static let text = #"""
 {
   "$schema": "http://json-schema.org/draft-07/schema#",
-  "title": "placeholder until schemas/job.schema.json lands"
+  "$id": "https://github.com/mailferry/mailferry/schemas/job.schema.json",
+  "title": "mailferry job file (version 1)",
+  "description": "One migration batch: where mail comes from, where it goes, which folders, and the users file. `mailferry validate` checks everything this schema checks, plus what a schema cannot (files, users file, folder rules), at exact positions.",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["version", "source", "destination", "users"],
+  "properties": {
+    "version": {
+      "description": "Job file format version; must be 1.",
+      "const": 1
+    },
+    "name": {
+      "description": "Job name, [A-Za-z0-9._-]{1,64}. State lives in .mailferry/<name>/. Blank or absent: a numeric name derived from the job file's path.",
+      "type": ["string", "null"],
+      "pattern": "^(|[A-Za-z0-9._-]{1,64})$"
+    },
+    "source": {
+      "description": "The server mail is moved from.",
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["host"],
+      "properties": {
+        "host": { "$ref": "#/definitions/host", "description": "Hostname, IPv4 or IPv6 address of the source server." },
+        "protocol": {
+          "description": "auto: INBOX over POP3 (IMAP when POP3 is disabled), other folders over IMAP4. imap4/pop3: plain port with STARTTLS/STLS per `starttls`. imap4s/pop3s: implicit TLS.",
+          "enum": ["auto", "imap4", "imap4s", "pop3", "pop3s"],
+          "default": "auto"
+        },
+        "ports": {
+          "description": "Port per protocol; 0 disables that protocol.",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "imap4": { "$ref": "#/definitions/sourcePort", "default": 143, "description": "Plain IMAP port (STARTTLS per `starttls`)." },
+            "imap4s": { "$ref": "#/definitions/sourcePort", "default": 993, "description": "IMAP over implicit TLS." },
+            "pop3": { "$ref": "#/definitions/sourcePort", "default": 110, "description": "Plain POP3 port (STLS per `starttls`)." },
+            "pop3s": { "$ref": "#/definitions/sourcePort", "default": 995, "description": "POP3 over implicit TLS." }
+          }
+        },
+        "starttls": {
+          "description": "Upgrading plain ports: required (refuse a server without STARTTLS/STLS), optional (upgrade when offered), never.",
+          "enum": ["required", "optional", "never"],
+          "default": "required"
+        },
+        "tls": { "$ref": "#/definitions/tls" },
+        "allow_plaintext_login": {
+          "description": "Allow credentials over an unencrypted connection. A warning when true.",
+          "type": "boolean",
+          "default": false
+        },
+        "admin": { "$ref": "#/definitions/admin", "description": "Log in to every source mailbox as an admin (e.g. a Dovecot master user) instead of with the users' passwords." },
+        "timeout": { "$ref": "#/definitions/duration" }
+      }
+    },
+    "destination": {
+      "description": "Where mail lands: exactly one of `imap` or `maildir`.",
+      "type": "object",
+      "additionalProperties": false,
+      "oneOf": [
+        { "required": ["imap"], "not": { "required": ["maildir"] } },
+        { "required": ["maildir"], "not": { "required": ["imap"] } }
+      ],
+      "properties": {
+        "imap": {
+          "description": "An IMAP server with the destination mailboxes.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["host"],
+          "properties": {
+            "host": { "$ref": "#/definitions/host", "description": "Hostname, IPv4 or IPv6 address of the destination server." },
+            "port": {
+              "description": "Default 993 with security tls, 143 otherwise.",
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 65535
+            },
+            "security": {
+              "description": "tls: implicit TLS; starttls: plain connection upgraded; none: unencrypted (needs allow_plaintext_login: true).",
+              "enum": ["tls", "starttls", "none"],
+              "default": "tls"
+            },
+            "tls": { "$ref": "#/definitions/tls" },
+            "admin": { "$ref": "#/definitions/admin", "description": "Log in to every destination mailbox as an admin. Without it, each user's local_password from the users file is used." },
+            "allow_plaintext_login": {
+              "description": "Allow credentials over an unencrypted connection. A warning when true.",
+              "type": "boolean",
+              "default": false
+            },
+            "timeout": { "$ref": "#/definitions/duration" }
+          }
+        },
+        "maildir": {
+          "description": "A Maildir++ tree on this machine.",
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["path"],
+          "properties": {
+            "path": {
+              "description": "Path template with the placeholders {user} {localpart} {domain}; relative to the job file's folder.",
+              "type": "string",
+              "minLength": 1,
+              "pattern": "^([^{}]|\\{(user|localpart|domain)\\})+$"
+            }
+          }
+        }
+      }
+    },
+    "folders": {
+      "description": "Folder rules (not applicable to POP3, which moves INBOX only). Names use \"/\" as hierarchy separator.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "skip": {
+          "description": "Globs over source folder names (* any run including \"/\", ? one character).",
+          "type": "array",
+          "items": { "type": "string", "minLength": 1 }
+        },
+        "translate": {
+          "description": "Source name -> destination name; also applies to subfolders. A translated folder must not also be skipped.",
+          "type": "object",
+          "propertyNames": { "minLength": 1 },
+          "additionalProperties": { "type": "string", "minLength": 1 }
+        },
+        "merge": {
+          "description": "Allow several source folders translated onto one destination folder.",
+          "type": "boolean",
+          "default": false
+        },
+        "special_use": {
+          "description": "Map \\Sent \\Drafts \\Trash \\Junk \\Archive folders by their SPECIAL-USE attribute.",
+          "type": "boolean",
+          "default": true
+        }
+      }
+    },
+    "users": {
+      "description": "The users file: one mailbox per line, source_user<d>source_password[<d>local_user[<d>local_password]].",
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["file"],
+      "properties": {
+        "file": {
+          "description": "Path relative to the job file's folder. It holds passwords: keep it out of git and chmod 600.",
+          "type": "string",
+          "minLength": 1,
+          "pattern": "\\S"
+        },
+        "delimiter": {
+          "description": "Field delimiter, one character (not a quote or line break).",
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 1,
+          "not": { "enum": ["\"", "\n", "\r"] },
+          "default": ","
+        },
+        "destination_domain": {
+          "description": "Appended as @domain to local users given without \"@\".",
+          "type": "string",
+          "pattern": "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$"
+        }
+      }
+    },
+    "options": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "concurrency": {
+          "description": "Mailboxes migrated at once.",
+          "type": "integer",
+          "minimum": 1,
+          "default": 8
+        },
+        "since": {
+          "description": "Only messages with INTERNALDATE on or after this day (YYYY-MM-DD).",
+          "type": "string",
+          "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+        },
+        "max_message_size": {
+          "description": "Larger messages are skipped and reported: bytes, or a size like 35MB, 10MiB, 500KB (KB/MB/GB powers of 1000, KiB/MiB/GiB of 1024).",
+          "oneOf": [
+            { "type": "integer", "minimum": 1 },
+            { "type": "string", "pattern": "^\\s*[0-9]+\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?\\s*$" }
+          ]
+        },
+        "flags": {
+          "description": "Copy message flags (\\Seen, \\Flagged, ...).",
+          "type": "boolean",
+          "default": true
+        },
+        "retries": {
+          "description": "Retries per mailbox after a connection failure.",
+          "type": "integer",
+          "minimum": 0,
+          "default": 3
+        }
+      }
+    }
+  },
+  "definitions": {
+    "host": {
+      "type": "string",
+      "minLength": 1,
+      "pattern": "^\\s*([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?)\\s*$"
+    },
+    "sourcePort": {
+      "type": "integer",
+      "minimum": 0,
+      "maximum": 65535
+    },
+    "tls": {
+      "description": "Certificate verification.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "verify": {
+          "description": "Verify the server certificate. A warning when false.",
+          "type": "boolean",
+          "default": true
+        },
+        "ca_file": {
+          "description": "PEM file with the CA certificate(s) to trust instead of the system store; relative to the job file's folder.",
+          "type": "string",
+          "minLength": 1
+        }
+      }
+    },
+    "admin": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["user", "password"],
+      "properties": {
+        "user": { "description": "The admin (master) user.", "type": "string", "minLength": 1 },
+        "password": {
+          "description": "env:NAME or file:PATH. A literal password is accepted with a warning.",
+          "type": "string",
+          "minLength": 1,
+          "pattern": "^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|(?!env:|file:).+)$"
+        },
+        "style": {
+          "description": "authzid: SASL PLAIN with authorization identity (RFC 4616). separator: Dovecot's LOGIN \"user<separator>admin\".",
+          "enum": ["authzid", "separator"],
+          "default": "authzid"
+        },
+        "separator": {
+          "description": "Separator between user and admin for style separator (Dovecot's auth_master_user_separator).",
+          "type": "string",
+          "minLength": 1,
+          "default": "*"
+        }
+      }
+    },
+    "duration": {
+      "description": "Like 120s, 2m, 1h, 500ms, or a number of seconds.",
+      "oneOf": [
+        { "type": "integer", "minimum": 1 },
+        { "type": "string", "pattern": "^\\s*[0-9]*[1-9][0-9]*(ms|s|m|h)?\\s*$" }
+      ]
+    }
+  }
 }
 
 """#
