@@ -4,13 +4,17 @@ import Testing
 /// No password from a users file and no `env:` secret may appear in any output of any command,
 /// in any format, nor in any file a command writes.
 @Suite struct SecretsTests {
-    static let secrets = JobFixture.userPasswords + [JobFixture.adminSecret]
+    /// Each password, and each part of one around the delimiter (a masked line keeps delimiters).
+    static let secrets =
+        JobFixture.userPasswords + JobFixture.userPasswords.flatMap { $0.split(separator: ",").map(String.init) }
+        + [JobFixture.adminSecret]
 
     /// A users file with problems, so that diagnostics point into lines holding passwords.
     static let brokenUsers = """
         alice,\(JobFixture.userPasswords[0]),alice.new,extra,fields,here
         bob,\(JobFixture.userPasswords[1])
-        bob,\(JobFixture.userPasswords[2])
+        bob,"\(JobFixture.userPasswords[2])"
+        "carol,x",\(JobFixture.userPasswords[0]),too,many,fields
 
         """
 

@@ -4,8 +4,9 @@ import Foundation
 struct JobFixture {
     let directory: URL
 
-    /// Distinctive secrets: no output of any command may contain them.
-    static let userPasswords = ["Qx7-alice-SECRET-91zz", "Wm4-bob-SECRET-22yy", "Carol-SECRET-pw-55xx"]
+    /// Distinctive secrets: no output of any command may contain them. Carol's holds the delimiter,
+    /// so the users file quotes it.
+    static let userPasswords = ["Qx7-alice-SECRET-91zz", "Wm4-bob-SECRET-22yy", "Carol-SECRET,pw-55xx"]
     static let adminSecret = "EnvAdmin-SECRET-4711-kk"
     static let adminVariable = "MAILFERRY_TEST_DEST_ADMIN"
     static var environment: [String: String] { [adminVariable: adminSecret] }
@@ -41,7 +42,7 @@ struct JobFixture {
         # source_user,source_password,local_user
         alice,\(userPasswords[0]),alice.new
         bob,\(userPasswords[1])
-        carol@old.example,\(userPasswords[2]),carol@elsewhere.example
+        carol@old.example,"\(userPasswords[2])",carol@elsewhere.example
 
         """
 
