@@ -20,7 +20,7 @@ enum JobSchema {
     "name": {
       "description": "Job name, [A-Za-z0-9._-]{1,64}. State lives in .mailferry/<name>/. Blank or absent: a numeric name derived from the job file's path.",
       "type": ["string", "null"],
-      "pattern": "^(|[A-Za-z0-9._-]{1,64})$"
+      "pattern": "^([ \\t]*|[A-Za-z0-9._-]{1,64})$"
     },
     "source": {
       "description": "The server mail is moved from.",
