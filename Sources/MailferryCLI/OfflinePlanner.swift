@@ -16,12 +16,8 @@ struct OfflinePlanner {
 
     func plan(accounts: [Account], digest: String) -> MigrationPlan {
         let route = job.source.route
-        let endpoint = UserPlan.Endpoints(
-            inbox: route.inbox.first?.description, folders: route.folders.first?.description)
-        var candidates: [String] = []
-        for candidate in route.inbox + route.folders where !candidates.contains(candidate.description) {
-            candidates.append(candidate.description)
-        }
+        let endpoint = route.expectedEndpoints
+        let candidates = route.candidates
         let folders = folderRows(route: route)
         let users = accounts.map { account in
             UserPlan(

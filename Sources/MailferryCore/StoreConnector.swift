@@ -1,4 +1,4 @@
-import MailferryCore
+
 
 /// Opens (and logs in to) one user's stores. Each retry opens fresh connections.
 public struct StoreConnector: Sendable {
