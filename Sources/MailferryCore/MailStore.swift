@@ -81,10 +81,10 @@ public protocol SourceStore: Sendable {
     func state(of folder: MailboxPath) async throws -> FolderState
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary]
     /// Streams one message body to `consume`; the stream is valid only inside the closure.
-    func withBody(
+    func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath,
-        _ consume: @Sendable (MessageBody) async throws -> Void
-    ) async throws
+        _ consume: @Sendable (MessageBody) async throws -> Result
+    ) async throws -> Result
     func close() async
 }
 
