@@ -65,6 +65,20 @@ public final class Ledger: Sendable {
         return Ledger(directory: directory, reader: pool, writer: nil)
     }
 
+    /// SPEC section 4: `<job file's folder>/.mailferry/<job name>/` unless `--state-dir` was given.
+    /// The name is made file-safe like log names (a job named ".." cannot leave `.mailferry`).
+    public static func stateDirectory(jobFile: String, jobName: String, override: String? = nil) -> String {
+        if let override, !override.isEmpty { return override }
+        let folder = (jobFile as NSString).deletingLastPathComponent
+        let stateRoot = ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent(".mailferry")
+        return (stateRoot as NSString).appendingPathComponent(LogFileName.stem(for: jobName))
+    }
+
+    /// `stateDirectory(jobFile:jobName:override:)` for a validated job.
+    public static func stateDirectory(for job: Job, override: String? = nil) -> String {
+        stateDirectory(jobFile: job.file, jobName: job.name, override: override)
+    }
+
     /// The per-user log; the file appears with its first line.
     public func log(sourceUser: String) -> UserLog {
         UserLog(logsDirectory: Ledger.logsDirectory(in: directory), sourceUser: sourceUser)

@@ -46,6 +46,18 @@ import Testing
         #expect(LedgerError.notFound(directory: directory).userMessage.contains("mailferry apply"))
     }
 
+    @Test func openExistingBringsAnEmptyOrOlderDatabaseUpToDate() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        #expect(FileManager.default.createFile(atPath: temporary.child("state.sqlite"), contents: Data()))
+
+        let ledger = try Ledger.openExisting(directory: temporary.path)
+
+        #expect(ledger.isReadOnly)
+        #expect(try ledger.latestUserResults().isEmpty)
+        #expect(try ledger.runs().isEmpty)
+    }
+
     @Test func everythingSurvivesReopening() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
@@ -203,5 +215,22 @@ import Testing
         #expect(during == 0, "the reader sees the last committed state")
         #expect(waited < 0.7, "the reader did not wait for the writer")
         #expect(try reader.latestUserResults().first?.counts.messagesCopied == 99)
+    }
+}
+
+@Suite struct StateDirectoryTests {
+    @Test func defaultsBesideTheJobFile() {
+        #expect(Ledger.stateDirectory(jobFile: "/srv/jobs/acme.yaml", jobName: "acme-batch-1") == "/srv/jobs/.mailferry/acme-batch-1")
+        #expect(Ledger.stateDirectory(jobFile: "acme.yaml", jobName: "1234") == "./.mailferry/1234")
+        #expect(Ledger.stateDirectory(jobFile: "jobs/acme.yaml", jobName: "a.b_c") == "jobs/.mailferry/a.b_c")
+    }
+
+    @Test func stateDirOptionWins() {
+        #expect(Ledger.stateDirectory(jobFile: "/srv/jobs/acme.yaml", jobName: "acme", override: "/var/lib/mf") == "/var/lib/mf")
+    }
+
+    @Test func aDotNameCannotLeaveTheStateRoot() {
+        #expect(Ledger.stateDirectory(jobFile: "/srv/jobs/acme.yaml", jobName: "..") == "/srv/jobs/.mailferry/%2E.")
+        #expect(Ledger.stateDirectory(jobFile: "/srv/jobs/acme.yaml", jobName: ".") == "/srv/jobs/.mailferry/%2E")
     }
 }
