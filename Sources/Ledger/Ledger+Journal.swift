@@ -64,8 +64,10 @@ extension Ledger {
             Set(
                 try String.fetchAll(
                     db,
-                    sql: "SELECT source_key FROM journal WHERE source_user = ? AND source_folder = ? AND state IN (?, ?)",
-                    arguments: [sourceUser, StoredMailboxPath.text(sourceFolder)] + StatementArguments(JournalState.copied)
+                    sql:
+                        "SELECT source_key FROM journal WHERE source_user = ? AND source_folder = ? AND state IN (?, ?)",
+                    arguments: [sourceUser, StoredMailboxPath.text(sourceFolder)]
+                        + StatementArguments(JournalState.copied)
                 )
             )
         }

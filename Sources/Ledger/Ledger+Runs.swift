@@ -86,7 +86,8 @@ extension Ledger {
     /// Updates a running user's counts: one small UPDATE, cheap enough for every second.
     public func userProgress(run: RunID, sourceUser: String, counts: UserCounts) throws(LedgerError) {
         try write { db in
-            try Ledger.updateUser(db, run: run, sourceUser: sourceUser, counts: counts, extraSQL: "", extraArguments: [])
+            try Ledger.updateUser(
+                db, run: run, sourceUser: sourceUser, counts: counts, extraSQL: "", extraArguments: [])
         }
     }
 
@@ -252,7 +253,8 @@ extension Ledger {
         throws(LedgerError) -> Value
     where Value.RawValue == String {
         guard let value = Value(rawValue: text) else {
-            throw .database(reason: "unknown value \"\(text)\" in \(column); was the state written by a newer mailferry?")
+            throw .database(
+                reason: "unknown value \"\(text)\" in \(column); was the state written by a newer mailferry?")
         }
         return value
     }

@@ -1,6 +1,6 @@
 import Foundation
-import MailferryCore
 import GRDB
+import MailferryCore
 
 /// Why the state directory could not be read or written, phrased for the admin who runs mailferry.
 public enum LedgerError: UserFacingError, Equatable {
@@ -22,11 +22,14 @@ public enum LedgerError: UserFacingError, Equatable {
     public var userMessage: String {
         switch self {
         case .notFound(let directory):
-            return "no mailferry state in \(directory); run `mailferry apply` first, or pass the --state-dir that apply used"
+            return
+                "no mailferry state in \(directory); run `mailferry apply` first, or pass the --state-dir that apply used"
         case .cannotOpen(let path, let reason):
-            return "cannot open the state at \(path): \(reason); check that the folder is writable by this user and the disk is not full"
+            return
+                "cannot open the state at \(path): \(reason); check that the folder is writable by this user and the disk is not full"
         case .database(let reason):
-            return "the state database failed: \(reason); check free disk space and permissions of the state folder, then run again"
+            return
+                "the state database failed: \(reason); check free disk space and permissions of the state folder, then run again"
         case .readOnly(let directory):
             return "the state in \(directory) was opened read-only and cannot be changed"
         case .newerSchema(let path):

@@ -29,7 +29,9 @@ import Testing
             let child = Process()
             child.executableURL = URL(fileURLWithPath: binary)
             child.arguments = ["--testing-library", "swift-testing", "--filter", "LedgerCrashTests/crashChild"]
-            child.environment = ProcessInfo.processInfo.environment.merging([Self.directoryVariable: temporary.path]) { $1 }
+            child.environment = ProcessInfo.processInfo.environment.merging([Self.directoryVariable: temporary.path]) {
+                $1
+            }
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
             try child.run()
@@ -40,7 +42,8 @@ import Testing
             var copied = copiedBefore
             while copied < copiedBefore + 20, Date() < deadline, child.isRunning {
                 try await Task.sleep(for: .milliseconds(20))
-                copied = (try? Ledger.openExisting(directory: temporary.path).copiedCount(sourceUser: "alice")) ?? copied
+                copied =
+                    (try? Ledger.openExisting(directory: temporary.path).copiedCount(sourceUser: "alice")) ?? copied
             }
             try #require(child.isRunning, "round \(round): the child stopped on its own")
             try await Task.sleep(for: .milliseconds(Int.random(in: 0..<40)))
@@ -61,7 +64,8 @@ import Testing
             let pending = try ledger.pendingIntents(sourceUser: "alice")
             #expect(pending.count <= 1, "at most the one copy in flight")
             let uncommitted = try ledger.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal WHERE state = 'committed' AND destination_uid IS NULL")
+                try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM journal WHERE state = 'committed' AND destination_uid IS NULL")
             }
             #expect(uncommitted == 0)
             if let record = try ledger.folderRecord(sourceUser: "alice", sourceFolder: .inbox) {
@@ -84,7 +88,9 @@ import Testing
     }
 
     /// The child: writes like an apply until killed (or 60 s pass). Skipped unless started by the test above.
-    @Test(.enabled(if: ProcessInfo.processInfo.environment[directoryVariable] != nil, "runs only as the crash test's child"))
+    @Test(
+        .enabled(
+            if: ProcessInfo.processInfo.environment[directoryVariable] != nil, "runs only as the crash test's child"))
     func crashChild() throws {
         let directory = try #require(ProcessInfo.processInfo.environment[Self.directoryVariable])
         let ledger = try Ledger.open(directory: directory)

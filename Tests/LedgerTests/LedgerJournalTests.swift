@@ -35,7 +35,8 @@ import Testing
         defer { temporary.remove() }
         let ledger = try Ledger.open(directory: temporary.path)
         let entry = try ledger.recordIntent(
-            sourceUser: "pop", sourceFolder: .inbox, sourceKey: "UIDL-abc", identity: identity, destinationFolder: .inbox)
+            sourceUser: "pop", sourceFolder: .inbox, sourceKey: "UIDL-abc", identity: identity,
+            destinationFolder: .inbox)
 
         try ledger.commit(entry, destinationUID: nil)
 
@@ -53,10 +54,12 @@ import Testing
                 sourceUser: "alice", sourceFolder: MailboxPath("INBOX/Old"), sourceKey: "5:1", identity: identity,
                 destinationFolder: MailboxPath("Archive"), at: instant(30))
             lost = try ledger.recordIntent(
-                sourceUser: "alice", sourceFolder: .inbox, sourceKey: "5:2", identity: MessageIdentity(key: "hdr:ff:10"),
+                sourceUser: "alice", sourceFolder: .inbox, sourceKey: "5:2",
+                identity: MessageIdentity(key: "hdr:ff:10"),
                 destinationFolder: .inbox, at: instant(31))
             _ = try ledger.recordIntent(
-                sourceUser: "bob", sourceFolder: .inbox, sourceKey: "5:3", identity: identity, destinationFolder: .inbox)
+                sourceUser: "bob", sourceFolder: .inbox, sourceKey: "5:3", identity: identity, destinationFolder: .inbox
+            )
             // The process dies here: no commit.
         }
 

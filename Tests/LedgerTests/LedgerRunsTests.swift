@@ -48,7 +48,8 @@ import Testing
             try ledger.userProgress(run: run, sourceUser: "nobody", counts: .zero)
         }
         #expect(throws: LedgerError.userNotStarted(run: run, sourceUser: "nobody")) {
-            try ledger.userFinished(run: run, sourceUser: "nobody", state: .done, counts: .zero, at: instant(1), lastError: nil)
+            try ledger.userFinished(
+                run: run, sourceUser: "nobody", state: .done, counts: .zero, at: instant(1), lastError: nil)
         }
     }
 
@@ -58,7 +59,8 @@ import Testing
         let ledger = try Ledger.open(directory: temporary.path)
         let run = try ledger.beginRun(command: .apply, startedAt: instant(0))
 
-        try ledger.userStarted(run: run, sourceUser: "alice@old.example", destinationUser: "alice@new.example", at: instant(1))
+        try ledger.userStarted(
+            run: run, sourceUser: "alice@old.example", destinationUser: "alice@new.example", at: instant(1))
         let started = try #require(try ledger.latestUserResults().first)
         #expect(started.state == .running)
         #expect(started.counts == .zero)
@@ -67,7 +69,8 @@ import Testing
         #expect(started.duration == nil)
         #expect(started.runID == run)
 
-        let halfway = UserCounts(foldersDone: 1, foldersTotal: 4, messagesCopied: 120, messagesPresent: 3, bytesCopied: 1 << 33)
+        let halfway = UserCounts(
+            foldersDone: 1, foldersTotal: 4, messagesCopied: 120, messagesPresent: 3, bytesCopied: 1 << 33)
         try ledger.userProgress(run: run, sourceUser: "alice@old.example", counts: halfway)
         #expect(try ledger.latestUserResults().first?.counts == halfway)
 
@@ -140,7 +143,8 @@ import Testing
         let ledger = try Ledger.open(directory: temporary.path)
         let apply = try ledger.beginRun(command: .apply, startedAt: instant(0))
         try ledger.userStarted(run: apply, sourceUser: "alice", destinationUser: "alice", at: instant(0))
-        try ledger.userFinished(run: apply, sourceUser: "alice", state: .done, counts: .zero, at: instant(1), lastError: nil)
+        try ledger.userFinished(
+            run: apply, sourceUser: "alice", state: .done, counts: .zero, at: instant(1), lastError: nil)
         try ledger.finishRun(apply, finishedAt: instant(1), outcome: .completed)
         let dryRun = try ledger.beginRun(command: .dryRun, startedAt: instant(5))
         try ledger.userStarted(run: dryRun, sourceUser: "alice", destinationUser: "alice", at: instant(5))
@@ -157,7 +161,8 @@ import Testing
         let run = try ledger.beginRun(command: .apply, startedAt: instant(0))
         try ledger.userStarted(run: run, sourceUser: "alice", destinationUser: "alice", at: instant(1))
         try ledger.userStarted(run: run, sourceUser: "bob", destinationUser: "bob", at: instant(1))
-        try ledger.userFinished(run: run, sourceUser: "bob", state: .done, counts: .zero, at: instant(2), lastError: nil)
+        try ledger.userFinished(
+            run: run, sourceUser: "bob", state: .done, counts: .zero, at: instant(2), lastError: nil)
 
         try ledger.finishRun(run, finishedAt: instant(3), outcome: .interrupted)
 

@@ -41,7 +41,9 @@ import Testing
         defer { temporary.remove() }
         let directory = temporary.child("missing")
 
-        #expect(throws: LedgerError.notFound(directory: directory)) { _ = try Ledger.openExisting(directory: directory) }
+        #expect(throws: LedgerError.notFound(directory: directory)) {
+            _ = try Ledger.openExisting(directory: directory)
+        }
         #expect(!FileManager.default.fileExists(atPath: directory), "status must not create state")
         #expect(LedgerError.notFound(directory: directory).userMessage.contains("mailferry apply"))
     }
@@ -72,19 +74,24 @@ import Testing
             let ledger = try Ledger.open(directory: temporary.path)
             let run = try ledger.beginRun(command: .apply, startedAt: instant(0))
             try ledger.userStarted(run: run, sourceUser: "alice", destinationUser: "alice.new", at: instant(1))
-            try ledger.userFinished(run: run, sourceUser: "alice", state: .done, counts: counts, at: instant(9), lastError: nil)
+            try ledger.userFinished(
+                run: run, sourceUser: "alice", state: .done, counts: counts, at: instant(9), lastError: nil)
             try ledger.finishRun(run, finishedAt: instant(10), outcome: .completed)
             try ledger.saveFolderRecord(record)
             let committed = try ledger.recordIntent(
-                sourceUser: "alice", sourceFolder: .inbox, sourceKey: "7:1", identity: MessageIdentity(key: "mid:<a@x>:10"),
+                sourceUser: "alice", sourceFolder: .inbox, sourceKey: "7:1",
+                identity: MessageIdentity(key: "mid:<a@x>:10"),
                 destinationFolder: .inbox)
             try ledger.commit(committed, destinationUID: 3)
             pendingID = try ledger.recordIntent(
-                sourceUser: "alice", sourceFolder: .inbox, sourceKey: "7:2", identity: MessageIdentity(key: "mid:<b@x>:20"),
+                sourceUser: "alice", sourceFolder: .inbox, sourceKey: "7:2",
+                identity: MessageIdentity(key: "mid:<b@x>:20"),
                 destinationFolder: .inbox)
         }
 
-        for reopened in [try Ledger.open(directory: temporary.path), try Ledger.openExisting(directory: temporary.path)] {
+        for reopened in [
+            try Ledger.open(directory: temporary.path), try Ledger.openExisting(directory: temporary.path),
+        ] {
             let results = try reopened.latestUserResults()
             #expect(results.map(\.sourceUser) == ["alice"])
             #expect(results.first?.state == .done)
@@ -220,13 +227,17 @@ import Testing
 
 @Suite struct StateDirectoryTests {
     @Test func defaultsBesideTheJobFile() {
-        #expect(Ledger.stateDirectory(jobFile: "/srv/jobs/acme.yaml", jobName: "acme-batch-1") == "/srv/jobs/.mailferry/acme-batch-1")
+        #expect(
+            Ledger.stateDirectory(jobFile: "/srv/jobs/acme.yaml", jobName: "acme-batch-1")
+                == "/srv/jobs/.mailferry/acme-batch-1")
         #expect(Ledger.stateDirectory(jobFile: "acme.yaml", jobName: "1234") == "./.mailferry/1234")
         #expect(Ledger.stateDirectory(jobFile: "jobs/acme.yaml", jobName: "a.b_c") == "jobs/.mailferry/a.b_c")
     }
 
     @Test func stateDirOptionWins() {
-        #expect(Ledger.stateDirectory(jobFile: "/srv/jobs/acme.yaml", jobName: "acme", override: "/var/lib/mf") == "/var/lib/mf")
+        #expect(
+            Ledger.stateDirectory(jobFile: "/srv/jobs/acme.yaml", jobName: "acme", override: "/var/lib/mf")
+                == "/var/lib/mf")
     }
 
     @Test func aDotNameCannotLeaveTheStateRoot() {

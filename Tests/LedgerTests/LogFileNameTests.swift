@@ -26,7 +26,9 @@ import Testing
     }
 
     @Test func distinctUsersGetDistinctNames() {
-        let users = ["a/b", "a%2Fb", "a_b", "", "~", ".", "%2E", "..", "A", "a", "x" + String(repeating: "y", count: 300)]
+        let users = [
+            "a/b", "a%2Fb", "a_b", "", "~", ".", "%2E", "..", "A", "a", "x" + String(repeating: "y", count: 300),
+        ]
         let names = users.map(LogFileName.stem(for:))
         #expect(Set(names).count == users.count)
     }

@@ -20,7 +20,10 @@ import Testing
         #expect(StoredDate.date("2026-12-01T10:40:00Z") == Date(timeIntervalSince1970: 1_796_121_600))
     }
 
-    @Test(arguments: ["", "2026-12-01", "2026-12-01 10:40:00Z", "2026-12-01T10:40:00", "2026-12-01T10:40:00.1Z", "abcd-12-01T10:40:00Z"])
+    @Test(arguments: [
+        "", "2026-12-01", "2026-12-01 10:40:00Z", "2026-12-01T10:40:00", "2026-12-01T10:40:00.1Z",
+        "abcd-12-01T10:40:00Z",
+    ])
     func rejectsOtherText(text: String) {
         #expect(StoredDate.date(text) == nil)
     }

@@ -63,14 +63,17 @@ import Testing
         await withTaskGroup(of: Void.self) { group in
             for writer in 0..<8 {
                 group.addTask {
-                    for line in 0..<50 { log.write("writer \(writer) line \(line) " + String(repeating: "x", count: 200), at: instant(0)) }
+                    for line in 0..<50 {
+                        log.write("writer \(writer) line \(line) " + String(repeating: "x", count: 200), at: instant(0))
+                    }
                 }
             }
         }
 
         let lines = try UserLog.read(directory: temporary.path, sourceUser: "dave").split(separator: "\n")
         #expect(lines.count == 400)
-        #expect(lines.allSatisfy { $0.hasPrefix(StoredDate.logText(instant(0)) + "  writer ") && $0.hasSuffix("xxxxx") })
+        #expect(
+            lines.allSatisfy { $0.hasPrefix(StoredDate.logText(instant(0)) + "  writer ") && $0.hasSuffix("xxxxx") })
     }
 
     @Test func writeReportsFailureInsteadOfThrowing() throws {
@@ -87,7 +90,9 @@ import Testing
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
         let missing = temporary.child("nothing")
-        #expect(throws: LedgerError.notFound(directory: missing)) { _ = try UserLog.read(directory: missing, sourceUser: "a") }
+        #expect(throws: LedgerError.notFound(directory: missing)) {
+            _ = try UserLog.read(directory: missing, sourceUser: "a")
+        }
 
         _ = try Ledger.open(directory: temporary.path)
         #expect {
