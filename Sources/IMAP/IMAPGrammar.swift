@@ -86,6 +86,7 @@ enum IMAPGrammar {
             }
             return .search(numbers)
         }
+        guard !cursor.isAtEnd else { throw cursor.error("response-data") }
         return .other(cursor.restOfLine())
     }
 
