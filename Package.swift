@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "MailStoresTests", dependencies: ["MailStores", "MailferryCore", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "MailferryCore"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MailferryCore", "Ledger"]),
-        .testTarget(name: "MailferryCLITests", dependencies: ["MailferryCLI", "MailferryCore", "TestSupport"]),
+        .testTarget(name: "MailferryCLITests", dependencies: ["MailferryCLI", "MailferryCore", "Ledger", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
