@@ -36,5 +36,32 @@ struct TerminalColorTests {
         #expect(plain.contains(": error: "))
         #expect(!plain.contains("\u{1B}["))
     }
+
+    @Test func statusRowsAreColoredByStateOnATerminal() throws {
+        let fixture = try JobFixture(users: StatusCommandTests.usersWithDave)
+        defer { fixture.remove() }
+        try LedgerSamples.writeFinishedRun(in: fixture.stateDirectory)
+        let binary = try MailferryBinary.locate()
+        let command = "\(quoted(binary.url.path)) status \(quoted(fixture.jobPath))"
+        let colored = try runOnTerminal(command, environment: [:])
+        #expect(colored.contains("\u{1B}[1;32malice "), "done is green")
+        #expect(colored.contains("\u{1B}[1;33mbob "), "partial is yellow")
+        #expect(colored.contains("\u{1B}[1;31mcarol@old.example "), "failed is red")
+        #expect(colored.contains("\u{1B}[90mdave "), "not started is grey")
+        let plain = try runOnTerminal(command, environment: ["NO_COLOR": "1"])
+        #expect(plain.contains("dave "))
+        #expect(!plain.contains("\u{1B}["))
+    }
+
+    @Test func applyRedrawsProgressOnATerminal() throws {
+        let fixture = try JobFixture(job: JobFixture.unreachableJob)
+        defer { fixture.remove() }
+        let binary = try MailferryBinary.locate()
+        let command = "\(quoted(binary.url.path)) apply \(quoted(fixture.jobPath))"
+        let output = try runOnTerminal(command, environment: JobFixture.environment)
+        #expect(output.contains("apply: "), "the status block")
+        #expect(output.contains("\u{1B}[J"), "the block is cleared before it is redrawn")
+        #expect(output.contains("users finished"))
+    }
 }
 #endif
