@@ -35,7 +35,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("plan"),
-        help: ArgumentHelp("Apply to the users of this plan (from `plan --out`); refused when stale.", valueName: "PLAN.json")
+        help: ArgumentHelp(
+            "Apply to the users of this plan (from `plan --out`); refused when stale.", valueName: "PLAN.json")
     )
     var planFile: String?
 
@@ -75,7 +76,8 @@ struct ApplyCommand: AsyncParsableCommand {
             throw CLIError.runInProgress(run: other.id.rawValue, pid: other.pid, host: other.host)
         }
         let runID = try ledger.beginRun(command: .apply, startedAt: Date())
-        let rows = await migrate(accounts, job: loaded.job, ledger: ledger, run: runID, environment: environment, limit: limit)
+        let rows = await migrate(
+            accounts, job: loaded.job, ledger: ledger, run: runID, environment: environment, limit: limit)
 
         let console = Console()
         switch format {
@@ -174,7 +176,8 @@ struct ApplyCommand: AsyncParsableCommand {
             throw .unreadablePlan(path, reason: "not a mailferry plan JSON (write one with `mailferry plan --out`)")
         }
         guard plan.formatVersion == MigrationPlan.currentFormatVersion else {
-            throw .unreadablePlan(path, reason: "format_version \(plan.formatVersion) is not supported by this mailferry")
+            throw .unreadablePlan(
+                path, reason: "format_version \(plan.formatVersion) is not supported by this mailferry")
         }
         return plan
     }

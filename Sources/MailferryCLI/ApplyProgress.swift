@@ -73,7 +73,8 @@ final class ApplyProgress: MigrationObserver, Sendable {
                 state.messagesCopied += 1
                 state.bytesCopied += bytes
             case .retrying(let user, let attempt, let delay, let reason):
-                above.append("\(user): attempt \(attempt) interrupted: \(reason); retrying in \(DurationText.format(delay))")
+                above.append(
+                    "\(user): attempt \(attempt) interrupted: \(reason); retrying in \(DurationText.format(delay))")
             case .userFinished(let user, let outcome):
                 let elapsed = state.active[user].map { clock.now - $0.started } ?? .zero
                 let destination = state.active[user]?.destinationUser ?? ""
@@ -118,7 +119,8 @@ final class ApplyProgress: MigrationObserver, Sendable {
         var line = "\(user) -> \(destination): \(outcome.state.rawValue), \(counts.messagesCopied) copied, "
         line += "\(counts.messagesPresent) present, "
         if counts.messagesSkipped > 0 { line += "\(counts.messagesSkipped) skipped, " }
-        line += "\(counts.messagesFailed) failed, \(ByteCountText.format(counts.bytesCopied)) in \(DurationText.format(elapsed))"
+        line +=
+            "\(counts.messagesFailed) failed, \(ByteCountText.format(counts.bytesCopied)) in \(DurationText.format(elapsed))"
         if let error = outcome.lastError, outcome.state != .done { line += " — \(error)" }
         switch outcome.state {
         case .done: return style.green(line)

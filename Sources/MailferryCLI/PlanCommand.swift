@@ -31,7 +31,8 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("out"),
-        help: ArgumentHelp("Also write the plan JSON to this file (atomically), whatever --format says.", valueName: "PLAN.json")
+        help: ArgumentHelp(
+            "Also write the plan JSON to this file (atomically), whatever --format says.", valueName: "PLAN.json")
     )
     var outputFile: String?
 

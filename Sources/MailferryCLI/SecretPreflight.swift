@@ -17,7 +17,9 @@ enum SecretPreflight {
             case .environment(let name):
                 if environment[name] == nil { throw .environmentVariableMissing(name) }
             case .file(let path):
-                let full = path.hasPrefix("/") ? path : ((jobFolder.isEmpty ? "." : jobFolder) as NSString).appendingPathComponent(path)
+                let full =
+                    path.hasPrefix("/")
+                    ? path : ((jobFolder.isEmpty ? "." : jobFolder) as NSString).appendingPathComponent(path)
                 if !FileManager.default.isReadableFile(atPath: full) { throw .fileUnreadable(full) }
             case .literal:
                 break

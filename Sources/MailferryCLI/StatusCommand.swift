@@ -54,14 +54,17 @@ struct StatusCommand: AsyncParsableCommand {
             let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
             var text = "Status of job \(loaded.job.name) (\(loaded.job.file)), state in \(directory)\n"
             if let run = inProgress {
-                text += "Apply in progress: run \(run.id.rawValue), pid \(run.pid) on \(run.host), "
+                text +=
+                    "Apply in progress: run \(run.id.rawValue), pid \(run.pid) on \(run.host), "
                     + "started \(UserReportJSON.timestamp(run.startedAt))\n"
             }
             text += "\n" + UserReportTableRenderer(colors: colors).render(rows)
             text += "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
             console.write(text)
         case .json:
-            console.write(try StableJSON.encode(StatusDocument(job: loaded.job, directory: directory, inProgress: inProgress, rows: rows)))
+            console.write(
+                try StableJSON.encode(
+                    StatusDocument(job: loaded.job, directory: directory, inProgress: inProgress, rows: rows)))
         }
     }
 
@@ -83,7 +86,10 @@ struct StatusCommand: AsyncParsableCommand {
         var rows: [UserReportRow]
 
         enum CodingKeys: String, CodingKey {
-            case job, stateDirectory = "state_directory", runInProgress = "run_in_progress", users, summary
+            case job
+            case stateDirectory = "state_directory"
+            case runInProgress = "run_in_progress"
+            case users, summary
         }
 
         struct RunInProgress: Encodable {
@@ -92,7 +98,10 @@ struct StatusCommand: AsyncParsableCommand {
             var host: String
             var startedAt: String
 
-            enum CodingKeys: String, CodingKey { case run, pid, host, startedAt = "started_at" }
+            enum CodingKeys: String, CodingKey {
+                case run, pid, host
+                case startedAt = "started_at"
+            }
         }
 
         func encode(to encoder: any Encoder) throws {

@@ -54,8 +54,10 @@ enum UserReportJSON {
             for state in UserReportRow.State.allCases {
                 try container.encode(rows.filter { $0.state == state }.count, forKey: DynamicKey(state.rawValue))
             }
-            try container.encode(rows.reduce(0) { $0 + $1.counts.messagesCopied }, forKey: DynamicKey("messages_copied"))
-            try container.encode(rows.reduce(0) { $0 + $1.counts.messagesFailed }, forKey: DynamicKey("messages_failed"))
+            try container.encode(
+                rows.reduce(0) { $0 + $1.counts.messagesCopied }, forKey: DynamicKey("messages_copied"))
+            try container.encode(
+                rows.reduce(0) { $0 + $1.counts.messagesFailed }, forKey: DynamicKey("messages_failed"))
             try container.encode(
                 rows.reduce(Int64(0)) { $0 + $1.counts.bytesCopied }, forKey: DynamicKey("bytes_copied"))
         }

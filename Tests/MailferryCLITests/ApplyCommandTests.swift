@@ -10,7 +10,8 @@ import Testing
         let apply = try binary.run(["apply", fixture.jobPath], environment: JobFixture.environment)
         #expect(apply.status == 3, "\(apply.stdout)\(apply.stderr)")
         #expect(apply.stdout.contains("3 users: 3 failed; 0 messages (0 bytes) copied."))
-        #expect(apply.stderr.contains("alice -> alice.new@new.example: failed, 0 copied, 0 present, 0 failed, 0 bytes in "))
+        #expect(
+            apply.stderr.contains("alice -> alice.new@new.example: failed, 0 copied, 0 present, 0 failed, 0 bytes in "))
         #expect(!apply.stderr.contains("\u{1B}["), "no redrawn block when stderr is not a terminal")
 
         let status = try binary.run(["status", "--format", "json", fixture.jobPath])
@@ -61,8 +62,10 @@ import Testing
         #expect(dryRun.status == 1, "an unreachable user is an error, as for plan")
         #expect(dryRun.stdout == plan.stdout)
         #expect(dryRun.stdout.contains("! alice -> alice.new@new.example (unreachable)"))
-        let json = try binary.run(["apply", "--dry-run", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
-        let planJSON = try binary.run(["plan", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
+        let json = try binary.run(
+            ["apply", "--dry-run", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
+        let planJSON = try binary.run(
+            ["plan", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
         #expect(json.stdout == planJSON.stdout)
         #expect(!FileManager.default.fileExists(atPath: fixture.path(".mailferry")), "dry run wrote state")
     }
@@ -72,7 +75,8 @@ import Testing
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
         let planFile = fixture.path("plan.json")
-        let plan = try binary.run(["plan", "--user", "bob", "--out", planFile, fixture.jobPath], environment: JobFixture.environment)
+        let plan = try binary.run(
+            ["plan", "--user", "bob", "--out", planFile, fixture.jobPath], environment: JobFixture.environment)
         #expect(FileManager.default.fileExists(atPath: planFile), "\(plan.stderr)")
 
         let fresh = try binary.run(["apply", "--plan", planFile, fixture.jobPath], environment: JobFixture.environment)
@@ -103,10 +107,12 @@ import Testing
         let noSecret = try binary.run(["apply", fixture.jobPath])
         #expect(noSecret.status == 1)
         #expect(noSecret.stderr.contains("environment variable \(JobFixture.adminVariable) is not set"))
-        let unknown = try binary.run(["apply", "--user", "mallory", fixture.jobPath], environment: JobFixture.environment)
+        let unknown = try binary.run(
+            ["apply", "--user", "mallory", fixture.jobPath], environment: JobFixture.environment)
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("mallory"))
-        let zero = try binary.run(["apply", "--concurrency", "0", fixture.jobPath], environment: JobFixture.environment)
+        let zero = try binary.run(
+            ["apply", "--concurrency", "0", fixture.jobPath], environment: JobFixture.environment)
         #expect(zero.status == 1)
         #expect(!FileManager.default.fileExists(atPath: fixture.path(".mailferry")), "no state before a user ran")
 

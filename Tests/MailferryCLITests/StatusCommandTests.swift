@@ -41,7 +41,9 @@ import Testing
         #expect(carol.hasSuffix(LedgerSamples.failedError))
         let dave = try #require(lines.first { $0.hasPrefix("dave ") })
         #expect(dave.contains(" not started "))
-        #expect(result.stdout.contains("4 users: 1 done, 1 partial, 1 failed, 1 not started; 127 messages (4.2 MiB) copied."))
+        #expect(
+            result.stdout.contains(
+                "4 users: 1 done, 1 partial, 1 failed, 1 not started; 127 messages (4.2 MiB) copied."))
         #expect(!result.stdout.contains("\u{1B}["), "no colors when stdout is not a terminal")
     }
 

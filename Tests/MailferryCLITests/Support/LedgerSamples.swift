@@ -13,12 +13,19 @@ enum LedgerSamples {
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let run = try ledger.beginRun(command: .apply, startedAt: start)
         let users: [(String, String, UserState, UserCounts, String?)] = [
-            ("alice", "alice.new@new.example", .done,
-                UserCounts(foldersDone: 3, foldersTotal: 3, messagesCopied: 120, messagesPresent: 3, bytesCopied: 4_404_019),
-                nil),
-            ("bob", "bob@new.example", .partial,
-                UserCounts(foldersDone: 1, foldersTotal: 2, messagesCopied: 7, messagesSkipped: 2, messagesFailed: 1, bytesCopied: 2048),
-                partialError),
+            (
+                "alice", "alice.new@new.example", .done,
+                UserCounts(
+                    foldersDone: 3, foldersTotal: 3, messagesCopied: 120, messagesPresent: 3, bytesCopied: 4_404_019),
+                nil
+            ),
+            (
+                "bob", "bob@new.example", .partial,
+                UserCounts(
+                    foldersDone: 1, foldersTotal: 2, messagesCopied: 7, messagesSkipped: 2, messagesFailed: 1,
+                    bytesCopied: 2048),
+                partialError
+            ),
             ("carol@old.example", "carol@elsewhere.example", .failed, UserCounts(), failedError),
         ]
         for (user, destination, state, counts, error) in users {
