@@ -103,7 +103,10 @@ let package = Package(
         .testTarget(name: "MailStoresTests", dependencies: ["MailStores", "MailferryCore", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "MailferryCore"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MailferryCore", "Ledger"]),
-        .testTarget(name: "MailferryCLITests", dependencies: ["MailferryCLI", "MailferryCore", "Ledger", "TestSupport"]),
+        .testTarget(
+            name: "MailferryCLITests",
+            dependencies: ["MailferryCLI", "MailferryCore", "Ledger", "Engine", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -76,6 +76,11 @@ struct ApplyCommand: AsyncParsableCommand {
             throw CLIError.runInProgress(run: other.id.rawValue, pid: other.pid, host: other.host)
         }
         let runID = try ledger.beginRun(command: .apply, startedAt: Date())
+        // Two applies started at the same moment both pass the check above; the later run yields.
+        if let other = try ledger.otherRunInProgress(), other.command == .apply, other.id < runID {
+            try? ledger.finishRun(runID, finishedAt: Date(), outcome: .failed)
+            throw CLIError.runInProgress(run: other.id.rawValue, pid: other.pid, host: other.host)
+        }
         let rows = await migrate(
             accounts, job: loaded.job, ledger: ledger, run: runID, environment: environment, limit: limit)
 

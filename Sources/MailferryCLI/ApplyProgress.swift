@@ -40,20 +40,28 @@ final class ApplyProgress: MigrationObserver, Sendable {
 
     private let totalUsers: Int
     private let terminal: Bool
+    private let plainInterval: Duration
+    private let sink: @Sendable (String) -> Void
     private let style: TerminalStyle
     private let clock = ContinuousClock()
     private let state: Mutex<State>
 
-    init(totalUsers: Int, terminal: Bool, colors: Bool) {
+    /// - Parameter sink: where the text goes; stderr by default.
+    init(
+        totalUsers: Int, terminal: Bool, colors: Bool, plainInterval: Duration = ApplyProgress.plainInterval,
+        sink: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
+    ) {
         self.totalUsers = totalUsers
         self.terminal = terminal
+        self.plainInterval = plainInterval
+        self.sink = sink
         self.style = TerminalStyle(enabled: colors)
         let now = ContinuousClock.now
         state = Mutex(State(started: now, lastPlainLine: now))
     }
 
     /// How often `tick()` should be called.
-    var interval: Duration { terminal ? Self.terminalInterval : Self.plainInterval }
+    var interval: Duration { terminal ? Self.terminalInterval : plainInterval }
 
     func handle(_ event: MigrationEvent) {
         state.withLock { state in
@@ -98,7 +106,7 @@ final class ApplyProgress: MigrationObserver, Sendable {
             guard !state.stopped else { return }
             if terminal {
                 redraw(&state, above: [])
-            } else if !state.active.isEmpty, clock.now - state.lastPlainLine >= Self.plainInterval {
+            } else if !state.active.isEmpty, clock.now - state.lastPlainLine >= plainInterval {
                 state.lastPlainLine = clock.now
                 write("progress: " + overallLine(state) + "\n")
             }
@@ -150,15 +158,15 @@ final class ApplyProgress: MigrationObserver, Sendable {
 
     private func activeLine(_ user: String, _ active: ActiveUser) -> String {
         let elapsed = DurationText.seconds(clock.now - active.started)
-        var line = "  \(user): \(active.messagesCopied)/\(active.messagesAnnounced) messages, "
+        var line = "  \(user)" + (active.folder.map { " (\($0))" } ?? "")
+        line += ": \(active.messagesCopied)/\(active.messagesAnnounced) messages, "
         line += "\(ByteCountText.format(active.bytesCopied))/\(ByteCountText.format(active.bytesAnnounced))"
         if elapsed > 0, active.bytesCopied > 0 {
             let rate = Double(active.bytesCopied) / elapsed
             line += ", \(ByteCountText.format(Int64(rate)))/s"
             let left = Double(active.bytesAnnounced - active.bytesCopied) / rate
-            if left > 0 { line += ", ETA \(DurationText.format(seconds: left)) for the folders so far" }
+            if left > 0 { line += ", ETA \(DurationText.format(seconds: left)) (folders so far)" }
         }
-        if let folder = active.folder { line += " (\(folder))" }
         return line
     }
 
@@ -192,7 +200,5 @@ final class ApplyProgress: MigrationObserver, Sendable {
         return 80
     }
 
-    private func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
-    }
+    private func write(_ text: String) { sink(text) }
 }
