@@ -37,7 +37,7 @@ public struct UserMigration: Sendable {
         let log = ledger.log(sourceUser: user)
         try? ledger.userStarted(run: runID, sourceUser: user, destinationUser: account.destinationUser, at: Date())
         observer.handle(.userStarted(sourceUser: user, destinationUser: account.destinationUser))
-        log.write("run \(runID): migrating \(user) -> \(account.destinationUser)", at: Date())
+        log.write("\(runID): migrating \(user) -> \(account.destinationUser)", at: Date())
 
         var tally = Tally()
         var attempt = 0
@@ -173,7 +173,11 @@ public struct UserMigration: Sendable {
             record.destinationFolder == target, record.source == sourceState,
             record.destination == destinationStateBefore
         {
-            log.write("folder \(folder): unchanged since \(record.syncedAt)", at: Date())
+            tally.counts.messagesPresent += record.messagesPresent
+            tally.counts.messagesSkipped += record.messagesSkipped
+            log.write(
+                "folder \(folder) -> \(target): unchanged since the last complete sync (\(record.messagesPresent) present)",
+                at: Date())
             return
         }
 
@@ -238,7 +242,8 @@ public struct UserMigration: Sendable {
             try? ledger.saveFolderRecord(
                 Ledger.FolderRecord(
                     sourceUser: user, sourceFolder: folder, destinationFolder: target, source: sourceState,
-                    destination: destinationState, syncedAt: Date()))
+                    destination: destinationState, messagesPresent: diff.present.count + diff.toCopy.count,
+                    messagesSkipped: diff.skipped.count, syncedAt: Date()))
         }
     }
 }

@@ -10,12 +10,17 @@ extension Ledger {
         public var destinationFolder: MailboxPath
         public var source: FolderState
         public var destination: FolderState
+        /// Counts at that sync, so that a skipped folder still reports what it holds.
+        public var messagesPresent: Int
+        public var messagesSkipped: Int
         public var syncedAt: Date
 
         public init(
             sourceUser: String, sourceFolder: MailboxPath, destinationFolder: MailboxPath, source: FolderState,
-            destination: FolderState, syncedAt: Date
+            destination: FolderState, messagesPresent: Int = 0, messagesSkipped: Int = 0, syncedAt: Date
         ) {
+            self.messagesPresent = messagesPresent
+            self.messagesSkipped = messagesSkipped
             self.sourceUser = sourceUser
             self.sourceFolder = sourceFolder
             self.destinationFolder = destinationFolder

@@ -52,6 +52,8 @@ enum LedgerSchema {
                         destination_uid_next INTEGER NOT NULL,
                         destination_message_count INTEGER NOT NULL,
                         destination_highest_modseq INTEGER,
+                        messages_present INTEGER NOT NULL DEFAULT 0,
+                        messages_skipped INTEGER NOT NULL DEFAULT 0,
                         synced_at TEXT NOT NULL,
                         PRIMARY KEY (source_user, source_folder)
                     );
