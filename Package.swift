@@ -90,7 +90,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "MailferryCoreTests", dependencies: ["MailferryCore"]),
-        .testTarget(name: "JobSpecTests", dependencies: ["JobSpec", "MailferryCore"]),
+        .testTarget(name: "JobSpecTests", dependencies: ["JobSpec", "MailferryCore"], exclude: ["Fixtures"]),
         .testTarget(name: "MailTransportTests", dependencies: ["MailTransport", "TestSupport"]),
         .testTarget(
             name: "IMAPTests",
