@@ -346,7 +346,7 @@ public final class POP3Client {
         guard case .status(let status) = try await nextEvent() else {
             throw await failure(.protocolError("expected a status line"))
         }
-        trace?("S: \(status.kind == .continuation ? "+ ****" : POP3Error.excerpt(status.serverText, limit: 500))")
+        trace?("S: \(status.traceDescription)")
         return status
     }
 

@@ -29,6 +29,17 @@ public struct POP3Status: Sendable, Equatable {
         return text.isEmpty ? "[\(code)]" : "[\(code)] \(text)"
     }
 
+    /// The line as received, for traces: `+OK Logged in.`, `-ERR [AUTH] ...`; SASL data hidden.
+    /// Control characters become `?`, so a hostile server cannot drive the terminal showing the log.
+    public var traceDescription: String {
+        let text = String(serverText.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) })
+        switch kind {
+        case .ok: return text.isEmpty ? "+OK" : "+OK \(text)"
+        case .error: return text.isEmpty ? "-ERR" : "-ERR \(text)"
+        case .continuation: return "+ ****"
+        }
+    }
+
     /// Parses a status line without its CRLF.
     ///
     ///     response  = ("+OK" / "-ERR") [SP [resp-code SP] text]      ; RFC 1939 3, RFC 2449 8

@@ -50,6 +50,8 @@ struct POP3ClientTests {
                 ])
             trace = traceBox.lines
             #expect(trace.contains("C: PASS ****"))
+            #expect(trace.contains("S: +OK Logged in."))
+            #expect(trace.contains("C: RETR 1"))
             #expect(!trace.joined().contains("s3cret"))
         }
     }

@@ -33,3 +33,14 @@ struct POP3StatusTests {
         #expect(try POP3Status.parse("-ERR plain").serverText == "plain")
     }
 }
+
+@Suite("POP3Status trace")
+struct POP3StatusTraceTests {
+    @Test("trace lines show the status as received, without control characters or SASL data")
+    func trace() throws {
+        #expect(try POP3Status.parse("+OK").traceDescription == "+OK")
+        #expect(try POP3Status.parse("-ERR [AUTH] no").traceDescription == "-ERR [AUTH] no")
+        #expect(try POP3Status.parse("+OK a\u{1B}[2Jb").traceDescription == "+OK a?[2Jb")
+        #expect(try POP3Status.parse("+ c2VjcmV0").traceDescription == "+ ****")
+    }
+}
