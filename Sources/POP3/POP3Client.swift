@@ -42,8 +42,8 @@ public final class POP3Client {
 
     /// Connects, reads the greeting and CAPA, and upgrades with STLS as the options say.
     /// The session is then ready for `login(_:)`.
-    nonisolated(nonsending)
-    public static func connect(_ options: POP3ConnectionOptions, trace: POP3Trace? = nil) async throws(POP3Error)
+    nonisolated(nonsending) public static func connect(_ options: POP3ConnectionOptions, trace: POP3Trace? = nil)
+        async throws(POP3Error)
         -> POP3Client
     {
         let connection: MailConnection
@@ -66,8 +66,7 @@ public final class POP3Client {
     }
 
     /// Starts a session over an established transport: greeting, CAPA, STLS per `stls`.
-    nonisolated(nonsending)
-    public static func open(
+    nonisolated(nonsending) public static func open(
         over transport: any POP3Transport,
         stls: POP3STLSPolicy,
         allowPlaintextLogin: Bool = false,
@@ -85,8 +84,7 @@ public final class POP3Client {
         return client
     }
 
-    nonisolated(nonsending)
-    private func start(stls: POP3STLSPolicy) async throws(POP3Error) {
+    nonisolated(nonsending) private func start(stls: POP3STLSPolicy) async throws(POP3Error) {
         isSecure = await transport.isSecure
         framer.expect(.singleLine)
         greeting = try POP3Greeting.parse(try await readStatus())
@@ -121,8 +119,7 @@ public final class POP3Client {
     }
 
     /// CAPA; a server without CAPA (-ERR) simply has no known capabilities.
-    nonisolated(nonsending)
-    private func readCapabilities() async throws(POP3Error) -> POP3Capabilities {
+    nonisolated(nonsending) private func readCapabilities() async throws(POP3Error) -> POP3Capabilities {
         try await send(.capa)
         let status = try await readStatus()
         guard status.isOK else { return POP3Capabilities() }
@@ -132,8 +129,7 @@ public final class POP3Client {
     // MARK: - Login
 
     /// Logs in. Credentials never travel over a plain link unless `allowPlaintextLogin` was set.
-    nonisolated(nonsending)
-    public func login(_ credentials: POP3Credentials) async throws(POP3Error) {
+    nonisolated(nonsending) public func login(_ credentials: POP3Credentials) async throws(POP3Error) {
         guard state == .authorization else {
             throw state == .closed ? .sessionClosed : .protocolError("already logged in")
         }
@@ -166,14 +162,12 @@ public final class POP3Client {
     // MARK: - Transaction state
 
     /// STAT: number of messages and their total size.
-    nonisolated(nonsending)
-    public func stat() async throws(POP3Error) -> POP3MailboxStatus {
+    nonisolated(nonsending) public func stat() async throws(POP3Error) -> POP3MailboxStatus {
         try POP3MailboxStatus.parse(try await checkedCommand(.stat).text)
     }
 
     /// UIDL for every message.
-    nonisolated(nonsending)
-    public func uniqueIDs() async throws(POP3Error) -> [POP3UniqueID] {
+    nonisolated(nonsending) public func uniqueIDs() async throws(POP3Error) -> [POP3UniqueID] {
         var ids: [POP3UniqueID] = []
         for line in try await checkedListing(.uidl(nil)) {
             ids.append(try POP3UniqueID.parse(line))
@@ -182,14 +176,12 @@ public final class POP3Client {
     }
 
     /// UIDL n.
-    nonisolated(nonsending)
-    public func uniqueID(of messageNumber: Int) async throws(POP3Error) -> POP3UniqueID {
+    nonisolated(nonsending) public func uniqueID(of messageNumber: Int) async throws(POP3Error) -> POP3UniqueID {
         try POP3UniqueID.parse(try await checkedCommand(.uidl(messageNumber)).text)
     }
 
     /// LIST for every message.
-    nonisolated(nonsending)
-    public func messageSizes() async throws(POP3Error) -> [POP3MessageSize] {
+    nonisolated(nonsending) public func messageSizes() async throws(POP3Error) -> [POP3MessageSize] {
         var sizes: [POP3MessageSize] = []
         for line in try await checkedListing(.list(nil)) {
             sizes.append(try POP3MessageSize.parse(line))
@@ -198,15 +190,13 @@ public final class POP3Client {
     }
 
     /// LIST n.
-    nonisolated(nonsending)
-    public func messageSize(of messageNumber: Int) async throws(POP3Error) -> POP3MessageSize {
+    nonisolated(nonsending) public func messageSize(of messageNumber: Int) async throws(POP3Error) -> POP3MessageSize {
         try POP3MessageSize.parse(try await checkedCommand(.list(messageNumber)).text)
     }
 
     /// TOP n 0: the message's header block (and the blank line after it), at most
     /// `POP3Limits.maxHeaderBytes`.
-    nonisolated(nonsending)
-    public func headers(of messageNumber: Int) async throws(POP3Error) -> ByteBuffer {
+    nonisolated(nonsending) public func headers(of messageNumber: Int) async throws(POP3Error) -> ByteBuffer {
         var headers = ByteBuffer()
         let limit = limits.maxHeaderBytes
         try await checkedStream(.top(messageNumber, lines: 0)) { (chunk: inout ByteBuffer) throws(POP3Error) in
@@ -220,8 +210,7 @@ public final class POP3Client {
     /// the message is never held whole. Line endings are as the server sends them (CRLF).
     /// If `consumer` throws, the session is closed (the rest of the message is still in flight)
     /// and its error is rethrown.
-    nonisolated(nonsending)
-    public func retrieve(
+    nonisolated(nonsending) public func retrieve(
         _ messageNumber: Int, into consumer: (ByteBuffer) async throws -> Void
     ) async throws {
         try await requireTransaction()
@@ -248,15 +237,13 @@ public final class POP3Client {
     }
 
     /// NOOP: keeps the session alive.
-    nonisolated(nonsending)
-    public func noop() async throws(POP3Error) {
+    nonisolated(nonsending) public func noop() async throws(POP3Error) {
         _ = try await checkedCommand(.noop)
     }
 
     /// QUIT and close. POP3's UPDATE state deletes only what DELE marked, and this client
     /// never marks anything. Safe to call more than once.
-    nonisolated(nonsending)
-    public func quit() async {
+    nonisolated(nonsending) public func quit() async {
         guard state != .closed else { return }
         if (try? await send(.quit)) != nil {
             _ = try? await readStatus()
@@ -265,16 +252,14 @@ public final class POP3Client {
     }
 
     /// Closes the connection without QUIT.
-    nonisolated(nonsending)
-    public func close() async {
+    nonisolated(nonsending) public func close() async {
         state = .closed
         await transport.close()
     }
 
     // MARK: - Plumbing
 
-    nonisolated(nonsending)
-    private func requireTransaction() async throws(POP3Error) {
+    nonisolated(nonsending) private func requireTransaction() async throws(POP3Error) {
         switch state {
         case .transaction: return
         case .authorization: throw .protocolError("not logged in")
@@ -283,8 +268,7 @@ public final class POP3Client {
     }
 
     /// Sends a command in one write and announces its response shape to the framer.
-    nonisolated(nonsending)
-    private func send(_ command: POP3Command) async throws(POP3Error) {
+    nonisolated(nonsending) private func send(_ command: POP3Command) async throws(POP3Error) {
         guard state != .closed else { throw .sessionClosed }
         var buffer = ByteBuffer()
         try command.encode(into: &buffer)
@@ -297,15 +281,13 @@ public final class POP3Client {
         }
     }
 
-    nonisolated(nonsending)
-    private func command(_ command: POP3Command) async throws(POP3Error) -> POP3Status {
+    nonisolated(nonsending) private func command(_ command: POP3Command) async throws(POP3Error) -> POP3Status {
         try await send(command)
         return try await readStatus()
     }
 
     /// A command in the transaction state whose -ERR is a failure.
-    nonisolated(nonsending)
-    private func checkedCommand(_ command: POP3Command) async throws(POP3Error) -> POP3Status {
+    nonisolated(nonsending) private func checkedCommand(_ command: POP3Command) async throws(POP3Error) -> POP3Status {
         try await requireTransaction()
         let status = try await self.command(command)
         guard status.isOK else {
@@ -314,14 +296,12 @@ public final class POP3Client {
         return status
     }
 
-    nonisolated(nonsending)
-    private func checkedListing(_ command: POP3Command) async throws(POP3Error) -> [String] {
+    nonisolated(nonsending) private func checkedListing(_ command: POP3Command) async throws(POP3Error) -> [String] {
         _ = try await checkedCommand(command)
         return try await readListing()
     }
 
-    nonisolated(nonsending)
-    private func checkedStream(
+    nonisolated(nonsending) private func checkedStream(
         _ command: POP3Command, _ consume: (inout ByteBuffer) throws(POP3Error) -> Void
     ) async throws(POP3Error) {
         _ = try await checkedCommand(command)
@@ -341,8 +321,7 @@ public final class POP3Client {
         }
     }
 
-    nonisolated(nonsending)
-    private func readStatus() async throws(POP3Error) -> POP3Status {
+    nonisolated(nonsending) private func readStatus() async throws(POP3Error) -> POP3Status {
         guard case .status(let status) = try await nextEvent() else {
             throw await failure(.protocolError("expected a status line"))
         }
@@ -350,8 +329,7 @@ public final class POP3Client {
         return status
     }
 
-    nonisolated(nonsending)
-    private func readListing() async throws(POP3Error) -> [String] {
+    nonisolated(nonsending) private func readListing() async throws(POP3Error) -> [String] {
         var lines: [String] = []
         while true {
             switch try await nextEvent() {
@@ -370,8 +348,7 @@ public final class POP3Client {
 
     /// The next framed event, reading from the transport as needed. Any failure closes the session:
     /// after it, responses and commands can no longer be matched up.
-    nonisolated(nonsending)
-    private func nextEvent() async throws(POP3Error) -> POP3ResponseEvent {
+    nonisolated(nonsending) private func nextEvent() async throws(POP3Error) -> POP3ResponseEvent {
         while true {
             do {
                 if let event = try framer.next() { return event }
@@ -389,15 +366,13 @@ public final class POP3Client {
         }
     }
 
-    nonisolated(nonsending)
-    private func failure(_ error: POP3Error) async -> POP3Error {
+    nonisolated(nonsending) private func failure(_ error: POP3Error) async -> POP3Error {
         await fail()
         return error
     }
 
     /// Closes the session for good: responses and commands can no longer be matched up.
-    nonisolated(nonsending)
-    private func fail() async {
+    nonisolated(nonsending) private func fail() async {
         await close()
     }
 }

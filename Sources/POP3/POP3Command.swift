@@ -88,7 +88,9 @@ public enum POP3Command: Sendable, Equatable {
 
     /// `message = [authzid] UTF8NUL authcid UTF8NUL passwd` (RFC 4616 section 2); none may hold NUL.
     static func plainMessage(authzid: String?, authcid: String, password: String) throws(POP3Error) -> [UInt8] {
-        for (value, what) in [(authzid ?? "", "authorization identity"), (authcid, "user name"), (password, "password")]
+        for (value, what) in [
+            (authzid ?? "", "authorization identity"), (authcid, "user name"), (password, "password"),
+        ]
         where value.utf8.contains(0) {
             throw .invalidArgument("the \(what) contains NUL")
         }
@@ -110,7 +112,8 @@ public enum POP3Command: Sendable, Equatable {
             let third = index + 2 < bytes.count ? bytes[index + 2] : 0
             output.append(base64Alphabet[Int(first >> 2)])
             output.append(base64Alphabet[Int((first & 0x03) << 4 | second >> 4)])
-            output.append(index + 1 < bytes.count ? base64Alphabet[Int((second & 0x0F) << 2 | third >> 6)] : UInt8(ascii: "="))
+            output.append(
+                index + 1 < bytes.count ? base64Alphabet[Int((second & 0x0F) << 2 | third >> 6)] : UInt8(ascii: "="))
             output.append(index + 2 < bytes.count ? base64Alphabet[Int(third & 0x3F)] : UInt8(ascii: "="))
             index += 3
         }

@@ -1,12 +1,12 @@
 // The Dovecot fixture itself: it starts, greets on every port, accepts new users, and stops.
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("DovecotServer fixture")
@@ -130,9 +130,9 @@ enum RawLineClient {
         port: Int, _ body: (_ send: (String) throws -> Void, _ readLine: () throws -> String) throws -> Void
     ) throws -> String {
         #if canImport(Glibc)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard descriptor >= 0 else { throw Failure(what: "socket") }
         defer { close(descriptor) }

@@ -6,7 +6,8 @@ import Testing
 @testable import POP3
 
 private let greeting = "+OK Dovecot (Debian) ready.\r\n"
-private let capaPlain = "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nSTLS\r\nUSER\r\nSASL PLAIN LOGIN\r\n.\r\n"
+private let capaPlain =
+    "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nSTLS\r\nUSER\r\nSASL PLAIN LOGIN\r\n.\r\n"
 private let capaNoSTLS = "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nUSER\r\nSASL PLAIN\r\n.\r\n"
 private let capaSecure = "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nUSER\r\nSASL PLAIN LOGIN\r\n.\r\n"
 
@@ -163,9 +164,12 @@ struct POP3ClientTests {
 
     @Test("a header block larger than the limit is its own error")
     func headerLimit() async throws {
-        let server = greeting + capaSecure + "+OK\r\n+OK Logged in.\r\n+OK\r\n" + String(repeating: "X: y\r\n", count: 100) + "\r\n.\r\n"
+        let server =
+            greeting + capaSecure + "+OK\r\n+OK Logged in.\r\n+OK\r\n" + String(repeating: "X: y\r\n", count: 100)
+            + "\r\n.\r\n"
         let transport = ScriptedTransport(server: server, chunkSize: 64, secure: true)
-        let client = try await POP3Client.open(over: transport, stls: .required, limits: POP3Limits(maxHeaderBytes: 200))
+        let client = try await POP3Client.open(
+            over: transport, stls: .required, limits: POP3Limits(maxHeaderBytes: 200))
         try await client.login(.userPass(user: "alice", password: "pw"))
         await #expect(throws: POP3Error.headerTooLarge(limit: 200)) { _ = try await client.headers(of: 1) }
     }

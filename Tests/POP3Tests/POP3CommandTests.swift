@@ -30,8 +30,12 @@ struct POP3CommandTests {
 
     @Test("AUTH PLAIN carries authzid NUL authcid NUL password in base64 (RFC 4616)")
     func authPlain() throws {
-        #expect(try wire(.authPlain(authzid: nil, authcid: "tim", password: "tanstaaftanstaaf")) == "AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm\r\n")
-        #expect(try wire(.authPlain(authzid: "alice", authcid: "admin", password: "adminpw")) == "AUTH PLAIN YWxpY2UAYWRtaW4AYWRtaW5wdw==\r\n")
+        #expect(
+            try wire(.authPlain(authzid: nil, authcid: "tim", password: "tanstaaftanstaaf"))
+                == "AUTH PLAIN AHRpbQB0YW5zdGFhZnRhbnN0YWFm\r\n")
+        #expect(
+            try wire(.authPlain(authzid: "alice", authcid: "admin", password: "adminpw"))
+                == "AUTH PLAIN YWxpY2UAYWRtaW4AYWRtaW5wdw==\r\n")
         #expect(POP3Command.base64(Array("a".utf8)) == "YQ==")
         #expect(POP3Command.base64(Array("ab".utf8)) == "YWI=")
         #expect(POP3Command.base64(Array("abc".utf8)) == "YWJj")

@@ -1,8 +1,8 @@
 import Foundation
 import MailTransport
 import NIOCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import POP3
 

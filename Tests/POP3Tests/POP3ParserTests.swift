@@ -52,7 +52,9 @@ struct POP3ParserTests {
     @Test("UIDL lines and single answers")
     func uidl() throws {
         #expect(try POP3UniqueID.parse("1 00000001572fa5f5") == POP3UniqueID(messageNumber: 1, uid: "00000001572fa5f5"))
-        #expect(try POP3UniqueID.parse("12 whqtswO00WBw418f9t5JxYwZ") == POP3UniqueID(messageNumber: 12, uid: "whqtswO00WBw418f9t5JxYwZ"))
+        #expect(
+            try POP3UniqueID.parse("12 whqtswO00WBw418f9t5JxYwZ")
+                == POP3UniqueID(messageNumber: 12, uid: "whqtswO00WBw418f9t5JxYwZ"))
         #expect(try POP3UniqueID.parse("3 a~!b") == POP3UniqueID(messageNumber: 3, uid: "a~!b"))
         for bad in ["", "1", "1 ", "0 abc", "x abc", "1 ab\u{7F}", "1 äb"] {
             #expect(throws: POP3Error.self, "\(bad)") { try POP3UniqueID.parse(bad) }

@@ -25,7 +25,7 @@ private func frame(
     _ transcript: [UInt8], shapes: [POP3ResponseShape], cuts: [Int], limits: POP3Limits = POP3Limits()
 ) throws -> [Normalized] {
     var framer = POP3ResponseFramer(limits: limits)
-    shapes.forEach { framer.expect($0) }
+    for shape in shapes { framer.expect(shape) }
     var events: [Normalized] = []
     var start = 0
     for end in cuts + [transcript.count] where end >= start {
@@ -212,7 +212,8 @@ struct POP3ResponseFramerTests {
             try frame(Array("+OK this line never ends".utf8), shapes: [.singleLine], cuts: [3, 9], limits: limits)
         }
         #expect(throws: POP3Error.lineTooLong(limit: 16)) {
-            try frame(Array("+OK\r\n1 0123456789abcdef0123\r\n.\r\n".utf8), shapes: [.listing], cuts: [], limits: limits)
+            try frame(
+                Array("+OK\r\n1 0123456789abcdef0123\r\n.\r\n".utf8), shapes: [.listing], cuts: [], limits: limits)
         }
         // Bodies are streamed, so their lines are not limited.
         let longBody = "+OK\r\n" + String(repeating: "y", count: 100) + "\r\n.\r\n"

@@ -9,7 +9,10 @@ struct POP3StatusTests {
         arguments: [
             ("+OK", POP3Status(kind: .ok, text: "")),
             ("+OK Logged in.", POP3Status(kind: .ok, text: "Logged in.")),
-            ("-ERR [AUTH] Authentication failed.", POP3Status(kind: .error, code: "AUTH", text: "Authentication failed.")),
+            (
+                "-ERR [AUTH] Authentication failed.",
+                POP3Status(kind: .error, code: "AUTH", text: "Authentication failed.")
+            ),
             ("-ERR [IN-USE] Mailbox locked", POP3Status(kind: .error, code: "IN-USE", text: "Mailbox locked")),
             ("-ERR [sys/temp] try later", POP3Status(kind: .error, code: "SYS/TEMP", text: "try later")),
             ("-ERR [SYS/PERM]", POP3Status(kind: .error, code: "SYS/PERM", text: "")),
@@ -29,7 +32,8 @@ struct POP3StatusTests {
 
     @Test("serverText keeps the code for the admin")
     func serverText() throws {
-        #expect(try POP3Status.parse("-ERR [AUTH] Authentication failed.").serverText == "[AUTH] Authentication failed.")
+        #expect(
+            try POP3Status.parse("-ERR [AUTH] Authentication failed.").serverText == "[AUTH] Authentication failed.")
         #expect(try POP3Status.parse("-ERR plain").serverText == "plain")
     }
 }
