@@ -6,9 +6,9 @@ import Testing
 @testable import POP3
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Failures an admin meets before any POP3 is spoken: each must be a typed error, never a hang.
@@ -51,9 +51,9 @@ enum SilentListener {
 
     static func open(listening: Bool) throws -> (Int32, Int) {
         #if canImport(Glibc)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard descriptor >= 0 else { throw Failure() }
         var address = sockaddr_in()
