@@ -180,7 +180,9 @@ public final class POP3Client {
         try POP3UniqueID.parse(try await checkedCommand(.uidl(messageNumber)).text)
     }
 
-    /// LIST for every message.
+    /// LIST for every message. Sizes count line ends as CRLF. They can differ from what RETR sends:
+    /// Dovecot returns a message whose stored form lacks a final line end with an added CRLF
+    /// (2 bytes more), so treat a size as an estimate, not as an exact literal length.
     nonisolated(nonsending) public func messageSizes() async throws(POP3Error) -> [POP3MessageSize] {
         var sizes: [POP3MessageSize] = []
         for line in try await checkedListing(.list(nil)) {
