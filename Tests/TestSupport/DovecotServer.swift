@@ -94,6 +94,8 @@ public final class DovecotServer: Sendable {
                 "start", directory,
                 "--imap", String(ports[0]), "--imaps", String(ports[1]),
                 "--namespace", options.namespace.rawValue,
+                // A test run that is killed cannot call stop(): the script's watchdog then does.
+                "--owner-pid", String(getpid()),
             ]
             if options.pop3 {
                 arguments += ["--pop3", String(ports[2]), "--pop3s", String(ports[3])]
