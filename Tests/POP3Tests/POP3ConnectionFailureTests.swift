@@ -16,8 +16,9 @@ import Testing
 struct POP3ConnectionFailureTests {
     @Test("nothing listening: connection refused")
     func refused() async throws {
+        // Bound but not listening: connections are refused, and no parallel test can take the port.
         let (descriptor, port) = try SilentListener.open(listening: false)
-        close(descriptor)
+        defer { close(descriptor) }
         let error = await #expect(throws: POP3Error.self) {
             _ = try await POP3Client.connect(
                 POP3ConnectionOptions(host: "127.0.0.1", port: port, security: .plain(stls: .optional)))
