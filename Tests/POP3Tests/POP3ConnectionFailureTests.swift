@@ -34,7 +34,6 @@ struct POP3ConnectionFailureTests {
     func silentServer() async throws {
         let (descriptor, port) = try SilentListener.open(listening: true)
         defer { close(descriptor) }
-        let started = ContinuousClock.now
         let error = await #expect(throws: POP3Error.self) {
             _ = try await POP3Client.connect(
                 POP3ConnectionOptions(
@@ -42,8 +41,6 @@ struct POP3ConnectionFailureTests {
                     timeouts: TransportTimeouts(connect: .seconds(5), idle: .milliseconds(300))))
         }
         #expect(error == .transport(.timedOut(.read)))
-        // Bounded, not hanging; generous because parallel tests share two cores.
-        #expect(ContinuousClock.now - started < .seconds(30))
     }
 }
 
