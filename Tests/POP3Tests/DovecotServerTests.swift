@@ -1,12 +1,12 @@
 // The Dovecot fixture itself: it starts, greets on every port, accepts new users, and stops.
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 @Suite("DovecotServer fixture")
@@ -41,6 +41,43 @@ struct DovecotServerTests {
         await server.stop()
     }
 
+    @Test("IMAP: namespace separators, master login by separator, Maildir++ folders on disk")
+    func imapNamespaces() async throws {
+        let standard = try await DovecotServer.start(.init(masterUser: ("admin", "adminpw"), pop3: false))
+        let replies = try RawLineClient.imap(
+            port: standard.imapPort,
+            commands: ["a LOGIN \"alice*admin\" adminpw", "b LIST \"\" \"\"", "c CREATE Sent", "d LIST \"\" Sent"])
+        #expect(replies[0].last?.hasPrefix("a OK") == true)
+        #expect(replies[1].first == "* LIST (\\Noselect) \"/\" \"\"")
+        #expect(replies[3].first == "* LIST (\\HasNoChildren \\Sent) \"/\" Sent")
+        #expect(FileManager.default.fileExists(atPath: standard.mailDirectory(for: "alice") + "/.Sent"))
+        await standard.stop()
+
+        let courier = try await DovecotServer.start(.init(namespace: .courier, pop3: false))
+        let courierReplies = try RawLineClient.imap(
+            port: courier.imapPort,
+            commands: ["a LOGIN alice alicepw", "b LIST \"\" \"\"", "c CREATE INBOX.Sent", "d LIST \"\" \"*\""])
+        #expect(courierReplies[1].first == "* LIST (\\Noselect) \".\" \"\"")
+        #expect(courierReplies[2].last?.hasPrefix("c OK") == true)
+        // No SPECIAL-USE attributes in the Courier emulation.
+        #expect(courierReplies[3].contains("* LIST (\\HasNoChildren) \".\" INBOX.Sent"))
+        #expect(FileManager.default.fileExists(atPath: courier.mailDirectory(for: "alice") + "/.Sent"))
+        await courier.stop()
+    }
+
+    @Test("deliver() puts a message where Dovecot finds it, in INBOX and in a folder")
+    func deliver() async throws {
+        let server = try await DovecotServer.start(.init(pop3: false))
+        try server.deliver(Data("Subject: one\r\n\r\nbody\r\n".utf8), to: "alice")
+        try server.deliver(Data("Subject: two\r\n\r\nbody\r\n".utf8), to: "alice", folder: "Archive/2020")
+        let replies = try RawLineClient.imap(
+            port: server.imapPort,
+            commands: ["a LOGIN alice alicepw", "b STATUS INBOX (MESSAGES)", "c STATUS Archive/2020 (MESSAGES)"])
+        #expect(replies[1].first == "* STATUS INBOX (MESSAGES 1)")
+        #expect(replies[2].first == "* STATUS Archive/2020 (MESSAGES 1)")
+        await server.stop()
+    }
+
     @Test("two servers run side by side on different ports")
     func twoServers() async throws {
         async let first = DovecotServer.start(.init(pop3: false))
@@ -57,16 +94,45 @@ struct DovecotServerTests {
 enum RawLineClient {
     struct Failure: Error { var what: String }
 
+    /// Sends tagged IMAP commands; for each, the lines up to and including its tagged reply.
+    static func imap(port: Int, commands: [String]) throws -> [[String]] {
+        var replies: [[String]] = []
+        _ = try session(port: port) { send, readLine in
+            for command in commands {
+                let tag = String(command.prefix { $0 != " " }) + " "
+                try send(command)
+                var lines: [String] = []
+                repeat { lines.append(try readLine()) } while !(lines.last ?? "").hasPrefix(tag)
+                replies.append(lines)
+            }
+        }
+        return replies
+    }
+
     static func firstLine(port: Int) throws -> String {
         try converse(port: port, commands: [])[0]
     }
 
     /// Reads the greeting, then sends each command and reads one reply line.
     static func converse(port: Int, commands: [String]) throws -> [String] {
+        var replies: [String] = []
+        let greeting = try session(port: port) { send, readLine in
+            for command in commands {
+                try send(command)
+                replies.append(try readLine())
+            }
+        }
+        return [greeting] + replies
+    }
+
+    /// Connects, reads the greeting (returned), then lets `body` send lines and read replies.
+    private static func session(
+        port: Int, _ body: (_ send: (String) throws -> Void, _ readLine: () throws -> String) throws -> Void
+    ) throws -> String {
         #if canImport(Glibc)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         guard descriptor >= 0 else { throw Failure(what: "socket") }
         defer { close(descriptor) }
@@ -94,12 +160,12 @@ enum RawLineClient {
                 pending += buffer[..<count]
             }
         }
-        var lines = [try readLine()]
-        for command in commands {
-            let bytes = Array((command + "\r\n").utf8)
-            guard write(descriptor, bytes, bytes.count) == bytes.count else { throw Failure(what: "write") }
-            lines.append(try readLine())
-        }
-        return lines
+        let greeting = try readLine()
+        try body(
+            { command in
+                let bytes = Array((command + "\r\n").utf8)
+                guard write(descriptor, bytes, bytes.count) == bytes.count else { throw Failure(what: "write") }
+            }, readLine)
+        return greeting
     }
 }

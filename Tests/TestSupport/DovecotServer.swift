@@ -2,9 +2,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One self-contained Dovecot instance (IMAP, IMAPS, POP3, POP3S) with its own users and mail
@@ -94,6 +94,8 @@ public final class DovecotServer: Sendable {
                 "start", directory,
                 "--imap", String(ports[0]), "--imaps", String(ports[1]),
                 "--namespace", options.namespace.rawValue,
+                // A test run that is killed cannot call stop(): the script's watchdog then does.
+                "--owner-pid", String(getpid()),
             ]
             if options.pop3 {
                 arguments += ["--pop3", String(ports[2]), "--pop3s", String(ports[3])]
@@ -241,13 +243,15 @@ public final class DovecotServer: Sendable {
     /// Ports the kernel hands out for port 0, held open together so that they differ.
     static func freePorts(count: Int) throws -> [Int] {
         var descriptors: [Int32] = []
-        defer { descriptors.forEach { _ = close($0) } }
+        defer {
+            for descriptor in descriptors { _ = close(descriptor) }
+        }
         var ports: [Int] = []
         for _ in 0..<count {
             #if canImport(Glibc)
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             #else
-            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+                let descriptor = socket(AF_INET, SOCK_STREAM, 0)
             #endif
             guard descriptor >= 0 else { throw DovecotServerError.noFreePort(errno: errno) }
             descriptors.append(descriptor)
@@ -285,9 +289,9 @@ public final class DovecotServer: Sendable {
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
 
         #if canImport(Glibc)
-        var fileActions = posix_spawn_file_actions_t()
+            var fileActions = posix_spawn_file_actions_t()
         #else
-        var fileActions: posix_spawn_file_actions_t?
+            var fileActions: posix_spawn_file_actions_t?
         #endif
         posix_spawn_file_actions_init(&fileActions)
         defer { posix_spawn_file_actions_destroy(&fileActions) }
@@ -298,9 +302,9 @@ public final class DovecotServer: Sendable {
         // The calling thread may block signals (concurrency runtimes do); a daemon that inherits a
         // blocked SIGTERM or SIGCHLD stops slowly or not at all. Start with a clean signal state.
         #if canImport(Glibc)
-        var attributes = posix_spawnattr_t()
+            var attributes = posix_spawnattr_t()
         #else
-        var attributes: posix_spawnattr_t?
+            var attributes: posix_spawnattr_t?
         #endif
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -313,7 +317,9 @@ public final class DovecotServer: Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([script] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer {
+            for argument in argv { free(argument) }
+        }
         var pid = pid_t()
         let spawned = posix_spawn(&pid, script, &fileActions, &attributes, argv, environ)
         guard spawned == 0 else { throw DovecotServerError.spawnFailed(errno: spawned) }

@@ -1,1 +1,0 @@
-// POP3 client.

@@ -1,0 +1,380 @@
+import MailTransport
+import NIOCore
+
+/// Receives one trace line per command sent (`C: RETR 3`, passwords as `****`) and per status
+/// line received (`S: +OK 120 octets`). Message contents are never traced.
+public typealias POP3Trace = @Sendable (String) -> Void
+
+/// A POP3 session (RFC 1939, RFC 2449 CAPA, RFC 2595 STLS, RFC 5034 AUTH), read-only by design:
+/// it offers no DELE, so a migration can never remove mail from the source.
+///
+/// One task uses a session at a time; its methods run on the caller's executor.
+public final class POP3Client {
+    private enum State {
+        case authorization
+        case transaction
+        case closed
+    }
+
+    public private(set) var greeting: POP3Greeting
+    /// From CAPA; re-read after STLS and after login. Empty when the server has no CAPA.
+    public private(set) var capabilities: POP3Capabilities
+    /// Whether the link is TLS-protected (pop3s or after STLS).
+    public private(set) var isSecure: Bool
+
+    private let transport: any POP3Transport
+    private let limits: POP3Limits
+    private let allowPlaintextLogin: Bool
+    private let trace: POP3Trace?
+    private var framer: POP3ResponseFramer
+    private var state: State = .authorization
+
+    private init(transport: any POP3Transport, limits: POP3Limits, allowPlaintextLogin: Bool, trace: POP3Trace?) {
+        self.transport = transport
+        self.limits = limits
+        self.allowPlaintextLogin = allowPlaintextLogin
+        self.trace = trace
+        self.framer = POP3ResponseFramer(limits: limits)
+        self.greeting = POP3Greeting(text: "")
+        self.capabilities = POP3Capabilities()
+        self.isSecure = false
+    }
+
+    /// Connects, reads the greeting and CAPA, and upgrades with STLS as the options say.
+    /// The session is then ready for `login(_:)`.
+    nonisolated(nonsending) public static func connect(_ options: POP3ConnectionOptions, trace: POP3Trace? = nil)
+        async throws(POP3Error)
+        -> POP3Client
+    {
+        let connection: MailConnection
+        do {
+            connection = try await MailConnection.connect(
+                host: options.host, port: options.port,
+                security: options.security == .implicitTLS ? .implicitTLS : .plain,
+                tls: options.tls, timeouts: options.timeouts)
+        } catch {
+            throw .transport(error)
+        }
+        let stls: POP3STLSPolicy
+        switch options.security {
+        case .implicitTLS: stls = .never
+        case .plain(let policy): stls = policy
+        }
+        return try await open(
+            over: MailConnectionTransport(connection), stls: stls, allowPlaintextLogin: options.allowPlaintextLogin,
+            limits: options.limits, trace: trace)
+    }
+
+    /// Starts a session over an established transport: greeting, CAPA, STLS per `stls`.
+    nonisolated(nonsending) public static func open(
+        over transport: any POP3Transport,
+        stls: POP3STLSPolicy,
+        allowPlaintextLogin: Bool = false,
+        limits: POP3Limits = POP3Limits(),
+        trace: POP3Trace? = nil
+    ) async throws(POP3Error) -> POP3Client {
+        let client = POP3Client(
+            transport: transport, limits: limits, allowPlaintextLogin: allowPlaintextLogin, trace: trace)
+        do {
+            try await client.start(stls: stls)
+        } catch {
+            await client.close()
+            throw error
+        }
+        return client
+    }
+
+    nonisolated(nonsending) private func start(stls: POP3STLSPolicy) async throws(POP3Error) {
+        isSecure = await transport.isSecure
+        framer.expect(.singleLine)
+        greeting = try POP3Greeting.parse(try await readStatus())
+        capabilities = try await readCapabilities()
+        guard !isSecure else { return }
+        switch stls {
+        case .never:
+            return
+        case .required:
+            guard capabilities.supportsSTLS else { throw .tlsNotOffered }
+        case .optional:
+            guard capabilities.supportsSTLS else { return }
+        }
+        try await send(.stls)
+        let status = try await readStatus()
+        guard status.isOK else {
+            if stls == .optional { return }
+            throw .commandFailed(command: "STLS", serverText: status.serverText)
+        }
+        // Bytes that arrived before the handshake were not protected by it (RFC 2595 section 3.1).
+        guard framer.bufferedByteCount == 0 else {
+            throw .protocolError("the server sent data after accepting STLS, before the TLS handshake")
+        }
+        do {
+            try await transport.startTLS()
+        } catch {
+            throw .transport(error)
+        }
+        isSecure = true
+        // Anything learned before TLS may have been forged; ask again (RFC 2595 section 4).
+        capabilities = try await readCapabilities()
+    }
+
+    /// CAPA; a server without CAPA (-ERR) simply has no known capabilities.
+    nonisolated(nonsending) private func readCapabilities() async throws(POP3Error) -> POP3Capabilities {
+        try await send(.capa)
+        let status = try await readStatus()
+        guard status.isOK else { return POP3Capabilities() }
+        return POP3Capabilities(lines: try await readListing())
+    }
+
+    // MARK: - Login
+
+    /// Logs in. Credentials never travel over a plain link unless `allowPlaintextLogin` was set.
+    nonisolated(nonsending) public func login(_ credentials: POP3Credentials) async throws(POP3Error) {
+        guard state == .authorization else {
+            throw state == .closed ? .sessionClosed : .protocolError("already logged in")
+        }
+        guard isSecure || allowPlaintextLogin else { throw .plaintextLoginRefused }
+        switch credentials {
+        case .userPass(let user, let password):
+            let userStatus = try await command(.user(user))
+            guard userStatus.isOK else { throw .loginFailed(serverText: userStatus.serverText) }
+            let passStatus = try await command(.pass(password))
+            guard passStatus.isOK else { throw .loginFailed(serverText: passStatus.serverText) }
+        case .plain(let authzid, let authcid, let password):
+            if !capabilities.entries.isEmpty, !capabilities.saslMechanisms.contains("PLAIN") {
+                throw .mechanismNotOffered("PLAIN")
+            }
+            let status = try await command(.authPlain(authzid: authzid, authcid: authcid, password: password))
+            switch status.kind {
+            case .ok:
+                break
+            case .error:
+                throw .loginFailed(serverText: status.serverText)
+            case .continuation:
+                // The initial response went with the command; a challenge now is not PLAIN.
+                await fail()
+                throw .protocolError("the server sent a SASL challenge after AUTH PLAIN with an initial response")
+            }
+        }
+        state = .transaction
+    }
+
+    // MARK: - Transaction state
+
+    /// STAT: number of messages and their total size.
+    nonisolated(nonsending) public func stat() async throws(POP3Error) -> POP3MailboxStatus {
+        try POP3MailboxStatus.parse(try await checkedCommand(.stat).text)
+    }
+
+    /// UIDL for every message.
+    nonisolated(nonsending) public func uniqueIDs() async throws(POP3Error) -> [POP3UniqueID] {
+        var ids: [POP3UniqueID] = []
+        for line in try await checkedListing(.uidl(nil)) {
+            ids.append(try POP3UniqueID.parse(line))
+        }
+        return ids
+    }
+
+    /// UIDL n.
+    nonisolated(nonsending) public func uniqueID(of messageNumber: Int) async throws(POP3Error) -> POP3UniqueID {
+        try POP3UniqueID.parse(try await checkedCommand(.uidl(messageNumber)).text)
+    }
+
+    /// LIST for every message. Sizes count line ends as CRLF. They can differ from what RETR sends:
+    /// Dovecot returns a message whose stored form lacks a final line end with an added CRLF
+    /// (2 bytes more), so treat a size as an estimate, not as an exact literal length.
+    nonisolated(nonsending) public func messageSizes() async throws(POP3Error) -> [POP3MessageSize] {
+        var sizes: [POP3MessageSize] = []
+        for line in try await checkedListing(.list(nil)) {
+            sizes.append(try POP3MessageSize.parse(line))
+        }
+        return sizes
+    }
+
+    /// LIST n.
+    nonisolated(nonsending) public func messageSize(of messageNumber: Int) async throws(POP3Error) -> POP3MessageSize {
+        try POP3MessageSize.parse(try await checkedCommand(.list(messageNumber)).text)
+    }
+
+    /// TOP n 0: the message's header block (and the blank line after it), at most
+    /// `POP3Limits.maxHeaderBytes`.
+    nonisolated(nonsending) public func headers(of messageNumber: Int) async throws(POP3Error) -> ByteBuffer {
+        var headers = ByteBuffer()
+        let limit = limits.maxHeaderBytes
+        try await checkedStream(.top(messageNumber, lines: 0)) { (chunk: inout ByteBuffer) throws(POP3Error) in
+            guard headers.readableBytes + chunk.readableBytes <= limit else { throw .headerTooLarge(limit: limit) }
+            headers.writeBuffer(&chunk)
+        }
+        return headers
+    }
+
+    /// RETR n, handing the dot-unstuffed message to `consumer` chunk by chunk as it arrives;
+    /// the message is never held whole. Line endings are as the server sends them (CRLF).
+    /// If `consumer` throws, the session is closed (the rest of the message is still in flight)
+    /// and its error is rethrown.
+    nonisolated(nonsending) public func retrieve(
+        _ messageNumber: Int, into consumer: (ByteBuffer) async throws -> Void
+    ) async throws {
+        try await requireTransaction()
+        try await send(.retr(messageNumber))
+        let status = try await readStatus()
+        guard status.isOK else {
+            throw POP3Error.commandFailed(command: "RETR \(messageNumber)", serverText: status.serverText)
+        }
+        while true {
+            switch try await nextEvent() {
+            case .data(let chunk):
+                do {
+                    try await consumer(chunk)
+                } catch {
+                    await fail()
+                    throw error
+                }
+            case .end:
+                return
+            case let other:
+                throw await failure(.protocolError("unexpected \(other) inside a message"))
+            }
+        }
+    }
+
+    /// NOOP: keeps the session alive.
+    nonisolated(nonsending) public func noop() async throws(POP3Error) {
+        _ = try await checkedCommand(.noop)
+    }
+
+    /// QUIT and close. POP3's UPDATE state deletes only what DELE marked, and this client
+    /// never marks anything. Safe to call more than once.
+    nonisolated(nonsending) public func quit() async {
+        guard state != .closed else { return }
+        if (try? await send(.quit)) != nil {
+            _ = try? await readStatus()
+        }
+        await close()
+    }
+
+    /// Closes the connection without QUIT.
+    nonisolated(nonsending) public func close() async {
+        state = .closed
+        await transport.close()
+    }
+
+    // MARK: - Plumbing
+
+    nonisolated(nonsending) private func requireTransaction() async throws(POP3Error) {
+        switch state {
+        case .transaction: return
+        case .authorization: throw .protocolError("not logged in")
+        case .closed: throw .sessionClosed
+        }
+    }
+
+    /// Sends a command in one write and announces its response shape to the framer.
+    nonisolated(nonsending) private func send(_ command: POP3Command) async throws(POP3Error) {
+        guard state != .closed else { throw .sessionClosed }
+        var buffer = ByteBuffer()
+        try command.encode(into: &buffer)
+        trace?("C: \(command.redactedDescription)")
+        framer.expect(command.responseShape)
+        do {
+            try await transport.write(buffer)
+        } catch {
+            throw await failure(.transport(error))
+        }
+    }
+
+    nonisolated(nonsending) private func command(_ command: POP3Command) async throws(POP3Error) -> POP3Status {
+        try await send(command)
+        return try await readStatus()
+    }
+
+    /// A command in the transaction state whose -ERR is a failure.
+    nonisolated(nonsending) private func checkedCommand(_ command: POP3Command) async throws(POP3Error) -> POP3Status {
+        try await requireTransaction()
+        let status = try await self.command(command)
+        guard status.isOK else {
+            throw .commandFailed(command: command.redactedDescription, serverText: status.serverText)
+        }
+        return status
+    }
+
+    nonisolated(nonsending) private func checkedListing(_ command: POP3Command) async throws(POP3Error) -> [String] {
+        _ = try await checkedCommand(command)
+        return try await readListing()
+    }
+
+    nonisolated(nonsending) private func checkedStream(
+        _ command: POP3Command, _ consume: (inout ByteBuffer) throws(POP3Error) -> Void
+    ) async throws(POP3Error) {
+        _ = try await checkedCommand(command)
+        while true {
+            switch try await nextEvent() {
+            case .data(var chunk):
+                do {
+                    try consume(&chunk)
+                } catch {
+                    throw await failure(error)
+                }
+            case .end:
+                return
+            case let other:
+                throw await failure(.protocolError("unexpected \(other) inside a message"))
+            }
+        }
+    }
+
+    nonisolated(nonsending) private func readStatus() async throws(POP3Error) -> POP3Status {
+        guard case .status(let status) = try await nextEvent() else {
+            throw await failure(.protocolError("expected a status line"))
+        }
+        trace?("S: \(status.traceDescription)")
+        return status
+    }
+
+    nonisolated(nonsending) private func readListing() async throws(POP3Error) -> [String] {
+        var lines: [String] = []
+        while true {
+            switch try await nextEvent() {
+            case .line(let line):
+                guard lines.count < limits.maxListingLines else {
+                    throw await failure(.listingTooLong(limit: limits.maxListingLines))
+                }
+                lines.append(line)
+            case .end:
+                return lines
+            case let other:
+                throw await failure(.protocolError("unexpected \(other) inside a listing"))
+            }
+        }
+    }
+
+    /// The next framed event, reading from the transport as needed. Any failure closes the session:
+    /// after it, responses and commands can no longer be matched up.
+    nonisolated(nonsending) private func nextEvent() async throws(POP3Error) -> POP3ResponseEvent {
+        while true {
+            do {
+                if let event = try framer.next() { return event }
+            } catch {
+                throw await failure(error)
+            }
+            let bytes: ByteBuffer?
+            do {
+                bytes = try await transport.read()
+            } catch {
+                throw await failure(.transport(error))
+            }
+            guard let bytes else { throw await failure(.serverClosed) }
+            framer.append(bytes)
+        }
+    }
+
+    nonisolated(nonsending) private func failure(_ error: POP3Error) async -> POP3Error {
+        await fail()
+        return error
+    }
+
+    /// Closes the session for good: responses and commands can no longer be matched up.
+    nonisolated(nonsending) private func fail() async {
+        await close()
+    }
+}
