@@ -7,7 +7,10 @@
 # Seeds the same `e2e` corpus into three accounts (two on a `/` namespace server, one on a Courier-style
 # `INBOX.` server) and checks that compare-mailboxes.py
 #   1. finds an account identical to itself, to its twin, and to its Courier-namespace twin;
-#   2. reports exactly the differences made on the twin: one message file deleted (missing 1), one flag
+#   2. finds identical a fourth account filled over IMAP only (CREATE, SUBSCRIBE, APPEND with flags and
+#      INTERNALDATE, a reference copier in a few lines of imaplib), and that Dovecot's own subscriptions
+#      file for it has the same lines as the one corpus.py wrote: the on-disk format is right;
+#   3. reports exactly the differences made on the twin: one message file deleted (missing 1), one flag
 #      changed (flag mismatches 1), one message appended a second time (duplicates 1), one folder
 #      unsubscribed (subscriptions missing 1), one folder renamed (then found again with --map).
 # Exit 0 when every check holds.
@@ -49,7 +52,8 @@ check() {   # check DESCRIPTION EXPECTED ACTUAL
 }
 
 export PW_ONE=one-pw PW_TWO=two-pw PW_THREE=three-pw
-start_server "$WORK/plain" --user one:$PW_ONE --user two:$PW_TWO
+export PW_FOUR=four-pw
+start_server "$WORK/plain" --user one:$PW_ONE --user two:$PW_TWO --user four:$PW_FOUR
 PLAIN_PORT=$PORT
 start_server "$WORK/courier" --user three:$PW_THREE --namespace courier
 COURIER_PORT=$PORT
@@ -80,7 +84,47 @@ echo "== 3. against the Courier-namespace twin (INBOX. prefix, '.' delimiter)"
 rc=0; $COMPARE $ONE $THREE || rc=$?
 check "courier twin: exit 0" 0 $rc
 
-echo "== 4. differences made on the twin"
+echo "== 4. an account filled over IMAP only (reference copy of one into four)"
+python3 - "$PLAIN_PORT" "$CA" <<'PY'
+import imaplib, os, re, ssl, sys
+port, ca = int(sys.argv[1]), sys.argv[2]
+ctx = ssl.create_default_context(cafile=ca)
+src = imaplib.IMAP4_SSL("127.0.0.1", port, ssl_context=ctx); src.login("one", os.environ["PW_ONE"])
+dst = imaplib.IMAP4_SSL("127.0.0.1", port, ssl_context=ctx); dst.login("four", os.environ["PW_FOUR"])
+def quote(name): return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def names(data):
+    for line in data:
+        m = re.match(rb'^\(([^)]*)\) "/" (.*)$', line)
+        raw = m.group(2)
+        if raw.startswith(b'"'): raw = re.sub(rb'\\(.)', rb'\1', raw[1:-1])
+        yield m.group(1), raw.decode()
+subscribed = {n for _, n in names(src.lsub('""', '"*"')[1])}
+copied = 0
+for attributes, name in names(src.list('""', '"*"')[1]):
+    if b"\\Noselect" in attributes: continue
+    if name != "INBOX": dst.create(quote(name))
+    typ, count = src.select(quote(name), readonly=True)
+    if int(count[0]) == 0: continue
+    typ, data = src.fetch("1:*", "(FLAGS INTERNALDATE BODY.PEEK[])")
+    for item in data:
+        if not isinstance(item, tuple): continue
+        head, body = item
+        flags = re.search(rb"FLAGS \(([^)]*)\)", head).group(1).decode().replace("\\Recent", "").split()
+        date = '"' + re.search(rb'INTERNALDATE "([^"]+)"', head).group(1).decode() + '"'
+        assert dst.append(quote(name), "(" + " ".join(flags) + ")", date, body)[0] == "OK"
+        copied += 1
+for name in sorted(subscribed):
+    assert dst.subscribe(quote(name))[0] == "OK", name
+print(f"reference copy: {copied} messages, {len(subscribed)} subscriptions")
+PY
+rc=0; $COMPARE $ONE --b "127.0.0.1:$PLAIN_PORT:four::tls:$CA" --b-password-env PW_FOUR || rc=$?
+check "reference copy over IMAP: exit 0 (identical)" 0 $rc
+corpus_subs=$(sort "$WORK/plain/mail/one/Maildir/subscriptions" | tr '\n' '|')
+dovecot_subs=$(sort "$WORK/plain/mail/four/Maildir/subscriptions" | tr '\n' '|')
+check "subscriptions file from corpus.py has the lines Dovecot writes" "$dovecot_subs" "$corpus_subs"
+check "subscriptions file starts with V<TAB>2 and an empty line" "V	2|" "$(head -n 2 "$WORK/plain/mail/four/Maildir/subscriptions" | tr '\n' '|')"
+
+echo "== 5. differences made on the twin"
 # Delete one message file of Work/Projects/2024 (the first in name order) behind Dovecot's back.
 victim=$(ls "$WORK/plain/mail/two/Maildir/.Work.Projects.2024/cur" | sort | head -n 1)
 rm "$WORK/plain/mail/two/Maildir/.Work.Projects.2024/cur/$victim"
@@ -124,14 +168,14 @@ check "folder renamed: missing With Space & More, extra Renamed" "['With Space &
 check "subscriptions: Junk missing" "['Junk'] []" \
     "$(figure "$WORK/diff.json" 'r["subscriptions"]["missing"], r["subscriptions"]["extra"]')"
 
-echo "== 5. --map finds the renamed folder again"
+echo "== 6. --map finds the renamed folder again"
 rc=0; $COMPARE $ONE $TWO --map "With Space & More=Renamed" --details 10 || rc=$?
 rc=0; $COMPARE $ONE $TWO --map "With Space & More=Renamed" --json >"$WORK/map.json" || rc=$?
 check "--map: no folder differences" "[] []" "$(figure "$WORK/map.json" 'r["folders_missing"], r["folders_extra"]')"
 check "--map: exactly the 3 differences made (missing, flag, duplicate)" "1 1 1 1 149" \
     "$(figure "$WORK/map.json" 'r["totals"]["missing"], r["totals"]["flag_mismatches"], r["totals"]["extra"], r["totals"]["duplicates"], r["totals"]["b"]' | tr -d '(),')"
 
-echo "== 6. a wrong password is an error (exit 2), not a difference"
+echo "== 7. a wrong password is an error (exit 2), not a difference"
 rc=0; PW_BAD=nope $COMPARE $ONE --b "127.0.0.1:$PLAIN_PORT:two::tls:$CA" --b-password-env PW_BAD 2>"$WORK/err.txt" || rc=$?
 check "wrong password: exit 2" 2 $rc
 check "the error does not show the password" 0 "$(grep -c nope "$WORK/err.txt" || true)"
