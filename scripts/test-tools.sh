@@ -122,7 +122,7 @@ check "reference copy over IMAP: exit 0 (identical)" 0 $rc
 corpus_subs=$(sort "$WORK/plain/mail/one/Maildir/subscriptions" | tr '\n' '|')
 dovecot_subs=$(sort "$WORK/plain/mail/four/Maildir/subscriptions" | tr '\n' '|')
 check "subscriptions file from corpus.py has the lines Dovecot writes" "$dovecot_subs" "$corpus_subs"
-check "subscriptions file starts with V<TAB>2 and an empty line" "V	2|" "$(head -n 2 "$WORK/plain/mail/four/Maildir/subscriptions" | tr '\n' '|')"
+check "subscriptions file starts with V<TAB>2 and an empty line" "V	2||" "$(head -n 2 "$WORK/plain/mail/four/Maildir/subscriptions" | tr '\n' '|')"
 
 echo "== 5. differences made on the twin"
 # Delete one message file of Work/Projects/2024 (the first in name order) behind Dovecot's back.
