@@ -97,6 +97,11 @@ def random_flags(rng, seen_ratio=0.7):
     return flags
 
 
+def some_keywords(rng):
+    """Keywords as mail clients set them: a few percent of the messages."""
+    return [k for k, p in (("$Forwarded", 0.03), ("NonJunk", 0.02), ("$Label1", 0.01)) if rng.random() < p]
+
+
 def epoch(year, rng):
     start = dt.datetime(year, 1, 1, tzinfo=dt.timezone.utc).timestamp()
     return int(start + rng.uniform(0, 365 * 86400 - 1))
@@ -161,7 +166,7 @@ def profile_small(rng):
     for folder in folders:
         for _ in range(folder.count):
             specs.append(Spec(folder.name, rng.randint(2 * KIB, 8 * KIB), random_flags(rng, 0.8),
-                              ["$Forwarded"] if rng.random() < 0.03 else [],
+                              some_keywords(rng),
                               epoch(rng.choice(range(2015, 2026)), rng), rng.choice(TIMEZONES),
                               msgid=True, eightbit=rng.random() < 0.2, special=rng.random() < 0.05,
                               attachment=False))
@@ -182,7 +187,7 @@ def profile_mixed(rng):
                 size, attachment = log_uniform(rng, 50 * KIB, 500 * KIB), True
             else:
                 size, attachment = log_uniform(rng, 1 * MIB, 4 * MIB), True
-            specs.append(Spec(folder.name, size, random_flags(rng, 0.8), [],
+            specs.append(Spec(folder.name, size, random_flags(rng, 0.8), some_keywords(rng),
                               epoch(rng.choice(range(2015, 2026)), rng), rng.choice(TIMEZONES),
                               msgid=True, eightbit=rng.random() < 0.2, special=False,
                               attachment=attachment))
