@@ -279,7 +279,8 @@ def verify(users, source, destination, work):
     parts = []
     for key, label in (("missing", "missing"), ("duplicates", "duplicates"), ("altered", "bytes altered (X-TUID)"),
                        ("flag_mismatches", "flags differ"), ("date_mismatches", "dates differ"),
-                       ("folders_missing", "folders missing"), ("subs_missing", "subscriptions missing"),
+                       ("folders_missing", "folders missing"), ("folders_extra", "folders extra"),
+                       ("subs_missing", "subscriptions missing"),
                        ("subs_extra", "subscriptions extra")):
         if totals.get(key):
             parts.append(f"{totals[key]} {label}")
