@@ -32,6 +32,7 @@ import os
 import random
 import sys
 
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "mailtools"))
 import mutf7  # noqa: E402
 
