@@ -1,0 +1,521 @@
+#!/usr/bin/env python3
+"""mailferry against mbsync on the same machine: IMAP to IMAP between two local Dovecots over TLS.
+
+Run through bench/run.sh (see bench/README.md). Stdlib only. One run:
+  - starts a source and a destination Dovecot (scripts/dovecot-server) on 127.0.0.1 with storage on
+    tmpfs, seeds the source with scripts/corpus.py (small: 5 users, mixed: 4 users, large1: 1 user);
+  - per corpus, repeat and tool: a fresh, empty destination; cold migration (users in parallel:
+    one mbsync process per user, one mailferry process with concurrency = users); no-op re-run;
+    no-op re-run with the tool's state deleted; for `small` also a cold migration with users one at a
+    time (mbsync -a, mailferry --concurrency 1); for large1 one cold migration of a 50 MB message;
+  - measures wall time, client CPU and peak RSS (/usr/bin/time -v per client process) and server CPU
+    (utime+stime of the Dovecot masters, their reaped children and their live descendants, before
+    and after); verifies every cold run (and the stateless re-run) with scripts/compare-mailboxes.py;
+  - prints medians and ratios mailferry/mbsync as a Markdown table and writes bench/results/<date>.md.
+"""
+
+import argparse
+import concurrent.futures
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DOVECOT_SERVER = os.environ.get("DOVECOT_SERVER", os.path.join(ROOT, "scripts", "dovecot-server"))
+CORPUS = os.path.join(ROOT, "scripts", "corpus.py")
+COMPARE = os.path.join(ROOT, "scripts", "compare-mailboxes.py")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+MIB = 1024 * 1024
+
+PROFILE_USERS = {  # profile -> [(user, corpus seed)]
+    "small": [(f"small{i}", i) for i in range(1, 6)],
+    "mixed": [(f"mixed{i}", 10 + i) for i in range(1, 5)],
+    "large1": [("large1", 21)],
+}
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def password(user):
+    return f"pw-{user}"
+
+
+# --- servers ----------------------------------------------------------------------------------
+
+class Server:
+    """One scripts/dovecot-server instance with an IMAPS port on 127.0.0.1."""
+
+    def __init__(self, directory, users):
+        self.directory = directory
+        self.users = users
+        for _ in range(8):
+            self.port = random.randint(20000, 45000)
+            args = [DOVECOT_SERVER, "start", directory, "--imaps", str(self.port), "--no-pop3"]
+            for user in users:
+                args += ["--user", f"{user}:{password(user)}"]
+            result = subprocess.run(args, capture_output=True, text=True)
+            if result.returncode == 0:
+                break
+            if result.returncode != 3:
+                raise SystemExit(f"bench: dovecot-server start failed: {result.stderr.strip()}")
+            # exit 3: a port was taken; try other ports
+        else:
+            raise SystemExit("bench: no free port for Dovecot")
+        env = dict(line.split("=", 1) for line in open(os.path.join(directory, "server.env")).read().split())
+        self.pid = int(env["pid"])
+        self.ca_file = env["ca_file"]
+
+    def maildir(self, user):
+        return os.path.join(self.directory, "mail", user, "Maildir")
+
+    def stop(self):
+        subprocess.run([DOVECOT_SERVER, "stop", self.directory], capture_output=True)
+
+    def cpu_seconds(self):
+        """CPU of the master, of its reaped children (cutime/cstime) and of every live descendant."""
+        children = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                stat = read_stat(int(entry))
+                if stat:
+                    children.setdefault(stat[0], []).append((int(entry), stat))
+        total, stack = 0, [self.pid]
+        master = read_stat(self.pid)
+        if master is None:
+            return 0.0
+        total += sum(master[1:])
+        while stack:
+            for pid, stat in children.get(stack.pop(), []):
+                total += sum(stat[1:])
+                stack.append(pid)
+        return total / CLOCK_TICKS
+
+
+def read_stat(pid):
+    """(ppid, utime, stime, cutime, cstime) in clock ticks, or None when the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            text = f.read()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()
+    return int(fields[1]), int(fields[11]), int(fields[12]), int(fields[13]), int(fields[14])
+
+
+# --- tools ------------------------------------------------------------------------------------
+
+class Mbsync:
+    name = "mbsync"
+
+    def available(self):
+        return shutil.which("mbsync") is not None
+
+    def version(self):
+        return subprocess.run(["mbsync", "--version"], capture_output=True, text=True).stdout.strip()
+
+    def prepare(self, work, users, source, destination):
+        self.state = os.path.join(work, "mbsync-state")
+        self.config = os.path.join(work, "mbsyncrc")
+        self.users = users
+        lines = []
+        for user in users:
+            for side, server in (("far", source), ("near", destination)):
+                # "localhost": mbsync checks the certificate's DNS names only, not its IP addresses.
+                lines += [f"IMAPAccount {side}-{user}", "Host localhost", f"Port {server.port}", f"User {user}",
+                          f"Pass {password(user)}", "SSLType IMAPS", f"CertificateFile {server.ca_file}", "",
+                          f"IMAPStore {side}-{user}", f"Account {side}-{user}", ""]
+            lines += [f"Channel {user}", f"Far :far-{user}:", f"Near :near-{user}:", "Patterns *",
+                      "Create Near", "Sync Pull", "Expunge None", "CopyArrivalDate yes",
+                      f"SyncState {self.state}/{user}/", ""]
+        with open(self.config, "w") as f:
+            f.write("\n".join(lines))
+        os.chmod(self.config, 0o600)
+        self.delete_state()
+
+    def delete_state(self):
+        shutil.rmtree(self.state, ignore_errors=True)
+        for user in self.users:
+            os.makedirs(os.path.join(self.state, user))
+
+    def parallel(self):
+        return [["mbsync", "-q", "-c", self.config, user] for user in self.users]
+
+    def one_at_a_time(self):
+        return [["mbsync", "-q", "-c", self.config, "-a"]]
+
+
+class Mailferry:
+    name = "mailferry"
+
+    def __init__(self, binary):
+        self.binary = binary
+
+    def available(self):
+        if not os.access(self.binary, os.X_OK):
+            return False
+        result = subprocess.run([self.binary, "apply", "--help"], capture_output=True)
+        return result.returncode == 0
+
+    def version(self):
+        rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        return f"mailferry at {rev.stdout.strip()}"
+
+    def prepare(self, work, users, source, destination):
+        self.state = os.path.join(work, "mailferry-state")
+        self.job = os.path.join(work, "job.yaml")
+        self.users = users
+        users_file = os.path.join(work, "users.csv")
+        with open(users_file, "w") as f:
+            for user in users:
+                f.write(f"{user},{password(user)},{user},{password(user)}\n")
+        os.chmod(users_file, 0o600)
+        with open(self.job, "w") as f:
+            f.write(f"""version: 1
+name: bench
+source:
+  host: 127.0.0.1
+  protocol: imap4s
+  ports: {{ imap4: 0, imap4s: {source.port}, pop3: 0, pop3s: 0 }}
+  tls: {{ verify: true, ca_file: {source.ca_file} }}
+destination:
+  imap:
+    host: 127.0.0.1
+    port: {destination.port}
+    security: tls
+    tls: {{ verify: true, ca_file: {destination.ca_file} }}
+users:
+  file: users.csv
+options:
+  concurrency: {len(users)}
+""")
+        self.delete_state()
+
+    def delete_state(self):
+        shutil.rmtree(self.state, ignore_errors=True)
+
+    def parallel(self):
+        return [[self.binary, "apply", self.job, "--state-dir", self.state, "--concurrency", str(len(self.users))]]
+
+    def one_at_a_time(self):
+        return [[self.binary, "apply", self.job, "--state-dir", self.state, "--concurrency", "1"]]
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+def measure(commands, servers, work):
+    """Runs the client processes at once under /usr/bin/time -v; wall, client CPU, RSS, server CPU."""
+    time.sleep(0.3)   # let the previous sessions' processes exit and be reaped
+    server_before = sum(s.cpu_seconds() for s in servers)
+    processes = []
+    start = time.monotonic()
+    for index, command in enumerate(commands):
+        out = os.path.join(work, f"time-{index}.txt")
+        log_file = open(os.path.join(work, f"client-{index}.log"), "w")
+        processes.append((subprocess.Popen(["/usr/bin/time", "-v", "-o", out] + command, stdout=log_file,
+                                           stderr=subprocess.STDOUT), out, log_file))
+    codes = []
+    for process, _, log_file in processes:
+        codes.append(process.wait())
+        log_file.close()
+    wall = time.monotonic() - start
+    time.sleep(0.3)
+    server_after = sum(s.cpu_seconds() for s in servers)
+    client_cpu, rss = 0.0, []
+    for _, out, _ in processes:
+        text = open(out).read()
+        client_cpu += float(re.search(r"User time \(seconds\): ([\d.]+)", text).group(1))
+        client_cpu += float(re.search(r"System time \(seconds\): ([\d.]+)", text).group(1))
+        rss.append(int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024)
+    failed = [c for c in codes if c != 0]
+    if failed:
+        tail = open(os.path.join(work, "client-0.log")).read()[-600:]
+        log(f"client exit codes {codes}; first log ends: {tail.strip()}")
+    return {"wall": wall, "client_cpu": client_cpu, "server_cpu": server_after - server_before,
+            "rss_max": max(rss), "rss_sum": sum(rss), "exit_codes": codes}
+
+
+def verify(users, source, destination, work):
+    """compare-mailboxes per user; one summary string ('exact' or what differs) and the totals."""
+    def one(user):
+        env = dict(os.environ, BENCH_PW=password(user))
+        result = subprocess.run(
+            [sys.executable, COMPARE, "--json",
+             "--a", f"127.0.0.1:{source.port}:{user}::tls:{source.ca_file}", "--a-password-env", "BENCH_PW",
+             "--b", f"127.0.0.1:{destination.port}:{user}::tls:{destination.ca_file}", "--b-password-env", "BENCH_PW"],
+            capture_output=True, text=True, env=env)
+        if result.returncode == 2:
+            return {"error": result.stderr.strip()}
+        return json.loads(result.stdout)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        reports = list(pool.map(one, users))
+    errors = [r["error"] for r in reports if "error" in r]
+    if errors:
+        return f"compare failed: {errors[0][:120]}", {}
+    totals = {}
+    for report in reports:
+        for key, value in report["totals"].items():
+            totals[key] = totals.get(key, 0) + value
+        totals["folders_missing"] = totals.get("folders_missing", 0) + len(report["folders_missing"])
+        totals["folders_extra"] = totals.get("folders_extra", 0) + len(report["folders_extra"])
+        subs = report.get("subscriptions", {"a": 0, "b": 0, "missing": [], "extra": []})
+        totals["subs_a"] = totals.get("subs_a", 0) + subs["a"]
+        totals["subs_missing"] = totals.get("subs_missing", 0) + len(subs["missing"])
+        totals["subs_extra"] = totals.get("subs_extra", 0) + len(subs["extra"])
+    if all(r["identical"] for r in reports):
+        return f"exact ({totals['a']} messages)", totals
+    parts = []
+    for key, label in (("missing", "missing"), ("duplicates", "duplicates"), ("altered", "bytes altered (X-TUID)"),
+                       ("flag_mismatches", "flags differ"), ("date_mismatches", "dates differ"),
+                       ("folders_missing", "folders missing"), ("folders_extra", "folders extra"),
+                       ("subs_missing", "subscriptions missing"),
+                       ("subs_extra", "subscriptions extra")):
+        if totals.get(key):
+            parts.append(f"{totals[key]} {label}")
+    extra_other = totals.get("extra", 0) - totals.get("duplicates", 0) - totals.get("altered", 0)
+    if extra_other > 0 and not totals.get("altered"):
+        parts.append(f"{extra_other} extra")
+    return f"NOT exact, of {totals['a']}: " + ", ".join(parts), totals
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.work = tempfile.mkdtemp(prefix="mf-bench-", dir=args.work_root)
+        os.chmod(self.work, 0o755)
+        self.servers = []
+        self.results = {}   # (profile, run, tool) -> [measurement]
+        self.exactness = {}  # (profile, run, tool) -> [summary]
+        self.destination_count = 0
+
+    def start(self, name, users):
+        server = Server(os.path.join(self.work, name), users)
+        self.servers.append(server)
+        return server
+
+    def stop(self, server):
+        server.stop()
+        self.servers.remove(server)
+        shutil.rmtree(server.directory, ignore_errors=True)
+
+    def stop_all(self):
+        for server in list(self.servers):
+            server.stop()
+        self.servers.clear()
+
+    def fresh_destination(self, users):
+        for server in [s for s in self.servers if s is not self.source]:
+            self.stop(server)
+        self.destination_count += 1
+        return self.start(f"dst{self.destination_count}", users)
+
+    def seed(self):
+        users = [(u, s, p) for p in self.args.profiles for u, s in PROFILE_USERS[p]]
+        self.source = self.start("src", [u for u, _, _ in users])
+        log(f"source Dovecot pid {self.source.pid} on 127.0.0.1:{self.source.port}; seeding {len(users)} users")
+
+        def seed_one(item):
+            user, seed, profile = item
+            subprocess.run([sys.executable, CORPUS, "seed", "--maildir", self.source.maildir(user), "--profile",
+                            profile, "--seed", str(seed), "--quiet"], check=True)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(seed_one, users))
+        self.corpus = {}
+        for profile in self.args.profiles:
+            messages = size = 0
+            for _, seed in PROFILE_USERS[profile]:
+                figures = json.loads(subprocess.run([sys.executable, CORPUS, "describe", "--profile", profile,
+                                                     "--seed", str(seed)], capture_output=True, check=True).stdout)
+                messages += figures["messages"]
+                size += figures["bytes"]
+            self.corpus[profile] = {"users": len(PROFILE_USERS[profile]), "messages": messages, "bytes": size}
+        # Warm the source (index files, page cache) so that the first tool measured pays no extra.
+        log("warming the source (reading every message once)")
+        warm_users = [u for u, _, _ in users]
+        verify(warm_users, self.source, self.source, self.work)
+
+    def record(self, profile, run, tool, measurement, exact=None):
+        self.results.setdefault((profile, run, tool.name), []).append(measurement)
+        if exact is not None:
+            self.exactness.setdefault((profile, run, tool.name), []).append(exact)
+        log(f"{profile:6} {run:32} {tool.name:9} wall {measurement['wall']:.2f}s client {measurement['client_cpu']:.2f}s "
+            f"server {measurement['server_cpu']:.2f}s rss {measurement['rss_max']:.1f}MiB"
+            + (f"  {exact}" if exact else ""))
+
+    def run_profile(self, profile, tools, repeat):
+        users = [u for u, _ in PROFILE_USERS[profile]]
+        for tool in tools:
+            tool_work = os.path.join(self.work, f"{tool.name}-{profile}")
+            os.makedirs(tool_work, exist_ok=True)
+            destination = self.fresh_destination(users)
+            tool.prepare(tool_work, users, self.source, destination)
+            servers = [self.source, destination]
+            cold_name = "cold" if profile == "large1" else "cold, users in parallel"
+            m = measure(tool.parallel(), servers, tool_work)
+            self.record(profile, cold_name, tool, m, verify(users, self.source, destination, tool_work)[0])
+            if profile == "large1":
+                continue
+            m = measure(tool.parallel(), servers, tool_work)
+            self.record(profile, "no-op re-run", tool, m)
+            tool.delete_state()
+            m = measure(tool.parallel(), servers, tool_work)
+            self.record(profile, "no-op re-run, state deleted", tool, m,
+                        verify(users, self.source, destination, tool_work)[0])
+            if profile == "small" and not self.args.no_sequential:
+                destination = self.fresh_destination(users)
+                tool.prepare(tool_work, users, self.source, destination)
+                m = measure(tool.one_at_a_time(), [self.source, destination], tool_work)
+                self.record(profile, "cold, users one at a time", tool, m,
+                            verify(users, self.source, destination, tool_work)[0])
+
+    def run(self, tools):
+        self.seed()
+        for repeat in range(self.args.repeats):
+            log(f"repeat {repeat + 1} of {self.args.repeats}")
+            ordered = tools if repeat % 2 == 0 else list(reversed(tools))   # alternate who goes first
+            for profile in self.args.profiles:
+                self.run_profile(profile, ordered, repeat)
+
+
+# --- the report -------------------------------------------------------------------------------
+
+RUN_ORDER = ["cold, users in parallel", "no-op re-run", "no-op re-run, state deleted", "cold, users one at a time",
+             "cold"]
+
+
+def median(values):
+    return statistics.median(values) if values else None
+
+
+def fmt(value, digits=2):
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def ratio(a, b):
+    return "n/a" if a is None or b in (None, 0) else f"{a / b:.2f}x"
+
+
+def report(bench, tool_names, versions, available):
+    lines = []
+    now = dt.datetime.now(dt.timezone.utc)
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    dovecot = subprocess.run(["dovecot", "--version"], capture_output=True, text=True).stdout.strip()
+    lines.append(f"# mailferry vs mbsync, {now:%Y-%m-%d %H:%M} UTC")
+    lines.append("")
+    lines.append(f"Machine: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}; load average "
+                 f"at the end {os.getloadavg()[0]:.2f}. Dovecot {dovecot} to Dovecot, IMAPS on 127.0.0.1, storage on "
+                 f"{bench.args.work_root}. {', '.join(versions)}. Medians of {bench.args.repeats}.")
+    lines.append("")
+    for profile, figures in bench.corpus.items():
+        lines.append(f"- `{profile}`: {figures['users']} users, {figures['messages']} messages, "
+                     f"{figures['bytes'] / MIB:.1f} MiB")
+    lines.append("")
+    lines.append("| corpus | run | tool | wall s | client CPU s | server CPU s | peak RSS MiB (sum) | exact |")
+    lines.append("|---|---|---|---:|---:|---:|---:|---|")
+    for profile in bench.args.profiles:
+        for run in RUN_ORDER:
+            if not any(key[0] == profile and key[1] == run for key in bench.results):
+                continue
+            medians = {}
+            for tool in tool_names:
+                runs = bench.results.get((profile, run, tool))
+                if runs is None and not available[tool]:
+                    runs = []
+                elif runs is None:
+                    continue
+                medians[tool] = {k: median([r[k] for r in runs]) for k in ("wall", "client_cpu", "server_cpu",
+                                                                           "rss_max", "rss_sum")}
+                exact = bench.exactness.get((profile, run, tool))
+                if not runs:
+                    exact_text = "n/a"
+                elif exact is None:
+                    exact_text = "(not checked)"
+                else:
+                    distinct = sorted(set(exact))
+                    exact_text = "; ".join(distinct) if len(distinct) > 1 else distinct[0]
+                    if any(code != 0 for r in runs for code in r["exit_codes"]):
+                        exact_text += "; client exited non-zero"
+                m = medians[tool]
+                rss = "n/a" if m["rss_max"] is None else f"{m['rss_max']:.1f}" + (
+                    f" ({m['rss_sum']:.1f})" if m["rss_sum"] - m["rss_max"] > 0.05 else "")
+                lines.append(f"| {profile} | {run} | {tool} | {fmt(m['wall'])} | {fmt(m['client_cpu'])} | "
+                             f"{fmt(m['server_cpu'])} | {rss} | {exact_text} |")
+            if "mailferry" in medians and "mbsync" in medians:
+                a, b = medians["mailferry"], medians["mbsync"]
+                lines.append(f"| {profile} | {run} | mailferry/mbsync | {ratio(a['wall'], b['wall'])} | "
+                             f"{ratio(a['client_cpu'], b['client_cpu'])} | {ratio(a['server_cpu'], b['server_cpu'])} | "
+                             f"{ratio(a['rss_max'], b['rss_max'])} | |")
+    lines.append("")
+    if "mixed" in bench.corpus:
+        figures = bench.corpus["mixed"]
+        budget = 0.1e-3 * figures["messages"] + 4e-3 * figures["bytes"] / MIB
+        lines.append(f"Issue 7's client-CPU budget for `mixed` (0.1 ms per message + 4 ms per MiB): {budget:.2f} s.")
+    lines.append("Client CPU: user+sys of every client process (/usr/bin/time -v). Server CPU: utime+stime of both "
+                 "Dovecot masters, their reaped children and live descendants, source and destination together. "
+                 "Peak RSS: the largest client process; in parentheses the sum over parallel processes. "
+                 "`exact`: scripts/compare-mailboxes.py per user (bytes sha256, flags, INTERNALDATE per folder, "
+                 "folder set, subscriptions).")
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Benchmark mailferry against mbsync (see bench/README.md).")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--profiles", default="small,mixed,large1", help="comma-separated: small,mixed,large1")
+    parser.add_argument("--tools", default="mbsync,mailferry", help="comma-separated: mbsync,mailferry")
+    parser.add_argument("--mailferry", default=os.path.join(ROOT, ".build", "release", "mailferry"))
+    parser.add_argument("--work-root", default="/dev/shm" if os.path.isdir("/dev/shm") else "/tmp")
+    parser.add_argument("--no-sequential", action="store_true", help="skip the users-one-at-a-time runs")
+    parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results",
+                                                      dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d-%H%M") + ".md"))
+    parser.add_argument("--keep", action="store_true", help="keep the work directory (servers are stopped anyway)")
+    args = parser.parse_args()
+    args.profiles = [p for p in args.profiles.split(",") if p]
+    for p in args.profiles:
+        if p not in PROFILE_USERS:
+            parser.error(f"unknown profile {p}")
+    catalogue = {"mbsync": Mbsync(), "mailferry": Mailferry(args.mailferry)}
+    tool_names = [t for t in args.tools.split(",") if t]
+    available = {name: catalogue[name].available() for name in tool_names}
+    for name, ok in available.items():
+        if not ok:
+            log(f"{name} is not available (mailferry: {args.mailferry} without `apply`): its column shows n/a")
+    tools = [catalogue[name] for name in tool_names if available[name]]
+    versions = [catalogue[name].version() for name in tool_names if available[name]]
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
+    bench = Bench(args)
+    try:
+        bench.run(tools)
+    finally:
+        bench.stop_all()
+        if not args.keep:
+            shutil.rmtree(bench.work, ignore_errors=True)
+    text = report(bench, tool_names, versions, available)
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as f:
+        f.write(text)
+    print(text)
+    log(f"written {args.out}")
+
+
+if __name__ == "__main__":
+    main()
