@@ -14,7 +14,7 @@ public struct FolderSurvey: Sendable {
     public func survey(source: any SourceStore, destination: any DestinationStore) async throws -> [FolderWork] {
         let sourceFolders = try await source.folders()
         let destinationFolders = try await destination.folders()
-        let existing = Set(destinationFolders.map(\.path))
+        let existing = Set(destinationFolders.filter(\.selectable).map(\.path))
         let mappings = FolderMapper(rules: rules).map(source: sourceFolders, destination: destinationFolders)
 
         // One identity pool per destination folder, shared by every source merged into it.

@@ -109,9 +109,11 @@ public struct UserMigration: Sendable {
     ) async throws {
         let user = account.sourceUser
         let sourceFolders = try await source.folders()
-        var destinationFolders = Set(try await destination.folders().map(\.path))
-        let mappings = FolderMapper(rules: rules).map(
-            source: sourceFolders, destination: try await destination.folders())
+        let destinationList = try await destination.folders()
+        // A \Noselect name on the destination is only a hierarchy level: it still has to be created.
+        var destinationFolders = Set(destinationList.filter(\.selectable).map(\.path))
+        var subscribed = Set(destinationList.filter(\.subscribed).map(\.path))
+        let mappings = FolderMapper(rules: rules).map(source: sourceFolders, destination: destinationList)
         tally.counts.foldersTotal = mappings.filter { !$0.isSkipped }.count
 
         for mapping in mappings where mapping.isSkipped {
@@ -121,9 +123,11 @@ public struct UserMigration: Sendable {
         for mapping in mappings {
             guard let target = mapping.destination else { continue }
             do {
-                try await ensureFolder(
-                    target, subscribe: mapping.source.subscribed, destination: destination,
-                    existing: &destinationFolders, log: log)
+                try await ensureFolder(target, destination: destination, existing: &destinationFolders, log: log)
+                if mapping.source.subscribed, subscribed.insert(target).inserted {
+                    try await destination.subscribe(target)
+                    log.write("subscribed folder \(target)", at: Date())
+                }
                 try await syncFolder(
                     mapping: mapping, target: target, source: source, destination: destination, pools: &pools,
                     runID: runID, tally: &tally, log: log)
@@ -142,18 +146,25 @@ public struct UserMigration: Sendable {
         }
     }
 
+    /// Creates only the folder itself: servers create missing parents as mere hierarchy levels (RFC 3501
+    /// 6.3.3), which keeps a source's \Noselect parents from turning into real, empty folders. A server
+    /// that refuses a child without its parent gets the parents created first.
     private func ensureFolder(
-        _ folder: MailboxPath, subscribe: Bool, destination: any DestinationStore, existing: inout Set<MailboxPath>,
-        log: UserLog
+        _ folder: MailboxPath, destination: any DestinationStore, existing: inout Set<MailboxPath>, log: UserLog
     ) async throws {
-        for path in folder.ancestors + [folder] where !existing.contains(path) {
-            try await destination.create(path)
-            existing.insert(path)
-            log.write("created folder \(path)", at: Date())
-            if path == folder, subscribe {
-                try await destination.subscribe(path)
+        guard !existing.contains(folder) else { return }
+        do {
+            try await destination.create(folder)
+        } catch StoreError.folderRefused where folder.ancestors.contains(where: { !existing.contains($0) }) {
+            for parent in folder.ancestors where !existing.contains(parent) {
+                try await destination.create(parent)
+                existing.insert(parent)
+                log.write("created folder \(parent)", at: Date())
             }
+            try await destination.create(folder)
         }
+        existing.insert(folder)
+        log.write("created folder \(folder)", at: Date())
     }
 
     private func syncFolder(

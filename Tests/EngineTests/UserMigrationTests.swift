@@ -47,7 +47,7 @@ import Testing
         #expect(destination.contents(of: "INBOX").count == 3)
         #expect(destination.contents(of: "Work/Projects").map(\.flags) == [MessageFlags(["\\Flagged"])])
         #expect(destination.contents(of: "Junk").isEmpty)
-        #expect(try await destination.folders().map(\.path.description).contains("Work"))
+        #expect(try await destination.folders().map(\.path.description).contains("Work/Projects"))
 
         let second = await migration(source, destination, ledger: ledger).run(in: run)
         #expect(second.counts.messagesCopied == 0)
