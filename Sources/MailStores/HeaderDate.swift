@@ -175,7 +175,7 @@ enum HeaderDate {
         var previous: Character = " "
         for character in text {
             let separates =
-                character == " " || character == "\t" || character == "," || character == "\r" || character == "\n"
+                character.isWhitespace || character == ","  // "\r\n" is one Character
                 || (character == "-" && (previous.isLetter || previous.isNumber) && !current.isEmpty
                     && !current.contains(":"))
             if separates {
