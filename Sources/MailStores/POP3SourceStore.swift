@@ -3,11 +3,12 @@ import MailferryCore
 import NIOCore
 import POP3
 
-/// Reads a POP3 maildrop as the folder INBOX without changing anything: UIDL, LIST, TOP n 0 and
-/// RETR only; the client has no DELE, and QUIT therefore removes nothing.
+/// Reads a POP3 maildrop as the folder INBOX without changing anything: UIDL, LIST and TOP only; the
+/// client has no DELE, so QUIT removes nothing. Bodies come by `TOP n <max>` rather than RETR, because
+/// servers mark a RETRieved message read (Dovecot sets `\Seen`); RETR only when TOP is not offered.
 ///
-/// Sizes and identity: LIST counts the message as stored, with CRLF line ends. Dovecot's RETR adds a
-/// CRLF when the stored message lacks a final line end, which LIST does not count. The body is spooled
+/// Sizes and identity: LIST counts the message as stored, with CRLF line ends. Dovecot's RETR and TOP
+/// add a CRLF when the stored message lacks a final line end, which LIST does not count. The body is spooled
 /// to a temporary file and, when it is exactly that added CRLF longer than LIST said, the CRLF is cut
 /// off again, so that the copy is byte for byte what IMAP would have copied. Its size on the
 /// destination (RFC822.SIZE) then equals LIST, the identity's size: re-runs, and a message copied
@@ -90,8 +91,14 @@ actor POP3SourceStore: SourceStore {
         }
         defer { spool.close() }
         do {
-            try await client.retrieve(number) { (chunk: ByteBuffer) in
+            let spoolChunk = { (chunk: ByteBuffer) throws in
                 try chunk.withUnsafeReadableBytes { bytes throws(SpoolError) in try spool.append(bytes) }
+            }
+            // TOP with more lines than any body has sends the whole message without marking it read.
+            if client.capabilities.supportsTOP {
+                try await client.retrieveUnread(number) { try spoolChunk($0) }
+            } else {
+                try await client.retrieve(number) { try spoolChunk($0) }
             }
             let listed = Int64(sizes[number] ?? Int(message.size))
             if spool.size == listed + 2, try spool.tail(2) == [0x0D, 0x0A] {

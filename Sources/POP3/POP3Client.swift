@@ -215,11 +215,26 @@ public final class POP3Client {
     nonisolated(nonsending) public func retrieve(
         _ messageNumber: Int, into consumer: (ByteBuffer) async throws -> Void
     ) async throws {
+        try await stream(.retr(messageNumber), into: consumer)
+    }
+
+    /// The whole message by `TOP n <max>`, streamed like `retrieve(_:into:)`. RFC 1939 sends the entire
+    /// message when more lines are asked for than the body has; unlike RETR, servers do not count this
+    /// as reading it (Dovecot sets `\Seen` on RETR, not on TOP). Needs `capabilities.supportsTOP`.
+    nonisolated(nonsending) public func retrieveUnread(
+        _ messageNumber: Int, into consumer: (ByteBuffer) async throws -> Void
+    ) async throws {
+        try await stream(.top(messageNumber, lines: Int(Int32.max)), into: consumer)
+    }
+
+    nonisolated(nonsending) private func stream(
+        _ command: POP3Command, into consumer: (ByteBuffer) async throws -> Void
+    ) async throws {
         try await requireTransaction()
-        try await send(.retr(messageNumber))
+        try await send(command)
         let status = try await readStatus()
         guard status.isOK else {
-            throw POP3Error.commandFailed(command: "RETR \(messageNumber)", serverText: status.serverText)
+            throw POP3Error.commandFailed(command: command.redactedDescription, serverText: status.serverText)
         }
         while true {
             switch try await nextEvent() {
