@@ -153,6 +153,25 @@ struct POP3ClientTests {
         #expect(try await client.stat() == POP3MailboxStatus(messageCount: 0, totalSize: 0))
     }
 
+    @Test("retrieveUnread asks TOP n 2147483647 and streams the dot-unstuffed message")
+    func retrieveUnreadUsesTop() async throws {
+        let message = "Subject: hi\r\n\r\n..dot line\r\nend\r\n"
+        let server = greeting + capaSecure + "+OK\r\n+OK Logged in.\r\n+OK\r\n" + message + ".\r\n"
+            + "-ERR There's no message 9.\r\n"
+        for chunkSize in [nil, 1, 4] {
+            let transport = ScriptedTransport(server: server, chunkSize: chunkSize, secure: true)
+            let client = try await POP3Client.open(over: transport, stls: .required)
+            try await client.login(.userPass(user: "alice", password: "pw"))
+            var received: [UInt8] = []
+            try await client.retrieveUnread(1) { received += $0.readableBytesView }
+            #expect(String(decoding: received, as: UTF8.self) == "Subject: hi\r\n\r\n.dot line\r\nend\r\n")
+            await #expect(throws: POP3Error.commandFailed(command: "TOP 9 2147483647", serverText: "There's no message 9.")) {
+                try await client.retrieveUnread(9) { _ in }
+            }
+            #expect(transport.writes.suffix(2) == ["TOP 1 2147483647\r\n", "TOP 9 2147483647\r\n"])
+        }
+    }
+
     @Test("a server without CAPA still works with USER/PASS")
     func noCapa() async throws {
         let server = greeting + "-ERR Unknown command\r\n+OK\r\n+OK Logged in.\r\n"
