@@ -61,16 +61,20 @@ actor POP3SourceStore: SourceStore {
             let listed = try await client.messageSizes()
             sizes = Dictionary(listed.map { ($0.messageNumber, $0.size) }, uniquingKeysWith: { first, _ in first })
             summaries.reserveCapacity(ids.count)
-            for id in ids {
-                guard let size = sizes[id.messageNumber] else { continue }  // deleted by another session
-                let headerBuffer = try await client.headers(of: id.messageNumber)
+            let uidls = Dictionary(ids.map { ($0.messageNumber, $0.uid) }, uniquingKeysWith: { first, _ in first })
+            let listedSizes = sizes
+            let numbers = ids.map(\.messageNumber).filter { listedSizes[$0] != nil }
+            let fallbackDate = runDate
+            // TOP n 0, pipelined when the server allows: one round trip per batch instead of per message.
+            try await client.headers(of: numbers) { number, headerBuffer in
+                // nil: deleted by another session since UIDL.
+                guard let headerBuffer, let size = listedSizes[number], let uidl = uidls[number] else { return }
                 let headers = Array(headerBuffer.readableBytesView)
-                let date = HeaderDate.arrival(in: HeaderFields(parsing: headers)) ?? runDate
+                let date = HeaderDate.arrival(in: HeaderFields(parsing: headers)) ?? fallbackDate
                 summaries.append(
                     MessageSummary(
-                        uid: UInt32(truncatingIfNeeded: id.messageNumber), sourceKey: "uidl:\(id.uid)",
-                        size: Int64(size), internalDate: date, flags: .none,
-                        identity: MessageIdentity(headers: headers, size: Int64(size))))
+                        uid: UInt32(truncatingIfNeeded: number), sourceKey: "uidl:\(uidl)", size: Int64(size),
+                        internalDate: date, flags: .none, identity: MessageIdentity(headers: headers, size: Int64(size))))
             }
         } catch {
             throw folderError(error)

@@ -172,6 +172,37 @@ struct POP3ClientTests {
         }
     }
 
+    @Test("headers(of:) pipelines TOP n 0 in windows when PIPELINING is offered; -ERR gives nil")
+    func pipelinedHeaders() async throws {
+        let responses =
+            "+OK\r\nSubject: one\r\n\r\n.\r\n" + "-ERR no such message\r\n" + "+OK\r\nSubject: three\r\n\r\n.\r\n"
+        for chunkSize in [nil, 1, 5] {
+            let server = greeting + capaSecure + "+OK\r\n+OK Logged in.\r\n" + responses
+            let transport = ScriptedTransport(server: server, chunkSize: chunkSize, secure: true)
+            let client = try await POP3Client.open(over: transport, stls: .required)
+            try await client.login(.userPass(user: "alice", password: "pw"))
+            var seen: [String] = []
+            try await client.headers(of: [1, 2, 3], window: 2) { number, headers in
+                seen.append("\(number):\(headers.map { String(buffer: $0) } ?? "nil")")
+            }
+            #expect(seen == ["1:Subject: one\r\n\r\n", "2:nil", "3:Subject: three\r\n\r\n"])
+            // Two commands in the first write, the third in the next.
+            #expect(transport.writes.suffix(2) == ["TOP 1 0\r\nTOP 2 0\r\n", "TOP 3 0\r\n"])
+        }
+    }
+
+    @Test("headers(of:) sends one TOP at a time without PIPELINING")
+    func unpipelinedHeaders() async throws {
+        let server = greeting + capaNoSTLS + "+OK\r\n+OK Logged in.\r\n" + "+OK\r\nA: 1\r\n\r\n.\r\n+OK\r\nB: 2\r\n\r\n.\r\n"
+        let transport = ScriptedTransport(server: server, secure: true)
+        let client = try await POP3Client.open(over: transport, stls: .required)
+        try await client.login(.userPass(user: "alice", password: "pw"))
+        var count = 0
+        try await client.headers(of: [1, 2]) { _, headers in count += headers == nil ? 0 : 1 }
+        #expect(count == 2)
+        #expect(transport.writes.suffix(2) == ["TOP 1 0\r\n", "TOP 2 0\r\n"])
+    }
+
     @Test("a server without CAPA still works with USER/PASS")
     func noCapa() async throws {
         let server = greeting + "-ERR Unknown command\r\n+OK\r\n+OK Logged in.\r\n"
