@@ -218,6 +218,43 @@ import Testing
         #expect(source.folders["INBOX"]?.allSatisfy { $0.flags.isEmpty } == true)
     }
 
+    /// POP3 has no UIDNEXT: a message deleted and another delivered keep the count, yet the derived
+    /// state changes, so the unchanged-folder shortcut is not taken and the new message is copied.
+    @Test func deleteAndDeliverBetweenRunsIsNoticed() async throws {
+        let setup = try await makeSetup()
+        defer { Task { await setup.stop() } }
+        let job = try job(
+            setup, name: "swap", sourceBlock: "  protocol: pop3s\n  ports: { pop3s: \(setup.source.pop3sPort) }",
+            users: "alice,alice-pw\n")
+        let ledger = try Ledger.open(directory: "\(setup.directory)/state")
+        let first = try await migrate(job, ledger: ledger)
+        #expect(first["alice"]?.counts.messagesCopied == Self.inboxSeeds.count + 1)
+
+        // Delete the "no date at all" message from the source Maildir and deliver a new one.
+        let maildir = setup.source.mailDirectory(for: "alice")
+        var removed = 0
+        for sub in ["new", "cur"] {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: "\(maildir)/\(sub)")) ?? [] {
+                let path = "\(maildir)/\(sub)/\(name)"
+                if let text = try? String(contentsOfFile: path, encoding: .utf8), text.contains("<five@old.example>") {
+                    try FileManager.default.removeItem(atPath: path)
+                    removed += 1
+                }
+            }
+        }
+        #expect(removed == 1)
+        try setup.source.deliver(
+            Data("Received: x; 9 Sep 2009 09:09:09 +0000\r\nMessage-ID: <seven@old.example>\r\n\r\nnew\r\n".utf8),
+            to: "alice")
+
+        let second = try await migrate(job, ledger: ledger)
+        #expect(second["alice"]?.state == .done)
+        #expect(second["alice"]?.counts.messagesCopied == 1)
+        let inbox = try await snapshot(setup.destination, "alice").folders["INBOX"] ?? []
+        #expect(inbox.count == Self.inboxSeeds.count + 2, "the copy of the deleted message stays (never deletes)")
+        #expect((try await migrate(job, ledger: ledger))["alice"]?.counts.messagesCopied == 0)
+    }
+
     @Test func wrongPOP3PasswordFailsTheUserWithTheServersReason() async throws {
         let setup = try await makeSetup()
         defer { Task { await setup.stop() } }
