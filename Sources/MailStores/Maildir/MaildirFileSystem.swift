@@ -85,14 +85,55 @@ enum MaildirFileSystem {
     /// Writes a small file through a temporary name and rename, so readers never see it half written.
     static func replaceFile(_ path: String, contents: [UInt8]) throws(FileSystemFailure) {
         let temporary = path + ".mailferry-new"
+        unlink(temporary)  // left over from a crash
         let file = try WritableFile(creating: temporary)
         do {
             try file.write(contents[...])
             try file.finish(modificationSeconds: nil)
             try rename(from: temporary, to: path)
         } catch {
-            unlink(temporary)
+            file.discard()
             throw error
+        }
+    }
+
+    /// Read-modify-write of a small shared file under Dovecot's dotlock protocol: `<path>.lock` is
+    /// created with O_EXCL (so Dovecot and this store never update `dovecot-keywords` or
+    /// `subscriptions` at the same time), the new contents are written into it and it is renamed over
+    /// `path`. `change` gets the current contents (nil when missing) and returns nil to leave it as is.
+    static func update(_ path: String, _ change: ([UInt8]?) -> [UInt8]?) throws(FileSystemFailure) {
+        let lock = try acquireDotlock(path + ".lock")
+        do {
+            guard let contents = change(try readSmallFile(path)) else {
+                lock.discard()
+                return
+            }
+            try lock.write(contents[...])
+            try lock.finish(modificationSeconds: nil)
+            try rename(from: lock.path, to: path)
+        } catch {
+            lock.discard()
+            throw error
+        }
+    }
+
+    /// Waits up to about 5 s for a lock held by someone else; a lock untouched for 2 minutes is stale
+    /// (its holder died) and is removed, as Dovecot does.
+    private static func acquireDotlock(_ lockPath: String) throws(FileSystemFailure) -> WritableFile {
+        var attempts = 0
+        while true {
+            do {
+                return try WritableFile(creating: lockPath)
+            } catch where error.code == EEXIST {
+                let now = Int64(time(nil))
+                if let status = status(lockPath), now - status.modificationSeconds > 120 {
+                    unlink(lockPath)
+                    continue
+                }
+                attempts += 1
+                if attempts > 500 { throw error }
+                usleep(10_000)
+            }
         }
     }
 

@@ -46,7 +46,9 @@ final class MaildirRunState: @unchecked Sendable {
 
     /// Runs `body` alone among this store's updates of shared small files. Synchronous on purpose:
     /// the lock is never held across a suspension point.
-    func withSharedFileLock<Result>(_ body: () throws -> Result) rethrows -> Result {
-        try fileLock.withLock(body)
+    func withSharedFileLock<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        fileLock.lock()
+        defer { fileLock.unlock() }
+        return try body()
     }
 }

@@ -9,6 +9,9 @@ import MailferryCore
 /// counted as CRLF: Dovecot then reports `W=` as RFC822.SIZE and serves a CRLF message byte for
 /// byte. Nothing is written until `create`, `subscribe` or `append` (a plan only reads).
 ///
+/// Known limits of the format: Maildir keeps no time zone (Dovecot shows INTERNALDATE as +0000, same
+/// instant), and only 26 keywords per folder have a letter; further keywords are not stored.
+///
 /// Folder state for the fast path: `uidValidity` is kept in the folder's `mailferry-uidvalidity`
 /// file (written by `create`; a folder made by someone else falls back to its `cur/` inode),
 /// `uidNext` is the file count + 1 and `highestModSeq` a hash of every file name, so that any
@@ -19,6 +22,7 @@ public final class MaildirStore: DestinationStore {
 
     /// The Maildir root (INBOX).
     public let root: String
+    /// Keywords go to `dovecot-keywords` (up to 26 per folder).
     public var acceptsKeywords: Bool { true }
 
     private let host: String
@@ -107,16 +111,16 @@ public final class MaildirStore: DestinationStore {
 
     public func subscribe(_ folder: MailboxPath) async throws {
         _ = try directory(of: folder)  // refuses names Maildir++ cannot hold
-        do {
-            try runState.withSharedFileLock {
-                try MaildirFileSystem.makeDirectories(root)
-                let path = root + "/" + MaildirSubscriptions.fileName
-                var subscriptions = try MaildirFileSystem.readSmallFile(path).map(MaildirSubscriptions.init(parsing:))
-                    ?? MaildirSubscriptions()
-                if subscriptions.add(folder) { try MaildirFileSystem.replaceFile(path, contents: subscriptions.serialized) }
+        do throws(FileSystemFailure) {
+            try ensureFolder(.inbox, directory: root)
+            try runState.withSharedFileLock { () throws(FileSystemFailure) in
+                try MaildirFileSystem.update(root + "/" + MaildirSubscriptions.fileName) { current in
+                    var subscriptions = current.map(MaildirSubscriptions.init(parsing:)) ?? MaildirSubscriptions()
+                    return subscriptions.add(folder) ? subscriptions.serialized : nil
+                }
             }
-        } catch let failure as FileSystemFailure {
-            throw StoreError.folderRefused(folder: folder.description, reason: "cannot subscribe: \(failure.text)")
+        } catch {
+            throw StoreError.folderRefused(folder: folder.description, reason: "cannot subscribe: \(error.text)")
         }
     }
 
@@ -126,12 +130,12 @@ public final class MaildirStore: DestinationStore {
     public func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
         let directory = try directory(of: folder)
         let letters: String
-        do {
+        do throws(FileSystemFailure) {
             try ensureFolder(folder, directory: directory)
             let keywordIndex = try addKeywords(message.flags.keywords, directory: directory)
             letters = MaildirFileName.infoLetters(for: message.flags, keywordIndex: keywordIndex)
-        } catch let failure as FileSystemFailure {
-            throw Self.deliveryError(failure)
+        } catch {
+            throw Self.deliveryError(error)
         }
 
         let uniqueStem = makeUniqueStem()
@@ -171,14 +175,14 @@ public final class MaildirStore: DestinationStore {
         else {
             throw StoreError.messageRefused(reason: "message \(uid) no longer exists in \"\(folder)\" (\(directory))")
         }
-        do {
+        do throws(FileSystemFailure) {
             let keywordIndex = try addKeywords(flags.keywords, directory: directory)
             let letters = MaildirFileName.infoLetters(
                 for: flags, keywordIndex: keywordIndex, preserving: file.fileName.info)
             let target = "\(directory)/cur/\(MaildirFileName(base: base, info: letters).name)"
             if target != file.path { try MaildirFileSystem.rename(from: file.path, to: target) }
-        } catch let failure as FileSystemFailure {
-            throw Self.deliveryError(failure)
+        } catch {
+            throw Self.deliveryError(error)
         }
     }
 
@@ -326,12 +330,16 @@ public final class MaildirStore: DestinationStore {
     }
 
     /// Indexes for `keywords` in the folder's `dovecot-keywords`, adding the missing ones.
-    private func addKeywords(_ keywords: Set<String>, directory: String) throws -> [String: Int] {
-        try runState.withSharedFileLock {
-            let path = "\(directory)/\(MaildirKeywords.fileName)"
-            var table = try MaildirFileSystem.readSmallFile(path).map(MaildirKeywords.init(parsing:)) ?? MaildirKeywords()
-            if !keywords.isEmpty, table.add(keywords) {
-                try MaildirFileSystem.replaceFile(path, contents: table.serialized)
+    private func addKeywords(_ keywords: Set<String>, directory: String) throws(FileSystemFailure) -> [String: Int] {
+        let path = "\(directory)/\(MaildirKeywords.fileName)"
+        guard !keywords.isEmpty else {
+            return try MaildirFileSystem.readSmallFile(path).map(MaildirKeywords.init(parsing:))?.indexByKeyword ?? [:]
+        }
+        return try runState.withSharedFileLock { () throws(FileSystemFailure) in
+            var table = MaildirKeywords()
+            try MaildirFileSystem.update(path) { current in
+                table = current.map(MaildirKeywords.init(parsing:)) ?? MaildirKeywords()
+                return table.add(keywords) ? table.serialized : nil
             }
             return table.indexByKeyword
         }

@@ -3,7 +3,8 @@ import MailferryCore
 /// The Maildir root's `subscriptions` file as Dovecot 2.3 writes it (verified against 2.3.19):
 /// a header line "V\t2", an empty line, then one name per line with the hierarchy levels separated by
 /// a tab (not by the namespace separator) and each level in modified UTF-7, e.g. "A\t&AOQ-\tC".
-/// Files without the header (version 1) hold names with the namespace separator "." instead.
+/// Files without the header (version 1) hold names with the namespace separator "." instead; they are
+/// read, and rewritten in version 2 (which Dovecot 2.3 reads) when a subscription is added.
 struct MaildirSubscriptions: Equatable, Sendable {
     static let fileName = "subscriptions"
 

@@ -138,6 +138,31 @@ import Testing
         #expect(!listed.flags.keywords.contains("Existing"))
     }
 
+    @Test func waitsForDovecotsDotlockAndRemovesAStaleOne() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let store = MaildirStore(root: temp.path)
+        try await store.create(.inbox)
+        let lock = temp.path + "/dovecot-keywords.lock"
+
+        // Held by "Dovecot": the store waits until it is released, then updates.
+        #expect(FileManager.default.createFile(atPath: lock, contents: Data()))
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { unlink(lock) }
+        let first = MaildirFixtures.message(MaildirFixtures.mail(id: "l1", subject: "Lock"), flags: ["One"])
+        let started = Date()
+        try await store.append(first.summary, body: MaildirFixtures.body(first.bytes), to: .inbox)
+        #expect(Date().timeIntervalSince(started) >= 0.25)
+        #expect(try String(contentsOfFile: temp.path + "/dovecot-keywords", encoding: .utf8) == "0 One\n")
+
+        // Left by a crashed process long ago: removed.
+        #expect(FileManager.default.createFile(atPath: lock, contents: Data()))
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -600)], ofItemAtPath: lock)
+        let second = MaildirFixtures.message(MaildirFixtures.mail(id: "l2", subject: "Lock"), flags: ["Two"])
+        try await store.append(second.summary, body: MaildirFixtures.body(second.bytes), to: .inbox)
+        #expect(try String(contentsOfFile: temp.path + "/dovecot-keywords", encoding: .utf8) == "0 One\n1 Two\n")
+        #expect(!FileManager.default.fileExists(atPath: lock))
+    }
+
     @Test func setFlagsRenamesTheSuffixOnly() async throws {
         let temp = try TemporaryDirectory()
         defer { temp.remove() }
@@ -255,12 +280,32 @@ import Testing
         }
     }
 
-    @Test func storedBareLineFeedsCountTowardsDovecotsSize() async throws {
+    @Test(.enabled(if: geteuid() == 0, "chown needs root"))
+    func filesTakeTheOwnerOfTheDirectoryTheyLandIn() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let owner: (uid: uid_t, gid: gid_t) = (65534, 65534)  // nobody, as a mail user stand-in
+        try #require(chown(temp.path, owner.uid, owner.gid) == 0)
+        let store = try MaildirStore.open(template: temp.path + "/{domain}/{localpart}/Maildir", user: "ann@x.example")
+        let message = MaildirFixtures.message(MaildirFixtures.mail(id: "o", subject: "Owner"), flags: ["Tag"])
+        try await store.append(message.summary, body: MaildirFixtures.body(message.bytes), to: MailboxPath("Sub"))
+        try await store.subscribe(MailboxPath("Sub"))
+
+        let paths = try #require(FileManager.default.subpathsOfDirectory(atPath: temp.path) as [String]?)
+        #expect(paths.count > 10)
+        for path in paths {
+            let status = try #require(MaildirFileSystem.status(temp.path + "/" + path))
+            #expect(status.uid == owner.uid && status.gid == owner.gid, "\(path)")
+        }
+    }
+
+    @Test(arguments: 1...8)  // every split of CR and LF across chunks
+    func storedBareLineFeedsCountTowardsDovecotsSize(chunkSize: Int) async throws {
         let temp = try TemporaryDirectory()
         defer { temp.remove() }
         let store = MaildirStore(root: temp.path)
         let message = MaildirFixtures.message("Message-ID: <lf@x>\r\nSubject: lf\r\n\r\nbare\nline\r\n")
-        try await store.append(message.summary, body: MaildirFixtures.body(message.bytes, chunkSize: 3), to: .inbox)
+        try await store.append(message.summary, body: MaildirFixtures.body(message.bytes, chunkSize: chunkSize), to: .inbox)
         let name = try #require(MaildirFixtures.files(in: temp.path + "/cur").first)
         #expect(name.contains(",S=\(message.bytes.count),W=\(message.bytes.count + 1):2,"))
         // This store wrote CRLF headers: the listed size is the file size (what the source announced).
