@@ -18,6 +18,13 @@ enum MaildirFolderName {
                 throw .folderRefused(folder: folder.description, reason: reason)
             }
         }
+        // Dovecot 2.3 lists such a directory but refuses to open it ("Invalid mailbox name: Begins with
+        // '~'", a guard against home-directory expansion); "A/~B" is fine.
+        if folder.components[0].hasPrefix("~") {
+            throw .folderRefused(
+                folder: folder.description,
+                reason: "Dovecot refuses folder names that begin with \"~\"; translate the folder in the job file")
+        }
         return "." + folder.components.map(ModifiedUTF7.encode).joined(separator: String(separator))
     }
 

@@ -60,14 +60,16 @@ import Testing
         #expect(MaildirFixtures.files(in: temp.path).isEmpty)
     }
 
-    @Test func refusesComponentsWithSlashOrControlCharacters() async throws {
+    @Test func refusesSlashControlCharactersAndALeadingTilde() async throws {
         let temp = try TemporaryDirectory()
         defer { temp.remove() }
         let store = MaildirStore(root: temp.path)
-        for components in [["a/b"], ["tab\there"]] {
+        for components in [["a/b"], ["tab\there"], ["~home"], ["~home", "Sub"]] {
             await #expect(throws: StoreError.self) { try await store.create(MailboxPath(components: components)) }
         }
         #expect(MaildirFixtures.files(in: temp.path).isEmpty)
+        try await store.create(MailboxPath("A/~B"))  // only a leading "~" of the whole name is refused
+        #expect(MaildirFileSystem.isDirectory(temp.path + "/.A.~B/cur"))
     }
 
     @Test func appendsAndListsTheSameMessageBack() async throws {
