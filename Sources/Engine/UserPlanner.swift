@@ -11,14 +11,18 @@ public struct UserPlanner: Sendable {
         self.options = options
     }
 
+    /// - Parameters:
+    ///   - expectedEndpoint: shown when the source cannot be reached (the first endpoints tried).
+    ///   - candidates: every endpoint in the order tried.
     public func plan(
-        account: Account, connector: StoreConnector, endpoint: UserPlan.Endpoints, candidates: [String]
+        account: Account, connector: StoreConnector, expectedEndpoint: UserPlan.Endpoints, candidates: [String]
     ) async -> UserPlan {
         var plan = UserPlan(
             sourceUser: account.sourceUser, destinationUser: account.destinationUser, status: .ready,
-            endpoint: endpoint, candidates: candidates, folders: [])
+            endpoint: expectedEndpoint, candidates: candidates, folders: [])
         do {
-            let work = try await survey(connector: connector)
+            let (endpoints, work) = try await survey(connector: connector)
+            plan.endpoint = endpoints
             plan.folders = work.map(\.plan)
         } catch {
             plan.status = .unreachable
@@ -27,7 +31,7 @@ public struct UserPlanner: Sendable {
         return plan
     }
 
-    private func survey(connector: StoreConnector) async throws -> [FolderWork] {
+    private func survey(connector: StoreConnector) async throws -> (UserPlan.Endpoints, [FolderWork]) {
         let source = try await connector.openSource()
         let destination: any DestinationStore
         do {
@@ -41,7 +45,7 @@ public struct UserPlanner: Sendable {
                 .survey(source: source, destination: destination)
             await source.close()
             await destination.close()
-            return work
+            return (source.endpoints, work)
         } catch {
             await source.close()
             await destination.close()

@@ -77,6 +77,8 @@ public struct MessageBody: Sendable {
 
 /// The side mail is read from. Never changes anything (EXAMINE, BODY.PEEK, never DELE).
 public protocol SourceStore: Sendable {
+    /// The endpoints this session actually uses (INBOX and the other folders), for plans and logs.
+    var endpoints: UserPlan.Endpoints { get }
     func folders() async throws -> [FolderInfo]
     func state(of folder: MailboxPath) async throws -> FolderState
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary]

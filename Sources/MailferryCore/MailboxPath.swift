@@ -38,9 +38,10 @@ public struct MailboxPath: Sendable, Hashable, Comparable, CustomStringConvertib
     /// The name on a server with this delimiter and prefix. INBOX stays "INBOX" (never prefixed).
     /// Check `componentsContaining(delimiter)` first: such a component would be split by the server.
     public func serverName(delimiter: Character?, prefix: String) -> String {
-        if self == .inbox { return "INBOX" }
-        let joined = components.joined(separator: delimiter.map { String($0) } ?? "/")
-        return prefix + joined
+        let separator = delimiter.map { String($0) } ?? "/"
+        // INBOX and its children are never prefixed: on Courier "INBOX." is the namespace itself.
+        if components.first == "INBOX" { return components.joined(separator: separator) }
+        return prefix + components.joined(separator: separator)
     }
 
     /// Components that contain `delimiter` and would be split by a server using it.

@@ -1,1 +1,0 @@
-// IMAP4rev1 client.

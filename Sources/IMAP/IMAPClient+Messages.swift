@@ -1,0 +1,136 @@
+import NIOCore
+
+extension IMAPClient {
+    /// The header fields fetched with message metadata.
+    public static let metadataHeaderFields = ["MESSAGE-ID", "DATE", "FROM", "SUBJECT"]
+
+    /// `UID FETCH <uids> (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (…)])`, plus MODSEQ
+    /// with CONDSTORE. `uids` may end at `UInt32.max` for `*`. Sorted by UID.
+    public func fetchMetadata(
+        uids: ClosedRange<UInt32>, headerFields: [String] = IMAPClient.metadataHeaderFields
+    ) async throws(IMAPError) -> [IMAPMessageMetadata] {
+        var items = "UID FLAGS INTERNALDATE RFC822.SIZE"
+        if hasCapability("CONDSTORE") { items += " MODSEQ" }
+        if !headerFields.isEmpty {
+            guard headerFields.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { GrammarCursor.isAtomChar($0) } }) else {
+                throw .encoding(.invalidSyntax(headerFields.joined(separator: " ")))
+            }
+            items += " BODY.PEEK[HEADER.FIELDS (\(headerFields.joined(separator: " ")))]"
+        }
+        let command = IMAPCommand("UID FETCH", [.syntax("UID FETCH \(IMAPUIDSet.render(uids)) (\(items))")])
+        let result = try await run(command) { if case .fetch = $0 { true } else { false } }
+        var byUID: [UInt32: IMAPMessageMetadata] = [:]
+        for case .fetch(let fetch) in result.untagged {
+            guard let uid = fetch.uid else { continue }  // an unsolicited FLAGS update without UID
+            var entry = byUID[uid] ?? IMAPMessageMetadata(
+                uid: uid, flags: [], internalDate: nil, size: nil, modSeq: nil, headerFields: ByteBuffer())
+            if let flags = fetch.flags { entry.flags = flags }
+            if let date = fetch.internalDate { entry.internalDate = date }
+            if let size = fetch.rfc822Size { entry.size = size }
+            if let modSeq = fetch.modSeq { entry.modSeq = modSeq }
+            if let header = fetch.headerFields { entry.headerFields = header }
+            byUID[uid] = entry
+        }
+        return byUID.values.sorted { $0.uid < $1.uid }
+    }
+
+    /// `UID FETCH <uid> BODY.PEEK[]`, handing the body to `consume` as a stream: byte count up
+    /// front, then chunks straight from the socket (never the whole message in memory).
+    /// Whatever `consume` leaves unread is discarded before this returns.
+    /// Returns `nil` when no message has that UID (any more).
+    ///
+    /// - Parameter timeout: deadline for the whole fetch; a breach is `IMAPError.timedOut(command:)`.
+    public nonisolated func fetchBody<Result: Sendable>(
+        uid: UInt32, timeout: TimeAmount? = nil,
+        _ consume: (IMAPBodyStream) async throws -> Result
+    ) async throws -> Result? {
+        guard let stream = try await beginBody(uid: uid, timeout: timeout) else { return nil }
+        do {
+            let result = try await consume(stream)
+            try await finishBody(stream.token)
+            return result
+        } catch {
+            try? await finishBody(stream.token)
+            throw error
+        }
+    }
+
+    func beginBody(uid: UInt32, timeout: TimeAmount?) async throws(IMAPError) -> IMAPBodyStream? {
+        let command = try await send(
+            IMAPCommand("UID FETCH", [.syntax("UID FETCH \(uid) (UID BODY.PEEK[])")]), timeout: timeout,
+            streamsBody: true
+        ) { if case .fetch = $0 { true } else { false } }
+        bodyCommands[command.tag] = command
+        try await pump(for: command) { $0.bodyByteCount != nil || $0.completion != nil }
+        guard let byteCount = command.bodyByteCount else {
+            bodyCommands[command.tag] = nil
+            _ = try await complete(command)
+            return nil
+        }
+        return IMAPBodyStream(uid: uid, byteCount: byteCount, client: self, token: CommandToken(tag: command.tag))
+    }
+
+    func nextBodyChunk(_ token: CommandToken) async throws(IMAPError) -> ByteBuffer? {
+        guard let command = bodyCommands[token.tag] else { return nil }
+        return try await nextBodyChunk(command)
+    }
+
+    func finishBody(_ token: CommandToken) async throws(IMAPError) {
+        guard let command = bodyCommands.removeValue(forKey: token.tag) else { return }
+        _ = try await complete(command)
+    }
+
+    /// `append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal`
+    public func append(to mailbox: String, _ message: IMAPAppendMessage) async throws(IMAPError) -> IMAPAppendResult {
+        try await append(to: mailbox, messages: [message])
+    }
+
+    /// Several messages in one APPEND (RFC 3502 MULTIAPPEND) when offered, else one APPEND each.
+    /// Literals use LITERAL+ (RFC 7888) when offered, else wait for the server's continuation.
+    public func append(to mailbox: String, messages: [IMAPAppendMessage]) async throws(IMAPError) -> IMAPAppendResult {
+        guard !messages.isEmpty else { return IMAPAppendResult(uidValidity: nil, uids: []) }
+        if messages.count > 1, !hasCapability("MULTIAPPEND") {
+            var combined = IMAPAppendResult(uidValidity: nil, uids: [])
+            for message in messages {
+                let single = try await append(to: mailbox, messages: [message])
+                combined.uidValidity = single.uidValidity ?? combined.uidValidity
+                combined.uids += single.uids
+            }
+            return combined
+        }
+        var command = IMAPCommand("APPEND")
+        command.syntax("APPEND ")
+        command.mailbox(mailbox)
+        for message in messages {
+            for flag in message.flags {
+                guard Self.isValidFlag(flag) else { throw .encoding(.invalidSyntax(flag)) }
+            }
+            command.syntax(" (\(message.flags.joined(separator: " ")))")
+            if let date = message.internalDate { command.syntax(" \"\(date)\"") }
+            command.space()
+            command.parts.append(.streamedLiteral(byteCount: message.source.byteCount))
+        }
+        let result = try await run(command, sources: messages.map(\.source))
+        if case .appendUID(let validity, let uids) = result.tagged.text.code {
+            return IMAPAppendResult(uidValidity: validity, uids: uids)
+        }
+        return IMAPAppendResult(uidValidity: nil, uids: [])
+    }
+
+    /// `store = "STORE" SP sequence-set SP store-att-flags` as UID STORE with `.SILENT`.
+    public func storeFlags(uids: [UInt32], _ operation: IMAPStoreOperation, flags: [String]) async throws(IMAPError) {
+        guard !uids.isEmpty else { return }
+        for flag in flags {
+            guard Self.isValidFlag(flag) else { throw .encoding(.invalidSyntax(flag)) }
+        }
+        let text = "UID STORE \(IMAPUIDSet.render(uids)) \(operation.rawValue) (\(flags.joined(separator: " ")))"
+        try await run(IMAPCommand("UID STORE", [.syntax(text)])) { if case .fetch = $0 { true } else { false } }
+    }
+
+    /// `flag = "\" atom / atom` with no characters that would break the list.
+    static func isValidFlag(_ flag: String) -> Bool {
+        var bytes = Array(flag.utf8)[...]
+        if bytes.first == UInt8(ascii: "\\") { bytes = bytes.dropFirst() }
+        return !bytes.isEmpty && bytes.allSatisfy { GrammarCursor.isAtomChar($0) }
+    }
+}

@@ -1,0 +1,111 @@
+import NIOCore
+
+/// Renders commands with correct quoting (RFC 3501 section 4.3, RFC 7888 LITERAL+).
+///
+/// An `astring` is sent as an atom when every byte is an ASTRING-CHAR, as a quoted string when it
+/// is 7-bit text without CR/LF, and otherwise as a literal: `{n+}` when the server offers LITERAL+,
+/// else a synchronizing `{n}` that waits for the server's continuation request.
+public struct IMAPCommandEncoder: Sendable {
+    public var literalPlus: Bool
+    /// Quoted strings longer than this become literals (some servers limit quoted length).
+    public var maxQuotedLength = 1000
+
+    public init(literalPlus: Bool) {
+        self.literalPlus = literalPlus
+    }
+
+    public func encode(_ command: IMAPCommand, tag: String) throws(IMAPEncodingError) -> IMAPEncodedCommand {
+        var steps: [IMAPEncodedCommand.Step] = []
+        var pending: [UInt8] = Array(tag.utf8) + [UInt8(ascii: " ")]
+        var trace = tag + " "
+
+        func flushPending() {
+            if !pending.isEmpty { steps.append(.send(ByteBuffer(bytes: pending))) }
+            pending.removeAll()
+        }
+
+        func appendString(_ value: [UInt8], secret: Bool, allowAtom: Bool) throws(IMAPEncodingError) {
+            var form = try Self.form(of: value, maxQuotedLength: maxQuotedLength)
+            if form == .atom, !allowAtom { form = .quoted }
+            switch form {
+            case .atom:
+                pending += value
+                trace += secret ? "<redacted>" : String(decoding: value, as: UTF8.self)
+            case .quoted:
+                let quoted = Self.quote(value)
+                pending += quoted
+                trace += secret ? "<redacted>" : String(decoding: quoted, as: UTF8.self)
+            case .literal:
+                let marker = literalPlus ? "{\(value.count)+}\r\n" : "{\(value.count)}\r\n"
+                pending += Array(marker.utf8)
+                // A secret's length is a secret too: the trace shows neither marker nor size.
+                trace += secret ? "" : (literalPlus ? "{\(value.count)+}" : "{\(value.count)}")
+                if !literalPlus {
+                    flushPending()
+                    steps.append(.awaitContinuation)
+                }
+                pending += value
+                trace += secret ? "<redacted>" : "<\(value.count) bytes>"
+            }
+        }
+
+        for part in command.parts {
+            switch part {
+            case .syntax(let text):
+                guard !text.utf8.contains(where: { $0 == 0 || $0 == 0x0D || $0 == 0x0A }) else {
+                    throw .invalidSyntax(text)
+                }
+                pending += Array(text.utf8)
+                trace += text
+            case .secretSyntax(let text):
+                guard !text.utf8.contains(where: { $0 == 0 || $0 == 0x0D || $0 == 0x0A }) else {
+                    throw .invalidSyntax("<redacted>")
+                }
+                pending += Array(text.utf8)
+                trace += "<redacted>"
+            case .astring(let value, let secret):
+                try appendString(value, secret: secret, allowAtom: true)
+            case .string(let value):
+                try appendString(value, secret: false, allowAtom: false)
+            case .streamedLiteral(let byteCount):
+                let marker = literalPlus ? "{\(byteCount)+}\r\n" : "{\(byteCount)}\r\n"
+                pending += Array(marker.utf8)
+                trace += (literalPlus ? "{\(byteCount)+}" : "{\(byteCount)}") + "<\(byteCount) bytes>"
+                flushPending()
+                if !literalPlus { steps.append(.awaitContinuation) }
+                steps.append(.streamLiteral(byteCount: byteCount))
+            }
+        }
+        pending += [UInt8(ascii: "\r"), UInt8(ascii: "\n")]
+        flushPending()
+        return IMAPEncodedCommand(tag: tag, steps: steps, trace: trace)
+    }
+
+    enum StringForm: Equatable { case atom, quoted, literal }
+
+    /// `astring = 1*ASTRING-CHAR / string`; chooses the plainest form that carries the bytes exactly.
+    static func form(of value: [UInt8], maxQuotedLength: Int = 1000) throws(IMAPEncodingError) -> StringForm {
+        if value.contains(0) { throw .nulInString }
+        if !value.isEmpty, value.allSatisfy({ GrammarCursor.isAtomChar($0) || $0 == UInt8(ascii: "]") }),
+            !String(decoding: value, as: UTF8.self).caseInsensitiveCompare("NIL")
+        {
+            return .atom
+        }
+        // TEXT-CHAR = <any CHAR except CR and LF>; CHAR is 7-bit.
+        if value.count <= maxQuotedLength, value.allSatisfy({ $0 < 0x80 && $0 != 0x0D && $0 != 0x0A }) {
+            return .quoted
+        }
+        return .literal
+    }
+
+    /// `quoted = DQUOTE *QUOTED-CHAR DQUOTE` with `"` and `\` escaped.
+    static func quote(_ value: [UInt8]) -> [UInt8] {
+        var output: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in value {
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { output.append(UInt8(ascii: "\\")) }
+            output.append(byte)
+        }
+        output.append(UInt8(ascii: "\""))
+        return output
+    }
+}

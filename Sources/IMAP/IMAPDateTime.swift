@@ -1,0 +1,81 @@
+/// `date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE`
+/// (RFC 3501), kept as fields so it round-trips exactly from FETCH INTERNALDATE to APPEND.
+public struct IMAPDateTime: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    public var hour: Int
+    public var minute: Int
+    public var second: Int
+    /// Offset from UTC in minutes, e.g. -420 for `-0700`.
+    public var zoneMinutes: Int
+
+    public init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, zoneMinutes: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+        self.zoneMinutes = zoneMinutes
+    }
+
+    /// Parses the text between the quotes, e.g. ` 7-Jul-1996 02:44:25 -0700`.
+    public init?(_ text: String) {
+        let bytes = Array(text.utf8)
+        // date-day-fixed = (SP DIGIT) / 2DIGIT; some servers send one digit.
+        var index = 0
+        func number(_ count: Int) -> Int? {
+            guard index + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[index..<index + count] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            index += count
+            return value
+        }
+        func expect(_ character: Character) -> Bool {
+            guard index < bytes.count, bytes[index] == character.asciiValue else { return false }
+            index += 1
+            return true
+        }
+        if bytes.first == UInt8(ascii: " ") { index = 1 }
+        let dayDigits = bytes.dropFirst(index).prefix(while: { $0 != UInt8(ascii: "-") }).count
+        guard dayDigits == 1 || dayDigits == 2, let day = number(dayDigits), expect("-"),
+            index + 3 <= bytes.count
+        else { return nil }
+        let monthText = String(decoding: bytes[index..<index + 3], as: UTF8.self)
+        guard let monthIndex = Self.monthNames.firstIndex(where: { $0.caseInsensitiveCompare(monthText) }) else {
+            return nil
+        }
+        index += 3
+        guard expect("-"), let year = number(4), expect(" "), let hour = number(2), expect(":"),
+            let minute = number(2), expect(":"), let second = number(2), expect(" "), index < bytes.count
+        else { return nil }
+        let sign = bytes[index]
+        guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+        index += 1
+        guard let zoneHours = number(2), let zoneRest = number(2), index == bytes.count,
+            (1...31).contains(day), hour < 24, minute < 60, second < 61, zoneRest < 60
+        else { return nil }
+        let zone = zoneHours * 60 + zoneRest
+        self.init(
+            year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second,
+            zoneMinutes: sign == UInt8(ascii: "-") ? -zone : zone)
+    }
+
+    /// The wire form without quotes: `07-Jul-1996 02:44:25 -0700`.
+    public var description: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        let zone = abs(zoneMinutes)
+        return "\(pad(day, 2))-\(Self.monthNames[min(max(month, 1), 12) - 1])-\(pad(year, 4)) "
+            + "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)) "
+            + "\(zoneMinutes < 0 ? "-" : "+")\(pad(zone / 60, 2))\(pad(zone % 60, 2))"
+    }
+}

@@ -1,0 +1,129 @@
+import NIOCore
+
+/// Framer plus grammar: bytes in, `IMAPResponse`s out, incrementally.
+///
+/// The `BODY[]` (and `RFC822`, `BINARY[]`) literal of a FETCH is streamed as
+/// `fetchBodyBegin`/`fetchBodyBytes`/`fetchBodyEnd`; other literals are small values (header
+/// fields, mailbox names) and are collected up to `maxBufferedLiteralSize`.
+/// After an error the parser must not be used again: the stream position is lost.
+public struct IMAPResponseParser: Sendable {
+    private enum LiteralState: Sendable {
+        case none
+        case buffering(ByteBuffer)
+        case streaming(byteCount: Int)
+    }
+
+    private var framer: IMAPResponseFramer
+    private var line = ResponseLine()
+    private var literal = LiteralState.none
+    public let limits: IMAPLimits
+
+    public init(limits: IMAPLimits = IMAPLimits()) {
+        self.limits = limits
+        self.framer = IMAPResponseFramer(limits: limits)
+    }
+
+    public mutating func append(_ bytes: ByteBuffer) {
+        framer.append(bytes)
+    }
+
+    /// Whether a response has started but is not complete.
+    public var hasPartialResponse: Bool { framer.hasPartialInput || !line.isEmpty }
+
+    /// The next response or body event, or `nil` when more bytes are needed.
+    public mutating func next() throws(IMAPDecodingError) -> IMAPResponse? {
+        while true {
+            let frame: IMAPFrame?
+            do {
+                frame = try framer.nextFrame()
+            } catch {
+                throw .framing(error)
+            }
+            guard let frame else { return nil }
+            switch frame {
+            case .lineSegment(let text):
+                try appendText(text)
+            case .literalBegin(let byteCount):
+                if let sequenceNumber = Self.streamedBodySequenceNumber(line) {
+                    literal = .streaming(byteCount: byteCount)
+                    return .fetchBodyBegin(sequenceNumber: sequenceNumber, byteCount: byteCount)
+                }
+                guard byteCount <= limits.maxBufferedLiteralSize else {
+                    throw .bufferedLiteralTooLarge(size: byteCount, limit: limits.maxBufferedLiteralSize)
+                }
+                literal = .buffering(ByteBuffer())
+            case .literalBytes(var bytes):
+                switch literal {
+                case .streaming:
+                    return .fetchBodyBytes(bytes)
+                case .buffering(var collected):
+                    literal = .none
+                    collected.writeBuffer(&bytes)
+                    literal = .buffering(collected)
+                case .none:
+                    break
+                }
+            case .literalEnd:
+                switch literal {
+                case .streaming(let byteCount):
+                    literal = .none
+                    line.appendLiteral(.streamed(byteCount: byteCount))
+                    return .fetchBodyEnd
+                case .buffering(let collected):
+                    literal = .none
+                    line.appendLiteral(.bytes(collected))
+                case .none:
+                    line.appendLiteral(.bytes(ByteBuffer()))
+                }
+            case .lineEnd(let text):
+                try appendText(text)
+                let complete = line
+                line = ResponseLine()
+                do {
+                    return try IMAPGrammar.parseResponse(complete)
+                } catch {
+                    throw .parse(error)
+                }
+            }
+        }
+    }
+
+    private mutating func appendText(_ text: ByteBuffer) throws(IMAPDecodingError) {
+        guard line.text.count + text.readableBytes <= limits.maxLineLength else {
+            throw .framing(.lineTooLong(limit: limits.maxLineLength))
+        }
+        line.appendText(text)
+    }
+
+    /// The sequence number when `line` is the start of a FETCH whose last item is a whole-message
+    /// section: `"*" SP nz-number SP "FETCH" SP "(" … ("BODY[]" / "BINARY[]" / "RFC822") ["<" number ">"] SP`.
+    static func streamedBodySequenceNumber(_ line: ResponseLine) -> Int? {
+        let text = line.text
+        guard text.count >= 4, text[0] == UInt8(ascii: "*"), text[1] == UInt8(ascii: " ") else { return nil }
+        var index = 2
+        var sequenceNumber = 0
+        while index < text.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[index]), index < 14 {
+            sequenceNumber = sequenceNumber * 10 + Int(text[index] - UInt8(ascii: "0"))
+            index += 1
+        }
+        let fetch = Array(" FETCH (".utf8)
+        guard index > 2, index + fetch.count <= text.count,
+            zip(text[index..<index + fetch.count], fetch).allSatisfy({ upper($0) == $1 })
+        else { return nil }
+        // The item just before the literal.
+        var end = text.count
+        guard end > 0, text[end - 1] == UInt8(ascii: " ") else { return nil }
+        end -= 1
+        var tokenStart = end
+        while tokenStart > 0, text[tokenStart - 1] != UInt8(ascii: " "), text[tokenStart - 1] != UInt8(ascii: "(") {
+            tokenStart -= 1
+        }
+        var token = String(decoding: text[tokenStart..<end].map(upper), as: UTF8.self)
+        if token.hasSuffix(">"), let open = token.lastIndex(of: "<") { token = String(token[..<open]) }
+        return ["BODY[]", "BINARY[]", "RFC822"].contains(token) ? sequenceNumber : nil
+    }
+}
+
+private func upper(_ byte: UInt8) -> UInt8 {
+    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) ? byte - 32 : byte
+}

@@ -1,0 +1,30 @@
+import NIOCore
+
+/// Book-keeping for one command in flight; lives inside the `IMAPClient` actor.
+final class PendingCommand {
+    let tag: String
+    let name: String
+    let deadline: NIODeadline?
+    /// Claims untagged responses for this command; the first in-flight command that accepts one gets it.
+    let accepts: (IMAPUntaggedResponse) -> Bool
+    /// Whether this command asked for a streamed body (`UID FETCH … BODY.PEEK[]`).
+    let streamsBody: Bool
+
+    var untagged: [IMAPUntaggedResponse] = []
+    var completion: IMAPTaggedResponse?
+    var continuationText: String?
+    var awaitingContinuation = false
+    var bodyByteCount: Int?
+    var bodyFinished = false
+
+    init(
+        tag: String, name: String, deadline: NIODeadline?, streamsBody: Bool,
+        accepts: @escaping (IMAPUntaggedResponse) -> Bool
+    ) {
+        self.tag = tag
+        self.name = name
+        self.deadline = deadline
+        self.streamsBody = streamsBody
+        self.accepts = accepts
+    }
+}

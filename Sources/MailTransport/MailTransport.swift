@@ -1,1 +1,0 @@
-// TCP and TLS transport.

@@ -1,0 +1,19 @@
+import IMAP
+import Testing
+
+@Suite("IMAP date-time")
+struct IMAPDateTimeTests {
+    @Test func parsesAndFormats() throws {
+        let date = try #require(IMAPDateTime(" 7-Jul-2023 02:44:25 -0700"))
+        #expect(date == IMAPDateTime(year: 2023, month: 7, day: 7, hour: 2, minute: 44, second: 25, zoneMinutes: -420))
+        #expect(date.description == "07-Jul-2023 02:44:25 -0700")
+        #expect(IMAPDateTime(date.description) == date)
+        #expect(IMAPDateTime("31-dec-1999 23:59:59 +0530")?.zoneMinutes == 330)
+    }
+
+    @Test(arguments: ["", "7-Jul-2023", "07-Foo-2023 00:00:00 +0000", "07-Jul-2023 24:00:00 +0000",
+        "07-Jul-2023 00:00:00 0000", "07-Jul-2023 00:00:00 +0000 ", "007-Jul-2023 00:00:00 +0000"])
+    func rejectsMalformed(_ text: String) {
+        #expect(IMAPDateTime(text) == nil)
+    }
+}
