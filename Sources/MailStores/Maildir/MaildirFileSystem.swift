@@ -124,7 +124,7 @@ enum MaildirFileSystem {
         while true {
             do {
                 return try WritableFile(creating: lockPath)
-            } catch where error.code == EEXIST {
+            } catch  where error.code == EEXIST {
                 let now = Int64(time(nil))
                 if let status = status(lockPath), now - status.modificationSeconds > 120 {
                     unlink(lockPath)
@@ -194,7 +194,9 @@ enum MaildirFileSystem {
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "\n") {
                 if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { return index + 2 }
-                if index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\r"), bytes[index + 2] == UInt8(ascii: "\n") {
+                if index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\r"),
+                    bytes[index + 2] == UInt8(ascii: "\n")
+                {
                     return index + 3
                 }
             }
@@ -242,7 +244,9 @@ final class WritableFile {
             var times = [
                 timespec(tv_sec: Int(seconds), tv_nsec: 0), timespec(tv_sec: Int(seconds), tv_nsec: 0),
             ]
-            if futimens(descriptor, &times) != 0 { throw FileSystemFailure(operation: "futimens", path: path, code: errno) }
+            if futimens(descriptor, &times) != 0 {
+                throw FileSystemFailure(operation: "futimens", path: path, code: errno)
+            }
         }
         if fsync(descriptor) != 0 { throw FileSystemFailure(operation: "fsync", path: path, code: errno) }
         let result = close(descriptor)

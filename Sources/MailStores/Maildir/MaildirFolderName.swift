@@ -46,10 +46,12 @@ enum MaildirFolderName {
     /// Why a component cannot be a Maildir++ folder name component, or nil when it can.
     static func refusal(of component: String) -> String? {
         if component.contains(separator) {
-            return "\"\(component)\" contains \".\", the Maildir++ hierarchy separator; translate the folder to a name without \".\" in the job file"
+            return "\"\(component)\" contains \".\", the Maildir++ hierarchy separator; "
+                + "translate the folder to a name without \".\" in the job file"
         }
         if component.contains("/") {
-            return "\"\(component)\" contains \"/\", which Maildir++ folder names cannot hold; translate the folder in the job file"
+            return "\"\(component)\" contains \"/\", which Maildir++ folder names cannot hold; "
+                + "translate the folder in the job file"
         }
         if component.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "\"\(component)\" contains a control character, which Maildir++ folder names cannot hold"

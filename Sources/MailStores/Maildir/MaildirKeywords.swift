@@ -28,7 +28,9 @@ struct MaildirKeywords: Equatable, Sendable {
         let known = Set(byIndex.values)
         var changed = false
         for keyword in keywords.sorted() where !known.contains(keyword) && Self.isStorable(keyword) {
-            guard let free = (0..<MaildirFileName.keywordLetters.count).first(where: { byIndex[$0] == nil }) else { break }
+            guard let free = (0..<MaildirFileName.keywordLetters.count).first(where: { byIndex[$0] == nil }) else {
+                break
+            }
             byIndex[free] = keyword
             changed = true
         }

@@ -14,13 +14,15 @@ public enum MaildirPathError: UserFacingError, Equatable {
     public var userMessage: String {
         switch self {
         case .unsafeUser(let user, let placeholder, let reason):
-            return "refusing Maildir path for destination user \"\(user.escapedForMessage)\": {\(placeholder)} \(reason) — "
-                + "the path must stay inside the template's directory; fix the user name in the users file"
+            return "refusing Maildir path for destination user \"\(user.escapedForMessage)\": "
+                + "{\(placeholder)} \(reason) — the path must stay inside the template's directory; "
+                + "fix the user name in the users file"
         case .missingDomain(let user):
             return "destination user \"\(user.escapedForMessage)\" has no domain for {domain} in the Maildir path — "
                 + "give users as local@domain or set users.destination_domain"
         case .unknownPlaceholder(let template, let placeholder):
-            return "unknown placeholder {\(placeholder)} in Maildir path \"\(template)\" — use {user}, {localpart} or {domain}"
+            return "unknown placeholder {\(placeholder)} in Maildir path \"\(template)\" — "
+                + "use {user}, {localpart} or {domain}"
         case .notAbsolute(let path):
             return "the Maildir path \"\(path)\" is not absolute — write destination.maildir.path as an absolute path"
         }
@@ -67,14 +69,18 @@ struct MaildirPathTemplate: Sendable {
     }
 
     private static func check(_ value: String, user: String, placeholder: String) throws(MaildirPathError) {
-        let reason: String? =
-            if value.isEmpty { "would be empty" }
-            else if value.contains("/") { "would contain \"/\"" }
-            else if value.unicodeScalars.contains("\u{0}") { "would contain a NUL byte" }
-            else if value.contains("..") { "would contain \"..\"" }
-            else if value.hasPrefix(".") { "would start with \".\"" }
-            else { nil }
-        if let reason { throw .unsafeUser(user: user, placeholder: placeholder, reason: reason) }
+        if let reason = refusal(of: value) {
+            throw .unsafeUser(user: user, placeholder: placeholder, reason: reason)
+        }
+    }
+
+    private static func refusal(of value: String) -> String? {
+        if value.isEmpty { return "would be empty" }
+        if value.contains("/") { return "would contain \"/\"" }
+        if value.unicodeScalars.contains("\u{0}") { return "would contain a NUL byte" }
+        if value.contains("..") { return "would contain \"..\"" }
+        if value.hasPrefix(".") { return "would start with \".\"" }
+        return nil
     }
 }
 

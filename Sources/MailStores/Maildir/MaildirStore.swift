@@ -203,21 +203,26 @@ public final class MaildirStore: DestinationStore {
         var previous: UInt8 = 0
         for try await chunk in body.chunks {
             counts.bytes += Int64(chunk.count)
-            guard counts.bytes <= body.size else { throw sizeMismatch(announced: body.size, delivered: counts.bytes, atLeast: true) }
+            guard counts.bytes <= body.size else {
+                throw sizeMismatch(announced: body.size, delivered: counts.bytes, atLeast: true)
+            }
             for byte in chunk {
                 if byte == UInt8(ascii: "\n"), previous != UInt8(ascii: "\r") { counts.bareLineFeeds += 1 }
                 previous = byte
             }
             try file.write(chunk[...])
         }
-        guard counts.bytes == body.size else { throw sizeMismatch(announced: body.size, delivered: counts.bytes, atLeast: false) }
+        guard counts.bytes == body.size else {
+            throw sizeMismatch(announced: body.size, delivered: counts.bytes, atLeast: false)
+        }
         return counts
     }
 
     private static func sizeMismatch(announced: Int64, delivered: Int64, atLeast: Bool) -> StoreError {
         .interrupted(
             server: "Maildir",
-            reason: "the message body delivered \(atLeast ? "more than " : "")\(delivered) bytes where \(announced) were announced; nothing was delivered")
+            reason: "the message body delivered \(atLeast ? "more than " : "")\(delivered) bytes where \(announced) "
+                + "were announced; nothing was delivered")
     }
 
     private static func deliveryError(_ failure: FileSystemFailure) -> StoreError {
@@ -267,8 +272,11 @@ public final class MaildirStore: DestinationStore {
         do throws(FileSystemFailure) {
             var files: [MessageFile] = []
             for subdirectory in ["cur", "new"] {
-                for entry in try MaildirFileSystem.entries(of: "\(directory)/\(subdirectory)") where !entry.hasPrefix(".") {
-                    files.append(MessageFile(path: "\(directory)/\(subdirectory)/\(entry)", fileName: MaildirFileName(parsing: entry)))
+                for entry in try MaildirFileSystem.entries(of: "\(directory)/\(subdirectory)")
+                where !entry.hasPrefix(".") {
+                    files.append(
+                        MessageFile(
+                            path: "\(directory)/\(subdirectory)/\(entry)", fileName: MaildirFileName(parsing: entry)))
                 }
             }
             return files
@@ -287,7 +295,9 @@ public final class MaildirStore: DestinationStore {
             return
         }
         if !folder.isInbox { try ensureFolder(.inbox, directory: root) }
-        for subdirectory in ["cur", "new", "tmp"] { try MaildirFileSystem.makeDirectories("\(directory)/\(subdirectory)") }
+        for subdirectory in ["cur", "new", "tmp"] {
+            try MaildirFileSystem.makeDirectories("\(directory)/\(subdirectory)")
+        }
         if !folder.isInbox, MaildirFileSystem.status("\(directory)/\(Self.folderMarkerFileName)") == nil {
             try MaildirFileSystem.replaceFile("\(directory)/\(Self.folderMarkerFileName)", contents: [])
         }
@@ -295,7 +305,8 @@ public final class MaildirStore: DestinationStore {
             var now = timespec()
             clock_gettime(CLOCK_REALTIME, &now)
             let value = UInt32(truncatingIfNeeded: now.tv_sec) | 1
-            try MaildirFileSystem.replaceFile("\(directory)/\(Self.uidValidityFileName)", contents: Array("\(value)\n".utf8))
+            try MaildirFileSystem.replaceFile(
+                "\(directory)/\(Self.uidValidityFileName)", contents: Array("\(value)\n".utf8))
         }
     }
 

@@ -20,16 +20,19 @@ struct MaildirDovecotTests {
 
     static let messages: [Expected] = [
         Expected(
-            folder: .inbox, bytes: Array(MaildirFixtures.mail(id: "in1", subject: "Hello", body: "Line one.\r\nLine two.\r\n").utf8),
+            folder: .inbox,
+            bytes: Array(MaildirFixtures.mail(id: "in1", subject: "Hello", body: "Line one.\r\nLine two.\r\n").utf8),
             flags: MessageFlags(["\\Seen", "$Forwarded"]), date: 1_262_347_200),
         Expected(
-            folder: .inbox, bytes: Array(MaildirFixtures.mail(id: "in2", subject: "Grüße", body: "Ünïcödé body\r\n").utf8),
+            folder: .inbox,
+            bytes: Array(MaildirFixtures.mail(id: "in2", subject: "Grüße", body: "Ünïcödé body\r\n").utf8),
             flags: MessageFlags(["\\Flagged", "\\Answered", "NonJunk", "$Label1"]), date: 1_600_000_123),
         Expected(
             folder: MailboxPath("Archive/2020"), bytes: Array(MaildirFixtures.mail(id: "ar1", subject: "Old").utf8),
             flags: MessageFlags(["\\Seen", "\\Draft", "\\Deleted"]), date: 1_577_836_800),
         Expected(
-            folder: MailboxPath("Käse"), bytes: Array("Subject: no message-id\r\nFrom: x@y\r\n\r\nno trailing newline".utf8),
+            folder: MailboxPath("Käse"),
+            bytes: Array("Subject: no message-id\r\nFrom: x@y\r\n\r\nno trailing newline".utf8),
             flags: .none, date: 946_684_799),
         Expected(
             folder: MailboxPath("A/Ä/C"), bytes: Array(MaildirFixtures.mail(id: "deep", subject: "Deep").utf8),
@@ -55,8 +58,10 @@ struct MaildirDovecotTests {
         for folder in Self.subscribed { try await store.subscribe(folder) }
         for message in Self.messages {
             let summary = MessageSummary(
-                uid: 0, sourceKey: "", size: Int64(message.bytes.count), internalDate: InternalDate(secondsSince1970: message.date),
-                flags: message.flags, identity: MessageIdentity(headers: message.bytes, size: Int64(message.bytes.count)))
+                uid: 0, sourceKey: "", size: Int64(message.bytes.count),
+                internalDate: InternalDate(secondsSince1970: message.date),
+                flags: message.flags,
+                identity: MessageIdentity(headers: message.bytes, size: Int64(message.bytes.count)))
             try await store.append(summary, body: MaildirFixtures.body(message.bytes, chunkSize: 5), to: message.folder)
         }
         // Everything mailferry wrote belongs to the mail user, as vmail/ does.
@@ -81,10 +86,12 @@ struct MaildirDovecotTests {
             let name = folder.components.map(ModifiedUTF7.encode).joined(separator: String(delimiter))
             try imap.command("EXAMINE \"\(name)\"")
             guard !expected.isEmpty else { continue }
-            let fetched = try imap.command("FETCH 1:* (FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])").untagged.compactMap(FetchedMessage.init)
+            let fetched = try imap.command("FETCH 1:* (FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])").untagged
+                .compactMap(FetchedMessage.init)
             #expect(fetched.count == expected.count, "\(folder)")
             for message in expected {
-                let served = try #require(fetched.first { $0.body == message.bytes }, "bytes of a message in \(folder) differ")
+                let served = try #require(
+                    fetched.first { $0.body == message.bytes }, "bytes of a message in \(folder) differ")
                 #expect(served.flags == message.flags, "\(folder)")
                 #expect(served.size == message.bytes.count)
                 #expect(served.internalDate == Self.imapDate(message.date))
@@ -93,25 +100,35 @@ struct MaildirDovecotTests {
 
         // A flag change through the store is what Dovecot serves next.
         let inboxSummaries = try await store.summaries(in: .inbox)
-        let first = try #require(inboxSummaries.first { $0.identity == MessageIdentity(headers: Self.messages[0].bytes, size: Int64(Self.messages[0].bytes.count)) })
+        let first = try #require(
+            inboxSummaries.first {
+                $0.identity
+                    == MessageIdentity(headers: Self.messages[0].bytes, size: Int64(Self.messages[0].bytes.count))
+            })
         try await store.setFlags(MessageFlags(["\\Seen", "\\Answered", "Later"]), ofUID: first.uid, in: .inbox)
         try imap.command("SELECT INBOX")
         let refetched = try imap.command("FETCH 1:* (FLAGS BODY.PEEK[])").untagged.compactMap(FetchedMessage.init)
-        #expect(refetched.first { $0.body == Self.messages[0].bytes }?.flags == MessageFlags(["\\Seen", "\\Answered", "Later"]))
+        #expect(
+            refetched.first { $0.body == Self.messages[0].bytes }?.flags
+                == MessageFlags(["\\Seen", "\\Answered", "Later"]))
         try imap.command("LOGOUT")
 
         // After Dovecot has served (and indexed) the tree, a re-run still finds every message it wrote.
         let rerun = MaildirStore(root: store.root)
         for folder in [MailboxPath.inbox] + Self.folders {
             let identities = try await rerun.summaries(in: folder).map(\.identity)
-            let expected = Self.messages.filter { $0.folder == folder }.map { MessageIdentity(headers: $0.bytes, size: Int64($0.bytes.count)) }
+            let expected = Self.messages.filter { $0.folder == folder }.map {
+                MessageIdentity(headers: $0.bytes, size: Int64($0.bytes.count))
+            }
             #expect(identities.sorted() == expected.sorted(), "\(folder)")
         }
         #expect(try await rerun.folders().filter(\.subscribed).map(\.path) == Self.subscribed.sorted())
     }
 
     /// Folder names of LIST/LSUB responses, decoded from modified UTF-7 and split at `delimiter`.
-    static func names(_ lines: [String], delimiter: Character) throws -> (selectable: Set<MailboxPath>, containers: Set<MailboxPath>) {
+    static func names(_ lines: [String], delimiter: Character) throws -> (
+        selectable: Set<MailboxPath>, containers: Set<MailboxPath>
+    ) {
         var selectable: Set<MailboxPath> = []
         var containers: Set<MailboxPath> = []
         for line in lines where line.hasPrefix("* LIST ") || line.hasPrefix("* LSUB ") {
@@ -153,9 +170,11 @@ struct FetchedMessage {
     init?(_ response: [UInt8]) {
         let text = String(decoding: response, as: UTF8.self)
         guard text.hasPrefix("* "), text.contains(" FETCH ("),
-            let flagsStart = text.range(of: "FLAGS ("), let flagsEnd = text[flagsStart.upperBound...].firstIndex(of: ")")
+            let flagsStart = text.range(of: "FLAGS ("),
+            let flagsEnd = text[flagsStart.upperBound...].firstIndex(of: ")")
         else { return nil }
-        flags = MessageFlags(text[flagsStart.upperBound..<flagsEnd].split(separator: " ").map(String.init).filter { $0 != "\\Recent" })
+        flags = MessageFlags(
+            text[flagsStart.upperBound..<flagsEnd].split(separator: " ").map(String.init).filter { $0 != "\\Recent" })
         internalDate = text.range(of: "INTERNALDATE \"").flatMap { start in
             text[start.upperBound...].firstIndex(of: "\"").map { String(text[start.upperBound..<$0]) }
         }
@@ -164,7 +183,10 @@ struct FetchedMessage {
         }
         // The literal: "BODY[] {n}\r\n" then n bytes, found in the raw bytes (the body may be 8-bit).
         let marker = Array("BODY[] {".utf8)
-        guard let markerStart = (0...(response.count - marker.count)).first(where: { Array(response[$0..<($0 + marker.count)]) == marker }),
+        guard
+            let markerStart = (0...(response.count - marker.count)).first(where: {
+                Array(response[$0..<($0 + marker.count)]) == marker
+            }),
             let close = response[(markerStart + marker.count)...].firstIndex(of: UInt8(ascii: "}")),
             let count = Int(String(decoding: response[(markerStart + marker.count)..<close], as: UTF8.self))
         else { return nil }

@@ -7,10 +7,16 @@ import Testing
     let template = "/var/vmail/{domain}/{localpart}/Maildir"
 
     @Test func expandsPlaceholders() throws {
-        #expect(try MaildirPathTemplate(template: template).expand(user: "alice@new.example") == "/var/vmail/new.example/alice/Maildir")
-        #expect(try MaildirPathTemplate(template: "/srv/{user}/md").expand(user: "bob@x.example") == "/srv/bob@x.example/md")
+        #expect(
+            try MaildirPathTemplate(template: template).expand(user: "alice@new.example")
+                == "/var/vmail/new.example/alice/Maildir")
+        #expect(
+            try MaildirPathTemplate(template: "/srv/{user}/md").expand(user: "bob@x.example") == "/srv/bob@x.example/md"
+        )
         // The last "@" splits: a quoted local part may hold one.
-        #expect(try MaildirPathTemplate(template: template).expand(user: "a@b@c.example") == "/var/vmail/c.example/a@b/Maildir")
+        #expect(
+            try MaildirPathTemplate(template: template).expand(user: "a@b@c.example")
+                == "/var/vmail/c.example/a@b/Maildir")
         let store = try MaildirStore.open(template: template, user: "alice@new.example")
         #expect(store.root == "/var/vmail/new.example/alice/Maildir")
     }

@@ -18,9 +18,10 @@ import Testing
         try await store.create(.inbox)
 
         let root = temp.path + "/Maildir"
-        #expect(MaildirFixtures.files(in: root).filter { $0.hasPrefix(".") } == [
-            ".A.Entw&APw-rfe.Alt", ".Archive", ".Archive.2020", ".K&AOQ-se", ".R&-D",
-        ])
+        #expect(
+            MaildirFixtures.files(in: root).filter { $0.hasPrefix(".") } == [
+                ".A.Entw&APw-rfe.Alt", ".Archive", ".Archive.2020", ".K&AOQ-se", ".R&-D",
+            ])
         for directory in ["", "/.K&AOQ-se", "/.A.Entw&APw-rfe.Alt"] {
             for sub in ["cur", "new", "tmp"] {
                 #expect(MaildirFileSystem.status("\(root)\(directory)/\(sub)")?.isDirectory == true)
@@ -30,9 +31,10 @@ import Testing
         #expect(MaildirFileSystem.status("\(root)/maildirfolder") == nil)  // INBOX is the root, not a folder
 
         let folders = try await store.folders()
-        #expect(folders.map(\.path.description) == [
-            "INBOX", "A", "A/Entwürfe", "A/Entwürfe/Alt", "Archive", "Archive/2020", "Käse", "R&D",
-        ])
+        #expect(
+            folders.map(\.path.description) == [
+                "INBOX", "A", "A/Entwürfe", "A/Entwürfe/Alt", "Archive", "Archive/2020", "Käse", "R&D",
+            ])
         // Parents that exist only as part of ".A.Entw&APw-rfe.Alt" are containers, as Dovecot lists them.
         #expect(folders.filter { !$0.selectable }.map(\.path.description) == ["A", "A/Entwürfe"])
         #expect(try await store.summaries(in: MailboxPath("A")).isEmpty)
@@ -78,12 +80,15 @@ import Testing
         let root = temp.path + "/Maildir"
         let store = MaildirStore(root: root)
         let first = MaildirFixtures.message(
-            MaildirFixtures.mail(id: "one", subject: "First"), flags: ["\\Seen", "\\Answered", "$Forwarded", "NonJunk"],
+            MaildirFixtures.mail(id: "one", subject: "First"),
+            flags: ["\\Seen", "\\Answered", "$Forwarded", "NonJunk"],
             date: 1_500_000_000, offsetMinutes: 120)
-        let second = MaildirFixtures.message(MaildirFixtures.mail(id: "two", subject: "Second"), flags: ["\\Flagged", "\\Draft", "\\Deleted"])
+        let second = MaildirFixtures.message(
+            MaildirFixtures.mail(id: "two", subject: "Second"), flags: ["\\Flagged", "\\Draft", "\\Deleted"])
 
         let uid1 = try await store.append(first.summary, body: MaildirFixtures.body(first.bytes), to: .inbox)
-        let uid2 = try await store.append(second.summary, body: MaildirFixtures.body(second.bytes, chunkSize: 1), to: .inbox)
+        let uid2 = try await store.append(
+            second.summary, body: MaildirFixtures.body(second.bytes, chunkSize: 1), to: .inbox)
         #expect(uid1 == 1 && uid2 == 2)
 
         let names = MaildirFixtures.files(in: root + "/cur")
@@ -131,7 +136,8 @@ import Testing
         let message = MaildirFixtures.message(MaildirFixtures.mail(id: "k", subject: "K"), flags: ["Third"] + many)
         try await store.append(message.summary, body: MaildirFixtures.body(message.bytes), to: .inbox)
 
-        let table = MaildirKeywords(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: temp.path + "/dovecot-keywords"))))
+        let table = MaildirKeywords(
+            parsing: Array(try Data(contentsOf: URL(fileURLWithPath: temp.path + "/dovecot-keywords"))))
         #expect(table.byIndex.count == 26)
         #expect(table.byIndex[0] == "Existing" && table.byIndex[3] == "Third")
         #expect(table.byIndex[1] == "kw00" && table.byIndex[2] == "kw01" && table.byIndex[4] == "kw02")
@@ -171,21 +177,26 @@ import Testing
         let store = MaildirStore(root: temp.path)
         let folder = MailboxPath("Work")
         let message = MaildirFixtures.message(MaildirFixtures.mail(id: "f", subject: "Flags"), flags: ["\\Seen"])
-        let uid = try #require(try await store.append(message.summary, body: MaildirFixtures.body(message.bytes), to: folder))
+        let uid = try #require(
+            try await store.append(message.summary, body: MaildirFixtures.body(message.bytes), to: folder))
         let before = try #require(MaildirFixtures.files(in: temp.path + "/.Work/cur").first)
         let stateBefore = try await store.state(of: folder)
 
         try await store.setFlags(MessageFlags(["\\Flagged", "\\Answered", "Later"]), ofUID: uid, in: folder)
         let after = try #require(MaildirFixtures.files(in: temp.path + "/.Work/cur").first)
         #expect(after == before.replacingOccurrences(of: ":2,S", with: ":2,FRa"))
-        #expect(try await store.summaries(in: folder).first?.flags == MessageFlags(["\\Flagged", "\\Answered", "Later"]))
+        #expect(
+            try await store.summaries(in: folder).first?.flags == MessageFlags(["\\Flagged", "\\Answered", "Later"]))
         #expect(try await store.state(of: folder) != stateBefore)  // a flag change is visible to the fast path
         #expect(MaildirFileSystem.status(temp.path + "/.Work/cur/" + after)?.modificationSeconds == 1_600_000_000)
 
         // A fresh store (a re-run) resolves UIDs from its own listing.
         let rerun = MaildirStore(root: temp.path)
         try await rerun.setFlags(.none, ofUID: 1, in: folder)
-        #expect(MaildirFixtures.files(in: temp.path + "/.Work/cur") == [before.replacingOccurrences(of: ":2,S", with: ":2,")])
+        #expect(
+            MaildirFixtures.files(in: temp.path + "/.Work/cur") == [
+                before.replacingOccurrences(of: ":2,S", with: ":2,")
+            ])
         await #expect(throws: StoreError.self) { try await rerun.setFlags(.none, ofUID: 9, in: folder) }
     }
 
@@ -196,7 +207,8 @@ import Testing
         let store = MaildirStore(root: temp.path)
         let message = MaildirFixtures.message(MaildirFixtures.mail(id: "m", subject: "Mismatch"))
         await #expect {
-            try await store.append(message.summary, body: MaildirFixtures.body(message.bytes, announcedSize: announced), to: .inbox)
+            try await store.append(
+                message.summary, body: MaildirFixtures.body(message.bytes, announcedSize: announced), to: .inbox)
         } throws: { error in
             guard case .interrupted(_, let reason) = error as? StoreError else { return false }
             return reason.contains("\(announced) were announced")
@@ -218,9 +230,12 @@ import Testing
             continuation.finish(throwing: SourceDropped())
         }
         await #expect(throws: SourceDropped.self) {
-            try await store.append(message.summary, body: MessageBody(size: message.summary.size, chunks: stream), to: .inbox)
+            try await store.append(
+                message.summary, body: MessageBody(size: message.summary.size, chunks: stream), to: .inbox)
         }
-        #expect(MaildirFixtures.files(in: temp.path + "/cur").isEmpty && MaildirFixtures.files(in: temp.path + "/tmp").isEmpty)
+        #expect(
+            MaildirFixtures.files(in: temp.path + "/cur").isEmpty
+                && MaildirFixtures.files(in: temp.path + "/tmp").isEmpty)
     }
 
     @Test func streamsA20MegabyteBodyChunkByChunk() async throws {
@@ -231,7 +246,8 @@ import Testing
         let chunkSize = 64 * 1024
         let chunkCount = 320  // 20 MiB
         let header = Array("Message-ID: <big@example.org>\r\nSubject: big\r\n\r\n".utf8)
-        let source = ChunkSource(header: header, chunkSize: chunkSize, chunkCount: chunkCount, tmpDirectory: temp.path + "/tmp")
+        let source = ChunkSource(
+            header: header, chunkSize: chunkSize, chunkCount: chunkCount, tmpDirectory: temp.path + "/tmp")
         let size = Int64(header.count + chunkSize * chunkCount)
         let stream = AsyncThrowingStream<[UInt8], any Error>(unfolding: { try await source.next() })
         let summary = MessageSummary(
@@ -241,7 +257,9 @@ import Testing
         try await store.append(summary, body: MessageBody(size: size, chunks: stream), to: .inbox)
 
         // Each chunk was on disk before the next one was asked for: the body was never held whole.
-        #expect(await source.writtenBeforeEachChunk == (0...chunkCount + 1).map { $0 == 0 ? 0 : Int64(header.count + ($0 - 1) * chunkSize) })
+        #expect(
+            await source.writtenBeforeEachChunk
+                == (0...chunkCount + 1).map { $0 == 0 ? 0 : Int64(header.count + ($0 - 1) * chunkSize) })
         let name = try #require(MaildirFixtures.files(in: temp.path + "/cur").first)
         #expect(name.contains(",S=\(size),W=\(size + Int64(chunkCount * chunkSize / 64)):2,"))
         #expect(MaildirFileSystem.status(temp.path + "/cur/" + name)?.size == size)
@@ -277,7 +295,10 @@ import Testing
         for path in [root, root + "/cur", root + "/.Sub", root + "/.Sub/tmp"] {
             #expect(try permissions(path) == 0o700, "\(path)")
         }
-        for path in [root + "/.Sub/cur/" + name, root + "/.Sub/dovecot-keywords", root + "/subscriptions", root + "/.Sub/maildirfolder"] {
+        for path in [
+            root + "/.Sub/cur/" + name, root + "/.Sub/dovecot-keywords", root + "/subscriptions",
+            root + "/.Sub/maildirfolder",
+        ] {
             #expect(try permissions(path) == 0o600, "\(path)")
         }
     }
@@ -307,7 +328,8 @@ import Testing
         defer { temp.remove() }
         let store = MaildirStore(root: temp.path)
         let message = MaildirFixtures.message("Message-ID: <lf@x>\r\nSubject: lf\r\n\r\nbare\nline\r\n")
-        try await store.append(message.summary, body: MaildirFixtures.body(message.bytes, chunkSize: chunkSize), to: .inbox)
+        try await store.append(
+            message.summary, body: MaildirFixtures.body(message.bytes, chunkSize: chunkSize), to: .inbox)
         let name = try #require(MaildirFixtures.files(in: temp.path + "/cur").first)
         #expect(name.contains(",S=\(message.bytes.count),W=\(message.bytes.count + 1):2,"))
         // This store wrote CRLF headers: the listed size is the file size (what the source announced).
@@ -319,7 +341,9 @@ import Testing
         let name = MaildirFileName(parsing: "1.M1P1.host,S=50,W=56:2,S")
         #expect(MaildirStore.messageSize(fileSize: 50, fileName: name, header: header) == 56)
         #expect(MaildirStore.messageSize(fileSize: 50, fileName: name, header: Array("A: b\r\n\r\n".utf8)) == 50)
-        #expect(MaildirStore.messageSize(fileSize: 50, fileName: MaildirFileName(parsing: "1.M1P1.host"), header: header) == 50)
+        #expect(
+            MaildirStore.messageSize(fileSize: 50, fileName: MaildirFileName(parsing: "1.M1P1.host"), header: header)
+                == 50)
     }
 
     private func permissions(_ path: String) throws -> Int {
@@ -347,7 +371,8 @@ actor ChunkSource {
 
     func next() throws -> [UInt8]? {
         let files = MaildirFixtures.files(in: tmpDirectory)
-        writtenBeforeEachChunk.append(files.first.flatMap { MaildirFileSystem.status("\(tmpDirectory)/\($0)")?.size } ?? 0)
+        writtenBeforeEachChunk.append(
+            files.first.flatMap { MaildirFileSystem.status("\(tmpDirectory)/\($0)")?.size } ?? 0)
         defer { produced += 1 }
         if produced == 0 { return header }
         return produced <= chunkCount ? chunk : nil

@@ -79,7 +79,9 @@ final class MaildirTestDovecot {
             }
             usleep(100_000)
         }
-        guard let masterPID else { throw Unavailable(description: "dovecot wrote no master.pid: \(Self.log(directory))") }
+        guard let masterPID else {
+            throw Unavailable(description: "dovecot wrote no master.pid: \(Self.log(directory))")
+        }
         pid = masterPID
     }
 
@@ -96,7 +98,9 @@ final class MaildirTestDovecot {
 
     private static func ensureMailUser() throws -> (uid_t, gid_t) {
         if let entry = getpwnam(mailUser) { return (entry.pointee.pw_uid, entry.pointee.pw_gid) }
-        _ = try run("/usr/sbin/useradd", ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", mailUser])
+        _ = try run(
+            "/usr/sbin/useradd",
+            ["--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", mailUser])
         guard let entry = getpwnam(mailUser) else { throw Unavailable(description: "cannot create user \(mailUser)") }
         return (entry.pointee.pw_uid, entry.pointee.pw_gid)
     }
