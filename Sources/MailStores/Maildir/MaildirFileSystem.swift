@@ -208,7 +208,8 @@ enum MaildirFileSystem {
 
 /// A new file opened with O_EXCL, written in pieces, synced and closed with its mtime set.
 /// Removed again by `discard()` when delivery fails.
-final class WritableFile {
+/// Used by one delivery at a time (its `finish` may run on the disk queue), hence `@unchecked Sendable`.
+final class WritableFile: @unchecked Sendable {
     let path: String
     private var descriptor: Int32
 

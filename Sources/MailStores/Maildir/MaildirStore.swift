@@ -148,7 +148,10 @@ public final class MaildirStore: DestinationStore {
         let counts: DeliveryCounts
         do {
             counts = try await Self.stream(body, into: file)
-            try file.finish(modificationSeconds: message.internalDate.secondsSince1970)
+            // fsync waits for the disk (milliseconds): not on a thread of the shared concurrency pool,
+            // where it would stall the network work of every other mailbox.
+            let seconds = message.internalDate.secondsSince1970
+            try await Self.offload { () throws(FileSystemFailure) in try file.finish(modificationSeconds: seconds) }
         } catch {
             file.discard()
             if let failure = error as? FileSystemFailure { throw Self.deliveryError(failure) }
@@ -216,6 +219,14 @@ public final class MaildirStore: DestinationStore {
             throw sizeMismatch(announced: body.size, delivered: counts.bytes, atLeast: false)
         }
         return counts
+    }
+
+    private static let diskQueue = DispatchQueue(label: "mailferry.maildir.disk", attributes: .concurrent)
+
+    private static func offload(_ work: @escaping @Sendable () throws(FileSystemFailure) -> Void) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            diskQueue.async { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     private static func sizeMismatch(announced: Int64, delivered: Int64, atLeast: Bool) -> StoreError {
