@@ -81,13 +81,9 @@ public final class MaildirStore: DestinationStore {
         let uids = runState.uids(forSortedBases: files.map(\.fileName.base), folderKey: directory)
         var summaries: [MessageSummary] = []
         summaries.reserveCapacity(files.count)
-        for (file, uid) in zip(files, uids) {
-            guard let status = MaildirFileSystem.status(file.path) else { continue }  // moved meanwhile
-            let header: [UInt8]
-            do throws(FileSystemFailure) {
-                header = try MaildirFileSystem.readHeader(file.path)
-            } catch {
-                throw StoreError.folderUnavailable(folder: folder.description, reason: error.text)
+        for (listed, uid) in zip(files, uids) {
+            guard let (file, status, header) = try readMessage(listed, in: folder, directory: directory) else {
+                continue
             }
             let size = Self.messageSize(fileSize: status.size, fileName: file.fileName, header: header)
             summaries.append(
@@ -98,6 +94,32 @@ public final class MaildirStore: DestinationStore {
                     identity: MessageIdentity(headers: header, size: size)))
         }
         return summaries
+    }
+
+    /// Status and header of a listed file. A Dovecot serving the folder renames a file when its flags
+    /// change: the file is then looked up again by its base name, so that a message in use is never
+    /// missed (which would copy it twice). Nil when it was removed meanwhile.
+    func readMessage(_ listed: MessageFile, in folder: MailboxPath, directory: String) throws
+        -> (MessageFile, MaildirFileSystem.Status, [UInt8])?
+    {
+        var file = listed
+        for _ in 0..<3 {
+            if let status = MaildirFileSystem.status(file.path) {
+                do throws(FileSystemFailure) {
+                    return (file, status, try MaildirFileSystem.readHeader(file.path))
+                } catch {
+                    // ENOENT: renamed between stat and open, looked up again below.
+                    if error.code != ENOENT {
+                        throw StoreError.folderUnavailable(folder: folder.description, reason: error.text)
+                    }
+                }
+            }
+            let base = listed.fileName.base
+            let candidates = try messageFiles(in: folder, directory: directory)
+            guard let moved = candidates.first(where: { $0.fileName.base == base }) else { return nil }
+            file = moved
+        }
+        return nil
     }
 
     public func create(_ folder: MailboxPath) async throws {
@@ -268,7 +290,7 @@ public final class MaildirStore: DestinationStore {
 
     // MARK: Folder files
 
-    private struct MessageFile {
+    struct MessageFile {
         var path: String
         var fileName: MaildirFileName
     }

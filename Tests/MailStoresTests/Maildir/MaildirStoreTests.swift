@@ -200,6 +200,28 @@ import Testing
         await #expect(throws: StoreError.self) { try await rerun.setFlags(.none, ofUID: 9, in: folder) }
     }
 
+    @Test func findsAMessageRenamedWhileListing() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let store = MaildirStore(root: temp.path)
+        let message = MaildirFixtures.message(MaildirFixtures.mail(id: "r", subject: "Renamed"), flags: ["\\Seen"])
+        try await store.append(message.summary, body: MaildirFixtures.body(message.bytes), to: .inbox)
+        let name = try #require(MaildirFixtures.files(in: temp.path + "/cur").first)
+        let stale = MaildirStore.MessageFile(path: temp.path + "/cur/" + name, fileName: MaildirFileName(parsing: name))
+
+        // A Dovecot user flags the message between the listing and the read.
+        let renamed = name.replacingOccurrences(of: ":2,S", with: ":2,FS")
+        try FileManager.default.moveItem(atPath: temp.path + "/cur/" + name, toPath: temp.path + "/cur/" + renamed)
+        let (file, status, header) = try #require(try store.readMessage(stale, in: .inbox, directory: temp.path))
+        #expect(file.fileName.info == "FS")
+        #expect(status.size == Int64(message.bytes.count))
+        #expect(MessageIdentity(headers: header, size: status.size) == message.summary.identity)
+
+        // Removed meanwhile: skipped, not an error.
+        try FileManager.default.removeItem(atPath: temp.path + "/cur/" + renamed)
+        #expect(try store.readMessage(stale, in: .inbox, directory: temp.path) == nil)
+    }
+
     @Test(arguments: [Int64(10), Int64(1000)])
     func byteCountMismatchLeavesNothingBehind(announced: Int64) async throws {
         let temp = try TemporaryDirectory()
