@@ -111,7 +111,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "MailferryCLITests", dependencies: ["MailferryCLI", "MailferryCore", "TestSupport"]),
+        .testTarget(
+            name: "MailferryCLITests",
+            dependencies: ["MailferryCLI", "MailferryCore", "Ledger", "Engine", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -99,23 +99,9 @@ public struct UserMigration: Sendable {
     }
 
     private func attemptOnce(runID: RunID, tally: inout Tally, log: UserLog) async throws {
-        let source = try await connector.openSource()
-        let destination: any DestinationStore
-        do {
-            destination = try await connector.openDestination()
-        } catch {
-            await source.close()
-            throw error
-        }
-        do {
+        try await connector.withStores { source, destination in
             try await migrate(source: source, destination: destination, runID: runID, tally: &tally, log: log)
-        } catch {
-            await source.close()
-            await destination.close()
-            throw error
         }
-        await source.close()
-        await destination.close()
     }
 
     private func migrate(

@@ -32,24 +32,10 @@ public struct UserPlanner: Sendable {
     }
 
     private func survey(connector: StoreConnector) async throws -> (UserPlan.Endpoints, [FolderWork]) {
-        let source = try await connector.openSource()
-        let destination: any DestinationStore
-        do {
-            destination = try await connector.openDestination()
-        } catch {
-            await source.close()
-            throw error
-        }
-        do {
+        try await connector.withStores { source, destination in
             let work = try await FolderSurvey(rules: rules, options: options)
                 .survey(source: source, destination: destination)
-            await source.close()
-            await destination.close()
             return (source.endpoints, work)
-        } catch {
-            await source.close()
-            await destination.close()
-            throw error
         }
     }
 }

@@ -55,7 +55,7 @@ extension JobFileChecker {
 
         // A translated folder that is also skipped: one of the two rules is a mistake.
         for (index, translation) in rules.translate.enumerated() {
-            for (skipIndex, pattern) in rules.skip.enumerated() where FolderGlob(pattern: pattern).matches(translation.source) {
+            for (skipIndex, pattern) in rules.skip.enumerated() where FolderGlob(pattern).matches(translation.source) {
                 let at = skipPositions[skipIndex]
                 report.error("folder '\(translation.source)' is translated but also skipped by '\(pattern)' "
                     + "(folders.skip at line \(at.line), column \(at.column))", at: translationPositions[index].key)

@@ -19,17 +19,10 @@ actor IMAPDestinationStore: DestinationStore {
 
     func folders() async throws -> [FolderInfo] {
         do {
-            let list = try await client.listMailboxes()
-            naming = try await IMAPFolderNaming.discover(client: client, list: list)
-            names = [:]
-            var result: [FolderInfo] = []
-            for entry in list where naming.isPersonal(entry) {
-                let info = IMAPFolderNaming.folderInfo(entry, naming: naming)
-                guard !info.path.components.isEmpty, names[info.path] == nil else { continue }
-                names[info.path] = entry.name
-                result.append(info)
-            }
-            return result
+            let (naming, folders) = try await IMAPFolderNaming.listPersonalFolders(client: client)
+            self.naming = naming
+            names = Dictionary(uniqueKeysWithValues: folders.map { ($0.0.path, $0.1) })
+            return folders.map(\.0)
         } catch {
             throw IMAPErrorMapping.storeError(error, server: serverName)
         }

@@ -30,6 +30,20 @@ struct IMAPFolderNaming: Sendable {
         return entry.name.hasPrefix(prefix) || entry.name.uppercased().hasPrefix("INBOX")
     }
 
+    /// LISTs the account and returns its naming and the personal folders with their server names.
+    static func listPersonalFolders(client: IMAPClient) async throws -> (IMAPFolderNaming, [(FolderInfo, String)]) {
+        let list = try await client.listMailboxes()
+        let naming = try await discover(client: client, list: list)
+        var seen: Set<MailboxPath> = []
+        var folders: [(FolderInfo, String)] = []
+        for entry in list where naming.isPersonal(entry) {
+            let info = folderInfo(entry, naming: naming)
+            guard !info.path.components.isEmpty, seen.insert(info.path).inserted else { continue }
+            folders.append((info, entry.name))
+        }
+        return (naming, folders)
+    }
+
     static func folderInfo(_ entry: IMAPListEntry, naming: IMAPFolderNaming) -> FolderInfo {
         FolderInfo(
             path: naming.path(of: entry),

@@ -2,7 +2,12 @@ import MailferryCore
 
 /// Failures of the command line itself (not of a job file: those are diagnostics).
 enum CLIError: UserFacingError, Equatable {
-    case onlinePlanningUnavailable
+    case noLog(String, stateDirectory: String)
+    case notAUser(String, usersFile: String)
+    case stalePlan(String)
+    case unreadablePlan(String, reason: String)
+    case usersNotInPlan([String])
+    case runInProgress(run: Int64, pid: Int32, host: String)
     case unknownUsers([String], usersFile: String)
     case wouldOverwrite([String])
     case cannotRead(String)
@@ -11,9 +16,21 @@ enum CLIError: UserFacingError, Equatable {
 
     var userMessage: String {
         switch self {
-        case .onlinePlanningUnavailable:
-            return "online planning (contacting the servers) is not available in this build yet; "
-                + "run `mailferry plan --offline JOB.yaml` to see the endpoints, accounts and folder rules"
+        case .noLog(let user, let directory):
+            return "no log for \(user) in \(directory); apply has not reached this user yet "
+                + "(or pass the --state-dir that apply used)"
+        case .notAUser(let user, let usersFile):
+            return "'\(user)' is not a source user in \(usersFile); use the first column of the users file"
+        case .stalePlan(let reason):
+            return "plan is stale: \(reason); run `mailferry plan --out PLAN.json` again and review it"
+        case .unreadablePlan(let path, let reason):
+            return "cannot use the plan \(path): \(reason)"
+        case .usersNotInPlan(let users):
+            let list = users.map { "'\($0)'" }.joined(separator: ", ")
+            return "--user \(list): not in the plan; make a plan that includes them, or leave out --plan"
+        case .runInProgress(let run, let pid, let host):
+            return "another apply of this job is running (run \(run), pid \(pid) on \(host)); "
+                + "wait for it to finish, or stop that process (it resumes where it stopped)"
         case .unknownUsers(let users, let usersFile):
             let list = users.map { "'\($0)'" }.joined(separator: ", ")
             return "--user \(list): not a source user in \(usersFile); use the first column of the users file"

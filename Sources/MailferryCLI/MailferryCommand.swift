@@ -7,7 +7,10 @@ public struct MailferryCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mailferry",
         abstract: "Move mail from IMAP4/POP3 servers into existing mailboxes, driven by YAML job files.",
-        subcommands: [ValidateCommand.self, PlanCommand.self, InitCommand.self, SchemaCommand.self]
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self,
+            InitCommand.self, SchemaCommand.self,
+        ]
     )
 
     public init() {}

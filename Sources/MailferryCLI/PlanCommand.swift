@@ -1,19 +1,22 @@
 import ArgumentParser
-import JobSpec
 import MailferryCore
 
-/// `mailferry plan JOB.yaml`: what apply would do, per user and folder. Only `--offline` exists in
-/// this build; online planning (listing both servers' folders) comes with the engine.
+/// `mailferry plan JOB.yaml`: what apply would do, per user and folder. Online (the default) it
+/// logs in read-only to both servers; `--offline` contacts nothing and shows the job's rules.
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Show what apply would do for each user of a job.",
         discussion: """
-            With --offline no server is contacted: each user shows the source endpoints in the order they \
-            are tried, the destination account and the job's folder rules.
-            Exit status: 0 success, 1 error. With --detailed-exitcode: 0 no changes, 1 error, 2 changes \
-            present (an offline plan cannot prove that nothing would change, so it exits 2 when it \
-            lists any user).
+            Online (default): logs in read-only to the source and the destination of every selected user \
+            (options.concurrency at once) and shows per folder what would be created, updated, left \
+            alone or skipped. A user that cannot be reached is marked ! with the reason; the others \
+            are planned anyway. With --offline no server is contacted: each user shows the source \
+            endpoints in the order they are tried, the destination account and the job's folder rules.
+            Exit status: 0 success, 1 error (also when any user could not be reached: the plan is \
+            still printed and written to --out). With --detailed-exitcode: 0 no changes, 1 error, \
+            2 changes present (an offline plan cannot prove that nothing would change, so it exits 2 \
+            when it lists any user).
             """
     )
 
@@ -28,7 +31,8 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("out"),
-        help: ArgumentHelp("Also write the plan JSON to this file (atomically), whatever --format says.", valueName: "PLAN.json")
+        help: ArgumentHelp(
+            "Also write the plan JSON to this file (atomically), whatever --format says.", valueName: "PLAN.json")
     )
     var outputFile: String?
 
@@ -44,38 +48,21 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let console = Console()
-        let result = JobLoading().load(jobFile)
-        let diagnostics = result.diagnostics.sortedForOutput()
-        if !diagnostics.isEmpty {
-            // stdout carries the plan; problems go to stderr.
-            var renderer = TextDiagnosticRenderer(
-                colors: Console.colorsEnabled(fileDescriptor: 2, environment: Console.environment),
-                sources: SourceLines(redactions: JobLoading.redactions(for: [result])))
-            console.writeError(renderer.render(diagnostics))
-            console.writeError(DiagnosticCounts(diagnostics).summary + "\n")
+        let loaded = try LoadedJob.load(jobFile)
+        let accounts = try loaded.accounts(selecting: selection.users)
+        let digest = try loaded.digest()
+        let plan: MigrationPlan
+        if offline {
+            plan = OfflinePlanner(job: loaded.job).plan(accounts: accounts, digest: digest)
+        } else {
+            let environment = Console.environment
+            try SecretPreflight.check(loaded.job, environment: environment)
+            plan = await OnlinePlanner(job: loaded.job, environment: environment)
+                .plan(accounts: accounts, digest: digest, concurrency: loaded.job.options.concurrency)
         }
-        if diagnostics.hasErrors { throw ExitCode.failure }
-        guard let job = result.job else { throw CLIError.noJobLoaded(jobFile) }
-        guard offline else { throw CLIError.onlinePlanningUnavailable }
+        try PlanOutput(format: format, outputFile: outputFile).emit(plan)
 
-        let accounts = try selectedAccounts(of: job)
-        let digest = try JobDigest.digest(
-            jobFilePath: result.jobFile, usersFilePath: result.usersFile ?? job.usersFile.resolvedPath)
-        let plan = OfflinePlanner(job: job).plan(accounts: accounts, digest: digest)
-
-        let json = try StableJSON.encode(plan)
-        if let outputFile { try AtomicFileWriter.write(json, to: outputFile) }
-        switch format {
-        case .text:
-            let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
-            console.write(TextPlanRenderer(colors: colors).render(plan))
-        case .markdown:
-            console.write(MarkdownPlanRenderer().render(plan))
-        case .json:
-            console.write(json)
-        }
-
+        if plan.summary.usersUnreachable > 0 { throw ExitCode.failure }
         if detailedExitcode && Self.hasChanges(plan) { throw ExitCode(2) }
     }
 
@@ -83,17 +70,5 @@ struct PlanCommand: AsyncParsableCommand {
     /// the destination already holds everything, so any selected user counts as a change.
     static func hasChanges(_ plan: MigrationPlan) -> Bool {
         plan.offline ? !plan.users.isEmpty : plan.summary.hasChanges
-    }
-
-    /// The users file's accounts, narrowed to `--user`; an unknown name is an error, not an empty plan.
-    private func selectedAccounts(of job: Job) throws(CLIError) -> [Account] {
-        let wanted = selection.users
-        guard !wanted.isEmpty else { return job.accounts }
-        let known = Set(job.accounts.map(\.sourceUser))
-        var unknown: [String] = []
-        for user in wanted where !known.contains(user) && !unknown.contains(user) { unknown.append(user) }
-        guard unknown.isEmpty else { throw .unknownUsers(unknown, usersFile: job.usersFile.path) }
-        let selected = Set(wanted)
-        return job.accounts.filter { selected.contains($0.sourceUser) }
     }
 }

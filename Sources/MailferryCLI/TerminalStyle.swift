@@ -7,6 +7,9 @@ struct TerminalStyle: Sendable {
     func magenta(_ text: String) -> String { wrap(text, "1;35") }
     func green(_ text: String) -> String { wrap(text, "1;32") }
     func yellow(_ text: String) -> String { wrap(text, "1;33") }
+    func cyan(_ text: String) -> String { wrap(text, "1;36") }
+    /// Bright black: "not started" rows.
+    func grey(_ text: String) -> String { wrap(text, "90") }
 
     private func wrap(_ text: String, _ code: String) -> String {
         enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text

@@ -2,7 +2,7 @@ import Testing
 
 @testable import JobSpec
 
-@Suite("Value grammars, suggestions and folder globs")
+@Suite("Value grammars and suggestions")
 struct ValueSyntaxTests {
     @Test func editDistance() {
         #expect(Suggestion.editDistance("", "abc") == 3)
@@ -36,17 +36,6 @@ struct ValueSyntaxTests {
         #expect(ValueSyntax.size("35mb") == nil)
         #expect(ValueSyntax.size("") == nil)
         #expect(ValueSyntax.size("99999999999TiB") == nil)
-    }
-
-    @Test func globs() {
-        #expect(FolderGlob(pattern: "Junk*").matches("Junk"))
-        #expect(FolderGlob(pattern: "Junk*").matches("Junk/Spam/Old"))
-        #expect(FolderGlob(pattern: "Archive/Old/*").matches("Archive/Old/2019"))
-        #expect(!FolderGlob(pattern: "Archive/Old/*").matches("Archive/Old"))
-        #expect(FolderGlob(pattern: "?rash").matches("Trash"))
-        #expect(!FolderGlob(pattern: "Trash").matches("Trash/Sub"))
-        #expect(FolderGlob(pattern: "*a*b").matches("xaxxb"))
-        #expect(!FolderGlob(pattern: "*a*b").matches("xaxxbc"))
     }
 
     @Test func csvFieldLayout() {

@@ -94,13 +94,42 @@ import Testing
         #expect(unknown.stderr.contains("mallory"))
     }
 
-    @Test func onlinePlanningIsNotAvailableYet() throws {
-        let fixture = try JobFixture()
+    @Test func onlinePlanMarksUnreachableUsersAndExitsOne() throws {
+        let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(["plan", fixture.jobPath], environment: JobFixture.environment)
+        let binary = try MailferryBinary.locate()
+        let result = try binary.run(["plan", fixture.jobPath], environment: JobFixture.environment)
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("Plan for job fixture-job"))
+        #expect(!result.stdout.contains("Offline:"))
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let mark = try #require(lines.firstIndex(of: "! alice -> alice.new@new.example (unreachable)"))
+        let reason = lines[mark + 1].trimmingCharacters(in: .whitespaces)
+        #expect(!reason.isEmpty, "the reason follows the ! line")
+        #expect(result.stdout.contains("Plan: 3 users (3 unreachable),"))
+        #expect(result.stderr.contains("3 of 3 users could not be reached"))
+
+        let detailed = try binary.run(["plan", "--detailed-exitcode", fixture.jobPath], environment: JobFixture.environment)
+        #expect(detailed.status == 1, "an unreachable user is an error, not 'no changes'")
+
+        let json = try binary.run(["plan", "--format", "json", "--user", "bob", fixture.jobPath], environment: JobFixture.environment)
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        #expect(plan["offline"] as? Bool == false)
+        let users = try #require(plan["users"] as? [[String: Any]])
+        #expect(users.count == 1)
+        #expect(users.first?["status"] as? String == "unreachable")
+        #expect((users.first?["error"] as? String)?.isEmpty == false)
+        let endpoint = try #require(users.first?["endpoint"] as? [String: Any])
+        #expect(endpoint["inbox"] as? String == "imap4s://127.0.0.1:1 (tls)")
+    }
+
+    @Test func onlinePlanNeedsTheAdminSecret() throws {
+        let fixture = try JobFixture(job: JobFixture.unreachableJob)
+        defer { fixture.remove() }
+        let result = try MailferryBinary.locate().run(["plan", fixture.jobPath])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("not available in this build"))
         #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("environment variable \(JobFixture.adminVariable) is not set"))
     }
 
     private func sha256Hex(_ data: Data) -> String {

@@ -19,7 +19,8 @@ import Testing
         """
 
     @Test func noCommandOrFormatPrintsASecret() throws {
-        let fixture = try JobFixture()
+        // Servers that cannot be reached, so that the online commands run through to the end.
+        let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let broken = try JobFixture(users: Self.brokenUsers)
         defer { broken.remove() }
@@ -36,6 +37,13 @@ import Testing
                 runs.append(["plan", "--offline", "--detailed-exitcode", "--format", format, "--user", "bob", job])
             }
             runs.append(["plan", job])
+            runs.append(["plan", "--format", "json", job])
+            runs.append(["apply", "--dry-run", job])
+            runs.append(["apply", job])
+            runs.append(["apply", "--format", "json", "--plan", out, job])
+            runs.append(["status", job])
+            runs.append(["status", "--format", "json", job])
+            for user in ["alice", "bob", "carol@old.example"] { runs.append(["logs", job, user]) }
         }
         runs.append(["schema"])
         runs.append(["--help"])
@@ -56,6 +64,17 @@ import Testing
         let planFile = try String(contentsOfFile: out, encoding: .utf8)
         for secret in Self.secrets {
             #expect(!planFile.contains(secret))
+        }
+        // The state: SQLite database (and its WAL) and every log, byte for byte.
+        let state = fixture.stateDirectory
+        let stateFiles = FileManager.default.enumerator(atPath: state)?.allObjects as? [String] ?? []
+        #expect(stateFiles.contains("state.sqlite"), "apply ran and wrote state")
+        #expect(stateFiles.contains { $0.hasPrefix("logs/") }, "apply wrote logs")
+        for path in stateFiles {
+            let data = (try? Data(contentsOf: URL(fileURLWithPath: state + "/" + path))) ?? Data()
+            for secret in Self.secrets {
+                #expect(data.range(of: Data(secret.utf8)) == nil, "\(path) holds a secret")
+            }
         }
         let written = FileManager.default.enumerator(atPath: fixture.path("scaffold"))?.allObjects as? [String] ?? []
         for path in written {

@@ -38,6 +38,33 @@ struct JobFixture {
 
         """
 
+    /// Both servers on 127.0.0.1 port 1, where nothing listens: every user is unreachable, at once.
+    static let unreachableJob = """
+        version: 1
+        name: fixture-job
+        source:
+          host: 127.0.0.1
+          protocol: imap4s
+          ports: { imap4s: 1 }
+        destination:
+          imap:
+            host: 127.0.0.1
+            port: 1
+            security: tls
+            admin:
+              user: migrator
+              password: env:\(adminVariable)
+              style: separator
+              separator: "*"
+        users:
+          file: users.csv
+          destination_domain: new.example
+
+        """
+
+    /// Where the commands keep this fixture's state by default.
+    var stateDirectory: String { path(".mailferry/fixture-job") }
+
     static let validUsers = """
         # source_user,source_password,local_user
         alice,\(userPasswords[0]),alice.new

@@ -1,15 +1,16 @@
 /// A `folders.skip` pattern: `*` matches any run of characters (including "/"), `?` exactly one.
-/// Matched against source names written with "/" as the hierarchy separator.
-struct FolderGlob: Sendable, Hashable {
-    let pattern: String
+/// Matched against source names written with "/" as the hierarchy separator. Shared by the validator
+/// (a translation whose source is skipped) and the folder mapper, so both agree.
+public struct FolderGlob: Sendable, Hashable {
+    public let pattern: String
     private let characters: [Character]
 
-    init(_ pattern: String) {
+    public init(_ pattern: String) {
         self.pattern = pattern
         self.characters = Array(pattern)
     }
 
-    func matches(_ name: String) -> Bool {
+    public func matches(_ name: String) -> Bool {
         let text = Array(name)
         // Iterative wildcard matching with backtracking to the last `*` (linear in practice).
         var p = 0, t = 0

@@ -1,0 +1,208 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Ledger
+import MailStores
+import MailferryCore
+
+/// `mailferry apply JOB.yaml`: migrates every selected user, `concurrency` at once, recording the
+/// run in the state directory; `--dry-run` shows the plan instead and changes nothing anywhere.
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Copy what is missing into every selected user's destination mailbox.",
+        discussion: """
+            Creates missing folders and copies missing messages with their flags and dates; applies \
+            flags changed on the source to messages copied earlier. Nothing is deleted anywhere and \
+            the source is never changed. Safe to run again at any time: it copies only what is missing.
+            Progress goes to stderr (redrawn in place on a terminal, a line per finished user and every \
+            5 seconds otherwise); the final report per user to stdout.
+            --dry-run prints the same diff as `plan` and writes nothing, not even state.
+            --plan PLAN.json applies to the plan's users, refusing a plan whose job or users file changed.
+            Exit status: 0 every selected user done; 3 at least one user failed or partial (the others \
+            still ran to the end); 1 a fatal error before any user ran (invalid job, unusable plan, \
+            state cannot be opened, another apply of the job running, missing admin secret); 130/143 \
+            stopped by SIGINT/SIGTERM (the run is recorded as interrupted). --dry-run: as plan (0, or \
+            1 when a user could not be reached).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The job file.", valueName: "JOB.yaml"))
+    var jobFile: String
+
+    @Flag(help: "Print the plan (as `plan` does) and change nothing, not even the state directory.")
+    var dryRun = false
+
+    @Option(
+        name: .customLong("plan"),
+        help: ArgumentHelp(
+            "Apply to the users of this plan (from `plan --out`); refused when stale.", valueName: "PLAN.json")
+    )
+    var planFile: String?
+
+    @OptionGroup var selection: UserSelectionOptions
+
+    @Option(help: ArgumentHelp("Mailboxes migrated at once (default: options.concurrency of the job).", valueName: "N"))
+    var concurrency: Int?
+
+    @Option(help: "Output format of the final report (with --dry-run: of the plan): text or json.")
+    var format: ReportFormat = .text
+
+    @OptionGroup var state: StateDirectoryOptions
+
+    func validate() throws {
+        if jobFile.isEmpty { throw ValidationError("The job file path is empty.") }
+        if planFile?.isEmpty == true { throw ValidationError("--plan needs a file path.") }
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1.") }
+    }
+
+    func run() async throws {
+        let loaded = try LoadedJob.load(jobFile)
+        let accounts = try selectedAccounts(loaded)
+        let environment = Console.environment
+        try SecretPreflight.check(loaded.job, environment: environment)
+        let limit = concurrency ?? loaded.job.options.concurrency
+
+        if dryRun {
+            let plan = await OnlinePlanner(job: loaded.job, environment: environment)
+                .plan(accounts: accounts, digest: try loaded.digest(), concurrency: limit)
+            try PlanOutput(format: format == .json ? .json : .text, outputFile: nil).emit(plan)
+            if plan.summary.usersUnreachable > 0 { throw ExitCode.failure }
+            return
+        }
+
+        let ledger = try Ledger.open(directory: loaded.stateDirectory(override: state.stateDirectory))
+        if let other = try ledger.otherRunInProgress(), other.command == .apply {
+            throw CLIError.runInProgress(run: other.id.rawValue, pid: other.pid, host: other.host)
+        }
+        let runID = try ledger.beginRun(command: .apply, startedAt: Date())
+        // Two applies started at the same moment both pass the check above; the later run yields.
+        if let other = try ledger.otherRunInProgress(), other.command == .apply, other.id < runID {
+            try? ledger.finishRun(runID, finishedAt: Date(), outcome: .failed)
+            throw CLIError.runInProgress(run: other.id.rawValue, pid: other.pid, host: other.host)
+        }
+        let rows = await migrate(
+            accounts, job: loaded.job, ledger: ledger, run: runID, environment: environment, limit: limit)
+
+        let console = Console()
+        switch format {
+        case .text:
+            let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
+            var text = "Apply of job \(loaded.job.name) (\(loaded.job.file)), \(runID)\n\n"
+            text += UserReportTableRenderer(colors: colors).render(rows)
+            text += "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
+            if rows.contains(where: { $0.state != .done }) {
+                text += "Run `mailferry logs \(loaded.job.file) SOURCE_USER` for details; apply again to retry.\n"
+            }
+            console.write(text)
+        case .json:
+            console.write(
+                try StableJSON.encode(
+                    ApplyDocument(job: loaded.job, run: runID.rawValue, outcome: Self.outcome(of: rows), rows: rows)))
+        }
+        if rows.contains(where: { $0.state != .done }) { throw ExitCode(3) }
+    }
+
+    /// Runs every user to its end (one user's failure never stops the others) and closes the run.
+    private func migrate(
+        _ accounts: [Account], job: Job, ledger: Ledger, run runID: RunID, environment: [String: String], limit: Int
+    ) async -> [UserReportRow] {
+        let progress = ApplyProgress(
+            totalUsers: accounts.count, terminal: isatty(2) == 1,
+            colors: Console.colorsEnabled(fileDescriptor: 2, environment: environment))
+        let interrupts = InterruptHandler { number in
+            progress.stop()
+            try? ledger.finishRun(runID, finishedAt: Date(), outcome: .interrupted)
+            let name = number == SIGINT ? "SIGINT" : "SIGTERM"
+            Console().writeError(
+                "mailferry: \(name): stopped; \(runID) recorded as interrupted. Run apply again to resume.\n")
+        }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: progress.interval)
+                progress.tick()
+            }
+        }
+        let factory = StoreFactory(job: job, environment: environment)
+        let rows = await BoundedConcurrency.map(accounts, limit: limit) { account in
+            let started = Date()
+            let migration = UserMigration(
+                account: account, rules: job.folders, options: job.options, ledger: ledger,
+                connector: factory.connector(for: account), observer: progress)
+            let outcome = await migration.run(in: runID)
+            let finished = Date()
+            return UserReportRow(
+                sourceUser: account.sourceUser, destinationUser: account.destinationUser,
+                state: UserReportRow.State(UserResultState(outcome.state)), run: runID.rawValue, counts: outcome.counts,
+                startedAt: started, finishedAt: finished, durationSeconds: finished.timeIntervalSince(started),
+                lastError: outcome.lastError)
+        }
+        ticker.cancel()
+        progress.stop()
+        guard interrupts.claimCompletion() else {
+            // A signal arrived just now; its handler records the run and exits.
+            while true { try? await Task.sleep(for: .seconds(60)) }
+        }
+        interrupts.remove()
+        try? ledger.finishRun(runID, finishedAt: Date(), outcome: Self.outcome(of: rows))
+        return rows
+    }
+
+    /// completed: every user done; failed: no user done and at least one failed; partial otherwise.
+    static func outcome(of rows: [UserReportRow]) -> RunOutcome {
+        if rows.allSatisfy({ $0.state == .done }) { return .completed }
+        if !rows.contains(where: { $0.state == .done }) && rows.allSatisfy({ $0.state == .failed }) { return .failed }
+        return .partial
+    }
+
+    /// `--user`, and with `--plan` the plan's users: refused when the plan no longer matches the files.
+    private func selectedAccounts(_ loaded: LoadedJob) throws -> [Account] {
+        let accounts = try loaded.accounts(selecting: selection.users)
+        guard let planFile else { return accounts }
+        let plan = try Self.readPlan(planFile)
+        if plan.job.name != loaded.job.name {
+            throw CLIError.stalePlan("it was made for job '\(plan.job.name)', not '\(loaded.job.name)'")
+        }
+        if plan.job.digest != (try loaded.digest()) {
+            throw CLIError.stalePlan("\(loaded.jobFile) or its users file changed since the plan was made")
+        }
+        let planned = Set(plan.users.map(\.sourceUser))
+        let missing = selection.users.filter { !planned.contains($0) }
+        if !missing.isEmpty { throw CLIError.usersNotInPlan(missing) }
+        return accounts.filter { planned.contains($0.sourceUser) }
+    }
+
+    static func readPlan(_ path: String) throws(CLIError) -> MigrationPlan {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .cannotRead(path) }
+        let plan: MigrationPlan
+        do {
+            plan = try JSONDecoder().decode(MigrationPlan.self, from: data)
+        } catch {
+            throw .unreadablePlan(path, reason: "not a mailferry plan JSON (write one with `mailferry plan --out`)")
+        }
+        guard plan.formatVersion == MigrationPlan.currentFormatVersion else {
+            throw .unreadablePlan(
+                path, reason: "format_version \(plan.formatVersion) is not supported by this mailferry")
+        }
+        return plan
+    }
+
+    /// `apply --format json`.
+    private struct ApplyDocument: Encodable {
+        var job: Job
+        var run: Int64
+        var outcome: RunOutcome
+        var rows: [UserReportRow]
+
+        enum CodingKeys: String, CodingKey { case job, run, outcome, users, summary }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(UserReportJSON.JobReference(name: job.name, file: job.file), forKey: .job)
+            try container.encode(run, forKey: .run)
+            try container.encode(outcome.rawValue, forKey: .outcome)
+            try container.encode(rows.map(UserReportJSON.User.init), forKey: .users)
+            try container.encode(UserReportJSON.Summary(rows: rows), forKey: .summary)
+        }
+    }
+}

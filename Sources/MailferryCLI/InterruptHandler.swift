@@ -1,0 +1,53 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// SIGINT and SIGTERM during apply: instead of dying mid-write, run `onInterrupt` once (record the run
+/// as interrupted), then exit with 128 + the signal number, as shells report a signal.
+/// `claimCompletion()` lets the normal end of the run win against a signal that arrives just then.
+final class InterruptHandler: Sendable {
+    /// Taken by whichever ends the run first: the signal handler or the normal end.
+    private final class Claim: Sendable {
+        private let taken = Mutex(false)
+
+        func take() -> Bool {
+            taken.withLock { taken in
+                if taken { return false }
+                taken = true
+                return true
+            }
+        }
+    }
+
+    /// Set once in init; dispatch sources are thread-safe, their existential just is not marked Sendable.
+    nonisolated(unsafe) private let sources: [any DispatchSourceSignal]
+    private let claim = Claim()
+
+    init(onInterrupt: @escaping @Sendable (Int32) -> Void) {
+        let queue = DispatchQueue(label: "mailferry.signals")
+        let claim = self.claim
+        var installed: [any DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                guard claim.take() else { return }
+                onInterrupt(number)
+                Foundation.exit(128 + number)
+            }
+            source.resume()
+            installed.append(source)
+        }
+        sources = installed
+    }
+
+    /// True when the run may end normally: no signal handler has started ending it.
+    func claimCompletion() -> Bool { claim.take() }
+
+    /// Restores the default signal behaviour.
+    func remove() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}

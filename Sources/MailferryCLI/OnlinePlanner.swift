@@ -1,0 +1,28 @@
+import Engine
+import MailStores
+import MailferryCore
+
+/// `plan` (and `apply --dry-run`): logs in read-only to both servers for every selected user, at
+/// most `concurrency` users at once, and diffs their folders. A user that cannot be reached comes
+/// back `unreachable` with the reason; the others are planned regardless.
+struct OnlinePlanner {
+    var job: Job
+    /// The process environment, for the stores' `env:` secrets.
+    var environment: [String: String]
+
+    func plan(accounts: [Account], digest: String, concurrency: Int) async -> MigrationPlan {
+        let factory = StoreFactory(job: job, environment: environment)
+        let planner = UserPlanner(rules: job.folders, options: job.options)
+        let route = job.source.route
+        let expected = route.expectedEndpoints
+        let candidates = route.candidates
+        let users = await BoundedConcurrency.map(accounts, limit: concurrency) { account in
+            await planner.plan(
+                account: account, connector: factory.connector(for: account), expectedEndpoint: expected,
+                candidates: candidates)
+        }
+        return MigrationPlan(
+            job: MigrationPlan.JobReference(name: job.name, file: job.file, digest: digest), offline: false,
+            users: users)
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Ledger
+
+/// One user's line in `status` and in apply's final report: the same columns in text and JSON.
+struct UserReportRow: Sendable, Equatable {
+    enum State: String, Sendable, Equatable, CaseIterable {
+        case done
+        case partial
+        case failed
+        case running
+        case interrupted
+        case notStarted = "not_started"
+
+        init(_ state: UserResultState) {
+            switch state {
+            case .done: self = .done
+            case .partial: self = .partial
+            case .failed: self = .failed
+            case .running: self = .running
+            case .interrupted: self = .interrupted
+            }
+        }
+
+        /// How the text table shows it.
+        var label: String { self == .notStarted ? "not started" : rawValue }
+    }
+
+    var sourceUser: String
+    var destinationUser: String
+    var state: State
+    /// The run that produced this row; nil when not started.
+    var run: Int64?
+    var counts: UserCounts
+    var startedAt: Date?
+    var finishedAt: Date?
+    /// Finished: start to finish; running: elapsed so far; nil when not started or interrupted.
+    var durationSeconds: Double?
+    var lastError: String?
+
+    static func notStarted(sourceUser: String, destinationUser: String) -> UserReportRow {
+        UserReportRow(
+            sourceUser: sourceUser, destinationUser: destinationUser, state: .notStarted, run: nil, counts: .zero,
+            startedAt: nil, finishedAt: nil, durationSeconds: nil, lastError: nil)
+    }
+
+    /// A row from the ledger; `now` gives a running user's elapsed time.
+    init(_ result: UserResult, now: Date) {
+        let state = State(result.state)
+        var duration = result.duration
+        if duration == nil, state == .running { duration = now.timeIntervalSince(result.startedAt) }
+        self.init(
+            sourceUser: result.sourceUser, destinationUser: result.destinationUser, state: state,
+            run: result.runID.rawValue, counts: result.counts, startedAt: result.startedAt,
+            finishedAt: result.finishedAt, durationSeconds: duration, lastError: result.lastError)
+    }
+
+    init(
+        sourceUser: String, destinationUser: String, state: State, run: Int64?, counts: UserCounts, startedAt: Date?,
+        finishedAt: Date?, durationSeconds: Double?, lastError: String?
+    ) {
+        self.sourceUser = sourceUser
+        self.destinationUser = destinationUser
+        self.state = state
+        self.run = run
+        self.counts = counts
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.durationSeconds = durationSeconds
+        self.lastError = lastError
+    }
+}
