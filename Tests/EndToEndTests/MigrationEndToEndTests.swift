@@ -15,11 +15,6 @@ import Testing
         var job: Job
         var directory: String
 
-        func stop() async {
-            await source.stop()
-            await destination.stop()
-            try? FileManager.default.removeItem(atPath: directory)
-        }
     }
 
     static let users = [("alice", "alice-pw"), ("bob", "bob-pw"), ("carol", "carol-pw")]
