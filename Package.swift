@@ -90,7 +90,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "MailferryCoreTests", dependencies: ["MailferryCore"]),
-        .testTarget(name: "JobSpecTests", dependencies: ["JobSpec", "MailferryCore"]),
+        .testTarget(name: "JobSpecTests", dependencies: ["JobSpec", "MailferryCore"], exclude: ["Fixtures"]),
         .testTarget(name: "MailTransportTests", dependencies: ["MailTransport", "TestSupport"]),
         .testTarget(
             name: "IMAPTests",
@@ -103,6 +103,14 @@ let package = Package(
         .testTarget(name: "MailStoresTests", dependencies: ["MailStores", "MailferryCore", "TestSupport"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "MailferryCore"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MailferryCore", "Ledger"]),
+        // The engine over real stores against two real Dovecot servers (issue 4's must-show list).
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Engine", "Ledger", "MailStores", "JobSpec", "MailferryCore", "IMAP", "MailTransport", "TestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "MailferryCLITests", dependencies: ["MailferryCLI", "MailferryCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -60,6 +60,20 @@ public struct SourceRoute: Sendable, Hashable {
 
     /// True when INBOX and the other folders share one IMAP session.
     public var inboxUsesFolderEndpoints: Bool { inbox == folders }
+
+    /// What a plan shows before anything is contacted: the first endpoint for INBOX and for the rest.
+    public var expectedEndpoints: UserPlan.Endpoints {
+        UserPlan.Endpoints(inbox: inbox.first?.description, folders: folders.first?.description)
+    }
+
+    /// Every endpoint once, in the order tried.
+    public var candidates: [String] {
+        var seen: [String] = []
+        for endpoint in inbox + folders where !seen.contains(endpoint.description) {
+            seen.append(endpoint.description)
+        }
+        return seen
+    }
 }
 
 extension SourceServer {

@@ -1,3 +1,3 @@
 import MailferryCLI
 
-await MailferryCommand.main()
+await MailferryCommand.runAndExit()

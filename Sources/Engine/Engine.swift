@@ -1,1 +1,0 @@
-// Planner and executor.

@@ -1,0 +1,54 @@
+import MailferryCore
+
+/// Applies a job's folder rules to the folders a source lists: skip globs first, then the longest
+/// matching translation (which also carries subfolders), then special-use attributes.
+public struct FolderMapper: Sendable {
+    public var rules: FolderRules
+
+    public init(rules: FolderRules) {
+        self.rules = rules
+    }
+
+    /// One mapping per source folder, sorted by source path (INBOX first, parents before children).
+    public func map(source: [FolderInfo], destination: [FolderInfo]) -> [FolderMapping] {
+        let globs = rules.skip.map(FolderGlob.init)
+        let destinationBySpecialUse = Dictionary(
+            destination.compactMap { info in info.specialUse.map { ($0, info.path) } },
+            uniquingKeysWith: { first, second in min(first, second) }
+        )
+        return source.sorted { $0.path < $1.path }.map { folder in
+            let name = folder.path.description
+            if let glob = globs.first(where: { $0.matches(name) }) {
+                return FolderMapping(source: folder, destination: nil, reason: "skip rule \"\(glob.pattern)\"")
+            }
+            if !folder.selectable {
+                return FolderMapping(
+                    source: folder, destination: nil,
+                    reason: "holds no messages (\\Noselect); subfolders are created with their parents")
+            }
+            if let translated = translate(folder.path) {
+                return FolderMapping(source: folder, destination: translated.path, reason: translated.reason)
+            }
+            if rules.specialUse, let use = folder.specialUse, let target = destinationBySpecialUse[use],
+                target != folder.path
+            {
+                return FolderMapping(
+                    source: folder, destination: target, reason: "special-use \(use.rawValue) -> \(target)")
+            }
+            return FolderMapping(source: folder, destination: folder.path, reason: "same name")
+        }
+    }
+
+    /// Longest source prefix wins, so `INBOX/Old` beats `INBOX` for `INBOX/Old/2019`.
+    func translate(_ path: MailboxPath) -> (path: MailboxPath, reason: String)? {
+        let candidates = rules.translate.compactMap { translation -> (Int, FolderRules.Translation)? in
+            let from = MailboxPath(translation.source)
+            return path.hasPrefix(from) ? (from.components.count, translation) : nil
+        }
+        guard let best = candidates.max(by: { $0.0 < $1.0 }) else { return nil }
+        let to = MailboxPath(best.1.destination)
+        let rest = path.components.dropFirst(best.0)
+        let result = MailboxPath(components: to.components + rest)
+        return (result, "translate \"\(best.1.source)\" -> \"\(best.1.destination)\"")
+    }
+}

@@ -1,0 +1,258 @@
+import Foundation
+import Ledger
+import MailferryCore
+
+/// Migrates one mailbox: creates missing folders, copies missing messages with their flags and
+/// INTERNALDATE, applies changed flags. Idempotent because every decision is made from what the
+/// destination holds (the ledger only speeds up folders that did not change since the last run).
+public struct UserMigration: Sendable {
+    public var account: Account
+    public var rules: FolderRules
+    public var options: MigrationOptions
+    public var ledger: Ledger
+    public var connector: StoreConnector
+    public var observer: any MigrationObserver
+    /// First retry delay; doubles per attempt up to `maximumRetryDelay`.
+    public var retryDelay: Duration
+    public var maximumRetryDelay: Duration
+
+    public init(
+        account: Account, rules: FolderRules, options: MigrationOptions, ledger: Ledger, connector: StoreConnector,
+        observer: any MigrationObserver = SilentObserver(), retryDelay: Duration = .seconds(1),
+        maximumRetryDelay: Duration = .seconds(30)
+    ) {
+        self.account = account
+        self.rules = rules
+        self.options = options
+        self.ledger = ledger
+        self.connector = connector
+        self.observer = observer
+        self.retryDelay = retryDelay
+        self.maximumRetryDelay = maximumRetryDelay
+    }
+
+    /// Never throws: every failure ends in the outcome, so that one user's failure never stops the others.
+    public func run(in runID: RunID) async -> UserOutcome {
+        let user = account.sourceUser
+        let log = ledger.log(sourceUser: user)
+        try? ledger.userStarted(run: runID, sourceUser: user, destinationUser: account.destinationUser, at: Date())
+        observer.handle(.userStarted(sourceUser: user, destinationUser: account.destinationUser))
+        log.write("run \(runID): migrating \(user) -> \(account.destinationUser)", at: Date())
+
+        var tally = Tally()
+        var attempt = 0
+        var outcome: UserOutcome
+        while true {
+            attempt += 1
+            do {
+                tally.resetForAttempt()
+                try await attemptOnce(runID: runID, tally: &tally, log: log)
+                let state: UserState = tally.folderFailures.isEmpty && tally.counts.messagesFailed == 0 ? .done : .partial
+                outcome = UserOutcome(state: state, counts: tally.counts, lastError: tally.lastError)
+                break
+            } catch let error as StoreError where error.isTransient && attempt <= options.retries {
+                let delay = backoff(attempt: attempt)
+                log.write("attempt \(attempt) interrupted: \(error.userMessage); retrying in \(delay)", at: Date())
+                observer.handle(.retrying(sourceUser: user, attempt: attempt, delay: delay, reason: error.userMessage))
+                try? await Task.sleep(for: delay)
+            } catch {
+                let message = (error as? any UserFacingError)?.userMessage ?? String(describing: type(of: error))
+                log.write("failed: \(message)", at: Date())
+                let anyCopied = tally.counts.messagesCopied > 0
+                if case .quotaExceeded = error as? StoreError {
+                    outcome = UserOutcome(state: .partial, counts: tally.counts, lastError: message)
+                } else {
+                    outcome = UserOutcome(state: anyCopied ? .partial : .failed, counts: tally.counts, lastError: message)
+                }
+                break
+            }
+        }
+        log.write(
+            "finished: \(outcome.state.rawValue); copied \(outcome.counts.messagesCopied), present \(outcome.counts.messagesPresent), skipped \(outcome.counts.messagesSkipped), failed \(outcome.counts.messagesFailed), flags updated \(outcome.counts.flagsUpdated)",
+            at: Date())
+        try? ledger.userFinished(
+            run: runID, sourceUser: user, state: outcome.state, counts: outcome.counts, at: Date(),
+            lastError: outcome.lastError)
+        observer.handle(.userFinished(sourceUser: user, outcome: outcome))
+        return outcome
+    }
+
+    private func backoff(attempt: Int) -> Duration {
+        var delay = retryDelay
+        for _ in 1..<attempt where delay < maximumRetryDelay { delay *= 2 }
+        return min(delay, maximumRetryDelay)
+    }
+
+    /// Per-attempt counters; messages copied in an earlier attempt stay counted.
+    struct Tally {
+        var counts = UserCounts()
+        var folderFailures: [String] = []
+        var lastError: String?
+
+        mutating func resetForAttempt() {
+            // Present/skipped are recounted by the next survey; copies and updates already happened.
+            counts.messagesPresent = 0
+            counts.messagesSkipped = 0
+            counts.foldersDone = 0
+            folderFailures = []
+        }
+    }
+
+    private func attemptOnce(runID: RunID, tally: inout Tally, log: UserLog) async throws {
+        let source = try await connector.openSource()
+        let destination: any DestinationStore
+        do {
+            destination = try await connector.openDestination()
+        } catch {
+            await source.close()
+            throw error
+        }
+        do {
+            try await migrate(source: source, destination: destination, runID: runID, tally: &tally, log: log)
+        } catch {
+            await source.close()
+            await destination.close()
+            throw error
+        }
+        await source.close()
+        await destination.close()
+    }
+
+    private func migrate(
+        source: any SourceStore, destination: any DestinationStore, runID: RunID, tally: inout Tally, log: UserLog
+    ) async throws {
+        let user = account.sourceUser
+        let sourceFolders = try await source.folders()
+        var destinationFolders = Set(try await destination.folders().map(\.path))
+        let mappings = FolderMapper(rules: rules).map(
+            source: sourceFolders, destination: try await destination.folders())
+        tally.counts.foldersTotal = mappings.filter { !$0.isSkipped }.count
+
+        for mapping in mappings where mapping.isSkipped {
+            log.write("skip folder \(mapping.source.path): \(mapping.reason)", at: Date())
+        }
+        var pools: [MailboxPath: [MessageIdentity: [MessageSummary]]] = [:]
+        for mapping in mappings {
+            guard let target = mapping.destination else { continue }
+            do {
+                try await ensureFolder(
+                    target, subscribe: mapping.source.subscribed, destination: destination,
+                    existing: &destinationFolders, log: log)
+                try await syncFolder(
+                    mapping: mapping, target: target, source: source, destination: destination, pools: &pools,
+                    runID: runID, tally: &tally, log: log)
+                tally.counts.foldersDone += 1
+            } catch let error as StoreError {
+                switch error {
+                case .folderRefused, .folderUnavailable:
+                    tally.folderFailures.append(mapping.source.path.description)
+                    tally.lastError = error.userMessage
+                    log.write("folder \(mapping.source.path) failed: \(error.userMessage)", at: Date())
+                default:
+                    throw error
+                }
+            }
+            try? ledger.userProgress(run: runID, sourceUser: user, counts: tally.counts)
+        }
+    }
+
+    private func ensureFolder(
+        _ folder: MailboxPath, subscribe: Bool, destination: any DestinationStore, existing: inout Set<MailboxPath>,
+        log: UserLog
+    ) async throws {
+        for path in folder.ancestors + [folder] where !existing.contains(path) {
+            try await destination.create(path)
+            existing.insert(path)
+            log.write("created folder \(path)", at: Date())
+            if path == folder, subscribe {
+                try await destination.subscribe(path)
+            }
+        }
+    }
+
+    private func syncFolder(
+        mapping: FolderMapping, target: MailboxPath, source: any SourceStore, destination: any DestinationStore,
+        pools: inout [MailboxPath: [MessageIdentity: [MessageSummary]]], runID: RunID, tally: inout Tally,
+        log: UserLog
+    ) async throws {
+        let user = account.sourceUser
+        let folder = mapping.source.path
+        let sourceState = try await source.state(of: folder)
+        let destinationStateBefore = try await destination.state(of: target)
+
+        // Fast path: neither side changed since the last complete sync of this folder. Without CONDSTORE
+        // a flag change leaves the state equal, so flags are then always compared.
+        let fastPathAllowed = sourceState.highestModSeq != nil || !options.flags
+        if fastPathAllowed, pools[target] == nil, let record = try? ledger.folderRecord(sourceUser: user, sourceFolder: folder),
+            record.destinationFolder == target, record.source == sourceState,
+            record.destination == destinationStateBefore
+        {
+            log.write("folder \(folder): unchanged since \(record.syncedAt)", at: Date())
+            return
+        }
+
+        if pools[target] == nil {
+            pools[target] = FolderDiff.pool(of: try await destination.summaries(in: target))
+        }
+        let messages = sourceState.messageCount == 0 ? [] : try await source.summaries(in: folder)
+        var pool = pools[target] ?? [:]
+        let diff = FolderDiff(
+            source: messages, pool: &pool, options: options, acceptsKeywords: destination.acceptsKeywords)
+        pools[target] = pool
+
+        tally.counts.messagesPresent += diff.present.count
+        tally.counts.messagesSkipped += diff.skipped.count
+        for (message, reason) in diff.skipped {
+            log.write("skip \(folder) uid \(message.uid) (\(message.size) bytes): \(reason)", at: Date())
+        }
+        observer.handle(
+            .folderStarted(sourceUser: user, folder: folder, messages: diff.toCopy.count, bytes: diff.bytesToCopy))
+
+        var failedHere = 0
+        for message in diff.toCopy {
+            var withFlags = message
+            withFlags.flags = options.flags
+                ? FolderDiff.storable(message.flags, acceptsKeywords: destination.acceptsKeywords) : .none
+            let outgoing = withFlags
+            let entry = try ledger.recordIntent(
+                sourceUser: user, sourceFolder: folder, sourceKey: message.sourceKey, identity: message.identity,
+                destinationFolder: target)
+            do {
+                let newUID = try await source.withBody(of: message, in: folder) { body in
+                    try await destination.append(outgoing, body: body, to: target)
+                }
+                try ledger.commit(entry, destinationUID: newUID)
+                tally.counts.messagesCopied += 1
+                tally.counts.bytesCopied += message.size
+                observer.handle(.messageCopied(sourceUser: user, bytes: message.size))
+                log.write("copied \(folder) uid \(message.uid) -> \(target) (\(message.size) bytes)", at: Date())
+            } catch let error as StoreError {
+                if case .messageRefused = error {
+                    try? ledger.resolve(entry, outcome: .notFound)
+                    tally.counts.messagesFailed += 1
+                    failedHere += 1
+                    tally.lastError = error.userMessage
+                    log.write("failed \(folder) uid \(message.uid): \(error.userMessage)", at: Date())
+                    continue
+                }
+                throw error
+            }
+        }
+        for update in diff.flagUpdates {
+            try await destination.setFlags(update.flags, ofUID: update.destinationUID, in: target)
+            tally.counts.flagsUpdated += 1
+            log.write("flags \(target) uid \(update.destinationUID) -> \(update.flags)", at: Date())
+        }
+        log.write(
+            "folder \(folder) -> \(target): copied \(diff.toCopy.count - failedHere), present \(diff.present.count), skipped \(diff.skipped.count), flags \(diff.flagUpdates.count)",
+            at: Date())
+
+        // Record both states only when the folder is complete, so a later run may skip it.
+        if failedHere == 0, let destinationState = try await destination.state(of: target) {
+            try? ledger.saveFolderRecord(
+                Ledger.FolderRecord(
+                    sourceUser: user, sourceFolder: folder, destinationFolder: target, source: sourceState,
+                    destination: destinationState, syncedAt: Date()))
+        }
+    }
+}

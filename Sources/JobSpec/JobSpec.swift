@@ -1,1 +1,0 @@
-// Loading and validating job files lives here (see JobSpec issue).

@@ -1,0 +1,45 @@
+import Foundation
+import MailferryCore
+
+/// Identifies one journal row (one intended copy).
+public struct JournalEntryID: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+    public let rawValue: Int64
+
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+
+    public var description: String { "journal entry \(rawValue)" }
+
+    public static func < (lhs: JournalEntryID, rhs: JournalEntryID) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// What recovery found for an intent that was never committed.
+public enum JournalResolution: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The APPEND had happened: the message is on the destination; counts as copied.
+    case foundOnDestination = "found"
+    /// The APPEND had not happened (or failed): the message will be copied again under a new intent.
+    case notFound = "not-found"
+}
+
+/// An intent to copy one message, recorded before its APPEND.
+public struct JournalEntry: Sendable, Hashable {
+    public var id: JournalEntryID
+    public var sourceUser: String
+    public var sourceFolder: MailboxPath
+    public var sourceKey: String
+    public var identity: MessageIdentity
+    public var destinationFolder: MailboxPath
+    public var recordedAt: Date
+
+    public init(
+        id: JournalEntryID, sourceUser: String, sourceFolder: MailboxPath, sourceKey: String,
+        identity: MessageIdentity, destinationFolder: MailboxPath, recordedAt: Date
+    ) {
+        self.id = id
+        self.sourceUser = sourceUser
+        self.sourceFolder = sourceFolder
+        self.sourceKey = sourceKey
+        self.identity = identity
+        self.destinationFolder = destinationFolder
+        self.recordedAt = recordedAt
+    }
+}

@@ -1,0 +1,84 @@
+import GRDB
+
+/// The state database's tables, created and upgraded by GRDB's migrator. Add a new migration for
+/// every change; never edit a shipped one. Nothing here holds a password: the API takes none.
+enum LedgerSchema {
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: runs, user results, folder records, journal") { db in
+            // One row per apply or dry run. Outcome stays NULL while the run is in progress; the
+            // process columns let a reader tell a live run from a killed one (see ProcessIdentity).
+            try db.execute(
+                sql: """
+                    CREATE TABLE run (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        command TEXT NOT NULL,
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT,
+                        outcome TEXT,
+                        pid INTEGER NOT NULL,
+                        host TEXT NOT NULL,
+                        boot_id TEXT,
+                        process_start TEXT
+                    );
+                    CREATE TABLE user_result (
+                        run_id INTEGER NOT NULL REFERENCES run(id) ON DELETE CASCADE,
+                        source_user TEXT NOT NULL,
+                        destination_user TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        folders_done INTEGER NOT NULL DEFAULT 0,
+                        folders_total INTEGER NOT NULL DEFAULT 0,
+                        messages_copied INTEGER NOT NULL DEFAULT 0,
+                        messages_present INTEGER NOT NULL DEFAULT 0,
+                        messages_skipped INTEGER NOT NULL DEFAULT 0,
+                        messages_failed INTEGER NOT NULL DEFAULT 0,
+                        bytes_copied INTEGER NOT NULL DEFAULT 0,
+                        flags_updated INTEGER NOT NULL DEFAULT 0,
+                        started_at TEXT NOT NULL,
+                        finished_at TEXT,
+                        last_error TEXT,
+                        PRIMARY KEY (run_id, source_user)
+                    );
+                    CREATE INDEX user_result_by_user ON user_result(source_user, run_id);
+                    CREATE TABLE folder_record (
+                        source_user TEXT NOT NULL,
+                        source_folder TEXT NOT NULL,
+                        destination_folder TEXT NOT NULL,
+                        source_uid_validity INTEGER NOT NULL,
+                        source_uid_next INTEGER NOT NULL,
+                        source_message_count INTEGER NOT NULL,
+                        source_highest_modseq INTEGER,
+                        destination_uid_validity INTEGER NOT NULL,
+                        destination_uid_next INTEGER NOT NULL,
+                        destination_message_count INTEGER NOT NULL,
+                        destination_highest_modseq INTEGER,
+                        synced_at TEXT NOT NULL,
+                        PRIMARY KEY (source_user, source_folder)
+                    );
+                    CREATE TABLE journal (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        source_user TEXT NOT NULL,
+                        source_folder TEXT NOT NULL,
+                        source_key TEXT NOT NULL,
+                        identity TEXT NOT NULL,
+                        destination_folder TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        destination_uid INTEGER,
+                        recorded_at TEXT NOT NULL
+                    );
+                    CREATE INDEX journal_by_state ON journal(source_user, state);
+                    CREATE INDEX journal_by_source ON journal(source_user, source_folder, source_key);
+                    """
+            )
+        }
+        return migrator
+    }()
+}
+
+/// Journal row states (column `journal.state`).
+enum JournalState {
+    static let intent = "intent"
+    static let committed = "committed"
+    /// States that mean "the message is on the destination".
+    static let copied = [committed, JournalResolution.foundOnDestination.rawValue]
+}

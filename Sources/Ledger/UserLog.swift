@@ -1,0 +1,78 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One user's log: an append-only plain text file `<state>/logs/<safe user name>.log` that an admin
+/// can send to the mailbox owner. One line per event: "2026-11-29T10:00:00Z  copied INBOX uid 42 (3.1 KiB)".
+///
+/// Every `write` opens the file with O_APPEND, writes one whole entry and closes it, so several
+/// writers (tasks, or processes) never interleave inside a line and nothing needs a lock.
+public final class UserLog: Sendable {
+    public let sourceUser: String
+    public let path: String
+    private let logsDirectory: String
+
+    init(logsDirectory: String, sourceUser: String) {
+        self.sourceUser = sourceUser
+        self.logsDirectory = logsDirectory
+        self.path = (logsDirectory as NSString).appendingPathComponent(LogFileName.fileName(for: sourceUser))
+    }
+
+    /// Appends one entry; the folder and file appear with the first entry. Never throws: a log that
+    /// cannot be written must not fail a migration; returns false when the entry was not written.
+    /// Line breaks inside `line` become indented continuation lines, so every entry starts with its time.
+    @discardableResult
+    public func write(_ line: String, at: Date) -> Bool {
+        let stamp = StoredDate.logText(at)
+        let indent = "\n" + String(repeating: " ", count: stamp.count + 2)
+        let body = line.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).joined(separator: indent)
+        let entry = Array((stamp + "  " + body + "\n").utf8)
+
+        if mkdir(logsDirectory, 0o700) != 0, errno != EEXIST { return false }
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return entry.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = systemWrite(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+    }
+
+    /// The whole log of `sourceUser` in the state `directory`.
+    public static func read(directory: String, sourceUser: String) throws(LedgerError) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw .notFound(directory: directory)
+        }
+        let log = UserLog(logsDirectory: Ledger.logsDirectory(in: directory), sourceUser: sourceUser)
+        guard FileManager.default.fileExists(atPath: log.path) else {
+            throw .noLog(sourceUser: sourceUser, path: log.path)
+        }
+        guard let data = FileManager.default.contents(atPath: log.path) else {
+            throw .cannotReadLog(path: log.path, reason: "permission denied or not a regular file")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The log file name used for `sourceUser` (without the folder).
+    public static func fileName(for sourceUser: String) -> String { LogFileName.fileName(for: sourceUser) }
+}
+
+/// The C `write` (the method of the same name shadows it inside `UserLog`).
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
+}

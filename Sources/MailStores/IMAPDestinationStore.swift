@@ -1,0 +1,132 @@
+import IMAP
+import MailferryCore
+import NIOCore
+
+/// Writes one mailbox over IMAP: CREATE, SUBSCRIBE, APPEND with flags and INTERNALDATE, UID STORE.
+/// Never EXPUNGE, never DELETE.
+actor IMAPDestinationStore: DestinationStore {
+    nonisolated let acceptsKeywords = true
+    private let client: IMAPClient
+    private let serverName: String
+    private var naming = IMAPFolderNaming(prefix: "", delimiter: "/")
+    private var names: [MailboxPath: String] = [:]
+    private var selected: (name: String, writable: Bool)?
+
+    init(client: IMAPClient, serverName: String) {
+        self.client = client
+        self.serverName = serverName
+    }
+
+    func folders() async throws -> [FolderInfo] {
+        do {
+            let list = try await client.listMailboxes()
+            naming = try await IMAPFolderNaming.discover(client: client, list: list)
+            names = [:]
+            var result: [FolderInfo] = []
+            for entry in list where naming.isPersonal(entry) {
+                let info = IMAPFolderNaming.folderInfo(entry, naming: naming)
+                guard !info.path.components.isEmpty, names[info.path] == nil else { continue }
+                names[info.path] = entry.name
+                result.append(info)
+            }
+            return result
+        } catch {
+            throw IMAPErrorMapping.storeError(error, server: serverName)
+        }
+    }
+
+    func state(of folder: MailboxPath) async throws -> FolderState? {
+        guard let name = names[folder] else { return nil }
+        do {
+            let status = try await client.status(name)
+            return FolderState(
+                uidValidity: status.uidValidity ?? 0, uidNext: status.uidNext ?? 0, messageCount: status.messages ?? 0,
+                highestModSeq: status.highestModSeq)
+        } catch {
+            throw folderError(error, folder: folder)
+        }
+    }
+
+    func summaries(in folder: MailboxPath) async throws -> [MessageSummary] {
+        guard let name = names[folder] else { return [] }
+        do {
+            let mailbox = try await client.examine(name)
+            selected = (name, false)
+            guard mailbox.exists > 0 else { return [] }
+            let validity = mailbox.uidValidity ?? 0
+            return try await client.fetchMetadata(uids: 1...UInt32.max).map {
+                IMAPSummaries.summary($0, uidValidity: validity)
+            }
+        } catch {
+            throw folderError(error, folder: folder)
+        }
+    }
+
+    func create(_ folder: MailboxPath) async throws {
+        let conflicts = folder.componentsContaining(naming.delimiter)
+        guard conflicts.isEmpty else {
+            let separator = naming.delimiter.map(String.init) ?? ""
+            throw StoreError.folderRefused(
+                folder: folder.description,
+                reason: "the destination separates folder levels with \"\(separator)\", which \"\(conflicts.joined(separator: "\", \""))\" contains; add a folders.translate rule for it")
+        }
+        let name = naming.serverName(of: folder)
+        do {
+            try await client.create(name)
+        } catch IMAPError.commandFailed(_, _, let text) where text.code == .alreadyExists {
+            // Created meanwhile (or a \Noselect parent that LIST did not show): fine.
+        } catch {
+            let mapped = IMAPErrorMapping.storeError(error, server: serverName)
+            if case .messageRefused(let reason) = mapped {
+                throw StoreError.folderRefused(folder: folder.description, reason: reason)
+            }
+            throw mapped
+        }
+        names[folder] = name
+    }
+
+    func subscribe(_ folder: MailboxPath) async throws {
+        do {
+            try await client.subscribe(names[folder] ?? naming.serverName(of: folder))
+        } catch {
+            throw folderError(error, folder: folder)
+        }
+    }
+
+    func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
+        let name = names[folder] ?? naming.serverName(of: folder)
+        let pump = ChunkPump(body)
+        let source = IMAPMessageSource(byteCount: Int(body.size)) { try await pump.next() }
+        let appendMessage = IMAPAppendMessage(
+            flags: message.flags.sorted, internalDate: IMAPDateConversion.wire(message.internalDate), source: source)
+        do {
+            let result = try await client.append(to: name, appendMessage)
+            return result.uids.first
+        } catch {
+            throw IMAPErrorMapping.storeError(error, server: serverName)
+        }
+    }
+
+    func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {
+        let name = names[folder] ?? naming.serverName(of: folder)
+        do {
+            if selected?.name != name || selected?.writable != true {
+                _ = try await client.select(name)
+                selected = (name, true)
+            }
+            try await client.storeFlags(uids: [uid], .replace, flags: flags.sorted)
+        } catch {
+            throw folderError(error, folder: folder)
+        }
+    }
+
+    func close() async {
+        try? await client.logout()
+    }
+
+    private func folderError(_ error: any Error, folder: MailboxPath) -> StoreError {
+        let mapped = IMAPErrorMapping.storeError(error, server: serverName)
+        if case .messageRefused(let reason) = mapped { return .folderUnavailable(folder: folder.description, reason: reason) }
+        return mapped
+    }
+}

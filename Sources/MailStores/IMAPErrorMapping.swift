@@ -1,0 +1,53 @@
+import IMAP
+import MailTransport
+import MailferryCore
+
+/// Classifies protocol-level failures into the engine's `StoreError`, keeping the client's message
+/// (which already says what happened and what to do) as the reason.
+enum IMAPErrorMapping {
+    static func storeError(_ error: any Error, server: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        guard let error = error as? IMAPError else {
+            if let transport = error as? TransportError { return storeError(transport, server: server) }
+            return .protocolViolation(server: server, reason: "unexpected error: \(type(of: error))")
+        }
+        switch error {
+        case .transport(let transport):
+            return storeError(transport, server: server)
+        case .loginFailed(let text):
+            return .loginFailed(server: server, reason: text.description)
+        case .loginUnavailable, .plaintextLoginRefused, .startTLSUnavailable:
+            return .unreachable(server: server, reason: error.userMessage)
+        case .serverBye, .timedOut, .sessionClosed:
+            return .interrupted(server: server, reason: error.userMessage)
+        case .commandFailed(_, let status, let text):
+            switch text.code {
+            case .overQuota?: return .quotaExceeded(reason: text.description)
+            default:
+                return status == .bad
+                    ? .protocolViolation(server: server, reason: error.userMessage)
+                    : .messageRefused(reason: error.userMessage)
+            }
+        case .protocolError, .limitExceeded, .messageSizeMismatch:
+            return .protocolViolation(server: server, reason: error.userMessage)
+        case .encoding:
+            return .messageRefused(reason: error.userMessage)
+        }
+    }
+
+    static func storeError(_ error: TransportError, server: String) -> StoreError {
+        switch error {
+        case .connectionRefused, .nameNotFound, .tlsVerificationFailed, .tlsHandshakeFailed, .tlsConfiguration:
+            return .unreachable(server: server, reason: error.userMessage)
+        case .timedOut, .disconnected, .io, .cancelled:
+            return .interrupted(server: server, reason: error.userMessage)
+        }
+    }
+
+    /// True for a refused TCP connection, after which the next enabled port is tried.
+    static func isConnectionRefused(_ error: any Error) -> Bool {
+        if case .transport(.connectionRefused)? = error as? IMAPError { return true }
+        if case .connectionRefused? = error as? TransportError { return true }
+        return false
+    }
+}

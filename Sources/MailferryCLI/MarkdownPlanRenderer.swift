@@ -1,0 +1,103 @@
+import MailferryCore
+
+/// A plan for a pull-request comment: a summary table first, then one collapsible section per
+/// user. GitHub refuses comments over 65,536 characters, so the output stays under `limit`:
+/// when the next user section would not fit, the remaining users are left out with a note.
+struct MarkdownPlanRenderer {
+    static let defaultLimit = 65_000
+
+    /// Upper bound on the output, counted in UTF-8 bytes (never fewer than characters).
+    var limit = Self.defaultLimit
+
+    func render(_ plan: MigrationPlan) -> String {
+        var text = "## mailferry plan: \(code(plan.job.name))\n\n"
+        text += "Job file \(code(plan.job.file)), digest \(code(String(plan.job.digest.prefix(12)))).\n"
+        if plan.offline {
+            text += "Offline plan: no server was contacted; each user lists the source endpoints in the order "
+                + "they are tried and the job's folder rules.\n"
+        }
+        text += "\n" + summaryTable(plan.summary) + "\n"
+
+        var leftOut = 0
+        for (index, user) in plan.users.enumerated() {
+            let section = userSection(user)
+            // Room for the note about the users after this one, should they not fit.
+            let remainingAfter = plan.users.count - index - 1
+            let reserve = remainingAfter > 0 ? truncationNote(remainingAfter).utf8.count : 0
+            if text.utf8.count + section.utf8.count + reserve > limit {
+                leftOut = plan.users.count - index
+                break
+            }
+            text += section
+        }
+        if leftOut > 0 { text += truncationNote(leftOut) }
+        return text
+    }
+
+    func truncationNote(_ count: Int) -> String {
+        "\n> **\(count) \(count == 1 ? "user" : "users") left out** to keep this comment under GitHub's size limit; "
+            + "run `mailferry plan --format json` for the full plan.\n"
+    }
+
+    private func summaryTable(_ summary: PlanSummary) -> String {
+        """
+        | users | unreachable | folders to create | to update | unchanged | to skip | messages to copy | size |
+        |---:|---:|---:|---:|---:|---:|---:|---:|
+        | \(summary.users) | \(summary.usersUnreachable) | \(summary.foldersToCreate) | \(summary.foldersToUpdate) \
+        | \(summary.foldersUnchanged) | \(summary.foldersSkipped) | \(summary.messagesToCopy) \
+        | \(ByteCountText.format(summary.bytesToCopy)) |
+
+        """
+    }
+
+    private func userSection(_ user: UserPlan) -> String {
+        let mark = user.status == .unreachable ? "! " : ""
+        let folderCount = user.folders.count == 1 ? "1 folder row" : "\(user.folders.count) folder rows"
+        var text = "<details><summary>\(mark)<code>\(html(user.sourceUser))</code> → "
+            + "<code>\(html(user.destinationUser))</code> (\(user.status.rawValue), \(folderCount))</summary>\n\n"
+        if let error = user.error { text += "**Unreachable:** \(cell(error))\n\n" }
+        if let inbox = user.endpoint.inbox { text += "- INBOX via \(code(inbox))\n" }
+        if let folders = user.endpoint.folders { text += "- folders via \(code(folders))\n" }
+        if !user.candidates.isEmpty { text += "- tries \(user.candidates.map(code).joined(separator: ", "))\n" }
+        if !user.folders.isEmpty {
+            text += "\n| | source | destination | action | reason | to copy | size | present | flags |\n"
+            text += "|---|---|---|---|---|---:|---:|---:|---:|\n"
+            for folder in user.folders {
+                let glyph = folder.action.glyph == " " ? "" : "`\(folder.action.glyph)`"
+                text += "| \(glyph) | \(cell(code(folder.source))) | \(folder.destination.map { cell(code($0)) } ?? "") "
+                text += "| \(folder.action.rawValue) | \(cell(folder.reason)) | \(folder.messagesToCopy) "
+                text += "| \(ByteCountText.format(folder.bytesToCopy)) | \(folder.messagesPresent) | \(folder.flagsToUpdate) |\n"
+            }
+        }
+        return text + "\n</details>\n\n"
+    }
+
+    /// A code span that survives backticks inside the text.
+    private func code(_ text: String) -> String {
+        var longestRun = 0
+        var run = 0
+        for character in text {
+            run = character == "`" ? run + 1 : 0
+            longestRun = max(longestRun, run)
+        }
+        let fence = String(repeating: "`", count: longestRun + 1)
+        let padding = text.hasPrefix("`") || text.hasSuffix("`") ? " " : ""
+        return fence + padding + text + padding + fence
+    }
+
+    /// A table cell: pipes would end the cell (even inside code spans), newlines the row.
+    private func cell(_ text: String) -> String {
+        text.replacingAll(of: "|", with: "\\|").replacingAll(of: "\n", with: " ")
+    }
+
+    private func html(_ text: String) -> String {
+        text.replacingAll(of: "&", with: "&amp;").replacingAll(of: "<", with: "&lt;")
+            .replacingAll(of: ">", with: "&gt;")
+    }
+}
+
+extension String {
+    fileprivate func replacingAll(of target: String, with replacement: String) -> String {
+        split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

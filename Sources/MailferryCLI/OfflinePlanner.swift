@@ -1,0 +1,44 @@
+import MailferryCore
+
+/// `plan --offline`: what the job says, without contacting a server. For each account, the source
+/// endpoints in the order they are tried, the destination account, and the folder rules as rows:
+/// - one `noop` row per translation (reason "translate"), in file order;
+/// - one `skip` row per skip glob (reason "skip rule"), in file order;
+/// - when only INBOX can move (a POP3 source), a single `noop` row INBOX -> INBOX instead, since
+///   folder rules do not apply to POP3.
+/// No row is `create` or `update`: those need the servers' folder lists (online planning).
+struct OfflinePlanner {
+    static let translateReason = "translate"
+    static let skipReason = "skip rule"
+    static let inboxOnlyReason = "POP3 source: only INBOX moves"
+
+    var job: Job
+
+    func plan(accounts: [Account], digest: String) -> MigrationPlan {
+        let route = job.source.route
+        let endpoint = route.expectedEndpoints
+        let candidates = route.candidates
+        let folders = folderRows(route: route)
+        let users = accounts.map { account in
+            UserPlan(
+                sourceUser: account.sourceUser, destinationUser: account.destinationUser, status: .offline,
+                endpoint: endpoint, candidates: candidates, folders: folders)
+        }
+        return MigrationPlan(
+            job: MigrationPlan.JobReference(name: job.name, file: job.file, digest: digest), offline: true,
+            users: users)
+    }
+
+    private func folderRows(route: SourceRoute) -> [FolderPlan] {
+        if route.folders.isEmpty {
+            return [FolderPlan(source: "INBOX", destination: "INBOX", action: .noop, reason: Self.inboxOnlyReason)]
+        }
+        let translations = job.folders.translate.map { rule in
+            FolderPlan(source: rule.source, destination: rule.destination, action: .noop, reason: Self.translateReason)
+        }
+        let skips = job.folders.skip.map { glob in
+            FolderPlan(source: glob, destination: nil, action: .skip, reason: Self.skipReason)
+        }
+        return translations + skips
+    }
+}

@@ -1,0 +1,72 @@
+import MailferryCore
+
+/// A plan for a terminal, Terraform-like: a block per user, a line per folder marked with the
+/// action's glyph (`+` create, `~` update, blank no-op, `-` skip), `!` for an unreachable user,
+/// and a summary line with counts per action.
+struct TextPlanRenderer {
+    var style: TerminalStyle
+
+    init(colors: Bool) {
+        style = TerminalStyle(enabled: colors)
+    }
+
+    func render(_ plan: MigrationPlan) -> String {
+        var text = style.bold("Plan for job \(plan.job.name) (\(plan.job.file))") + "\n"
+        if plan.offline {
+            text += "Offline: no server was contacted. Each user shows the source endpoints in the order they\n"
+            text += "are tried and the job's folder rules; online planning shows the folders that will change.\n"
+        }
+        for user in plan.users {
+            text += "\n" + render(user)
+        }
+        if plan.users.isEmpty { text += "\nNo users selected.\n" }
+        text += "\n" + summaryLine(plan.summary) + "\n"
+        return text
+    }
+
+    func render(_ user: UserPlan) -> String {
+        let heading = "\(user.sourceUser) -> \(user.destinationUser) (\(user.status.rawValue))"
+        if user.status == .unreachable {
+            var text = style.red("! \(heading)") + "\n"
+            if let error = user.error { text += "    \(error)\n" }
+            return text
+        }
+        var text = style.bold("  # \(heading)") + "\n"
+        if let inbox = user.endpoint.inbox { text += "      INBOX via   \(inbox)\n" }
+        if let folders = user.endpoint.folders { text += "      folders via \(folders)\n" }
+        if !user.candidates.isEmpty { text += "      tries       \(user.candidates.joined(separator: ", "))\n" }
+        for folder in user.folders {
+            text += folderLine(folder) + "\n"
+        }
+        return text
+    }
+
+    private func folderLine(_ folder: FolderPlan) -> String {
+        var line = "    \(folder.action.glyph) \(folder.source)"
+        if let destination = folder.destination, folder.action != .skip { line += " -> \(destination)" }
+        var details = [folder.reason]
+        if folder.messagesToCopy > 0 {
+            details.append("\(folder.messagesToCopy) to copy, \(ByteCountText.format(folder.bytesToCopy))")
+        }
+        if folder.flagsToUpdate > 0 { details.append("\(folder.flagsToUpdate) flag updates") }
+        if folder.messagesPresent > 0 { details.append("\(folder.messagesPresent) present") }
+        if folder.messagesSkipped > 0 { details.append("\(folder.messagesSkipped) left out") }
+        line += "  (\(details.joined(separator: "; ")))"
+        switch folder.action {
+        case .create: return style.green(line)
+        case .update: return style.yellow(line)
+        case .skip: return style.red(line)
+        case .noop: return line
+        }
+    }
+
+    func summaryLine(_ summary: PlanSummary) -> String {
+        var line = "Plan: \(summary.users) \(summary.users == 1 ? "user" : "users")"
+        if summary.usersUnreachable > 0 { line += " (\(summary.usersUnreachable) unreachable)" }
+        line += ", \(summary.foldersToCreate) to create, \(summary.foldersToUpdate) to update,"
+        line += " \(summary.foldersUnchanged) unchanged, \(summary.foldersSkipped) to skip;"
+        line += " \(summary.messagesToCopy) messages (\(ByteCountText.format(summary.bytesToCopy))) to copy,"
+        line += " \(summary.flagsToUpdate) flag updates."
+        return style.bold(line)
+    }
+}

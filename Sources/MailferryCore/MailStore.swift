@@ -1,0 +1,109 @@
+/// A folder as a store lists it, with its name already converted to a `MailboxPath`.
+public struct FolderInfo: Sendable, Hashable {
+    public var path: MailboxPath
+    public var specialUse: SpecialUse?
+    public var subscribed: Bool
+    /// False for `\Noselect` / `\NonExistent` containers: they hold no messages but may have children.
+    public var selectable: Bool
+
+    public init(path: MailboxPath, specialUse: SpecialUse? = nil, subscribed: Bool = false, selectable: Bool = true) {
+        self.path = path
+        self.specialUse = specialUse
+        self.subscribed = subscribed
+        self.selectable = selectable
+    }
+}
+
+/// RFC 6154 special-use attributes that `folders.special_use` maps by.
+public enum SpecialUse: String, Sendable, Hashable, CaseIterable, Codable {
+    case archive = "\\Archive"
+    case drafts = "\\Drafts"
+    case junk = "\\Junk"
+    case sent = "\\Sent"
+    case trash = "\\Trash"
+}
+
+/// What a folder looked like when read; equal states mean nothing arrived or changed (fast no-op re-run).
+public struct FolderState: Sendable, Hashable, Codable {
+    public var uidValidity: UInt32
+    public var uidNext: UInt32
+    public var messageCount: Int
+    /// CONDSTORE's HIGHESTMODSEQ when the server has it: also changes when flags change.
+    public var highestModSeq: UInt64?
+
+    public init(uidValidity: UInt32, uidNext: UInt32, messageCount: Int, highestModSeq: UInt64? = nil) {
+        self.uidValidity = uidValidity
+        self.uidNext = uidNext
+        self.messageCount = messageCount
+        self.highestModSeq = highestModSeq
+    }
+}
+
+/// One message as listed, without its body.
+public struct MessageSummary: Sendable, Hashable {
+    /// UID on IMAP; a stable per-store number elsewhere (POP3: position, with `sourceKey` the UIDL).
+    public var uid: UInt32
+    /// A key that names this message in its store across sessions (IMAP: "uidvalidity:uid"; POP3: UIDL).
+    public var sourceKey: String
+    public var size: Int64
+    public var internalDate: InternalDate
+    public var flags: MessageFlags
+    public var identity: MessageIdentity
+
+    public init(
+        uid: UInt32, sourceKey: String, size: Int64, internalDate: InternalDate, flags: MessageFlags,
+        identity: MessageIdentity
+    ) {
+        self.uid = uid
+        self.sourceKey = sourceKey
+        self.size = size
+        self.internalDate = internalDate
+        self.flags = flags
+        self.identity = identity
+    }
+}
+
+/// A message body as a stream of chunks with its size known up front, so that it flows from a
+/// FETCH into an APPEND literal without ever being held whole.
+public struct MessageBody: Sendable {
+    public var size: Int64
+    public var chunks: any AsyncSequence<[UInt8], any Error> & Sendable
+
+    public init(size: Int64, chunks: any AsyncSequence<[UInt8], any Error> & Sendable) {
+        self.size = size
+        self.chunks = chunks
+    }
+}
+
+/// The side mail is read from. Never changes anything (EXAMINE, BODY.PEEK, never DELE).
+public protocol SourceStore: Sendable {
+    /// The endpoints this session actually uses (INBOX and the other folders), for plans and logs.
+    var endpoints: UserPlan.Endpoints { get }
+    func folders() async throws -> [FolderInfo]
+    func state(of folder: MailboxPath) async throws -> FolderState
+    func summaries(in folder: MailboxPath) async throws -> [MessageSummary]
+    /// Streams one message body to `consume`; the stream is valid only inside the closure.
+    func withBody<Result: Sendable>(
+        of message: MessageSummary, in folder: MailboxPath,
+        _ consume: @Sendable (MessageBody) async throws -> Result
+    ) async throws -> Result
+    func close() async
+}
+
+/// The side mail is written to. Never deletes anything.
+public protocol DestinationStore: Sendable {
+    /// Whether keywords are kept (IMAP PERMANENTFLAGS has `\*` or the keyword); otherwise only system flags.
+    var acceptsKeywords: Bool { get }
+    func folders() async throws -> [FolderInfo]
+    /// Nil when the folder does not exist.
+    func state(of folder: MailboxPath) async throws -> FolderState?
+    func summaries(in folder: MailboxPath) async throws -> [MessageSummary]
+    func create(_ folder: MailboxPath) async throws
+    func subscribe(_ folder: MailboxPath) async throws
+    /// Appends with the summary's flags and INTERNALDATE; returns the new UID when the store knows it.
+    @discardableResult
+    func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32?
+    /// Replaces the flags of one message (keywords dropped when not accepted).
+    func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws
+    func close() async
+}

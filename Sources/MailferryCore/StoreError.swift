@@ -1,0 +1,49 @@
+/// Errors that stores report to the engine, classified so that the engine can decide without knowing
+/// which protocol is underneath: retry (transient), give up on the user, or skip one folder or message.
+/// Messages follow the error catalogue in docs/errors.md.
+public enum StoreError: UserFacingError, Equatable {
+    /// Wrong credentials or a refused login. Never retried (retrying locks accounts).
+    case loginFailed(server: String, reason: String)
+    /// TCP connect refused, unknown host, TLS verification failed: the user's endpoint is unusable.
+    case unreachable(server: String, reason: String)
+    /// Timed out or disconnected; retried with backoff, resuming where the run stood.
+    case interrupted(server: String, reason: String)
+    /// The server answered in a way mailferry cannot understand; retried once like a disconnect.
+    case protocolViolation(server: String, reason: String)
+    /// The destination refused to create a folder; that folder fails, the others go on.
+    case folderRefused(folder: String, reason: String)
+    /// The destination refused one message (too large, rejected content); counted as failed, the rest go on.
+    case messageRefused(reason: String)
+    /// The destination mailbox is full; the user stops as partial.
+    case quotaExceeded(reason: String)
+    /// A folder vanished or cannot be opened; that folder fails.
+    case folderUnavailable(folder: String, reason: String)
+
+    public var isTransient: Bool {
+        switch self {
+        case .interrupted, .protocolViolation: return true
+        default: return false
+        }
+    }
+
+    public var userMessage: String {
+        switch self {
+        case .loginFailed(let server, let reason):
+            return "login failed at \(server): \(reason) — check the user's password (or the admin login) in the users file"
+        case .unreachable(_, let reason):
+            return reason
+        case .interrupted(_, let reason):
+            return reason
+        case .protocolViolation(let server, let reason):
+            return "protocol error from \(server): \(reason)"
+        case .folderRefused(let folder, let reason):
+            return "folder creation refused for \"\(folder)\": \(reason)"
+        case .messageRefused(let reason):
+            return "message refused by the destination: \(reason)"
+        case .quotaExceeded(let reason):
+            return "quota exceeded on the destination: \(reason) — raise the mailbox quota and run apply again"
+        case .folderUnavailable(let folder, let reason):
+            return "cannot open folder \"\(folder)\": \(reason)"
+        }
+    }
+}

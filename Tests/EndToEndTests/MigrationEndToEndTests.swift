@@ -1,0 +1,130 @@
+import Engine
+import Foundation
+import JobSpec
+import Ledger
+import MailStores
+import MailferryCore
+import TestSupport
+import Testing
+
+/// IMAP to IMAP through the engine and the real stores, between two real Dovecot servers.
+@Suite(.serialized) struct MigrationEndToEndTests {
+    struct Setup {
+        var source: DovecotServer
+        var destination: DovecotServer
+        var job: Job
+        var directory: String
+
+        func stop() async {
+            await source.stop()
+            await destination.stop()
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+    }
+
+    static let users = [("alice", "alice-pw"), ("bob", "bob-pw"), ("carol", "carol-pw")]
+
+    func makeSetup(usersFile: String, extraFolders: String = "") async throws -> Setup {
+        let source = try await DovecotServer.start(.init(users: Self.users, masterUser: ("admin", "admin-pw")))
+        let destination = try await DovecotServer.start(.init(users: Self.users, masterUser: ("admin", "admin-pw")))
+        let directory = NSTemporaryDirectory() + "mf-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let yaml = """
+            version: 1
+            name: e2e
+            source:
+              host: 127.0.0.1
+              protocol: imap4s
+              ports: { imap4s: \(source.imapsPort) }
+              tls: { ca_file: \(source.caFile) }
+              timeout: 20s
+            destination:
+              imap:
+                host: 127.0.0.1
+                port: \(destination.imapsPort)
+                security: tls
+                tls: { ca_file: \(destination.caFile) }
+                admin: { user: admin, password: env:DEST_ADMIN_PASSWORD, style: separator, separator: "*" }
+            \(extraFolders)
+            users:
+              file: users.csv
+            options:
+              concurrency: 3
+              retries: 1
+            """
+        try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
+        try usersFile.write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
+        chmod(directory + "/users.csv", 0o600)
+        let loaded = JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml")
+        let job = try #require(loaded.job, "job invalid: \(loaded.diagnostics.map(\.message))")
+        return Setup(source: source, destination: destination, job: job, directory: directory)
+    }
+
+    func migrateAll(_ setup: Setup, ledger: Ledger) async throws -> [String: UserOutcome] {
+        let factory = StoreFactory(job: setup.job, environment: ["DEST_ADMIN_PASSWORD": "admin-pw"])
+        let run = try ledger.beginRun(command: .apply, startedAt: Date())
+        let outcomes = await BoundedConcurrency.map(setup.job.accounts, limit: setup.job.options.concurrency) {
+            account in
+            await UserMigration(
+                account: account, rules: setup.job.folders, options: setup.job.options, ledger: ledger,
+                connector: factory.connector(for: account), retryDelay: .milliseconds(50)
+            ).run(in: run)
+        }
+        try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
+        return Dictionary(uniqueKeysWithValues: zip(setup.job.accounts.map(\.sourceUser), outcomes))
+    }
+
+    func snapshot(_ server: DovecotServer, _ user: String) async throws -> MailboxSnapshot {
+        let password = Self.users.first { $0.0 == user }?.1 ?? ""
+        return try await MailboxSnapshot.read(
+            host: server.host, port: server.imapsPort, caFile: server.caFile, user: user, password: password)
+    }
+
+    @Test func migratesExactlyOnceAndSurvivesLosingState() async throws {
+        let setup = try await makeSetup(usersFile: "alice,alice-pw\nbob,bob-pw\ncarol,wrong-password\n")
+        defer { Task { await setup.stop() } }
+        for (index, (user, password)) in Self.users.enumerated() {
+            _ = try await SourceSeeder.seed(
+                host: setup.source.host, port: setup.source.imapsPort, caFile: setup.source.caFile, user: user,
+                password: password, variant: index)
+        }
+        let state = setup.directory + "/.mailferry/e2e"
+        let ledger = try Ledger.open(directory: state)
+
+        // 1. Cold run: alice and bob complete; carol fails with the server's reason, without stopping them.
+        let first = try await migrateAll(setup, ledger: ledger)
+        #expect(first["alice"]?.state == .done)
+        #expect(first["bob"]?.state == .done)
+        #expect(first["carol"]?.state == .failed)
+        #expect(first["carol"]?.lastError?.contains("AUTHENTICATIONFAILED") == true)
+        for user in ["alice", "bob"] {
+            let source = try await snapshot(setup.source, user)
+            let destination = try await snapshot(setup.destination, user)
+            #expect(source.messageCount > 50)
+            #expect(first[user]?.counts.messagesCopied == source.messageCount)
+            #expect(source.folders == destination.folders, "folders differ for \(user)")
+            #expect(source.subscribed.isSubset(of: destination.subscribed))
+            print("e2e \(user): \(source.messageCount) messages in \(source.folders.count) folders compared, identical")
+        }
+
+        // 2. A second run copies nothing and plans no change.
+        let second = try await migrateAll(setup, ledger: ledger)
+        #expect(second["alice"]?.counts.messagesCopied == 0)
+        #expect(second["bob"]?.counts.messagesCopied == 0)
+        let factory = StoreFactory(job: setup.job, environment: ["DEST_ADMIN_PASSWORD": "admin-pw"])
+        let alice = try #require(setup.job.accounts.first)
+        let plan = await UserPlanner(rules: setup.job.folders, options: setup.job.options).plan(
+            account: alice, connector: factory.connector(for: alice),
+            expectedEndpoint: setup.job.source.route.expectedEndpoints, candidates: setup.job.source.route.candidates)
+        #expect(plan.status == .ready)
+        #expect(!plan.hasChanges, "second plan: \(plan.folders.filter { $0.action != .noop })")
+
+        // 3. With the state directory deleted, a third run still copies nothing: the destination is the truth.
+        try FileManager.default.removeItem(atPath: state)
+        let third = try await migrateAll(setup, ledger: try Ledger.open(directory: state))
+        #expect(third["alice"]?.counts.messagesCopied == 0)
+        #expect(third["bob"]?.counts.messagesCopied == 0)
+        let after = try await snapshot(setup.destination, "alice")
+        #expect(after == (try await snapshot(setup.source, "alice")))
+    }
+}

@@ -1,0 +1,83 @@
+import MailferryCore
+import Testing
+
+@testable import Engine
+
+@Suite struct FolderDiffTests {
+    func message(_ uid: UInt32, id: String, size: Int64 = 100, flags: [String] = [], seconds: Int64 = 1_700_000_000)
+        -> MessageSummary
+    {
+        MessageSummary(
+            uid: uid, sourceKey: "1:\(uid)", size: size, internalDate: InternalDate(secondsSince1970: seconds),
+            flags: MessageFlags(flags), identity: MessageIdentity(key: "\(id):\(size)"))
+    }
+
+    @Test func duplicatesCountAsMultiset() {
+        let source = [message(1, id: "a"), message(2, id: "a"), message(3, id: "b")]
+        let empty = FolderDiff(source: source, destination: [], options: MigrationOptions(), acceptsKeywords: true)
+        #expect(empty.toCopy.map(\.uid) == [1, 2, 3])
+
+        let oneCopied = FolderDiff(
+            source: source, destination: [message(10, id: "a")], options: MigrationOptions(), acceptsKeywords: true)
+        #expect(oneCopied.toCopy.map(\.uid) == [2, 3])
+        #expect(oneCopied.present.count == 1)
+
+        let allThere = FolderDiff(
+            source: source, destination: [message(10, id: "a"), message(11, id: "a"), message(12, id: "b")],
+            options: MigrationOptions(), acceptsKeywords: true)
+        #expect(allThere.toCopy.isEmpty)
+        #expect(allThere.present.count == 3)
+    }
+
+    @Test func extraDestinationCopiesAreNeverDeletedNorCounted() {
+        let diff = FolderDiff(
+            source: [message(1, id: "a")], destination: [message(5, id: "a"), message(6, id: "a")],
+            options: MigrationOptions(), acceptsKeywords: true)
+        #expect(diff.toCopy.isEmpty)
+        #expect(diff.present.count == 1)
+    }
+
+    @Test func flagChangesAreDetected() {
+        let diff = FolderDiff(
+            source: [message(1, id: "a", flags: ["\\Seen", "$Forwarded"])],
+            destination: [message(7, id: "a", flags: ["\\Seen"])], options: MigrationOptions(), acceptsKeywords: true)
+        #expect(diff.flagUpdates.count == 1)
+        #expect(diff.flagUpdates.first?.destinationUID == 7)
+        #expect(diff.flagUpdates.first?.flags == MessageFlags(["\\Seen", "$Forwarded"]))
+
+        let noKeywords = FolderDiff(
+            source: [message(1, id: "a", flags: ["\\Seen", "$Forwarded"])],
+            destination: [message(7, id: "a", flags: ["\\Seen"])], options: MigrationOptions(), acceptsKeywords: false)
+        #expect(noKeywords.flagUpdates.isEmpty)
+
+        var noFlags = MigrationOptions()
+        noFlags.flags = false
+        let ignored = FolderDiff(
+            source: [message(1, id: "a", flags: ["\\Seen"])], destination: [message(7, id: "a")], options: noFlags,
+            acceptsKeywords: true)
+        #expect(ignored.flagUpdates.isEmpty)
+    }
+
+    @Test func sinceAndMaximumSizeSkipWithReasons() throws {
+        var options = MigrationOptions()
+        let since = try #require(CalendarDay(parsing: "2024-01-01"))
+        options.since = since
+        options.maxMessageSize = 1000
+        let old = message(1, id: "old", seconds: InternalDate.startOfDay(try #require(CalendarDay(parsing: "2023-12-31"))))
+        let big = message(2, id: "big", size: 5000, seconds: 1_750_000_000)
+        let fine = message(3, id: "fine", seconds: InternalDate.startOfDay(try #require(CalendarDay(parsing: "2024-01-01"))))
+        let diff = FolderDiff(source: [old, big, fine], destination: [], options: options, acceptsKeywords: true)
+        #expect(diff.toCopy.map(\.uid) == [3])
+        #expect(diff.skipped.map(\.message.uid) == [1, 2])
+        #expect(diff.skipped.map { "\($0.reason)" }.first?.contains("options.since") == true)
+        #expect(diff.skipped.map { "\($0.reason)" }.last?.contains("max_message_size") == true)
+    }
+
+    @Test func mergedSourcesShareOneDestinationPool() {
+        var pool = FolderDiff.pool(of: [message(9, id: "a")])
+        let first = FolderDiff(source: [message(1, id: "a")], pool: &pool, options: MigrationOptions(), acceptsKeywords: true)
+        let second = FolderDiff(source: [message(1, id: "a")], pool: &pool, options: MigrationOptions(), acceptsKeywords: true)
+        #expect(first.present.count == 1)
+        #expect(second.toCopy.count == 1)
+    }
+}

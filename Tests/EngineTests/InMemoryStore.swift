@@ -1,0 +1,117 @@
+import Foundation
+import MailferryCore
+
+/// A store held in memory, for engine unit tests only (integration tests use real Dovecot servers).
+/// It can serve as source or destination and inject failures.
+final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
+    struct Stored {
+        var uid: UInt32
+        var bytes: [UInt8]
+        var flags: MessageFlags
+        var date: InternalDate
+    }
+
+    private let lock = NSLock()
+    private var boxes: [MailboxPath: [Stored]] = [:]
+    private var uidNext: [MailboxPath: UInt32] = [:]
+    private(set) var subscribed: Set<MailboxPath> = []
+    private(set) var appendCount = 0
+    var acceptsKeywords = true
+    /// Fail the Nth append (1-based) with this error, once.
+    var failAppend: (number: Int, error: StoreError)?
+    var endpoints: UserPlan.Endpoints { UserPlan.Endpoints(inbox: "memory", folders: "memory") }
+
+    init(folders: [String] = ["INBOX"]) {
+        for folder in folders { boxes[MailboxPath(folder)] = [] }
+    }
+
+    func add(_ text: String, to folder: String, flags: [String] = [], seconds: Int64 = 1_700_000_000) {
+        lock.withLock {
+            let path = MailboxPath(folder)
+            let uid = uidNext[path, default: 1]
+            uidNext[path] = uid + 1
+            boxes[path, default: []].append(
+                Stored(uid: uid, bytes: Array(text.utf8), flags: MessageFlags(flags), date: InternalDate(secondsSince1970: seconds)))
+        }
+    }
+
+    func contents(of folder: String) -> [Stored] { lock.withLock { boxes[MailboxPath(folder)] ?? [] } }
+
+    func folders() async throws -> [FolderInfo] {
+        lock.withLock { boxes.keys.sorted().map { FolderInfo(path: $0, subscribed: subscribed.contains($0)) } }
+    }
+
+    func state(of folder: MailboxPath) async throws -> FolderState {
+        lock.withLock {
+            FolderState(uidValidity: 7, uidNext: uidNext[folder, default: 1], messageCount: boxes[folder]?.count ?? 0)
+        }
+    }
+
+    func state(of folder: MailboxPath) async throws -> FolderState? {
+        lock.withLock {
+            guard boxes[folder] != nil else { return nil }
+            return FolderState(uidValidity: 7, uidNext: uidNext[folder, default: 1], messageCount: boxes[folder]?.count ?? 0)
+        }
+    }
+
+    func summaries(in folder: MailboxPath) async throws -> [MessageSummary] {
+        lock.withLock {
+            (boxes[folder] ?? []).map { stored in
+                let header = stored.bytes.prefix { _ in true }
+                return MessageSummary(
+                    uid: stored.uid, sourceKey: "7:\(stored.uid)", size: Int64(stored.bytes.count),
+                    internalDate: stored.date, flags: stored.flags,
+                    identity: MessageIdentity(headers: Array(header), size: Int64(stored.bytes.count)))
+            }
+        }
+    }
+
+    func withBody<Result: Sendable>(
+        of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
+    ) async throws -> Result {
+        let bytes = lock.withLock { boxes[folder]?.first { $0.uid == message.uid }?.bytes ?? [] }
+        let chunks = AsyncThrowingStream<[UInt8], any Error> { continuation in
+            var index = 0
+            while index < bytes.count {
+                continuation.yield(Array(bytes[index..<min(index + 7, bytes.count)]))
+                index += 7
+            }
+            continuation.finish()
+        }
+        return try await consume(MessageBody(size: Int64(bytes.count), chunks: chunks))
+    }
+
+    func create(_ folder: MailboxPath) async throws {
+        lock.withLock { if boxes[folder] == nil { boxes[folder] = [] } }
+    }
+
+    func subscribe(_ folder: MailboxPath) async throws {
+        _ = lock.withLock { subscribed.insert(folder) }
+    }
+
+    func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
+        var bytes: [UInt8] = []
+        for try await chunk in body.chunks { bytes += chunk }
+        return try lock.withLock {
+            appendCount += 1
+            if let failure = failAppend, failure.number == appendCount {
+                failAppend = nil
+                throw failure.error
+            }
+            let uid = uidNext[folder, default: 1]
+            uidNext[folder] = uid + 1
+            let flags = acceptsKeywords ? message.flags : message.flags.withoutKeywords
+            boxes[folder, default: []].append(Stored(uid: uid, bytes: bytes, flags: flags, date: message.internalDate))
+            return uid
+        }
+    }
+
+    func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {
+        lock.withLock {
+            guard let index = boxes[folder]?.firstIndex(where: { $0.uid == uid }) else { return }
+            boxes[folder]?[index].flags = flags
+        }
+    }
+
+    func close() async {}
+}

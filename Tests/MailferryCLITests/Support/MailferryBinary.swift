@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// The built `mailferry` executable (from `swift build --build-tests`), run as a child process.
+struct MailferryBinary {
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    let url: URL
+
+    /// Next to the test bundle in the products folder, or `.build/debug/mailferry` of this package.
+    /// `MAILFERRY_BINARY` overrides both.
+    static func locate() throws -> MailferryBinary {
+        var candidates: [URL] = []
+        if let override = ProcessInfo.processInfo.environment["MAILFERRY_BINARY"] {
+            candidates.append(URL(fileURLWithPath: override))
+        }
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        candidates.append(runner.deletingLastPathComponent().appendingPathComponent("mailferry"))
+        let bundle = Bundle.main.bundleURL
+        candidates.append(bundle.appendingPathComponent("mailferry"))
+        candidates.append(bundle.deletingLastPathComponent().appendingPathComponent("mailferry"))
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("mailferry"))
+        }
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/mailferry"))
+        let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+        let binary = try #require(
+            found, "mailferry binary not found (tried \(candidates.map(\.path))); run `swift build --build-tests` first")
+        return MailferryBinary(url: binary)
+    }
+
+    /// The package folder, from this source file's path (Tests/MailferryCLITests/Support/…).
+    static var packageRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// Runs mailferry with `arguments` in `directory`; stdout and stderr go through files, so large
+    /// outputs cannot fill a pipe and block the child.
+    func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:]) throws
+        -> Outcome
+    {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("stdout")
+        let errURL = scratch.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: outURL)
+        let errHandle = try FileHandle(forWritingTo: errURL)
+
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "NO_COLOR")
+        environment.merge(extra) { _, new in new }
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return Outcome(
+            status: process.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+}

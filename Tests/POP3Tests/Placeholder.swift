@@ -1,1 +1,0 @@
-// Tests for POP3 go here.

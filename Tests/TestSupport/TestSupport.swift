@@ -1,1 +1,0 @@
-// Dovecot fixtures for integration tests.
