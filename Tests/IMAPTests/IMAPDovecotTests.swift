@@ -172,6 +172,24 @@ struct IMAPDovecotTests {
         }
     }
 
+    @Test func fetchedBodyFlowsIntoAnAppendOnAnotherSession() async throws {
+        try await DovecotSession.withServer { server in
+            let alice = try await DovecotSession.login(server)
+            let bob = try await DovecotSession.login(server, user: "bob", password: "bobpw")
+            let original = message("Piped", body: String(repeating: "0123456789abcdef\r\n", count: 20_000))
+            let uid = try #require(try await alice.append(to: "INBOX", IMAPAppendMessage(source: .buffer(original))).uids.first)
+            _ = try await alice.examine("INBOX")
+            let copied = try await alice.fetchBody(uid: uid) { stream in
+                try await bob.append(to: "INBOX", IMAPAppendMessage(flags: ["\\Seen"], source: stream.messageSource))
+            }
+            let bobUID = try #require(copied?.uids.first)
+            _ = try await bob.examine("INBOX")
+            #expect(try await collect(bob, uid: bobUID) == original)
+            try await alice.logout()
+            try await bob.logout()
+        }
+    }
+
     @Test func awkwardFolderNamesRoundTrip() async throws {
         try await DovecotSession.withServer { server in
             let client = try await DovecotSession.login(server)
