@@ -163,7 +163,12 @@ struct IMAPDovecotTests {
             #expect(try await collect(client, uid: uid) == original)
             #expect(try await collect(client, uid: uid + 100) == nil)
 
-            _ = try await client.select("INBOX")
+            let selected = try await client.select("INBOX")
+            #expect(!selected.isReadOnly)
+            #expect(selected.highestModSeq != nil)
+            #expect(selected.uidNext == uid + 1)
+            #expect(selected.permanentFlags?.contains("\\*") == true)
+            #expect(selected.flags.contains("\\Seen"))
             try await client.storeFlags(uids: [uid], .add, flags: ["\\Answered", "Keyword1"])
             try await client.storeFlags(uids: [uid], .remove, flags: ["\\Flagged"])
             let updated = try await client.fetchMetadata(uids: uid...uid)
