@@ -8,6 +8,7 @@ import Testing
 struct IMAPClientScriptedTests {
     static let capabilities = "* OK [CAPABILITY IMAP4rev1 LITERAL+ AUTH=PLAIN ID] ready\r\n"
 
+    @discardableResult
     private func withServer<T>(
         greeting: String = capabilities, script: @escaping @Sendable (String) -> [ScriptedIMAPServer.Action],
         timeouts: TransportTimeouts = TransportTimeouts(), commandTimeout: TimeAmount? = nil,
