@@ -76,8 +76,10 @@
                 }
                 switch point % 3 {
                 case 1:
+                    // Bounded, so that the run cannot reach its end first: at most half a share more.
                     let giveUp = Date().addingTimeInterval(3)
-                    while process.isRunning, Date() < giveUp,
+                    let limit = target + max(1, total / (2 * (points + 1)))
+                    while process.isRunning, Date() < giveUp, copied() < limit,
                         !Self.users.contains(where: {
                             MailTools.receivingMessage(destination, user: $0.0, minimumBytes: 1)
                         })
