@@ -120,8 +120,10 @@ public struct StoreFactory: Sendable {
 
     func openDestination(for account: Account) async throws -> any DestinationStore {
         switch job.destination {
-        case .maildir:
-            throw StoreError.unreachable(server: "maildir", reason: "Maildir destinations are not supported by this build yet")
+        case .maildir(let destination):
+            // Local files: nothing to log in to. A user whose path would leave the template's directory
+            // fails here with MaildirPathError, before anything is written.
+            return try MaildirStore.open(template: destination.pathTemplate, user: account.destinationUser)
         case .imap(let destination):
             let login = try ServerLogin(
                 user: account.destinationUser, password: account.localPassword, admin: destination.admin,
