@@ -115,7 +115,7 @@ let package = Package(
             name: "POP3Tests",
             dependencies: ["POP3", "MailTransport", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "MailStoresTests", dependencies: ["MailStores", "MailferryCore", "IMAP", "MailTransport", "TestSupport"]),
+        .testTarget(name: "MailStoresTests", dependencies: ["MailStores", "MailferryCore", "IMAP", "POP3", "MailTransport", "TestSupport"]),
         .testTarget(
             name: "LedgerTests", dependencies: ["Ledger", "MailferryCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),

@@ -4,9 +4,7 @@ import IMAP
 import JobSpec
 import Ledger
 import MailStores
-import MailTransport
 import MailferryCore
-import NIOCore
 import TestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import IMAP
 import MailTransport
 import MailferryCore
+import POP3
 import Testing
 
 @testable import MailStores
@@ -37,6 +38,16 @@ import Testing
         ("quota exceeded on the destination", IMAPErrorMapping.storeError(IMAPError.commandFailed(command: "APPEND", status: .no, text: text(.overQuota, "Quota exceeded")), server: "new:993")),
         ("cannot open folder", .folderUnavailable(folder: "Gone", reason: "no such mailbox")),
         ("protocol error from", IMAPErrorMapping.storeError(IMAPError.protocolError("unexpected byte"), server: "old:993")),
+        // The same messages from POP3 sources.
+        ("login failed at", POP3ErrorMapping.storeError(POP3Error.loginFailed(serverText: "[AUTH] Authentication failed."), server: "old:995")),
+        ("the server closed the connection (socket disconnected)", POP3ErrorMapping.storeError(POP3Error.serverClosed, server: "old:995")),
+        ("the server closed the connection (socket disconnected)", POP3ErrorMapping.storeError(POP3Error.transport(.disconnected), server: "old:995")),
+        ("timed out during read", POP3ErrorMapping.storeError(POP3Error.transport(.timedOut(.read)), server: "old:995")),
+        ("the server does not offer STARTTLS", POP3ErrorMapping.storeError(POP3Error.tlsNotOffered, server: "old:110")),
+        ("refusing to send credentials over an unencrypted connection", POP3ErrorMapping.storeError(POP3Error.plaintextLoginRefused, server: "old:110")),
+        ("connection refused by", POP3ErrorMapping.storeError(POP3Error.transport(.connectionRefused(host: "old", port: 995)), server: "old:995")),
+        ("TLS certificate verification failed for", POP3ErrorMapping.storeError(POP3Error.transport(.tlsVerificationFailed(host: "old", reason: "self signed")), server: "old:995")),
+        ("protocol error from", POP3ErrorMapping.storeError(POP3Error.protocolError("unexpected line"), server: "old:995")),
     ]
 
     @Test func everyDocumentedMessageIsWhatTheCodeSays() throws {
