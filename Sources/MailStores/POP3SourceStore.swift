@@ -7,13 +7,13 @@ import POP3
 /// client has no DELE, so QUIT removes nothing. Bodies come by `TOP n <max>` rather than RETR, because
 /// servers mark a RETRieved message read (Dovecot sets `\Seen`); RETR only when TOP is not offered.
 ///
-/// Sizes and identity: LIST counts the message as stored, with CRLF line ends. Dovecot's RETR and TOP
-/// add a CRLF when the stored message lacks a final line end, which LIST does not count. The body is spooled
-/// to a temporary file and, when it is exactly that added CRLF longer than LIST said, the CRLF is cut
-/// off again, so that the copy is byte for byte what IMAP would have copied. Its size on the
-/// destination (RFC822.SIZE) then equals LIST, the identity's size: re-runs, and a message copied
-/// earlier over IMAP, are recognised. A server whose LIST is otherwise inexact gets its RETR bytes
-/// copied as sent, but such copies are not recognised as present on a later run.
+/// Sizes and identity: LIST counts the message as stored, with CRLF line ends. Dovecot's RETR and
+/// TOP add a CRLF when the stored message lacks a final line end, which LIST does not count. The body
+/// is spooled to a temporary file and, when it is exactly that added CRLF longer than LIST said, the
+/// CRLF is cut off again, so that the copy is byte for byte what IMAP would have copied. Its size on
+/// the destination (RFC822.SIZE) then equals LIST, the identity's size: re-runs, and a message copied
+/// earlier over IMAP, are recognised. A server whose LIST is otherwise inexact gets its bytes copied
+/// as sent, but such copies are not recognised as present on a later run.
 actor POP3SourceStore: SourceStore {
     nonisolated let endpoints: UserPlan.Endpoints
     private let client: POP3Client

@@ -24,7 +24,8 @@ import Testing
     }
 
     static func date(_ year: Int, _ month: Int, _ day: Int, _ time: (Int, Int, Int), _ zone: Int) -> IMAPDateTime {
-        IMAPDateTime(year: year, month: month, day: day, hour: time.0, minute: time.1, second: time.2, zoneMinutes: zone)
+        IMAPDateTime(
+            year: year, month: month, day: day, hour: time.0, minute: time.1, second: time.2, zoneMinutes: zone)
     }
 
     static let received: String =
@@ -184,7 +185,8 @@ import Testing
             ? "" : "\n  admin: { user: admin, password: env:SOURCE_ADMIN_PASSWORD, style: \(login), separator: \"*\" }"
         let job = try job(
             setup, name: "\(protocolName)-\(login)",
-            sourceBlock: "  protocol: \(protocolName)\n  ports: { \(protocolName): \(port) }\n  starttls: required\(admin)",
+            sourceBlock: "  protocol: \(protocolName)\n  ports: { \(protocolName): \(port) }\n"
+                + "  starttls: required\(admin)",
             users: login == "user" ? "alice,alice-pw\n" : "alice,\n")
         let state = "\(setup.directory)/state-\(protocolName)"
         let ledger = try Ledger.open(directory: state)
