@@ -14,6 +14,13 @@ struct POP3Connector: Sendable {
 
     var serverName: String { "\(host):\(port)" }
 
+    /// Traces of several sessions interleave (auto opens POP3 and IMAP); each line names its server.
+    private var labelledTrace: (@Sendable (String) -> Void)? {
+        guard let trace else { return nil }
+        let label = serverName
+        return { line in trace("\(label) \(line)") }
+    }
+
     /// Throws `POP3Error` when the connection itself fails (so callers can tell a refused one and try
     /// the next endpoint), `StoreError` when the login fails.
     func connect(login: ServerLogin) async throws -> POP3Client {
@@ -22,7 +29,7 @@ struct POP3Connector: Sendable {
             host: host, port: port, security: security, tls: TLSOptions(verify: tls.verify, caFile: tls.caFile),
             timeouts: TransportTimeouts(connect: .seconds(min(seconds, 30)), idle: .seconds(seconds)),
             allowPlaintextLogin: allowPlaintextLogin)
-        let client = try await POP3Client.connect(options, trace: trace)
+        let client = try await POP3Client.connect(options, trace: labelledTrace)
         do {
             try await client.login(Self.credentials(login))
         } catch {

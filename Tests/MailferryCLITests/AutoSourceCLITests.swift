@@ -51,6 +51,12 @@
             #expect(plan.stdout.contains("INBOX via   pop3s://127.0.0.1:\(source.pop3sPort) (tls)"), "\(plan.stdout)")
             #expect(plan.stdout.contains("folders via imap4s://127.0.0.1:\(source.imapsPort) (tls)"))
 
+            // --verbose: both conversations, each line naming its server, the password redacted.
+            let traced = try binary.run(["plan", "--verbose", "--user", "alice", fixture.jobPath], environment: environment)
+            #expect(traced.stderr.contains("trace: 127.0.0.1:\(source.pop3sPort) C: UIDL"), "\(traced.stderr)")
+            #expect(traced.stderr.contains("trace: 127.0.0.1:\(source.pop3sPort) C: PASS ****"))
+            #expect(traced.stderr.contains("trace: 127.0.0.1:\(source.imapsPort) "))
+
             let apply = try binary.run(["apply", fixture.jobPath], environment: environment)
             #expect(apply.status == 3, "\(apply.stdout)\(apply.stderr)")
             #expect(apply.stderr.contains("alice -> alice: done, 2 copied"), "\(apply.stderr)")
@@ -69,7 +75,7 @@
             let aliceLog = try binary.run(["logs", fixture.jobPath, "alice"], environment: environment)
             #expect(aliceLog.stdout.contains("copied INBOX"))
             #expect(aliceLog.stdout.contains("copied Archive"))
-            for output in [plan, apply, status, log, aliceLog].flatMap({ [$0.stdout, $0.stderr] }) {
+            for output in [plan, traced, apply, status, log, aliceLog].flatMap({ [$0.stdout, $0.stderr] }) {
                 for secret in Self.users.map(\.1) + [Self.admin.1, Self.wrongPassword] {
                     #expect(!output.contains(secret))
                 }
