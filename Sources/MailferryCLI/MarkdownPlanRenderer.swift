@@ -57,7 +57,11 @@ struct MarkdownPlanRenderer {
             + "<code>\(html(user.destinationUser))</code> (\(user.status.rawValue), \(folderCount))</summary>\n\n"
         if let error = user.error { text += "**Unreachable:** \(cell(error))\n\n" }
         if let inbox = user.endpoint.inbox { text += "- INBOX via \(code(inbox))\n" }
-        if let folders = user.endpoint.folders { text += "- folders via \(code(folders))\n" }
+        if let folders = user.endpoint.folders {
+            text += "- folders via \(code(folders))\n"
+        } else if user.endpoint.inbox != nil {
+            text += "- folders: none; \(PlanNotes.inboxOnly)\n"
+        }
         if !user.candidates.isEmpty { text += "- tries \(user.candidates.map(code).joined(separator: ", "))\n" }
         if !user.folders.isEmpty {
             text += "\n| | source | destination | action | reason | to copy | size | present | flags |\n"

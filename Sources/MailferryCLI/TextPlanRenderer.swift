@@ -33,7 +33,11 @@ struct TextPlanRenderer {
         }
         var text = style.bold("  # \(heading)") + "\n"
         if let inbox = user.endpoint.inbox { text += "      INBOX via   \(inbox)\n" }
-        if let folders = user.endpoint.folders { text += "      folders via \(folders)\n" }
+        if let folders = user.endpoint.folders {
+            text += "      folders via \(folders)\n"
+        } else if user.endpoint.inbox != nil {
+            text += "      folders     none: \(PlanNotes.inboxOnly)\n"
+        }
         if !user.candidates.isEmpty { text += "      tries       \(user.candidates.joined(separator: ", "))\n" }
         for folder in user.folders {
             text += folderLine(folder) + "\n"
