@@ -99,7 +99,9 @@ struct GrammarCursor {
     }
 
     mutating func int(_ rule: String) throws(IMAPParseError) -> Int {
-        Int(try number(rule))
+        // Fuzzing fix: 19 digits fit UInt64 but can exceed Int.max, and `Int(_:)` traps on that.
+        guard let value = Int(exactly: try number(rule)) else { throw error(rule) }
+        return value
     }
 
     /// `quoted = DQUOTE *QUOTED-CHAR DQUOTE`, `QUOTED-CHAR = <any TEXT-CHAR except quoted-specials> / "\" quoted-specials`

@@ -290,12 +290,15 @@ enum IMAPGrammar {
                 let attribute = try cursor.atom("status-att").uppercased()
                 try cursor.expectSpace("status-att-list")
                 let value = try cursor.number("number")
+                // Fuzzing fix: `Int(value)` trapped on 19-digit values above Int.max.
+                let count = Int(exactly: value)
+                if count == nil, ["MESSAGES", "RECENT", "UNSEEN"].contains(attribute) { throw cursor.error("number") }
                 switch attribute {
-                case "MESSAGES": status.messages = Int(value)
-                case "RECENT": status.recent = Int(value)
+                case "MESSAGES": status.messages = count
+                case "RECENT": status.recent = count
                 case "UIDNEXT": status.uidNext = UInt32(truncatingIfNeeded: value)
                 case "UIDVALIDITY": status.uidValidity = UInt32(truncatingIfNeeded: value)
-                case "UNSEEN": status.unseen = Int(value)
+                case "UNSEEN": status.unseen = count
                 case "HIGHESTMODSEQ": status.highestModSeq = value
                 default: break
                 }
