@@ -11,50 +11,8 @@ struct JobSpecFuzzTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The example jobs in a scratch copy of jobs/ (with their users files), so that mutated paths
-    /// resolve the same way as in the repository.
-    struct Workspace {
-        let directory: URL
-        let jobs: [String]
-        var files: [String: String] = [:]
-        var secrets: [String] = []
-
-        init() throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jobspec-fuzz-\(UUID().uuidString)")
-            self.directory = directory
-            let source = JobSpecFuzzTests.repository.appendingPathComponent("jobs")
-            try FileManager.default.copyItem(at: source, to: directory)
-            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }
-            jobs = try names.sorted().map { try String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8) }
-            let users = directory.appendingPathComponent("users")
-            for name in try FileManager.default.contentsOfDirectory(atPath: users.path) {
-                let path = users.appendingPathComponent(name).path
-                let text = try String(contentsOfFile: path, encoding: .utf8)
-                files["users/" + name] = text
-                // Second field of every data row: the example passwords.
-                for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-                    for separator in [",", ";"] {
-                        let fields = line.split(separator: Character(separator), omittingEmptySubsequences: false)
-                        if fields.count >= 2, fields[1].count >= 6 { secrets.append(String(fields[1])) }
-                    }
-                }
-            }
-        }
-
-        var jobPath: String { directory.appendingPathComponent("job.yaml").path }
-
-        /// Files a diagnostic may name: the job (as given) and the users files, by their display paths.
-        func knownFiles(job: String) -> [String: String] {
-            var known = [jobPath: job]
-            for (name, text) in files { known[directory.appendingPathComponent(name).path] = text }
-            return known
-        }
-
-        func remove() { try? FileManager.default.removeItem(at: directory) }
-    }
-
     @Test func jobLoaderSurvivesMutatedExampleJobs() throws {
-        let workspace = try Workspace()
+        let workspace = try JobSpecProperties.Workspace(repository: Self.repository)
         defer { workspace.remove() }
         #expect(workspace.jobs.count >= 4)
         #expect(workspace.secrets.count >= 4)

@@ -106,3 +106,8 @@ public struct Violation: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// FNV-1a of the input: harnesses seed their split points from it, so that a crash file replays.
+public func fingerprint(_ bytes: [UInt8]) -> UInt64 {
+    bytes.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+}
