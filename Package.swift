@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
 
@@ -61,7 +62,12 @@ let package = Package(
         ),
 
         // IMAP, POP3 and Maildir stores behind the MailStore protocols of MailferryCore.
-        .target(name: "MailStores", dependencies: ["MailferryCore", "IMAP", "POP3", "MailTransport"]),
+        .target(
+            name: "MailStores",
+            dependencies: [
+                "MailferryCore", "IMAP", "POP3", "MailTransport", .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
 
         // SQLite state: runs, per-user results, copied-message journal.
         .target(
@@ -91,17 +97,28 @@ let package = Package(
 
         .testTarget(name: "MailferryCoreTests", dependencies: ["MailferryCore"]),
         .testTarget(name: "JobSpecTests", dependencies: ["JobSpec", "MailferryCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "MailTransportTests", dependencies: ["MailTransport", "TestSupport"]),
+        .testTarget(
+            name: "MailTransportTests",
+            dependencies: [
+                "MailTransport", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         .testTarget(
             name: "IMAPTests",
-            dependencies: ["IMAP", "MailTransport", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "IMAP", "MailTransport", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "POP3Tests",
             dependencies: ["POP3", "MailTransport", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "MailStoresTests", dependencies: ["MailStores", "MailferryCore", "TestSupport"]),
-        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "MailferryCore"]),
+        .testTarget(name: "MailStoresTests", dependencies: ["MailStores", "MailferryCore", "IMAP", "POP3", "MailTransport", "TestSupport"]),
+        .testTarget(
+            name: "LedgerTests", dependencies: ["Ledger", "MailferryCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MailferryCore", "Ledger"]),
         // The engine over real stores against two real Dovecot servers (issue 4's must-show list).
         .testTarget(

@@ -78,13 +78,16 @@ struct GrammarCursor {
         return String(decoding: line.text[start..<position], as: UTF8.self)
     }
 
-    /// `number = 1*DIGIT` (unsigned 63-bit here; more digits is a parse error, not an overflow).
+    /// `number = 1*DIGIT`, up to 64 bits (mod-sequence-value needs 63); a larger value is a parse
+    /// error, not an overflow trap.
     mutating func number(_ rule: String) throws(IMAPParseError) -> UInt64 {
         let start = position
         var value: UInt64 = 0
         while let byte = peek(), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-            guard position - start < 19 else { throw error(rule) }
-            value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
+            let (shifted, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = shifted.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            guard !overflow, !carry else { throw error(rule) }
+            value = sum
             position += 1
         }
         guard position > start else { throw error(rule) }
@@ -99,9 +102,8 @@ struct GrammarCursor {
     }
 
     mutating func int(_ rule: String) throws(IMAPParseError) -> Int {
-        // Fuzzing fix: 19 digits fit UInt64 but can exceed Int.max, and `Int(_:)` traps on that.
-        guard let value = Int(exactly: try number(rule)) else { throw error(rule) }
-        return value
+        guard let narrow = Int(exactly: try number(rule)) else { throw error(rule) }
+        return narrow
     }
 
     /// `quoted = DQUOTE *QUOTED-CHAR DQUOTE`, `QUOTED-CHAR = <any TEXT-CHAR except quoted-specials> / "\" quoted-specials`

@@ -24,7 +24,9 @@ extension IMAPClient {
             guard let uid = fetch.uid else { continue }  // an unsolicited FLAGS update without UID
             var entry = byUID[uid] ?? IMAPMessageMetadata(
                 uid: uid, flags: [], internalDate: nil, size: nil, modSeq: nil, headerFields: ByteBuffer())
-            if let flags = fetch.flags { entry.flags = flags }
+            // \Recent belongs to the server session (RFC 3501 2.3.2): no client can set it, so it
+            // is not part of a message's flags for copying.
+            if let flags = fetch.flags { entry.flags = flags.filter { !$0.caseInsensitiveCompare("\\Recent") } }
             if let date = fetch.internalDate { entry.internalDate = date }
             if let size = fetch.rfc822Size { entry.size = size }
             if let modSeq = fetch.modSeq { entry.modSeq = modSeq }
@@ -102,10 +104,8 @@ extension IMAPClient {
         command.syntax("APPEND ")
         command.mailbox(mailbox)
         for message in messages {
-            for flag in message.flags {
-                guard Self.isValidFlag(flag) else { throw .encoding(.invalidSyntax(flag)) }
-            }
-            command.syntax(" (\(message.flags.joined(separator: " ")))")
+            let flags = try Self.settableFlags(message.flags)
+            command.syntax(" (\(flags.joined(separator: " ")))")
             if let date = message.internalDate { command.syntax(" \"\(date)\"") }
             command.space()
             command.parts.append(.streamedLiteral(byteCount: message.source.byteCount))
@@ -120,11 +120,15 @@ extension IMAPClient {
     /// `store = "STORE" SP sequence-set SP store-att-flags` as UID STORE with `.SILENT`.
     public func storeFlags(uids: [UInt32], _ operation: IMAPStoreOperation, flags: [String]) async throws(IMAPError) {
         guard !uids.isEmpty else { return }
-        for flag in flags {
-            guard Self.isValidFlag(flag) else { throw .encoding(.invalidSyntax(flag)) }
-        }
+        let flags = try Self.settableFlags(flags)
         let text = "UID STORE \(IMAPUIDSet.render(uids)) \(operation.rawValue) (\(flags.joined(separator: " ")))"
         try await run(IMAPCommand("UID STORE", [.syntax(text)])) { if case .fetch = $0 { true } else { false } }
+    }
+
+    /// Checks each flag's syntax and drops `\Recent`, which servers refuse in APPEND and STORE.
+    static func settableFlags(_ flags: [String]) throws(IMAPError) -> [String] {
+        for flag in flags where !isValidFlag(flag) { throw .encoding(.invalidSyntax(flag)) }
+        return flags.filter { !$0.caseInsensitiveCompare("\\Recent") }
     }
 
     /// `flag = "\" atom / atom` with no characters that would break the list.

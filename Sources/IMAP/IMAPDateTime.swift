@@ -67,6 +67,20 @@ public struct IMAPDateTime: Sendable, Equatable, Hashable, CustomStringConvertib
             zoneMinutes: sign == UInt8(ascii: "-") ? -zone : zone)
     }
 
+    /// The instant as seconds since 1970-01-01T00:00:00Z, for comparing dates across zones
+    /// (servers may store INTERNALDATE in their own zone).
+    public var secondsSince1970: Int64 {
+        // Days from civil (Howard Hinnant's algorithm), proleptic Gregorian calendar.
+        let shiftedYear = Int64(month <= 2 ? year - 1 : year)
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let shiftedMonth = Int64(month > 2 ? month - 3 : month + 9)
+        let dayOfYear = (153 * shiftedMonth + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(zoneMinutes * 60)
+    }
+
     /// The wire form without quotes: `07-Jul-1996 02:44:25 -0700`.
     public var description: String {
         func pad(_ value: Int, _ width: Int) -> String {

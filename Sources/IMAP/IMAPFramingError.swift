@@ -2,7 +2,6 @@
 public enum IMAPFramingError: Error, Sendable, Equatable {
     case lineTooLong(limit: Int)
     case literalTooLarge(size: Int, limit: Int)
-    case invalidLiteralMarker
 
     public var userMessage: String {
         switch self {
@@ -10,8 +9,6 @@ public enum IMAPFramingError: Error, Sendable, Equatable {
             "the server sent a response line longer than \(limit) bytes"
         case .literalTooLarge(let size, let limit):
             "the server announced a literal of \(size) bytes, more than the limit of \(limit)"
-        case .invalidLiteralMarker:
-            "the server sent a malformed literal marker"
         }
     }
 }

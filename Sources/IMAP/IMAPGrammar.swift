@@ -290,15 +290,17 @@ enum IMAPGrammar {
                 let attribute = try cursor.atom("status-att").uppercased()
                 try cursor.expectSpace("status-att-list")
                 let value = try cursor.number("number")
-                // Fuzzing fix: `Int(value)` trapped on 19-digit values above Int.max.
-                let count = Int(exactly: value)
-                if count == nil, ["MESSAGES", "RECENT", "UNSEEN"].contains(attribute) { throw cursor.error("number") }
+                // Counts and UIDs are 32-bit (RFC 3501 `number`, `nz-number`); larger is malformed.
+                let small = UInt32(exactly: value)
+                if small == nil, ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN"].contains(attribute) {
+                    throw cursor.error("status-att-list")
+                }
                 switch attribute {
-                case "MESSAGES": status.messages = count
-                case "RECENT": status.recent = count
-                case "UIDNEXT": status.uidNext = UInt32(truncatingIfNeeded: value)
-                case "UIDVALIDITY": status.uidValidity = UInt32(truncatingIfNeeded: value)
-                case "UNSEEN": status.unseen = count
+                case "MESSAGES": status.messages = small.map(Int.init)
+                case "RECENT": status.recent = small.map(Int.init)
+                case "UIDNEXT": status.uidNext = small
+                case "UIDVALIDITY": status.uidValidity = small
+                case "UNSEEN": status.unseen = small.map(Int.init)
                 case "HIGHESTMODSEQ": status.highestModSeq = value
                 default: break
                 }

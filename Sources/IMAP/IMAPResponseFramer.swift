@@ -104,7 +104,8 @@ public struct IMAPResponseFramer: Sendable {
         }
         guard index > text.startIndex, text[text.index(before: index)] == UInt8(ascii: "{") else { return nil }
         let digits = text[index..<digitsEnd]
-        guard !digits.isEmpty else { throw .invalidLiteralMarker }
+        // `{}` or `{+}` at a line end is human text, not a marker: literals need a number.
+        guard !digits.isEmpty else { return nil }
         guard digits.count <= 12 else { throw .literalTooLarge(size: Int.max, limit: limits.maxLiteralSize) }
         let size = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
         guard size <= limits.maxLiteralSize else { throw .literalTooLarge(size: size, limit: limits.maxLiteralSize) }

@@ -15,12 +15,19 @@ struct IMAPConnector: Sendable {
 
     var serverName: String { "\(host):\(port)" }
 
+    /// Traces of several sessions interleave; each line names its server.
+    private var labelledTrace: (@Sendable (String) -> Void)? {
+        guard let trace else { return nil }
+        let label = serverName
+        return { line in trace("\(label) \(line)") }
+    }
+
     func connect(login: ServerLogin) async throws -> IMAPClient {
         let seconds = max(1, Int64(timeout.components.seconds))
         let configuration = IMAPClientConfiguration(
             host: host, port: port, security: security, tls: TLSOptions(verify: tls.verify, caFile: tls.caFile),
             timeouts: TransportTimeouts(connect: .seconds(min(seconds, 30)), idle: .seconds(seconds)),
-            allowPlaintextLogin: allowPlaintextLogin, trace: trace)
+            allowPlaintextLogin: allowPlaintextLogin, trace: labelledTrace)
         let client: IMAPClient
         do {
             client = try await IMAPClient.connect(configuration)

@@ -20,9 +20,11 @@ enum IMAPErrorMapping {
             return .unreachable(server: server, reason: error.userMessage)
         case .serverBye, .timedOut, .sessionClosed:
             return .interrupted(server: server, reason: error.userMessage)
-        case .commandFailed(_, let status, let text):
+        case .commandFailed(let command, let status, let text):
             switch text.code {
             case .overQuota?: return .quotaExceeded(reason: text.description)
+            case .limit? where command.hasPrefix("APPEND"), .other("TOOBIG", _)?:
+                return .messageRefused(reason: tooLarge(text.description))
             default:
                 return status == .bad
                     ? .protocolViolation(server: server, reason: error.userMessage)
@@ -42,6 +44,12 @@ enum IMAPErrorMapping {
         case .timedOut, .disconnected, .io, .cancelled:
             return .interrupted(server: server, reason: error.userMessage)
         }
+    }
+
+    /// The catalogue's wording for a message the destination will not take because of its size.
+    static func tooLarge(_ serverText: String) -> String {
+        "message too large for the destination (\(serverText)); raise the destination's size limit, "
+            + "or set options.max_message_size to skip such messages and report them"
     }
 
     /// True for a refused TCP connection, after which the next enabled port is tried.

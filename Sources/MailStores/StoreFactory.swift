@@ -1,6 +1,7 @@
 import Foundation
 import IMAP
 import MailferryCore
+import POP3
 
 /// Turns a job and one of its accounts into the stores that reach that mailbox: the source over the
 /// endpoints of `job.source.route` (POP3 for INBOX and IMAP for the rest under `auto`), and the IMAP or
@@ -42,20 +43,25 @@ public struct StoreFactory: Sendable {
         let login = try ServerLogin(
             user: account.sourceUser, password: account.sourcePassword.isEmpty ? nil : account.sourcePassword,
             admin: source.admin, adminPassword: try resolve(source.admin))
-        guard route.inboxUsesFolderEndpoints, !route.folders.isEmpty else {
-            throw StoreError.unreachable(
-                server: source.host, reason: "POP3 sources are not supported by this build yet")
+        if route.inboxUsesFolderEndpoints {
+            return try await openIMAPSource(route.folders, login: login, inbox: true)
         }
-        let (client, endpoint) = try await connectFirst(route.folders, login: login)
-        let description = endpoint.description
-        return IMAPSourceStore(
-            client: client, serverName: "\(endpoint.host):\(endpoint.port)",
-            endpoints: UserPlan.Endpoints(inbox: description, folders: description))
+        // POP3 for INBOX (pop3, pop3s, auto); IMAP for the other folders when auto has IMAP ports.
+        let inbox = try await openPOP3Source(route.inbox, login: login)
+        guard !route.folders.isEmpty else { return inbox }
+        do {
+            let others = try await openIMAPSource(route.folders, login: login, inbox: false)
+            return AutoSourceStore(inbox: inbox, others: others)
+        } catch {
+            await inbox.close()
+            throw error
+        }
     }
 
-    /// Tries the endpoints in order; a refused connection falls through to the next one.
-    private func connectFirst(_ endpoints: [SourceEndpoint], login: ServerLogin) async throws
-        -> (IMAPClient, SourceEndpoint)
+    /// Tries the IMAP endpoints in order; a refused connection falls through to the next one.
+    /// - Parameter inbox: whether this session also serves INBOX (its endpoint then shows for INBOX).
+    private func openIMAPSource(_ endpoints: [SourceEndpoint], login: ServerLogin, inbox: Bool) async throws
+        -> any SourceStore
     {
         var lastError: (any Error)?
         for endpoint in endpoints where endpoint.kind == .imap {
@@ -64,7 +70,11 @@ public struct StoreFactory: Sendable {
                 tls: job.source.tls, allowPlaintextLogin: job.source.allowPlaintextLogin, timeout: job.source.timeout,
                 trace: trace)
             do {
-                return (try await connector.connect(login: login), endpoint)
+                let client = try await connector.connect(login: login)
+                let description = endpoint.description
+                return IMAPSourceStore(
+                    client: client, serverName: connector.serverName,
+                    endpoints: UserPlan.Endpoints(inbox: inbox ? description : nil, folders: description))
             } catch where IMAPErrorMapping.isConnectionRefused(error) {
                 lastError = error
                 continue
@@ -76,10 +86,44 @@ public struct StoreFactory: Sendable {
         throw StoreError.unreachable(server: job.source.host, reason: "no IMAP port is enabled for the source")
     }
 
+    /// Tries the POP3 endpoints in order; a refused connection falls through to the next one.
+    private func openPOP3Source(_ endpoints: [SourceEndpoint], login: ServerLogin) async throws -> any SourceStore {
+        var lastError: (any Error)?
+        for endpoint in endpoints where endpoint.kind == .pop3 {
+            let connector = POP3Connector(
+                host: endpoint.host, port: endpoint.port, security: POP3Connector.security(endpoint.security),
+                tls: job.source.tls, allowPlaintextLogin: job.source.allowPlaintextLogin, timeout: job.source.timeout,
+                trace: trace)
+            do {
+                let client = try await connector.connect(login: login)
+                return POP3SourceStore(
+                    client: client, serverName: connector.serverName,
+                    endpoints: UserPlan.Endpoints(inbox: endpoint.description, folders: nil),
+                    spoolDirectory: spoolDirectory)
+            } catch where POP3ErrorMapping.isConnectionRefused(error) {
+                lastError = error
+                continue
+            } catch {
+                throw POP3ErrorMapping.storeError(error, server: connector.serverName)
+            }
+        }
+        if let lastError { throw POP3ErrorMapping.storeError(lastError, server: job.source.host) }
+        throw StoreError.unreachable(server: job.source.host, reason: "no POP3 port is enabled for the source")
+    }
+
+    /// Where POP3 bodies are spooled (in a private subdirectory): `TMPDIR` from the environment the CLI
+    /// passed in, else /tmp.
+    private var spoolDirectory: String {
+        guard let directory = environment["TMPDIR"], !directory.isEmpty else { return "/tmp" }
+        return directory.hasSuffix("/") && directory.count > 1 ? String(directory.dropLast()) : directory
+    }
+
     func openDestination(for account: Account) async throws -> any DestinationStore {
         switch job.destination {
-        case .maildir:
-            throw StoreError.unreachable(server: "maildir", reason: "Maildir destinations are not supported by this build yet")
+        case .maildir(let destination):
+            // Local files: nothing to log in to. A user whose path would leave the template's directory
+            // fails here with MaildirPathError, before anything is written.
+            return try MaildirStore.open(template: destination.pathTemplate, user: account.destinationUser)
         case .imap(let destination):
             let login = try ServerLogin(
                 user: account.destinationUser, password: account.localPassword, admin: destination.admin,

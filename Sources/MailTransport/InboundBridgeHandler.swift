@@ -158,6 +158,10 @@ final class InboundBridgeHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Whether bytes are waiting that arrived in clear text; after STARTTLS/STLS was accepted
+    /// they would be an injection (CVE-2011-0411 class) and must not be read as protected data.
+    var hasUnreadBytes: Bool { bufferedBytes > 0 }
+
     /// Waits for the TLS handshake started by an `NIOSSLClientHandler` in front of this handler.
     func awaitHandshake(timeout: TimeAmount, continuation: VoidContinuation) {
         if isSecure {

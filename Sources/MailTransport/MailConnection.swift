@@ -113,13 +113,21 @@ public final class MailConnection: Sendable {
         let context = tlsContext
         let serverName = serverName
         let channel = channel
+        let bridge = bridge
+        let injected: Bool
         do {
-            try await channel.eventLoop.submit {
+            injected = try await channel.eventLoop.submit {
+                guard !bridge.value.hasUnreadBytes else { return true }
                 try channel.pipeline.syncOperations.addHandler(
                     NIOSSLClientHandler(context: context, serverHostname: serverName), position: .first)
+                return false
             }.get()
         } catch {
             throw errorMapping.map(error)
+        }
+        if injected {
+            await close()
+            throw .tlsHandshakeFailed(host: host, reason: "the server sent unencrypted data before the TLS handshake")
         }
         do {
             try await awaitHandshake()

@@ -49,6 +49,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var format: ReportFormat = .text
 
     @OptionGroup var state: StateDirectoryOptions
+    @OptionGroup var tracing: TraceOptions
 
     func validate() throws {
         if jobFile.isEmpty { throw ValidationError("The job file path is empty.") }
@@ -64,7 +65,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let limit = concurrency ?? loaded.job.options.concurrency
 
         if dryRun {
-            let plan = await OnlinePlanner(job: loaded.job, environment: environment)
+            let plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
                 .plan(accounts: accounts, digest: try loaded.digest(), concurrency: limit)
             try PlanOutput(format: format == .json ? .json : .text, outputFile: nil).emit(plan)
             if plan.summary.usersUnreachable > 0 { throw ExitCode.failure }
@@ -123,7 +124,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 progress.tick()
             }
         }
-        let factory = StoreFactory(job: job, environment: environment)
+        let factory = StoreFactory(job: job, environment: environment, trace: tracing.sink)
         let rows = await BoundedConcurrency.map(accounts, limit: limit) { account in
             let started = Date()
             let migration = UserMigration(

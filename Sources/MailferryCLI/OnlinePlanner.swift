@@ -9,9 +9,11 @@ struct OnlinePlanner {
     var job: Job
     /// The process environment, for the stores' `env:` secrets.
     var environment: [String: String]
+    /// Redacted protocol traces (`--verbose`).
+    var trace: (@Sendable (String) -> Void)? = nil
 
     func plan(accounts: [Account], digest: String, concurrency: Int) async -> MigrationPlan {
-        let factory = StoreFactory(job: job, environment: environment)
+        let factory = StoreFactory(job: job, environment: environment, trace: trace)
         let planner = UserPlanner(rules: job.folders, options: job.options)
         let route = job.source.route
         let expected = route.expectedEndpoints

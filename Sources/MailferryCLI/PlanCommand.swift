@@ -41,6 +41,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     @OptionGroup var selection: UserSelectionOptions
     @OptionGroup var state: StateDirectoryOptions
+    @OptionGroup var tracing: TraceOptions
 
     func validate() throws {
         if jobFile.isEmpty { throw ValidationError("The job file path is empty.") }
@@ -57,7 +58,7 @@ struct PlanCommand: AsyncParsableCommand {
         } else {
             let environment = Console.environment
             try SecretPreflight.check(loaded.job, environment: environment)
-            plan = await OnlinePlanner(job: loaded.job, environment: environment)
+            plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
                 .plan(accounts: accounts, digest: digest, concurrency: loaded.job.options.concurrency)
         }
         try PlanOutput(format: format, outputFile: outputFile).emit(plan)

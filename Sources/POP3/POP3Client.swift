@@ -208,6 +208,73 @@ public final class POP3Client {
         return headers
     }
 
+    /// `TOP n 0` for each message number, in order, handing each header block to `consume`. When the
+    /// server offers PIPELINING (RFC 2449), up to `window` commands go out in one write before their
+    /// responses are read, which saves a round trip per message; otherwise one command at a time.
+    /// A `-ERR` for one message (deleted by another session) is passed on as nil.
+    nonisolated(nonsending) public func headers(
+        of messageNumbers: [Int], window: Int = 64, _ consume: (Int, ByteBuffer?) throws(POP3Error) -> Void
+    ) async throws(POP3Error) {
+        try await requireTransaction()
+        let batchSize = capabilities.supportsPipelining ? max(1, window) : 1
+        var start = 0
+        while start < messageNumbers.count {
+            let batch = messageNumbers[start..<min(start + batchSize, messageNumbers.count)]
+            start += batch.count
+            var buffer = ByteBuffer()
+            let commands = batch.map { POP3Command.top($0, lines: 0) }
+            for command in commands {
+                try command.encode(into: &buffer)  // all encoded before any is announced or sent
+            }
+            for command in commands {
+                trace?("C: \(command.redactedDescription)")
+                framer.expect(command.responseShape)
+            }
+            do {
+                try await transport.write(buffer)
+            } catch {
+                throw await failure(.transport(error))
+            }
+            for number in batch {
+                let status = try await readStatus()
+                guard status.isOK else {
+                    try await deliver(nil, of: number, to: consume)
+                    continue
+                }
+                var headers = ByteBuffer()
+                let limit = limits.maxHeaderBytes
+                while true {
+                    switch try await nextEvent() {
+                    case .data(var chunk):
+                        guard headers.readableBytes + chunk.readableBytes <= limit else {
+                            throw await failure(.headerTooLarge(limit: limit))
+                        }
+                        headers.writeBuffer(&chunk)
+                        continue
+                    case .end:
+                        break
+                    case let other:
+                        throw await failure(.protocolError("unexpected \(other) inside a message"))
+                    }
+                    break
+                }
+                try await deliver(headers, of: number, to: consume)
+            }
+        }
+    }
+
+    /// Hands one header block on; if the consumer throws, the session is closed (responses to the
+    /// rest of the pipelined batch are still in flight).
+    nonisolated(nonsending) private func deliver(
+        _ headers: ByteBuffer?, of number: Int, to consume: (Int, ByteBuffer?) throws(POP3Error) -> Void
+    ) async throws(POP3Error) {
+        do {
+            try consume(number, headers)
+        } catch {
+            throw await failure(error)
+        }
+    }
+
     /// RETR n, handing the dot-unstuffed message to `consumer` chunk by chunk as it arrives;
     /// the message is never held whole. Line endings are as the server sends them (CRLF).
     /// If `consumer` throws, the session is closed (the rest of the message is still in flight)
@@ -215,11 +282,26 @@ public final class POP3Client {
     nonisolated(nonsending) public func retrieve(
         _ messageNumber: Int, into consumer: (ByteBuffer) async throws -> Void
     ) async throws {
+        try await stream(.retr(messageNumber), into: consumer)
+    }
+
+    /// The whole message by `TOP n <max>`, streamed like `retrieve(_:into:)`. RFC 1939 sends the entire
+    /// message when more lines are asked for than the body has; unlike RETR, servers do not count this
+    /// as reading it (Dovecot sets `\Seen` on RETR, not on TOP). Needs `capabilities.supportsTOP`.
+    nonisolated(nonsending) public func retrieveUnread(
+        _ messageNumber: Int, into consumer: (ByteBuffer) async throws -> Void
+    ) async throws {
+        try await stream(.top(messageNumber, lines: Int(Int32.max)), into: consumer)
+    }
+
+    nonisolated(nonsending) private func stream(
+        _ command: POP3Command, into consumer: (ByteBuffer) async throws -> Void
+    ) async throws {
         try await requireTransaction()
-        try await send(.retr(messageNumber))
+        try await send(command)
         let status = try await readStatus()
         guard status.isOK else {
-            throw POP3Error.commandFailed(command: "RETR \(messageNumber)", serverText: status.serverText)
+            throw POP3Error.commandFailed(command: command.redactedDescription, serverText: status.serverText)
         }
         while true {
             switch try await nextEvent() {

@@ -41,7 +41,7 @@ public enum POP3Error: Error, Sendable, Equatable {
         case .greetingRejected(let serverText):
             "the POP3 server refused the connection: \"\(serverText)\""
         case .serverClosed:
-            "the POP3 server closed the connection unexpectedly"
+            "the server closed the connection (socket disconnected) while a POP3 response was awaited"
         case .protocolError(let detail):
             "POP3 protocol error: \(detail)"
         case .lineTooLong(let limit):
@@ -53,10 +53,10 @@ public enum POP3Error: Error, Sendable, Equatable {
         case .invalidArgument(let detail):
             "invalid POP3 command argument: \(detail)"
         case .tlsNotOffered:
-            "the POP3 server does not offer STLS, and `starttls: required` forbids continuing without TLS; "
-                + "use pop3s (implicit TLS) or set `starttls: optional`"
+            "the server does not offer STARTTLS (POP3 STLS), but `starttls: required` is set; use implicit TLS "
+                + "(pop3s) or set `starttls: optional` to allow an unencrypted connection"
         case .plaintextLoginRefused:
-            "refusing to send POP3 credentials over an unencrypted connection; use TLS or set "
+            "refusing to send credentials over an unencrypted connection; enable TLS or set "
                 + "`allow_plaintext_login: true`"
         case .mechanismNotOffered(let mechanism):
             "the POP3 server does not offer SASL \(mechanism), which admin (authzid) logins need"

@@ -59,55 +59,55 @@ import Testing
     @Test func courierSourceWithSkipAndTranslateRules() async throws {
         let source = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], namespace: .courier))
         let destination = try await DovecotServer.start(.init(users: [("alice", "alice-pw")]))
-        defer { Task { await source.stop(); await destination.stop() } }
+        try await DovecotServer.stopping([source, destination]) {
+            let seeding = try await client(source, "alice", "alice-pw")
+            for folder in ["INBOX.Sent Items", "INBOX.Trash", "INBOX.Junk E-mail", "INBOX.Archive", "INBOX.Archive.2019", "INBOX.Entwürfe"] {
+                try await seeding.create(folder)
+            }
+            for folder in ["INBOX", "INBOX.Sent Items", "INBOX.Trash", "INBOX.Junk E-mail", "INBOX.Archive.2019", "INBOX.Entwürfe"] {
+                try await append(seeding, folder, "in \(folder)")
+            }
+            try await seeding.logout()
 
-        let seeding = try await client(source, "alice", "alice-pw")
-        for folder in ["INBOX.Sent Items", "INBOX.Trash", "INBOX.Junk E-mail", "INBOX.Archive", "INBOX.Archive.2019", "INBOX.Entwürfe"] {
-            try await seeding.create(folder)
+            let outcome = try await migrate(
+                source: source, destination: destination,
+                folders: """
+                    folders:
+                      skip: [Trash, "Junk*"]
+                      translate: { "Sent Items": Sent, "Archive": "Old Mail" }
+                    """)
+            #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
+            #expect(outcome.counts.messagesCopied == 4)
+
+            let reading = try await client(destination, "alice", "alice-pw")
+            let names = Set(try await reading.listMailboxes().map(\.name))
+            #expect(names == ["INBOX", "Sent", "Old Mail", "Old Mail/2019", "Entwürfe"])
+            #expect(try await reading.status("Old Mail/2019").messages == 1)
+            #expect(try await reading.status("Sent").messages == 1)
+            #expect(try await reading.status("Entwürfe").messages == 1)
+            try await reading.logout()
         }
-        for folder in ["INBOX", "INBOX.Sent Items", "INBOX.Trash", "INBOX.Junk E-mail", "INBOX.Archive.2019", "INBOX.Entwürfe"] {
-            try await append(seeding, folder, "in \(folder)")
-        }
-        try await seeding.logout()
-
-        let outcome = try await migrate(
-            source: source, destination: destination,
-            folders: """
-                folders:
-                  skip: [Trash, "Junk*"]
-                  translate: { "Sent Items": Sent, "Archive": "Old Mail" }
-                """)
-        #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
-        #expect(outcome.counts.messagesCopied == 4)
-
-        let reading = try await client(destination, "alice", "alice-pw")
-        let names = Set(try await reading.listMailboxes().map(\.name))
-        #expect(names == ["INBOX", "Sent", "Old Mail", "Old Mail/2019", "Entwürfe"])
-        #expect(try await reading.status("Old Mail/2019").messages == 1)
-        #expect(try await reading.status("Sent").messages == 1)
-        #expect(try await reading.status("Entwürfe").messages == 1)
-        try await reading.logout()
     }
 
     @Test func specialUseFoldersMapByAttribute() async throws {
         let source = try await DovecotServer.start(.init(users: [("alice", "alice-pw")]))
         let destination = try await DovecotServer.start(.init(users: [("alice", "alice-pw")]))
-        defer { Task { await source.stop(); await destination.stop() } }
+        try await DovecotServer.stopping([source, destination]) {
+            let seeding = try await client(source, "alice", "alice-pw")
+            try await seeding.create("Sent Items")
+            try await append(seeding, "Sent Items", "sent mail")
+            try await seeding.logout()
+            let preparing = try await client(destination, "alice", "alice-pw")
+            try await preparing.create("Sent")
+            try await preparing.logout()
 
-        let seeding = try await client(source, "alice", "alice-pw")
-        try await seeding.create("Sent Items")
-        try await append(seeding, "Sent Items", "sent mail")
-        try await seeding.logout()
-        let preparing = try await client(destination, "alice", "alice-pw")
-        try await preparing.create("Sent")
-        try await preparing.logout()
-
-        let outcome = try await migrate(source: source, destination: destination, folders: "folders: { special_use: true }")
-        #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
-        let reading = try await client(destination, "alice", "alice-pw")
-        let names = Set(try await reading.listMailboxes().map(\.name))
-        #expect(!names.contains("Sent Items"))
-        #expect(try await reading.status("Sent").messages == 1)
-        try await reading.logout()
+            let outcome = try await migrate(source: source, destination: destination, folders: "folders: { special_use: true }")
+            #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
+            let reading = try await client(destination, "alice", "alice-pw")
+            let names = Set(try await reading.listMailboxes().map(\.name))
+            #expect(!names.contains("Sent Items"))
+            #expect(try await reading.status("Sent").messages == 1)
+            try await reading.logout()
+        }
     }
 }

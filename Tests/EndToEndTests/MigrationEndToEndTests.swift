@@ -15,11 +15,6 @@ import Testing
         var job: Job
         var directory: String
 
-        func stop() async {
-            await source.stop()
-            await destination.stop()
-            try? FileManager.default.removeItem(atPath: directory)
-        }
     }
 
     static let users = [("alice", "alice-pw"), ("bob", "bob-pw"), ("carol", "carol-pw")]
@@ -82,49 +77,51 @@ import Testing
 
     @Test func migratesExactlyOnceAndSurvivesLosingState() async throws {
         let setup = try await makeSetup(usersFile: "alice,alice-pw\nbob,bob-pw\ncarol,wrong-password\n")
-        defer { Task { await setup.stop() } }
-        for (index, (user, password)) in Self.users.enumerated() {
-            _ = try await SourceSeeder.seed(
-                host: setup.source.host, port: setup.source.imapsPort, caFile: setup.source.caFile, user: user,
-                password: password, variant: index)
+        try await DovecotServer.stopping([setup.source, setup.destination]) {
+            for (index, (user, password)) in Self.users.enumerated() {
+                _ = try await SourceSeeder.seed(
+                    host: setup.source.host, port: setup.source.imapsPort, caFile: setup.source.caFile, user: user,
+                    password: password, variant: index)
+            }
+            let state = setup.directory + "/.mailferry/e2e"
+            let ledger = try Ledger.open(directory: state)
+
+            // 1. Cold run: alice and bob complete; carol fails with the server's reason, without stopping them.
+            let first = try await migrateAll(setup, ledger: ledger)
+            #expect(first["alice"]?.state == .done)
+            #expect(first["bob"]?.state == .done)
+            #expect(first["carol"]?.state == .failed)
+            #expect(first["carol"]?.lastError?.contains("AUTHENTICATIONFAILED") == true)
+            for user in ["alice", "bob"] {
+                let source = try await snapshot(setup.source, user)
+                let destination = try await snapshot(setup.destination, user)
+                #expect(source.messageCount > 50)
+                #expect(first[user]?.counts.messagesCopied == source.messageCount)
+                #expect(source.folders == destination.folders, "folders differ for \(user)")
+                #expect(source.subscribed.isSubset(of: destination.subscribed))
+                print("e2e \(user): \(source.messageCount) messages in \(source.folders.count) folders compared, identical")
+            }
+
+            // 2. A second run copies nothing and plans no change.
+            let second = try await migrateAll(setup, ledger: ledger)
+            #expect(second["alice"]?.counts.messagesCopied == 0)
+            #expect(second["bob"]?.counts.messagesCopied == 0)
+            let factory = StoreFactory(job: setup.job, environment: ["DEST_ADMIN_PASSWORD": "admin-pw"])
+            let alice = try #require(setup.job.accounts.first)
+            let plan = await UserPlanner(rules: setup.job.folders, options: setup.job.options).plan(
+                account: alice, connector: factory.connector(for: alice),
+                expectedEndpoint: setup.job.source.route.expectedEndpoints, candidates: setup.job.source.route.candidates)
+            #expect(plan.status == .ready)
+            #expect(!plan.hasChanges, "second plan: \(plan.folders.filter { $0.action != .noop })")
+
+            // 3. With the state directory deleted, a third run still copies nothing: the destination is the truth.
+            try FileManager.default.removeItem(atPath: state)
+            let third = try await migrateAll(setup, ledger: try Ledger.open(directory: state))
+            #expect(third["alice"]?.counts.messagesCopied == 0)
+            #expect(third["bob"]?.counts.messagesCopied == 0)
+            let after = try await snapshot(setup.destination, "alice")
+            #expect(after == (try await snapshot(setup.source, "alice")))
         }
-        let state = setup.directory + "/.mailferry/e2e"
-        let ledger = try Ledger.open(directory: state)
-
-        // 1. Cold run: alice and bob complete; carol fails with the server's reason, without stopping them.
-        let first = try await migrateAll(setup, ledger: ledger)
-        #expect(first["alice"]?.state == .done)
-        #expect(first["bob"]?.state == .done)
-        #expect(first["carol"]?.state == .failed)
-        #expect(first["carol"]?.lastError?.contains("AUTHENTICATIONFAILED") == true)
-        for user in ["alice", "bob"] {
-            let source = try await snapshot(setup.source, user)
-            let destination = try await snapshot(setup.destination, user)
-            #expect(source.messageCount > 50)
-            #expect(first[user]?.counts.messagesCopied == source.messageCount)
-            #expect(source.folders == destination.folders, "folders differ for \(user)")
-            #expect(source.subscribed.isSubset(of: destination.subscribed))
-            print("e2e \(user): \(source.messageCount) messages in \(source.folders.count) folders compared, identical")
-        }
-
-        // 2. A second run copies nothing and plans no change.
-        let second = try await migrateAll(setup, ledger: ledger)
-        #expect(second["alice"]?.counts.messagesCopied == 0)
-        #expect(second["bob"]?.counts.messagesCopied == 0)
-        let factory = StoreFactory(job: setup.job, environment: ["DEST_ADMIN_PASSWORD": "admin-pw"])
-        let alice = try #require(setup.job.accounts.first)
-        let plan = await UserPlanner(rules: setup.job.folders, options: setup.job.options).plan(
-            account: alice, connector: factory.connector(for: alice),
-            expectedEndpoint: setup.job.source.route.expectedEndpoints, candidates: setup.job.source.route.candidates)
-        #expect(plan.status == .ready)
-        #expect(!plan.hasChanges, "second plan: \(plan.folders.filter { $0.action != .noop })")
-
-        // 3. With the state directory deleted, a third run still copies nothing: the destination is the truth.
-        try FileManager.default.removeItem(atPath: state)
-        let third = try await migrateAll(setup, ledger: try Ledger.open(directory: state))
-        #expect(third["alice"]?.counts.messagesCopied == 0)
-        #expect(third["bob"]?.counts.messagesCopied == 0)
-        let after = try await snapshot(setup.destination, "alice")
-        #expect(after == (try await snapshot(setup.source, "alice")))
+        try? FileManager.default.removeItem(atPath: setup.directory)
     }
 }

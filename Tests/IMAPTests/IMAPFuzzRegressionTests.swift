@@ -5,7 +5,8 @@ import Testing
 /// Inputs found by fuzzing (fixed-seed tests or libFuzzer, see fuzz/README.md), kept as fixtures.
 @Suite("IMAP fuzzing regressions")
 struct IMAPFuzzRegressionTests {
-    /// `Int(UInt64)` trapped on 19-digit numbers above Int.max (message numbers, RFC822.SIZE, STATUS counts).
+    /// `Int(UInt64)` trapped on 19-digit numbers above Int.max (message numbers, RFC822.SIZE, STATUS counts);
+    /// found by the fixed-seed test, fixed on main at the same time (GrammarCursor.int, STATUS counts as UInt32).
     @Test(arguments: [
         "* 9999999999999999999 EXISTS\r\n",
         "* 9223372036854775808 FETCH (UID 1)\r\n",
@@ -20,7 +21,7 @@ struct IMAPFuzzRegressionTests {
             Issue.record("expected a parse error, got \(outcome)")
             return
         }
-        #expect(error.rule == "message-data" || error.rule == "number")
+        #expect(["message-data", "number", "status-att-list"].contains(error.rule))
     }
 
     /// The largest Int still parses.

@@ -17,6 +17,11 @@ struct IMAPMalformedInputTests {
         "* STATUS \"unterminated (MESSAGES 1)\r\n",
         "* NAMESPACE ((\"\" \"/\")\r\n",
         "* 99999999999999999999999 EXISTS\r\n",
+        "* 18446744073709551615 EXISTS\r\n",
+        "* 18446744073709551615 FETCH (UID 1)\r\n",
+        "* 1 FETCH (RFC822.SIZE 18446744073709551615)\r\n",
+        "* 1 FETCH (UID 4294967296)\r\n",
+        "* STATUS INBOX (MESSAGES 4294967296)\r\n",
         "A1 MAYBE fine\r\n",
         "\r\n",
         "* \r\n",
@@ -34,6 +39,16 @@ struct IMAPMalformedInputTests {
         }
         #expect(!error.isLimit)
         #expect(error.userMessage.contains("malformed"))
+    }
+
+    @Test func largeModSequencesParseAndOverflowIsAnError() {
+        let large = SplitFeeding.parse([Array("* 1 FETCH (MODSEQ (9223372036854775807))\r\n".utf8)])
+        #expect(large == .responses([.untagged(.fetch(IMAPFetchResponse(sequenceNumber: 1, modSeq: 9_223_372_036_854_775_807)))]))
+        let overflow = SplitFeeding.parse([Array("* 1 FETCH (MODSEQ (18446744073709551616))\r\n".utf8)])
+        guard case .failed(.parse) = overflow else {
+            Issue.record("overflowing number accepted: \(overflow)")
+            return
+        }
     }
 
     @Test func lineLongerThanTheLimitIsALimitError() {
@@ -85,5 +100,32 @@ struct IMAPMalformedInputTests {
             _ = SplitFeeding.parse([bytes], limits: IMAPLimits(maxLineLength: 4096, maxLiteralSize: 1 << 20))
         }
         #expect(Bool(true), "2000 random inputs parsed without trapping")
+    }
+
+    @Test func mutatedTranscriptsNeverCrashOrHang() {
+        var generator = SystemRandomNumberGenerator()
+        let transcripts = [
+            Transcripts.greetingAndLogin, Transcripts.listAndNamespace, Transcripts.statusAndSelect,
+            Transcripts.fetchMetadata, Transcripts.fetchBody, Transcripts.appendWithContinuation,
+            Transcripts.miscellaneous,
+        ].map { Array($0.utf8) }
+        var failures = 0
+        for transcript in transcripts {
+            for _ in 0..<300 {
+                var bytes = transcript
+                for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                    let index = Int.random(in: 0..<bytes.count, using: &generator)
+                    switch Int.random(in: 0..<3, using: &generator) {
+                    case 0: bytes[index] = UInt8.random(in: 0...255, using: &generator)
+                    case 1: bytes.remove(at: index)
+                    default: bytes.insert(Array("(){}[]\" 09\r\n".utf8).randomElement(using: &generator) ?? 0, at: index)
+                    }
+                    if bytes.isEmpty { bytes = [0x2A] }
+                }
+                if case .failed = SplitFeeding.parse([bytes]) { failures += 1 }
+            }
+        }
+        // Most mutations break the grammar; all of them must come back as values, not traps.
+        #expect(failures > 0)
     }
 }

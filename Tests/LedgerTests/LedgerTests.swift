@@ -207,20 +207,28 @@ import Testing
         let run = try writer.beginRun(command: .apply, startedAt: instant(0))
         try writer.userStarted(run: run, sourceUser: "dave", destinationUser: "dave", at: instant(0))
 
+        // The writer holds its transaction open until the reader has read: no timing involved.
+        let inTransaction = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
         let holding = Task.detached {
             try writer.write { db in
                 try db.execute(sql: "UPDATE user_result SET messages_copied = 99")
-                Thread.sleep(forTimeInterval: 1)
+                inTransaction.signal()
+                release.wait()
             }
         }
-        try await Task.sleep(for: .milliseconds(200))
-        let started = Date()
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                inTransaction.wait()
+                continuation.resume()
+            }
+        }
         let during = try reader.latestUserResults().first?.counts.messagesCopied
-        let waited = Date().timeIntervalSince(started)
+        release.signal()
         try await holding.value
 
-        #expect(during == 0, "the reader sees the last committed state")
-        #expect(waited < 0.7, "the reader did not wait for the writer")
+        // A blocked reader would have waited for the commit and seen 99.
+        #expect(during == 0, "the reader sees the last committed state while the write is open")
         #expect(try reader.latestUserResults().first?.counts.messagesCopied == 99)
     }
 }

@@ -153,6 +153,56 @@ struct POP3ClientTests {
         #expect(try await client.stat() == POP3MailboxStatus(messageCount: 0, totalSize: 0))
     }
 
+    @Test("retrieveUnread asks TOP n 2147483647 and streams the dot-unstuffed message")
+    func retrieveUnreadUsesTop() async throws {
+        let message = "Subject: hi\r\n\r\n..dot line\r\nend\r\n"
+        let server = greeting + capaSecure + "+OK\r\n+OK Logged in.\r\n+OK\r\n" + message + ".\r\n"
+            + "-ERR There's no message 9.\r\n"
+        for chunkSize in [nil, 1, 4] {
+            let transport = ScriptedTransport(server: server, chunkSize: chunkSize, secure: true)
+            let client = try await POP3Client.open(over: transport, stls: .required)
+            try await client.login(.userPass(user: "alice", password: "pw"))
+            var received: [UInt8] = []
+            try await client.retrieveUnread(1) { received += $0.readableBytesView }
+            #expect(String(decoding: received, as: UTF8.self) == "Subject: hi\r\n\r\n.dot line\r\nend\r\n")
+            await #expect(throws: POP3Error.commandFailed(command: "TOP 9 2147483647", serverText: "There's no message 9.")) {
+                try await client.retrieveUnread(9) { _ in }
+            }
+            #expect(transport.writes.suffix(2) == ["TOP 1 2147483647\r\n", "TOP 9 2147483647\r\n"])
+        }
+    }
+
+    @Test("headers(of:) pipelines TOP n 0 in windows when PIPELINING is offered; -ERR gives nil")
+    func pipelinedHeaders() async throws {
+        let responses =
+            "+OK\r\nSubject: one\r\n\r\n.\r\n" + "-ERR no such message\r\n" + "+OK\r\nSubject: three\r\n\r\n.\r\n"
+        for chunkSize in [nil, 1, 5] {
+            let server = greeting + capaSecure + "+OK\r\n+OK Logged in.\r\n" + responses
+            let transport = ScriptedTransport(server: server, chunkSize: chunkSize, secure: true)
+            let client = try await POP3Client.open(over: transport, stls: .required)
+            try await client.login(.userPass(user: "alice", password: "pw"))
+            var seen: [String] = []
+            try await client.headers(of: [1, 2, 3], window: 2) { number, headers in
+                seen.append("\(number):\(headers.map { String(buffer: $0) } ?? "nil")")
+            }
+            #expect(seen == ["1:Subject: one\r\n\r\n", "2:nil", "3:Subject: three\r\n\r\n"])
+            // Two commands in the first write, the third in the next.
+            #expect(transport.writes.suffix(2) == ["TOP 1 0\r\nTOP 2 0\r\n", "TOP 3 0\r\n"])
+        }
+    }
+
+    @Test("headers(of:) sends one TOP at a time without PIPELINING")
+    func unpipelinedHeaders() async throws {
+        let server = greeting + capaNoSTLS + "+OK\r\n+OK Logged in.\r\n" + "+OK\r\nA: 1\r\n\r\n.\r\n+OK\r\nB: 2\r\n\r\n.\r\n"
+        let transport = ScriptedTransport(server: server, secure: true)
+        let client = try await POP3Client.open(over: transport, stls: .required)
+        try await client.login(.userPass(user: "alice", password: "pw"))
+        var count = 0
+        try await client.headers(of: [1, 2]) { _, headers in count += headers == nil ? 0 : 1 }
+        #expect(count == 2)
+        #expect(transport.writes.suffix(2) == ["TOP 1 0\r\n", "TOP 2 0\r\n"])
+    }
+
     @Test("a server without CAPA still works with USER/PASS")
     func noCapa() async throws {
         let server = greeting + "-ERR Unknown command\r\n+OK\r\n+OK Logged in.\r\n"

@@ -389,3 +389,20 @@ private final class StopFlag: @unchecked Sendable {
         return true
     }
 }
+
+extension DovecotServer {
+    /// Runs `body` and stops the servers afterwards, also when it throws: a `defer { Task { … } }`
+    /// may never run before the test process exits.
+    public static func stopping<Result>(
+        _ servers: [DovecotServer], after body: () async throws -> Result
+    ) async throws -> Result {
+        do {
+            let result = try await body()
+            for server in servers { await server.stop() }
+            return result
+        } catch {
+            for server in servers { await server.stop() }
+            throw error
+        }
+    }
+}

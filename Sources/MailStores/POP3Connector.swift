@@ -1,0 +1,62 @@
+import MailTransport
+import MailferryCore
+import POP3
+
+/// Opens a logged-in POP3 session to one endpoint with the job's TLS and timeout settings.
+struct POP3Connector: Sendable {
+    var host: String
+    var port: Int
+    var security: POP3Security
+    var tls: TLSSettings
+    var allowPlaintextLogin: Bool
+    var timeout: Duration
+    var trace: (@Sendable (String) -> Void)?
+
+    var serverName: String { "\(host):\(port)" }
+
+    /// Traces of several sessions interleave (auto opens POP3 and IMAP); each line names its server.
+    private var labelledTrace: (@Sendable (String) -> Void)? {
+        guard let trace else { return nil }
+        let label = serverName
+        return { line in trace("\(label) \(line)") }
+    }
+
+    /// Throws `POP3Error` when the connection itself fails (so callers can tell a refused one and try
+    /// the next endpoint), `StoreError` when the login fails.
+    func connect(login: ServerLogin) async throws -> POP3Client {
+        let seconds = max(1, Int64(timeout.components.seconds))
+        let options = POP3ConnectionOptions(
+            host: host, port: port, security: security, tls: TLSOptions(verify: tls.verify, caFile: tls.caFile),
+            timeouts: TransportTimeouts(connect: .seconds(min(seconds, 30)), idle: .seconds(seconds)),
+            allowPlaintextLogin: allowPlaintextLogin)
+        let client = try await POP3Client.connect(options, trace: labelledTrace)
+        do {
+            try await client.login(Self.credentials(login))
+        } catch {
+            await client.quit()
+            throw POP3ErrorMapping.storeError(error, server: serverName)
+        }
+        return client
+    }
+
+    /// Admin logins: SASL PLAIN with the user as authorization identity, or Dovecot's `user*admin` name.
+    static func credentials(_ login: ServerLogin) -> POP3Credentials {
+        switch login.method {
+        case .password(let user, let password):
+            return .userPass(user: user, password: password.revealed())
+        case .authzid(let user, let admin, let password):
+            return .plain(authzid: user, authcid: admin, password: password.revealed())
+        case .separator(let user, let admin, let separator, let password):
+            return .userPass(user: user + separator + admin, password: password.revealed())
+        }
+    }
+
+    static func security(_ security: SourceEndpoint.Security) -> POP3Security {
+        switch security {
+        case .implicitTLS: return .implicitTLS
+        case .startTLSRequired: return .plain(stls: .required)
+        case .startTLSOptional: return .plain(stls: .optional)
+        case .plain: return .plain(stls: .never)
+        }
+    }
+}

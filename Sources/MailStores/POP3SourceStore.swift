@@ -1,0 +1,156 @@
+import Foundation
+import MailferryCore
+import NIOCore
+import POP3
+
+/// Reads a POP3 maildrop as the folder INBOX without changing anything: UIDL, LIST and TOP only; the
+/// client has no DELE, so QUIT removes nothing. Bodies come by `TOP n <max>` rather than RETR, because
+/// servers mark a RETRieved message read (Dovecot sets `\Seen`); RETR only when TOP is not offered.
+///
+/// Sizes and identity: LIST counts the message as stored, with CRLF line ends. Dovecot's RETR and
+/// TOP add a CRLF when the stored message lacks a final line end, which LIST does not count. The body
+/// is spooled to a temporary file and, when it is exactly that added CRLF longer than LIST said, the
+/// CRLF is cut off again, so that the copy is byte for byte what IMAP would have copied. Its size on
+/// the destination (RFC822.SIZE) then equals LIST, the identity's size: re-runs, and a message copied
+/// earlier over IMAP, are recognised. A server whose LIST is otherwise inexact gets its bytes copied
+/// as sent, but such copies are not recognised as present on a later run.
+actor POP3SourceStore: SourceStore {
+    nonisolated let endpoints: UserPlan.Endpoints
+    private let client: POP3Client
+    private let serverName: String
+    private let spoolDirectory: String
+    /// Used as INTERNALDATE for a message without a `Received:` or `Date:` header that parses.
+    private let runDate: InternalDate
+    private var listing: [POP3UniqueID]?
+    /// Message number → LIST size, from the last `summaries(in:)`.
+    private var sizes: [Int: Int] = [:]
+
+    init(
+        client: sending POP3Client, serverName: String, endpoints: UserPlan.Endpoints, spoolDirectory: String,
+        runDate: Date = Date()
+    ) {
+        self.client = client
+        self.serverName = serverName
+        self.endpoints = endpoints
+        self.spoolDirectory = spoolDirectory
+        self.runDate = InternalDate(secondsSince1970: Int64(runDate.timeIntervalSince1970.rounded(.down)))
+    }
+
+    func folders() async throws -> [FolderInfo] {
+        [FolderInfo(path: .inbox)]
+    }
+
+    /// POP3 has no UIDVALIDITY, UIDNEXT or MODSEQ. The state is derived from the set of UIDLs, so that it
+    /// changes whenever a message arrives or goes, even when one is deleted and another added. POP3 has no
+    /// flags, so the UIDL set is all that can change: the hash also stands in for HIGHESTMODSEQ, which
+    /// lets the engine skip an unchanged INBOX without reading every header again.
+    func state(of folder: MailboxPath) async throws -> FolderState {
+        try requireInbox(folder)
+        let ids = try await uniqueIDs()
+        let digest = Self.digest(of: ids.map(\.uid))
+        return FolderState(
+            uidValidity: 1, uidNext: UInt32(truncatingIfNeeded: digest ^ (digest >> 32)), messageCount: ids.count,
+            highestModSeq: digest)
+    }
+
+    func summaries(in folder: MailboxPath) async throws -> [MessageSummary] {
+        try requireInbox(folder)
+        let ids = try await uniqueIDs()
+        var summaries: [MessageSummary] = []
+        do {
+            let listed = try await client.messageSizes()
+            sizes = Dictionary(listed.map { ($0.messageNumber, $0.size) }, uniquingKeysWith: { first, _ in first })
+            summaries.reserveCapacity(ids.count)
+            let uidls = Dictionary(ids.map { ($0.messageNumber, $0.uid) }, uniquingKeysWith: { first, _ in first })
+            let listedSizes = sizes
+            let numbers = ids.map(\.messageNumber).filter { listedSizes[$0] != nil }
+            let fallbackDate = runDate
+            // TOP n 0, pipelined when the server allows: one round trip per batch instead of per message.
+            try await client.headers(of: numbers) { number, headerBuffer in
+                // nil: deleted by another session since UIDL.
+                guard let headerBuffer, let size = listedSizes[number], let uidl = uidls[number] else { return }
+                let headers = Array(headerBuffer.readableBytesView)
+                let date = HeaderDate.arrival(in: HeaderFields(parsing: headers)) ?? fallbackDate
+                summaries.append(
+                    MessageSummary(
+                        uid: UInt32(truncatingIfNeeded: number), sourceKey: "uidl:\(uidl)", size: Int64(size),
+                        internalDate: date, flags: .none, identity: MessageIdentity(headers: headers, size: Int64(size))))
+            }
+        } catch {
+            throw folderError(error)
+        }
+        return summaries
+    }
+
+    func withBody<Result: Sendable>(
+        of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
+    ) async throws -> Result {
+        try requireInbox(folder)
+        let number = Int(message.uid)
+        var spool: SpoolFile
+        do {
+            spool = try SpoolFile(in: spoolDirectory)
+        } catch {
+            throw error.storeError
+        }
+        defer { spool.close() }
+        do {
+            let spoolChunk = { (chunk: ByteBuffer) throws in
+                try chunk.withUnsafeReadableBytes { bytes throws(SpoolError) in try spool.append(bytes) }
+            }
+            // TOP with more lines than any body has sends the whole message without marking it read.
+            if client.capabilities.supportsTOP {
+                try await client.retrieveUnread(number) { try spoolChunk($0) }
+            } else {
+                try await client.retrieve(number) { try spoolChunk($0) }
+            }
+            let listed = Int64(sizes[number] ?? Int(message.size))
+            if spool.size == listed + 2, try spool.tail(2) == [0x0D, 0x0A] {
+                try spool.truncate(to: listed)  // the CRLF RETR added to a message without a final line end
+            }
+        } catch {
+            throw POP3ErrorMapping.storeError(error, server: serverName)
+        }
+        return try await consume(MessageBody(size: spool.size, chunks: spool.chunks))
+    }
+
+    func close() async {
+        await client.quit()
+    }
+
+    /// UIDL once per session: a POP3 session sees the maildrop as it was at login.
+    private func uniqueIDs() async throws -> [POP3UniqueID] {
+        if let listing { return listing }
+        do {
+            let ids = try await client.uniqueIDs()
+            listing = ids
+            return ids
+        } catch {
+            throw folderError(error)
+        }
+    }
+
+    private func requireInbox(_ folder: MailboxPath) throws {
+        guard folder.isInbox else {
+            throw StoreError.folderUnavailable(folder: folder.description, reason: "POP3 has only INBOX")
+        }
+    }
+
+    private func folderError(_ error: any Error) -> StoreError {
+        let mapped = POP3ErrorMapping.storeError(error, server: serverName)
+        if case .messageRefused(let reason) = mapped { return .folderUnavailable(folder: "INBOX", reason: reason) }
+        return mapped
+    }
+
+    /// FNV-1a over the sorted UIDLs: stable across runs and processes (unlike `Hasher`).
+    static func digest(of uids: [String]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for uid in uids.sorted() {
+            for byte in uid.utf8 + [0x0A] {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x0000_0100_0000_01b3
+            }
+        }
+        return hash
+    }
+}

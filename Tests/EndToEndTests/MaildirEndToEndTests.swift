@@ -1,0 +1,146 @@
+import Engine
+import Foundation
+import IMAP
+import JobSpec
+import Ledger
+import MailStores
+import MailferryCore
+import TestSupport
+import Testing
+
+/// IMAP source to a Maildir destination through the engine, then a real Dovecot pointed at that
+/// Maildir serves it: same folders, subscriptions, bytes, flags, keywords and INTERNALDATEs (as
+/// instants: Maildir keeps the mtime, not the zone, so Dovecot shows them in +0000).
+@Suite(.serialized) struct MaildirEndToEndTests {
+    static let users = [("alice", "alice-pw")]
+
+    @Test func imapSourceToMaildirThatDovecotServes() async throws {
+        let source = try await DovecotServer.start(.init(users: Self.users, pop3: false))
+        let directory = NSTemporaryDirectory() + "mf-maildir-e2e-\(UUID().uuidString)"
+        var failure: (any Error)?
+        do {
+            // The destination server only serves what mailferry writes into its mail directory.
+            let destination = try await DovecotServer.start(.init(users: Self.users, pop3: false))
+            do {
+                try await migrateAndCompare(source: source, destination: destination, directory: directory)
+            } catch {
+                failure = error
+            }
+            await destination.stop()
+        } catch {
+            failure = error
+        }
+        // Stopped before returning: a detached stop may never run once the test process exits.
+        await source.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+        if let failure { throw failure }
+    }
+
+    private func migrateAndCompare(source: DovecotServer, destination: DovecotServer, directory: String) async throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let seeded = try await SourceSeeder.seed(
+            host: source.host, port: source.imapsPort, caFile: source.caFile, user: "alice", password: "alice-pw")
+
+        let yaml = """
+            version: 1
+            name: maildir-e2e
+            source:
+              host: 127.0.0.1
+              protocol: imap4s
+              ports: { imap4s: \(source.imapsPort) }
+              tls: { ca_file: \(source.caFile) }
+              timeout: 20s
+            destination:
+              maildir:
+                path: \(destination.directory)/mail/{user}/Maildir
+            users:
+              file: users.csv
+            options:
+              retries: 1
+            """
+        try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
+        try "alice,alice-pw\n".write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
+        chmod(directory + "/users.csv", 0o600)
+        let loaded = JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml")
+        let job = try #require(loaded.job, "job invalid: \(loaded.diagnostics.map(\.message))")
+        let state = directory + "/.mailferry/maildir-e2e"
+
+        // 1. Cold run copies everything.
+        let first = try await migrate(job, ledger: try Ledger.open(directory: state))
+        #expect(first.state == .done, "\(first.lastError ?? "")")
+        #expect(first.counts.messagesCopied == seeded.messages)
+
+        let sourceView = try await snapshot(source)
+        let destinationView = try await snapshot(destination)
+        #expect(sourceView.messageCount == seeded.messages)
+        #expect(destinationView.messageCount == seeded.messages)
+        #expect(sourceView.folders.count == SourceSeeder.folders.count)
+        #expect(Set(destinationView.folders.keys) == Set(sourceView.folders.keys))
+        for folder in sourceView.folders.keys.sorted() {
+            #expect(destinationView.folders[folder] == sourceView.folders[folder], "folder \(folder) differs")
+        }
+        #expect(sourceView.subscribed == destinationView.subscribed)
+
+        // 2. A re-run copies nothing; 3. nor does one after the state directory is lost.
+        let second = try await migrate(job, ledger: try Ledger.open(directory: state))
+        #expect(second.state == .done && second.counts.messagesCopied == 0)
+        try FileManager.default.removeItem(atPath: state)
+        let third = try await migrate(job, ledger: try Ledger.open(directory: state))
+        #expect(third.state == .done && third.counts.messagesCopied == 0)
+        #expect(try await snapshot(destination) == destinationView)
+
+        // Everything mailferry wrote belongs to the mail user, as the Maildir it landed in does.
+        let root = destination.mailDirectory(for: "alice")
+        for path in try FileManager.default.subpathsOfDirectory(atPath: root) {
+            var info = stat()
+            #expect(stat(root + "/" + path, &info) == 0 && info.st_uid == destination.mailUID, "\(path)")
+        }
+    }
+
+    private func migrate(_ job: Job, ledger: Ledger) async throws -> UserOutcome {
+        let account = try #require(job.accounts.first)
+        let factory = StoreFactory(job: job, environment: [:])
+        let run = try ledger.beginRun(command: .apply, startedAt: Date())
+        let outcome = await UserMigration(
+            account: account, rules: job.folders, options: job.options, ledger: ledger,
+            connector: factory.connector(for: account), retryDelay: .milliseconds(50)
+        ).run(in: run)
+        try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
+        return outcome
+    }
+
+    /// The snapshot with every INTERNALDATE as its UTC instant.
+    private func snapshot(_ server: DovecotServer) async throws -> NormalizedSnapshot {
+        let raw = try await MailboxSnapshot.read(
+            host: server.host, port: server.imapsPort, caFile: server.caFile, user: "alice", password: "alice-pw")
+        return NormalizedSnapshot(raw)
+    }
+}
+
+struct NormalizedSnapshot: Equatable {
+    var folders: [String: [MailboxSnapshot.Message]]
+    var subscribed: Set<String>
+    var messageCount: Int { folders.values.reduce(0) { $0 + $1.count } }
+
+    init(_ snapshot: MailboxSnapshot) {
+        subscribed = snapshot.subscribed
+        folders = snapshot.folders.mapValues { messages in
+            messages.map { message in
+                var normalized = message
+                normalized.internalDate = Self.utcInstant(message.internalDate)
+                return normalized
+            }.sorted()
+        }
+    }
+
+    static func utcInstant(_ text: String) -> String {
+        guard let date = IMAPDateTime(text) else { return "unparsable: \(text)" }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
+        let components = DateComponents(
+            year: date.year, month: date.month, day: date.day, hour: date.hour, minute: date.minute,
+            second: date.second)
+        guard let local = calendar.date(from: components) else { return "invalid: \(text)" }
+        return String(Int64(local.timeIntervalSince1970) - Int64(date.zoneMinutes * 60))
+    }
+}

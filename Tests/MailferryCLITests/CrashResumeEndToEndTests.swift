@@ -1,0 +1,159 @@
+#if os(Linux)
+    import Foundation
+    import TestSupport
+    import Testing
+
+    /// The built binary killed with SIGKILL at several points of an apply between two real Dovecot
+    /// servers, run again after each kill, then once more to the end: the destination must equal the
+    /// source exactly, with no message missing and none twice. `MAILFERRY_CRASH_POINTS` sets the number
+    /// of kills (default 6; issue 6 runs 20).
+    @Suite(.serialized) struct CrashResumeEndToEndTests {
+        static let users = [("alice", "Crash-alice-pw-1"), ("bob", "Crash-bob-pw-2"), ("carol", "Crash-carol-pw-3")]
+        static let admin = ("admin", "Crash-admin-pw-0")
+
+        static var crashPoints: Int {
+            ProcessInfo.processInfo.environment["MAILFERRY_CRASH_POINTS"].flatMap(Int.init).map { max(1, $0) } ?? 6
+        }
+
+        static func job(source: DovecotServer, destination: DovecotServer) -> String {
+            """
+            version: 1
+            name: crash-resume
+            source:
+              host: 127.0.0.1
+              protocol: imap4s
+              ports: { imap4s: \(source.imapsPort) }
+              tls: { ca_file: \(source.caFile) }
+              timeout: 30s
+            destination:
+              imap:
+                host: 127.0.0.1
+                port: \(destination.imapsPort)
+                security: tls
+                tls: { ca_file: \(destination.caFile) }
+                admin: { user: admin, password: env:\(JobFixture.adminVariable), style: separator, separator: "*" }
+            users:
+              file: users.csv
+            options:
+              concurrency: 3
+              retries: 1
+
+            """
+        }
+
+        @Test func killedApplyResumesToAnExactCopyWithoutDuplicates() async throws {
+            let source = try await DovecotServer.start(.init(users: Self.users, masterUser: Self.admin, pop3: false))
+            let destination = try await DovecotServer.start(
+                .init(users: Self.users, masterUser: Self.admin, pop3: false))
+            let fixture = try JobFixture(
+                job: Self.job(source: source, destination: destination),
+                users: Self.users.map { "\($0.0),\($0.1)\n" }.joined())
+            defer { fixture.remove() }
+            // The e2e corpus per user: 149 messages in 17 folders, three of them 1-3 MB, so that a kill
+            // often lands inside a large APPEND.
+            for (index, user) in Self.users.enumerated() {
+                try MailTools.seed(source, user: user.0, seed: 11 + index)
+            }
+            let total = Self.users.reduce(0) { $0 + MailTools.storedMessages(source, user: $1.0) }
+            #expect(total == 3 * 149)
+            func copied() -> Int { Self.users.reduce(0) { $0 + MailTools.storedMessages(destination, user: $1.0) } }
+
+            let binary = try MailferryBinary.locate()
+            let environment = [JobFixture.adminVariable: Self.admin.1]
+            let points = Self.crashPoints
+            var killedAt: [Int] = []
+            var finishedEarly = 0
+            for point in 1...points {
+                // Spread the kills over the transfer: wait until this share of the messages arrived, then
+                // kill in turn right after an APPEND completed (before its journal entry is written, the
+                // delicate case), while Dovecot receives a message literal, or some milliseconds later.
+                // A share that the previous runs already reached kills the run while it connects and plans.
+                let target = total * point / (points + 1)
+                let process = try Self.startApply(binary, fixture: fixture, environment: environment, run: point)
+                let deadline = Date().addingTimeInterval(300)
+                while process.isRunning, copied() < target, Date() < deadline {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                switch point % 3 {
+                case 1:
+                    // Bounded, so that the run cannot reach its end first: at most half a share more.
+                    let giveUp = Date().addingTimeInterval(3)
+                    let limit = target + max(1, total / (2 * (points + 1)))
+                    while process.isRunning, Date() < giveUp, copied() < limit,
+                        !Self.users.contains(where: {
+                            MailTools.receivingMessage(destination, user: $0.0, minimumBytes: 1)
+                        })
+                    {
+                        try await Task.sleep(for: .milliseconds(1))
+                    }
+                case 2: try await Task.sleep(for: .milliseconds(30))
+                default: break
+                }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                process.waitUntilExit()
+                // A loaded machine can let a run finish just before its kill: that run proves less,
+                // but is no failure of mailferry. Most kills must land inside a run.
+                if process.terminationReason == .uncaughtSignal {
+                    killedAt.append(copied())
+                } else {
+                    finishedEarly += 1
+                }
+            }
+            #expect(killedAt.count * 2 >= points, "most kills must land during a run (\(finishedEarly) ended first)")
+
+            let final = try binary.run(["apply", fixture.jobPath], environment: environment)
+            #expect(final.status == 0, "\(final.stdout)\(final.stderr)")
+            let plan = try binary.run(["plan", "--detailed-exitcode", fixture.jobPath], environment: environment)
+            #expect(plan.status == 0, "nothing left to copy: \(plan.stdout)\(plan.stderr)")
+
+            var compared = 0
+            var folders = 0
+            var duplicates = 0
+            var missing = 0
+            for (user, password) in Self.users {
+                let comparison = try MailTools.compare(source, destination, user: user, password: password)
+                #expect(comparison.identical, "\(user): \(comparison.report)")
+                #expect(comparison.messagesA == 149)
+                #expect(comparison.matched == comparison.messagesA)
+                #expect(comparison.messagesB == comparison.messagesA)
+                #expect(comparison.missing == 0 && comparison.extra == 0 && comparison.duplicates == 0)
+                #expect(comparison.mismatches == 0)
+                compared += comparison.messagesA
+                folders += comparison.folders.count
+                duplicates += comparison.duplicates + comparison.extra
+                missing += comparison.missing
+            }
+            // Dovecot logs a client that vanished during an APPEND as "Disconnected: ... (While APPENDing: ...)".
+            let log = (try? String(contentsOfFile: destination.directory + "/dovecot.log", encoding: .utf8)) ?? ""
+            let insideAppend = log.split(separator: "\n").filter { $0.contains("(While APPENDing:") }.count
+            print(
+                """
+                crash-resume: \(killedAt.count) kills (SIGKILL) of \(points) points, destination counts at the \
+                kills \(killedAt) of \(total) (\(insideAppend) connections cut inside an APPEND); \(compared) \
+                messages compared in \(folders) folders of \(Self.users.count) users: duplicates \(duplicates), \
+                missing \(missing)
+                """)
+            await source.stop()
+            await destination.stop()
+        }
+
+        /// `mailferry apply` in the background, its output appended to files in the fixture folder.
+        static func startApply(
+            _ binary: MailferryBinary, fixture: JobFixture, environment: [String: String], run: Int
+        ) throws -> Process {
+            let outPath = fixture.path("apply-\(run).out")
+            _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+            let process = Process()
+            process.executableURL = binary.url
+            process.arguments = ["apply", fixture.jobPath]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            process.standardInput = FileHandle.nullDevice
+            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            try output.close()
+            return process
+        }
+    }
+#endif
