@@ -1,7 +1,7 @@
 /// Why the response stream could not be decoded.
 public enum IMAPDecodingError: Error, Sendable, Equatable {
     case framing(IMAPFramingError)
-    /// A literal that would have to be held in memory is larger than `maxBufferedLiteralSize`.
+    /// The literals of one response that would have to be held in memory exceed `maxBufferedLiteralSize`.
     case bufferedLiteralTooLarge(size: Int, limit: Int)
     case parse(IMAPParseError)
 
@@ -9,7 +9,7 @@ public enum IMAPDecodingError: Error, Sendable, Equatable {
         switch self {
         case .framing(let error): error.userMessage
         case .bufferedLiteralTooLarge(let size, let limit):
-            "the server sent a \(size)-byte literal where at most \(limit) bytes are accepted"
+            "the server sent \(size) bytes of literals in one response where at most \(limit) bytes are accepted"
         case .parse(let error): error.userMessage
         }
     }

@@ -5,7 +5,8 @@ public struct IMAPLimits: Sendable, Equatable {
     public var maxLineLength: Int
     /// Largest literal announced by the server; streamed message bodies are bounded by this too.
     public var maxLiteralSize: Int
-    /// Largest literal kept in memory (header fields, mailbox names); bodies are streamed instead.
+    /// Most literal bytes kept in memory for one response, all its literals together (header
+    /// fields, mailbox names); bodies are streamed instead.
     public var maxBufferedLiteralSize: Int
 
     public init(

@@ -27,6 +27,21 @@ public struct IMAPResponseParser: Sendable {
         framer.append(bytes)
     }
 
+    /// Bytes held for the response being assembled: framer buffer, line text and collected literals.
+    public var bufferedByteCount: Int {
+        var count = framer.bufferedByteCount + line.text.count + bufferedLiteralByteCount
+        if case .buffering(let collected) = literal { count += collected.readableBytes }
+        return count
+    }
+
+    /// Bytes of the literals already placed in `line`.
+    private var bufferedLiteralByteCount: Int {
+        line.literals.values.reduce(0) { total, literal in
+            if case .bytes(let bytes) = literal { return total + bytes.readableBytes }
+            return total
+        }
+    }
+
     /// Whether a response has started but is not complete.
     public var hasPartialResponse: Bool { framer.hasPartialInput || !line.isEmpty }
 
@@ -48,8 +63,11 @@ public struct IMAPResponseParser: Sendable {
                     literal = .streaming(byteCount: byteCount)
                     return .fetchBodyBegin(sequenceNumber: sequenceNumber, byteCount: byteCount)
                 }
-                guard byteCount <= limits.maxBufferedLiteralSize else {
-                    throw .bufferedLiteralTooLarge(size: byteCount, limit: limits.maxBufferedLiteralSize)
+                // Fuzzing fix: the limit bounds all literals held for one response together; checked
+                // one by one, a line of many small literals grew without bound.
+                let total = bufferedLiteralByteCount + byteCount
+                guard total <= limits.maxBufferedLiteralSize else {
+                    throw .bufferedLiteralTooLarge(size: total, limit: limits.maxBufferedLiteralSize)
                 }
                 literal = .buffering(ByteBuffer())
             case .literalBytes(var bytes):

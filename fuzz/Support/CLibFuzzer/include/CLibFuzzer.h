@@ -1,0 +1,9 @@
+#ifndef CLIBFUZZER_H
+#define CLIBFUZZER_H
+#include <stddef.h>
+#include <stdint.h>
+
+/// libFuzzer's driver (compiler-rt, LLVM 11+): parses the libFuzzer flags in argv and runs callback.
+int LLVMFuzzerRunDriver(int *argc, char ***argv, int (*callback)(const uint8_t *data, size_t size));
+
+#endif

@@ -1,0 +1,1 @@
+../../../Tests/IMAPTests/Support/IMAPParserProperties.swift

@@ -1,0 +1,1 @@
+../../../Tests/POP3Tests/Support/POP3FramerProperties.swift

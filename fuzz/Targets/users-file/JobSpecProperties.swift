@@ -1,0 +1,1 @@
+../../../Tests/JobSpecTests/Support/JobSpecProperties.swift

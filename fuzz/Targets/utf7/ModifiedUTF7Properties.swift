@@ -1,0 +1,1 @@
+../../../Tests/IMAPTests/Support/ModifiedUTF7Properties.swift
