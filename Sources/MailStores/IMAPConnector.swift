@@ -5,35 +5,17 @@ import NIOCore
 
 /// Opens a logged-in IMAP session to one endpoint with the job's TLS and timeout settings.
 struct IMAPConnector: Sendable {
-    var host: String
-    var port: Int
+    var settings: ServerConnectionSettings
     var security: IMAPConnectionSecurity
-    var tls: TLSSettings
-    var allowPlaintextLogin: Bool
-    var timeout: Duration
-    var trace: (@Sendable (String) -> Void)?
 
-    var serverName: String { "\(host):\(port)" }
-
-    /// Traces of several sessions interleave; each line names its server.
-    private var labelledTrace: (@Sendable (String) -> Void)? {
-        guard let trace else { return nil }
-        let label = serverName
-        return { line in trace("\(label) \(line)") }
-    }
+    var serverName: String { settings.serverName }
 
     func connect(login: ServerLogin) async throws -> IMAPClient {
-        let seconds = max(1, Int64(timeout.components.seconds))
         let configuration = IMAPClientConfiguration(
-            host: host, port: port, security: security, tls: TLSOptions(verify: tls.verify, caFile: tls.caFile),
-            timeouts: TransportTimeouts(connect: .seconds(min(seconds, 30)), idle: .seconds(seconds)),
-            allowPlaintextLogin: allowPlaintextLogin, trace: labelledTrace)
-        let client: IMAPClient
-        do {
-            client = try await IMAPClient.connect(configuration)
-        } catch {
-            throw error  // kept as IMAPError so callers can tell a refused connection
-        }
+            host: settings.host, port: settings.port, security: security, tls: settings.tlsOptions,
+            timeouts: settings.timeouts, allowPlaintextLogin: settings.allowPlaintextLogin, trace: settings.labelledTrace)
+        // Left an IMAPError, so that callers can tell a refused connection and try the next endpoint.
+        let client = try await IMAPClient.connect(configuration)
         do {
             switch login.method {
             case .password(let user, let password):

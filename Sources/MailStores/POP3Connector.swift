@@ -4,32 +4,18 @@ import POP3
 
 /// Opens a logged-in POP3 session to one endpoint with the job's TLS and timeout settings.
 struct POP3Connector: Sendable {
-    var host: String
-    var port: Int
+    var settings: ServerConnectionSettings
     var security: POP3Security
-    var tls: TLSSettings
-    var allowPlaintextLogin: Bool
-    var timeout: Duration
-    var trace: (@Sendable (String) -> Void)?
 
-    var serverName: String { "\(host):\(port)" }
-
-    /// Traces of several sessions interleave (auto opens POP3 and IMAP); each line names its server.
-    private var labelledTrace: (@Sendable (String) -> Void)? {
-        guard let trace else { return nil }
-        let label = serverName
-        return { line in trace("\(label) \(line)") }
-    }
+    var serverName: String { settings.serverName }
 
     /// Throws `POP3Error` when the connection itself fails (so callers can tell a refused one and try
     /// the next endpoint), `StoreError` when the login fails.
     func connect(login: ServerLogin) async throws -> POP3Client {
-        let seconds = max(1, Int64(timeout.components.seconds))
         let options = POP3ConnectionOptions(
-            host: host, port: port, security: security, tls: TLSOptions(verify: tls.verify, caFile: tls.caFile),
-            timeouts: TransportTimeouts(connect: .seconds(min(seconds, 30)), idle: .seconds(seconds)),
-            allowPlaintextLogin: allowPlaintextLogin)
-        let client = try await POP3Client.connect(options, trace: labelledTrace)
+            host: settings.host, port: settings.port, security: security, tls: settings.tlsOptions,
+            timeouts: settings.timeouts, allowPlaintextLogin: settings.allowPlaintextLogin)
+        let client = try await POP3Client.connect(options, trace: settings.labelledTrace)
         do {
             try await client.login(Self.credentials(login))
         } catch {

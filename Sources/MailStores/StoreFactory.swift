@@ -66,9 +66,7 @@ public struct StoreFactory: Sendable {
         var lastError: (any Error)?
         for endpoint in endpoints where endpoint.kind == .imap {
             let connector = IMAPConnector(
-                host: endpoint.host, port: endpoint.port, security: Self.security(endpoint.security),
-                tls: job.source.tls, allowPlaintextLogin: job.source.allowPlaintextLogin, timeout: job.source.timeout,
-                trace: trace)
+                settings: sourceSettings(endpoint), security: Self.security(endpoint.security))
             do {
                 let client = try await connector.connect(login: login)
                 let description = endpoint.description
@@ -91,9 +89,7 @@ public struct StoreFactory: Sendable {
         var lastError: (any Error)?
         for endpoint in endpoints where endpoint.kind == .pop3 {
             let connector = POP3Connector(
-                host: endpoint.host, port: endpoint.port, security: POP3Connector.security(endpoint.security),
-                tls: job.source.tls, allowPlaintextLogin: job.source.allowPlaintextLogin, timeout: job.source.timeout,
-                trace: trace)
+                settings: sourceSettings(endpoint), security: POP3Connector.security(endpoint.security))
             do {
                 let client = try await connector.connect(login: login)
                 return POP3SourceStore(
@@ -135,8 +131,10 @@ public struct StoreFactory: Sendable {
             case .none: security = .plain(starttls: .never)
             }
             let connector = IMAPConnector(
-                host: destination.host, port: destination.port, security: security, tls: destination.tls,
-                allowPlaintextLogin: destination.allowPlaintextLogin, timeout: destination.timeout, trace: trace)
+                settings: ServerConnectionSettings(
+                    host: destination.host, port: destination.port, tls: destination.tls,
+                    allowPlaintextLogin: destination.allowPlaintextLogin, timeout: destination.timeout, trace: trace),
+                security: security)
             do {
                 let client = try await connector.connect(login: login)
                 return IMAPDestinationStore(client: client, serverName: connector.serverName)
@@ -144,6 +142,12 @@ public struct StoreFactory: Sendable {
                 throw IMAPErrorMapping.storeError(error, server: connector.serverName)
             }
         }
+    }
+
+    private func sourceSettings(_ endpoint: SourceEndpoint) -> ServerConnectionSettings {
+        ServerConnectionSettings(
+            host: endpoint.host, port: endpoint.port, tls: job.source.tls,
+            allowPlaintextLogin: job.source.allowPlaintextLogin, timeout: job.source.timeout, trace: trace)
     }
 
     static func security(_ security: SourceEndpoint.Security) -> IMAPConnectionSecurity {
