@@ -125,11 +125,14 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         }
         let factory = StoreFactory(job: job, environment: environment, trace: tracing.sink)
+        let crashInjection = CrashInjection(environment: environment)
         let rows = await BoundedConcurrency.map(accounts, limit: limit) { account in
             let started = Date()
             let migration = UserMigration(
                 account: account, rules: job.folders, options: job.options, ledger: ledger,
-                connector: factory.connector(for: account), observer: progress)
+                connector: crashInjection.map { $0.wrap(factory.connector(for: account)) }
+                    ?? factory.connector(for: account),
+                observer: progress)
             let outcome = await migration.run(in: runID)
             let finished = Date()
             return UserReportRow(

@@ -6,7 +6,8 @@
     /// The built binary killed with SIGKILL at several points of an apply between two real Dovecot
     /// servers, run again after each kill, then once more to the end: the destination must equal the
     /// source exactly, with no message missing and none twice. `MAILFERRY_CRASH_POINTS` sets the number
-    /// of kills (default 6; issue 6 runs 20).
+    /// of kills (default 6; issue 6 runs 20). The kills land at exact APPENDs
+    /// (`MAILFERRY_TEST_KILL_AT_APPEND`), so a loaded machine cannot let a run finish first.
     @Suite(.serialized) struct CrashResumeEndToEndTests {
         static let users = [("alice", "Crash-alice-pw-1"), ("bob", "Crash-bob-pw-2"), ("carol", "Crash-carol-pw-3")]
         static let admin = ("admin", "Crash-admin-pw-0")
@@ -61,45 +62,26 @@
             let binary = try MailferryBinary.locate()
             let environment = [JobFixture.adminVariable: Self.admin.1]
             let points = Self.crashPoints
+            // Kills at exact journal steps, spread evenly over the transfer: each run dies at its
+            // `step`-th APPEND, alternately right after the APPEND succeeded (before its journal entry
+            // is committed, the delicate case) and halfway through the APPEND's literal.
+            let step = max(1, total / (points + 1))
             var killedAt: [Int] = []
             var finishedEarly = 0
             for point in 1...points {
-                // Spread the kills over the transfer: wait until this share of the messages arrived, then
-                // kill in turn right after an APPEND completed (before its journal entry is written, the
-                // delicate case), while Dovecot receives a message literal, or some milliseconds later.
-                // A share that the previous runs already reached kills the run while it connects and plans.
-                let target = total * point / (points + 1)
-                let process = try Self.startApply(binary, fixture: fixture, environment: environment, run: point)
-                let deadline = Date().addingTimeInterval(300)
-                while process.isRunning, copied() < target, Date() < deadline {
-                    try await Task.sleep(for: .milliseconds(10))
-                }
-                switch point % 3 {
-                case 1:
-                    // Bounded, so that the run cannot reach its end first: at most half a share more.
-                    let giveUp = Date().addingTimeInterval(3)
-                    let limit = target + max(1, total / (2 * (points + 1)))
-                    while process.isRunning, Date() < giveUp, copied() < limit,
-                        !Self.users.contains(where: {
-                            MailTools.receivingMessage(destination, user: $0.0, minimumBytes: 1)
-                        })
-                    {
-                        try await Task.sleep(for: .milliseconds(1))
-                    }
-                case 2: try await Task.sleep(for: .milliseconds(30))
-                default: break
-                }
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+                let moment = point % 2 == 1 ? "after" : "during"
+                var crashing = environment
+                crashing["MAILFERRY_TEST_KILL_AT_APPEND"] = "\(step):\(moment)"
+                let process = try Self.startApply(binary, fixture: fixture, environment: crashing, run: point)
                 process.waitUntilExit()
-                // A loaded machine can let a run finish just before its kill: that run proves less,
-                // but is no failure of mailferry. Most kills must land inside a run.
-                if process.terminationReason == .uncaughtSignal {
+                if process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL {
                     killedAt.append(copied())
                 } else {
                     finishedEarly += 1
                 }
             }
-            #expect(killedAt.count * 2 >= points, "most kills must land during a run (\(finishedEarly) ended first)")
+            #expect(killedAt.count == points, "every run must die at its APPEND (\(finishedEarly) ended first)")
+            #expect(killedAt == killedAt.sorted() && Set(killedAt).count == killedAt.count, "each run advanced: \(killedAt)")
 
             let final = try binary.run(["apply", fixture.jobPath], environment: environment)
             #expect(final.status == 0, "\(final.stdout)\(final.stderr)")

@@ -1,0 +1,92 @@
+import Foundation
+import MailferryCore
+import Synchronization
+
+/// A testing aid for crash-resume tests: `MAILFERRY_TEST_KILL_AT_APPEND=N:after` makes the process
+/// SIGKILL itself right after the Nth APPEND of the run succeeded, before its journal entry is
+/// committed (the delicate moment); `N:during` kills it halfway through the Nth APPEND's literal.
+/// Kills land at exact journal steps instead of at times that a loaded machine makes random.
+/// Unset (always, outside tests), stores are used as they are.
+struct CrashInjection: Sendable {
+    enum Moment: String, Sendable {
+        case after
+        case during
+    }
+
+    static let variable = "MAILFERRY_TEST_KILL_AT_APPEND"
+
+    let appendNumber: Int
+    let moment: Moment
+    private let appends = AppendCounter()
+
+    init?(environment: [String: String]) {
+        guard let text = environment[Self.variable] else { return nil }
+        let parts = text.split(separator: ":")
+        guard let number = parts.first.flatMap({ Int($0) }), number > 0 else { return nil }
+        appendNumber = number
+        moment = parts.count > 1 ? Moment(rawValue: String(parts[1])) ?? .after : .after
+    }
+
+    /// The same connector, with destinations that die at the chosen APPEND.
+    func wrap(_ connector: StoreConnector) -> StoreConnector {
+        StoreConnector(
+            openSource: connector.openSource,
+            openDestination: { [self] in KillSwitchDestinationStore(inner: try await connector.openDestination(), injection: self) })
+    }
+
+    /// Counts APPENDs across every user of the process.
+    final class AppendCounter: Sendable {
+        private let count = Atomic<Int>(0)
+        func next() -> Int { count.add(1, ordering: .relaxed).newValue }
+    }
+
+    func nextAppend() -> Int { appends.next() }
+}
+
+/// A destination that behaves like `inner` until the injected crash.
+struct KillSwitchDestinationStore: DestinationStore {
+    let inner: any DestinationStore
+    let injection: CrashInjection
+
+    var acceptsKeywords: Bool { inner.acceptsKeywords }
+    func folders() async throws -> [FolderInfo] { try await inner.folders() }
+    func state(of folder: MailboxPath) async throws -> FolderState? { try await inner.state(of: folder) }
+    func summaries(in folder: MailboxPath) async throws -> [MessageSummary] { try await inner.summaries(in: folder) }
+    func create(_ folder: MailboxPath) async throws { try await inner.create(folder) }
+    func subscribe(_ folder: MailboxPath) async throws { try await inner.subscribe(folder) }
+    func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {
+        try await inner.setFlags(flags, ofUID: uid, in: folder)
+    }
+    func close() async { await inner.close() }
+
+    func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
+        let number = injection.nextAppend()
+        guard number == injection.appendNumber else { return try await inner.append(message, body: body, to: folder) }
+        switch injection.moment {
+        case .after:
+            let uid = try await inner.append(message, body: body, to: folder)
+            kill(getpid(), SIGKILL)
+            return uid
+        case .during:
+            let half = max(1, body.size / 2)
+            let chunks = Self.dying(body.chunks, after: half)
+            return try await inner.append(message, body: MessageBody(size: body.size, chunks: chunks), to: folder)
+        }
+    }
+
+    /// Passes chunks on and kills the process once `limit` bytes went through.
+    static func dying<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, after limit: Int64)
+        -> any AsyncSequence<[UInt8], any Error> & Sendable
+    where Chunks.Element == [UInt8], Chunks.Failure == any Error {
+        let counter = ByteCounter()
+        return chunks.map { chunk in
+            if counter.add(Int64(chunk.count)) >= limit { kill(getpid(), SIGKILL) }
+            return chunk
+        }
+    }
+
+    final class ByteCounter: Sendable {
+        private let total = Atomic<Int64>(0)
+        func add(_ count: Int64) -> Int64 { total.add(count, ordering: .relaxed).newValue }
+    }
+}
