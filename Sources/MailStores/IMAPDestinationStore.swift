@@ -31,27 +31,21 @@ actor IMAPDestinationStore: DestinationStore {
     func state(of folder: MailboxPath) async throws -> FolderState? {
         guard let name = names[folder] else { return nil }
         do {
-            let status = try await client.status(name)
-            return FolderState(
-                uidValidity: status.uidValidity ?? 0, uidNext: status.uidNext ?? 0, messageCount: status.messages ?? 0,
-                highestModSeq: status.highestModSeq)
+            return try await IMAPSummaries.state(client: client, mailbox: name)
         } catch {
-            throw folderError(error, folder: folder)
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }
     }
 
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary] {
         guard let name = names[folder] else { return [] }
         do {
-            let mailbox = try await client.examine(name)
+            selected = nil  // whatever happens next, the server no longer has the old mailbox selected
+            let summaries = try await IMAPSummaries.examineAndList(client: client, mailbox: name)
             selected = (name, false)
-            guard mailbox.exists > 0 else { return [] }
-            let validity = mailbox.uidValidity ?? 0
-            return try await client.fetchMetadata(uids: 1...UInt32.max).map {
-                IMAPSummaries.summary($0, uidValidity: validity)
-            }
+            return summaries
         } catch {
-            throw folderError(error, folder: folder)
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }
     }
 
@@ -82,7 +76,7 @@ actor IMAPDestinationStore: DestinationStore {
         do {
             try await client.subscribe(names[folder] ?? naming.serverName(of: folder))
         } catch {
-            throw folderError(error, folder: folder)
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }
     }
 
@@ -104,22 +98,17 @@ actor IMAPDestinationStore: DestinationStore {
         let name = names[folder] ?? naming.serverName(of: folder)
         do {
             if selected?.name != name || selected?.writable != true {
+                selected = nil  // a failed SELECT leaves no mailbox selected (RFC 3501 6.3.1)
                 _ = try await client.select(name)
                 selected = (name, true)
             }
             try await client.storeFlags(uids: [uid], .replace, flags: flags.sorted)
         } catch {
-            throw folderError(error, folder: folder)
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }
     }
 
     func close() async {
         try? await client.logout()
-    }
-
-    private func folderError(_ error: any Error, folder: MailboxPath) -> StoreError {
-        let mapped = IMAPErrorMapping.storeError(error, server: serverName)
-        if case .messageRefused(let reason) = mapped { return .folderUnavailable(folder: folder.description, reason: reason) }
-        return mapped
     }
 }

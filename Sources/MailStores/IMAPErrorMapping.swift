@@ -52,6 +52,13 @@ enum IMAPErrorMapping {
             + "or set options.max_message_size to skip such messages and report them"
     }
 
+    /// A command on one folder that the server refused makes that folder unavailable, not the user.
+    static func folderError(_ error: any Error, folder: MailboxPath, server: String) -> StoreError {
+        let mapped = storeError(error, server: server)
+        if case .messageRefused(let reason) = mapped { return .folderUnavailable(folder: folder.description, reason: reason) }
+        return mapped
+    }
+
     /// True for a refused TCP connection, after which the next enabled port is tried.
     static func isConnectionRefused(_ error: any Error) -> Bool {
         if case .transport(.connectionRefused)? = error as? IMAPError { return true }

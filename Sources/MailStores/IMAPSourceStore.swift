@@ -31,27 +31,21 @@ actor IMAPSourceStore: SourceStore {
     func state(of folder: MailboxPath) async throws -> FolderState {
         let name = serverName(of: folder)
         do {
-            let status = try await client.status(name)
-            return FolderState(
-                uidValidity: status.uidValidity ?? 0, uidNext: status.uidNext ?? 0, messageCount: status.messages ?? 0,
-                highestModSeq: status.highestModSeq)
+            return try await IMAPSummaries.state(client: client, mailbox: name)
         } catch {
-            throw folderError(error, folder: folder)
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }
     }
 
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary] {
         let name = serverName(of: folder)
         do {
-            let selected = try await client.examine(name)
+            examined = nil  // whatever happens next, the server no longer has the old mailbox selected
+            let summaries = try await IMAPSummaries.examineAndList(client: client, mailbox: name)
             examined = name
-            guard selected.exists > 0 else { return [] }
-            let validity = selected.uidValidity ?? 0
-            return try await client.fetchMetadata(uids: 1...UInt32.max).map { metadata in
-                IMAPSummaries.summary(metadata, uidValidity: validity)
-            }
+            return summaries
         } catch {
-            throw folderError(error, folder: folder)
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }
     }
 
@@ -61,6 +55,7 @@ actor IMAPSourceStore: SourceStore {
         let name = serverName(of: folder)
         do {
             if examined != name {
+                examined = nil  // a failed EXAMINE leaves no mailbox selected (RFC 3501 6.3.2)
                 _ = try await client.examine(name)
                 examined = name
             }
@@ -84,10 +79,4 @@ actor IMAPSourceStore: SourceStore {
     }
 
     private func serverName(of folder: MailboxPath) -> String { names[folder] ?? naming.serverName(of: folder) }
-
-    private func folderError(_ error: any Error, folder: MailboxPath) -> StoreError {
-        let mapped = IMAPErrorMapping.storeError(error, server: serverName)
-        if case .messageRefused(let reason) = mapped { return .folderUnavailable(folder: folder.description, reason: reason) }
-        return mapped
-    }
 }

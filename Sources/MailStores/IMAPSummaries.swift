@@ -1,8 +1,24 @@
 import IMAP
 import MailferryCore
 
-/// Turns FETCH metadata into the engine's message summaries.
+/// Reads folder states and message summaries over IMAP, the same way for both stores.
 enum IMAPSummaries {
+    /// STATUS (MESSAGES UIDNEXT UIDVALIDITY [HIGHESTMODSEQ]) without selecting the folder.
+    static func state(client: IMAPClient, mailbox: String) async throws -> FolderState {
+        let status = try await client.status(mailbox)
+        return FolderState(
+            uidValidity: status.uidValidity ?? 0, uidNext: status.uidNext ?? 0, messageCount: status.messages ?? 0,
+            highestModSeq: status.highestModSeq)
+    }
+
+    /// EXAMINE (read-only, so `\Recent` and `\Seen` stay untouched), then the metadata of every message.
+    static func examineAndList(client: IMAPClient, mailbox: String) async throws -> [MessageSummary] {
+        let selected = try await client.examine(mailbox)
+        guard selected.exists > 0 else { return [] }
+        let validity = selected.uidValidity ?? 0
+        return try await client.fetchMetadata(uids: 1...UInt32.max).map { summary($0, uidValidity: validity) }
+    }
+
     static func summary(_ metadata: IMAPMessageMetadata, uidValidity: UInt32) -> MessageSummary {
         let size = Int64(metadata.size ?? 0)
         let header = Array(metadata.headerFields.readableBytesView)
