@@ -22,7 +22,8 @@ public final class FaultProxy: @unchecked Sendable {
         public var seed: UInt64
         /// Share of connections (0...100) that get a fault.
         public var faultPercent: Int
-        /// Cut and stall points are drawn log-uniformly from 1 up to this many bytes.
+        /// Cut and stall points are drawn log-uniformly between these byte offsets.
+        public var minFaultOffset: Int
         public var maxFaultOffset: Int
         /// Delays last up to this long (keep it below the client's idle timeout).
         public var maxDelay: Duration
@@ -34,11 +35,12 @@ public final class FaultProxy: @unchecked Sendable {
         public var captureLimit: Int
 
         public init(
-            seed: UInt64 = 1, faultPercent: Int = 0, maxFaultOffset: Int = 1 << 21, maxDelay: Duration = .milliseconds(800),
+            seed: UInt64 = 1, faultPercent: Int = 0, minFaultOffset: Int = 1, maxFaultOffset: Int = 1 << 21, maxDelay: Duration = .milliseconds(800),
             stallLimit: Duration = .seconds(60), stripSTARTTLS: Bool = false, captureLimit: Int = 1 << 16
         ) {
             self.seed = seed
             self.faultPercent = faultPercent
+            self.minFaultOffset = minFaultOffset
             self.maxFaultOffset = maxFaultOffset
             self.maxDelay = maxDelay
             self.stallLimit = stallLimit

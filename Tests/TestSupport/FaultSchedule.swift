@@ -20,9 +20,12 @@ public enum FaultSchedule: Sendable, Equatable, CustomStringConvertible {
         var random = SplitMix64(seed: seed ^ (UInt64(connection) &* 0xD1B5_4A32_D192_ED03))
         guard Int(random.next() % 100) < configuration.faultPercent else { return .clean }
         let direction: Direction = random.next() % 2 == 0 ? .clientToServer : .serverToClient
-        // Log-uniform: as many cuts in the first hundred bytes (greeting, login) as in the megabytes.
+        // Log-uniform: every factor of ten in the offset is as likely, so cuts land in the greeting and
+        // login as often as deep inside a megabyte literal.
         let unit = Double(random.next() >> 11) / Double(1 << 53)
-        let after = max(1, Int(exp(unit * log(Double(max(2, configuration.maxFaultOffset))))))
+        let low = Double(max(1, configuration.minFaultOffset))
+        let high = Double(max(configuration.minFaultOffset + 1, configuration.maxFaultOffset))
+        let after = max(1, Int(low * exp(unit * log(high / low))))
         switch random.next() % 100 {
         case 0..<70: return .cut(direction: direction, after: after)
         case 70..<85: return .stall(direction: direction, after: after)
