@@ -96,6 +96,9 @@ actor IMAPDestinationStore: DestinationStore {
             let result = try await client.append(to: name, appendMessage)
             return result.uids.first
         } catch {
+            // The APPEND was abandoned (its connection closed, so no partial message is stored) because
+            // the body failed: rethrow the body's error, which the source store maps to its own server.
+            if let bodyFailure = await pump.bodyFailure { throw bodyFailure }
             throw IMAPErrorMapping.storeError(error, server: serverName)
         }
     }
