@@ -66,6 +66,12 @@ struct IMAPHostileServerTests {
         #expect(error?.userMessage.isEmpty == false)
     }
 
+    @Test(arguments: ["* 1 FETCH (UID 1 BODY[] {5}\r\nhel", "* 1 FETCH (UID 1 BO", "* 1 FETCH (UID 1 BODY[] {5}\r\nhello", "* 1 FETCH (UID 1 BODY[] {5}\r\nhello)"])
+    func responseCutAnywhereThenEOFIsADisconnect(_ response: String) async throws {
+        let error = try await fetchError(response)
+        #expect(error == .transport(.disconnected) || error == .sessionClosed, "\(String(describing: error))")
+    }
+
     @Test func literalThenSilenceIsAReadTimeout() async throws {
         let error = try await fetchError("* 1 FETCH (UID 1 BODY[] {100000}\r\nonly a few bytes", close: false)
         #expect(error == .transport(.timedOut(.read)), "\(String(describing: error))")
