@@ -100,6 +100,8 @@ struct ProxiedConnection {
         if case .delay? = fault {
             // The delay pauses the stream at its offset, then everything is forwarded.
             queue(chunk.prefix(passing.count), direction: direction)
+            _ = Self.flush(&toServer, to: server)
+            _ = Self.flush(&toClient, to: client)
             proxy.record(.delay)
             if case .delay(_, _, let milliseconds) = schedule { usleep(useconds_t(milliseconds * 1000)) }
             queue(chunk.dropFirst(passing.count), direction: direction)
