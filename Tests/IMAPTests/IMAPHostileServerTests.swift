@@ -66,7 +66,10 @@ struct IMAPHostileServerTests {
         #expect(error?.userMessage.isEmpty == false)
     }
 
-    @Test(arguments: ["* 1 FETCH (UID 1 BODY[] {5}\r\nhel", "* 1 FETCH (UID 1 BO", "* 1 FETCH (UID 1 BODY[] {5}\r\nhello", "* 1 FETCH (UID 1 BODY[] {5}\r\nhello)"])
+    @Test(arguments: [
+        "* 1 FETCH (UID 1 BODY[] {5}\r\nhel", "* 1 FETCH (UID 1 BO", "* 1 FETCH (UID 1 BODY[] {5}\r\nhello",
+        "* 1 FETCH (UID 1 BODY[] {5}\r\nhello)",
+    ])
     func responseCutAnywhereThenEOFIsADisconnect(_ response: String) async throws {
         let error = try await fetchError(response)
         #expect(error == .transport(.disconnected) || error == .sessionClosed, "\(String(describing: error))")

@@ -1,5 +1,6 @@
 // A fault-injecting TCP proxy between a client under test and a real server, for soak and
 // downgrade tests. Plain POSIX sockets and poll() on threads: TestSupport stays free of NIO.
+// Linux only (POLLRDHUP, MSG_NOSIGNAL), like the Dovecot servers it sits in front of.
 import Foundation
 
 #if canImport(Glibc)
@@ -35,8 +36,9 @@ public final class FaultProxy: @unchecked Sendable {
         public var captureLimit: Int
 
         public init(
-            seed: UInt64 = 1, faultPercent: Int = 0, minFaultOffset: Int = 1, maxFaultOffset: Int = 1 << 21, maxDelay: Duration = .milliseconds(800),
-            stallLimit: Duration = .seconds(60), stripSTARTTLS: Bool = false, captureLimit: Int = 1 << 16
+            seed: UInt64 = 1, faultPercent: Int = 0, minFaultOffset: Int = 1, maxFaultOffset: Int = 1 << 21,
+            maxDelay: Duration = .milliseconds(800), stallLimit: Duration = .seconds(60), stripSTARTTLS: Bool = false,
+            captureLimit: Int = 1 << 16
         ) {
             self.seed = seed
             self.faultPercent = faultPercent
