@@ -1,4 +1,5 @@
 import IMAP
+import MailTransport
 import MailferryCore
 import NIOCore
 
@@ -97,8 +98,13 @@ actor IMAPDestinationStore: DestinationStore {
             return result.uids.first
         } catch {
             // The APPEND was abandoned (its connection closed, so no partial message is stored) because
-            // the body failed: rethrow the body's error, which the source store maps to its own server.
-            if let bodyFailure = await pump.bodyFailure { throw bodyFailure }
+            // the body's connection failed: rethrow that error, which the IMAP source store maps to its
+            // own server. Other body failures (a POP3 source's local spool) keep the mapping below.
+            if let bodyFailure = await pump.bodyFailure,
+                bodyFailure is IMAPError || bodyFailure is TransportError || bodyFailure is StoreError
+            {
+                throw bodyFailure
+            }
             throw IMAPErrorMapping.storeError(error, server: serverName)
         }
     }
