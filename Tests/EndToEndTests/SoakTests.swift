@@ -111,7 +111,7 @@ import Testing
             }
             let disruptive = figures.faults.filter { $0.key != .delay }.values.reduce(0, +)
             #expect(disruptive >= target, "only \(disruptive) faults in \(figures.runs) runs")
-            if !tls {
+            if !tls, target >= 100 {  // a small run may miss a kind; 200 faults give each more than 5
                 #expect((figures.faults[.cutDuringLogin] ?? 0) > 0)
                 #expect((figures.faults[.cutInFetch] ?? 0) > 0)
                 #expect((figures.faults[.cutInAppendLiteral] ?? 0) > 0)
