@@ -5,6 +5,9 @@ import NIOCore
 /// pull chunks from it one at a time; the body is never collected.
 actor ChunkPump {
     private var iterator: any AsyncIteratorProtocol<[UInt8], any Error>
+    /// The body's own error (e.g. the source connection was cut mid-FETCH), kept so that the APPEND
+    /// that it broke can report the source's failure rather than a protocol error of the destination.
+    private(set) var bodyFailure: (any Error)?
 
     init(_ body: MessageBody) {
         iterator = body.chunks.makeAsyncIterator()
@@ -13,7 +16,12 @@ actor ChunkPump {
     func next() async throws -> ByteBuffer? {
         var current = iterator
         defer { iterator = current }
-        guard let chunk = try await current.next(isolation: self) else { return nil }
-        return ByteBuffer(bytes: chunk)
+        do {
+            guard let chunk = try await current.next(isolation: self) else { return nil }
+            return ByteBuffer(bytes: chunk)
+        } catch {
+            bodyFailure = error
+            throw error
+        }
     }
 }

@@ -1,4 +1,5 @@
 import IMAP
+import MailTransport
 import MailferryCore
 import NIOCore
 
@@ -90,6 +91,14 @@ actor IMAPDestinationStore: DestinationStore {
             let result = try await client.append(to: name, appendMessage)
             return result.uids.first
         } catch {
+            // The APPEND was abandoned (its connection closed, so no partial message is stored) because
+            // the body's connection failed: rethrow that error, which the IMAP source store maps to its
+            // own server. Other body failures (a POP3 source's local spool) keep the mapping below.
+            if let bodyFailure = await pump.bodyFailure,
+                bodyFailure is IMAPError || bodyFailure is TransportError || bodyFailure is StoreError
+            {
+                throw bodyFailure
+            }
             throw IMAPErrorMapping.storeError(error, server: serverName)
         }
     }

@@ -89,6 +89,8 @@ struct TransportErrorMapping {
             if text.contains("CERTIFICATE_VERIFY_FAILED") {
                 return .tlsVerificationFailed(host: host, reason: "the certificate is not trusted")
             }
+            // The connection was cut mid-handshake: a network fault (retried), not a TLS mismatch.
+            if text.contains("EOF during") { return .disconnected }
             return .tlsHandshakeFailed(host: host, reason: text)
         case .uncleanShutdown:
             return .disconnected
