@@ -58,7 +58,7 @@ import Testing
             }
 
             let setupStarted = ContinuousClock.now
-            var generator = SeededGenerator(seed: seed)
+            var generator = SplitMix64(seed: seed)
             var seededMessages = 0
             for (index, (user, password)) in Self.users.enumerated() {
                 seededMessages += try await SourceSeeder.seed(
@@ -227,7 +227,7 @@ import Testing
     /// Appends `count` messages straight to the source (not through a proxy) into INBOX or Work.
     func deliver(
         to server: DovecotServer, user: String, password: String, count: Int, bigKB: ClosedRange<Int>,
-        generator: inout SeededGenerator
+        generator: inout SplitMix64
     ) async throws -> Int {
         let client = try await IMAPClient.connect(
             IMAPClientConfiguration(

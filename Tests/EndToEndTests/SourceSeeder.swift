@@ -2,6 +2,7 @@ import Foundation
 import IMAP
 import MailTransport
 import NIOCore
+import TestSupport
 
 /// Fills a source mailbox over IMAP with the kinds of mail a migration must keep exactly:
 /// nested, non-ASCII and quoted folder names, varied dates and zones, flags and keywords,
@@ -23,7 +24,7 @@ enum SourceSeeder {
         let client = try await IMAPClient.connect(
             IMAPClientConfiguration(host: host, port: port, security: .implicitTLS, tls: TLSOptions(caFile: caFile)))
         try await client.login(user: user, password: password)
-        var generator = SeededGenerator(seed: UInt64(7 + variant))
+        var generator = SplitMix64(seed: UInt64(7 + variant))
         var count = 0
         for folder in folders where folder != "INBOX" {
             try await client.create(folder)
@@ -63,7 +64,7 @@ enum SourceSeeder {
     }
 
     static func message(
-        user: String, folder: Int, number: Int, withMessageID: Bool, bigKB: Int, generator: inout SeededGenerator
+        user: String, folder: Int, number: Int, withMessageID: Bool, bigKB: Int, generator: inout SplitMix64
     ) -> [UInt8] {
         var text = "From: Sender \(number) <sender\(number)@old.example>\r\nTo: \(user)@old.example\r\n"
         text += "Subject: Message \(number) in folder \(folder) — Grüße\r\n"
@@ -77,18 +78,5 @@ enum SourceSeeder {
             for _ in 0..<bigKB { text += row }
         }
         return Array(text.utf8)
-    }
-}
-
-/// SplitMix64: deterministic test data from a seed.
-struct SeededGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
