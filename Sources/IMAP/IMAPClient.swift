@@ -383,6 +383,11 @@ public actor IMAPClient {
     func nextBodyChunk(_ command: PendingCommand) async throws(IMAPError) -> ByteBuffer? {
         while streamingCommand === command, !command.bodyFinished {
             if let fatalError { throw fatalError }
+            // A fetch's deadline covers the whole body, also while chunks come from bytes already
+            // buffered: a fast link must not hide a breach that a slow one would report.
+            if let deadline = command.deadline, NIODeadline.now() >= deadline {
+                throw fail(.timedOut(command: command.name))
+            }
             readInProgress = true
             let result = await readResponse(deadline: command.deadline, commandName: command.name)
             readInProgress = false

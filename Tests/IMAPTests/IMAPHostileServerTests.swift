@@ -41,11 +41,13 @@ struct IMAPHostileServerTests {
         }
     }
 
+    /// `idle` is long where the server closes (so that a loaded machine cannot turn the EOF into a
+    /// timeout) and short where it stays silent on purpose.
     private func fetchError(_ response: String, close: Bool = true, limits: IMAPLimits = IMAPLimits()) async throws
         -> IMAPError?
     {
         try await withClient(
-            limits: limits, idle: .milliseconds(500),
+            limits: limits, idle: close ? .seconds(30) : .milliseconds(500),
             script: Self.script { line, _ in
                 line.contains("UID FETCH") ? [.send(response)] + (close ? [.close] : []) : nil
             }
