@@ -37,6 +37,8 @@ import Testing
                 runs.append(["plan", "--offline", "--detailed-exitcode", "--format", format, "--user", "bob", job])
             }
             runs.append(["plan", job])
+            runs.append(["plan", "--verbose", job])
+            runs.append(["apply", "--verbose", job])
             runs.append(["plan", "--format", "json", job])
             runs.append(["apply", "--dry-run", job])
             runs.append(["apply", job])
