@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -11,12 +12,14 @@ import Foundation
 /// One user's log: an append-only plain text file `<state>/logs/<safe user name>.log` that an admin
 /// can send to the mailbox owner. One line per event: "2026-11-29T10:00:00Z  copied INBOX uid 42 (3.1 KiB)".
 ///
-/// Every `write` opens the file with O_APPEND, writes one whole entry and closes it, so several
-/// writers (tasks, or processes) never interleave inside a line and nothing needs a lock.
+/// The file is opened once, with O_APPEND, on the first entry and kept open (a migration writes an
+/// entry per message); each entry is one `write`, so several writers (tasks, or processes) never
+/// interleave inside a line.
 public final class UserLog: Sendable {
     public let sourceUser: String
     public let path: String
     private let logsDirectory: String
+    private let descriptor = Mutex<Int32?>(nil)
 
     init(logsDirectory: String, sourceUser: String) {
         self.sourceUser = sourceUser
@@ -34,10 +37,7 @@ public final class UserLog: Sendable {
         let body = line.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).joined(separator: indent)
         let entry = Array((stamp + "  " + body + "\n").utf8)
 
-        if mkdir(logsDirectory, 0o700) != 0, errno != EEXIST { return false }
-        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
+        guard let descriptor = openedDescriptor() else { return false }
         return entry.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -49,6 +49,24 @@ public final class UserLog: Sendable {
                 offset += written
             }
             return true
+        }
+    }
+
+    /// The open file, opened (and its folder created) on first use.
+    private func openedDescriptor() -> Int32? {
+        descriptor.withLock { current in
+            if let current { return current }
+            if mkdir(logsDirectory, 0o700) != 0, errno != EEXIST { return nil }
+            let opened = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard opened >= 0 else { return nil }
+            current = opened
+            return opened
+        }
+    }
+
+    deinit {
+        descriptor.withLock { current in
+            if let current { close(current) }
         }
     }
 
