@@ -9,8 +9,7 @@ actor IMAPDestinationStore: DestinationStore {
     nonisolated let acceptsKeywords = true
     private let client: IMAPClient
     private let serverName: String
-    private var naming = IMAPFolderNaming(prefix: "", delimiter: "/")
-    private var names: [MailboxPath: String] = [:]
+    private var directory = IMAPFolderDirectory()
     private var selected: (name: String, writable: Bool)?
 
     init(client: IMAPClient, serverName: String) {
@@ -20,17 +19,16 @@ actor IMAPDestinationStore: DestinationStore {
 
     func folders() async throws -> [FolderInfo] {
         do {
-            let (naming, folders) = try await IMAPFolderNaming.listPersonalFolders(client: client)
-            self.naming = naming
-            names = Dictionary(uniqueKeysWithValues: folders.map { ($0.0.path, $0.1) })
-            return folders.map(\.0)
+            let (listed, folders) = try await IMAPFolderDirectory.list(client: client)
+            directory = listed
+            return folders
         } catch {
             throw IMAPErrorMapping.storeError(error, server: serverName)
         }
     }
 
     func state(of folder: MailboxPath) async throws -> FolderState? {
-        guard let name = names[folder] else { return nil }
+        guard let name = directory.listedName(of: folder) else { return nil }
         do {
             return try await IMAPSummaries.state(client: client, mailbox: name)
         } catch {
@@ -39,7 +37,7 @@ actor IMAPDestinationStore: DestinationStore {
     }
 
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary] {
-        guard let name = names[folder] else { return [] }
+        guard let name = directory.listedName(of: folder) else { return [] }
         do {
             selected = nil  // whatever happens next, the server no longer has the old mailbox selected
             let summaries = try await IMAPSummaries.examineAndList(client: client, mailbox: name)
@@ -51,14 +49,14 @@ actor IMAPDestinationStore: DestinationStore {
     }
 
     func create(_ folder: MailboxPath) async throws {
-        let conflicts = folder.componentsContaining(naming.delimiter)
+        let conflicts = folder.componentsContaining(directory.naming.delimiter)
         guard conflicts.isEmpty else {
-            let separator = naming.delimiter.map(String.init) ?? ""
+            let separator = directory.naming.delimiter.map(String.init) ?? ""
             throw StoreError.folderRefused(
                 folder: folder.description,
                 reason: "the destination separates folder levels with \"\(separator)\", which \"\(conflicts.joined(separator: "\", \""))\" contains; add a folders.translate rule for it")
         }
-        let name = naming.serverName(of: folder)
+        let name = directory.naming.serverName(of: folder)
         do {
             try await client.create(name)
         } catch IMAPError.commandFailed(_, _, let text) where text.code == .alreadyExists {
@@ -70,19 +68,19 @@ actor IMAPDestinationStore: DestinationStore {
             }
             throw mapped
         }
-        names[folder] = name
+        directory.remember(folder, as: name)
     }
 
     func subscribe(_ folder: MailboxPath) async throws {
         do {
-            try await client.subscribe(names[folder] ?? naming.serverName(of: folder))
+            try await client.subscribe(directory.serverName(of: folder))
         } catch {
             throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }
     }
 
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
-        let name = names[folder] ?? naming.serverName(of: folder)
+        let name = directory.serverName(of: folder)
         let pump = ChunkPump(body)
         let source = IMAPMessageSource(byteCount: Int(body.size)) { try await pump.next() }
         let appendMessage = IMAPAppendMessage(
@@ -104,7 +102,7 @@ actor IMAPDestinationStore: DestinationStore {
     }
 
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {
-        let name = names[folder] ?? naming.serverName(of: folder)
+        let name = directory.serverName(of: folder)
         do {
             if selected?.name != name || selected?.writable != true {
                 selected = nil  // a failed SELECT leaves no mailbox selected (RFC 3501 6.3.1)

@@ -7,8 +7,7 @@ actor IMAPSourceStore: SourceStore {
     nonisolated let endpoints: UserPlan.Endpoints
     private let client: IMAPClient
     private let serverName: String
-    private var naming = IMAPFolderNaming(prefix: "", delimiter: "/")
-    private var names: [MailboxPath: String] = [:]
+    private var directory = IMAPFolderDirectory()
     private var examined: String?
 
     init(client: IMAPClient, serverName: String, endpoints: UserPlan.Endpoints) {
@@ -19,17 +18,16 @@ actor IMAPSourceStore: SourceStore {
 
     func folders() async throws -> [FolderInfo] {
         do {
-            let (naming, folders) = try await IMAPFolderNaming.listPersonalFolders(client: client)
-            self.naming = naming
-            names = Dictionary(uniqueKeysWithValues: folders.map { ($0.0.path, $0.1) })
-            return folders.map(\.0)
+            let (listed, folders) = try await IMAPFolderDirectory.list(client: client)
+            directory = listed
+            return folders
         } catch {
             throw IMAPErrorMapping.storeError(error, server: serverName)
         }
     }
 
     func state(of folder: MailboxPath) async throws -> FolderState {
-        let name = serverName(of: folder)
+        let name = directory.serverName(of: folder)
         do {
             return try await IMAPSummaries.state(client: client, mailbox: name)
         } catch {
@@ -38,7 +36,7 @@ actor IMAPSourceStore: SourceStore {
     }
 
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary] {
-        let name = serverName(of: folder)
+        let name = directory.serverName(of: folder)
         do {
             examined = nil  // whatever happens next, the server no longer has the old mailbox selected
             let summaries = try await IMAPSummaries.examineAndList(client: client, mailbox: name)
@@ -52,7 +50,7 @@ actor IMAPSourceStore: SourceStore {
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result {
-        let name = serverName(of: folder)
+        let name = directory.serverName(of: folder)
         do {
             if examined != name {
                 examined = nil  // a failed EXAMINE leaves no mailbox selected (RFC 3501 6.3.2)
@@ -77,6 +75,4 @@ actor IMAPSourceStore: SourceStore {
     func close() async {
         try? await client.logout()
     }
-
-    private func serverName(of folder: MailboxPath) -> String { names[folder] ?? naming.serverName(of: folder) }
 }
