@@ -27,19 +27,8 @@ import Testing
         let yaml = """
             version: 1
             name: e2e
-            source:
-              host: 127.0.0.1
-              protocol: imap4s
-              ports: { imap4s: \(source.imapsPort) }
-              tls: { ca_file: \(source.caFile) }
-              timeout: 20s
-            destination:
-              imap:
-                host: 127.0.0.1
-                port: \(destination.imapsPort)
-                security: tls
-                tls: { ca_file: \(destination.caFile) }
-                admin: { user: admin, password: env:DEST_ADMIN_PASSWORD, style: separator, separator: "*" }
+            \(source.imapsSourceYAML(timeout: "20s"))
+            \(destination.imapsDestinationYAML(adminVariable: "DEST_ADMIN_PASSWORD"))
             \(extraFolders)
             users:
               file: users.csv

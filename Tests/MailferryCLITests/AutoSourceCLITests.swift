@@ -25,13 +25,7 @@
                       ports: { imap4: 0, imap4s: \(source.imapsPort), pop3: 0, pop3s: \(source.pop3sPort) }
                       tls: { ca_file: \(source.caFile) }
                       timeout: 20s
-                    destination:
-                      imap:
-                        host: 127.0.0.1
-                        port: \(destination.imapsPort)
-                        security: tls
-                        tls: { ca_file: \(destination.caFile) }
-                        admin: { user: admin, password: env:\(JobFixture.adminVariable), style: separator, separator: "*" }
+                    \(destination.imapsDestinationYAML(adminVariable: JobFixture.adminVariable))
                     users:
                       file: users.csv
                     options:

@@ -17,19 +17,8 @@
             """
             version: 1
             name: cli-e2e
-            source:
-              host: 127.0.0.1
-              protocol: imap4s
-              ports: { imap4s: \(source.imapsPort) }
-              tls: { ca_file: \(source.caFile) }
-              timeout: 20s
-            destination:
-              imap:
-                host: 127.0.0.1
-                port: \(destination.imapsPort)
-                security: tls
-                tls: { ca_file: \(destination.caFile) }
-                admin: { user: admin, password: env:\(JobFixture.adminVariable), style: separator, separator: "*" }
+            \(source.imapsSourceYAML(timeout: "20s"))
+            \(destination.imapsDestinationYAML(adminVariable: JobFixture.adminVariable))
             users:
               file: users.csv
             options:

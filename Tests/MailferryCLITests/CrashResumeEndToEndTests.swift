@@ -20,19 +20,8 @@
             """
             version: 1
             name: crash-resume
-            source:
-              host: 127.0.0.1
-              protocol: imap4s
-              ports: { imap4s: \(source.imapsPort) }
-              tls: { ca_file: \(source.caFile) }
-              timeout: 30s
-            destination:
-              imap:
-                host: 127.0.0.1
-                port: \(destination.imapsPort)
-                security: tls
-                tls: { ca_file: \(destination.caFile) }
-                admin: { user: admin, password: env:\(JobFixture.adminVariable), style: separator, separator: "*" }
+            \(source.imapsSourceYAML(timeout: "30s"))
+            \(destination.imapsDestinationYAML(adminVariable: JobFixture.adminVariable))
             users:
               file: users.csv
             options:
