@@ -299,29 +299,15 @@ public final class DovecotServer: Sendable {
         posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
 
-        // The calling thread may block signals (concurrency runtimes do); a daemon that inherits a
-        // blocked SIGTERM or SIGCHLD stops slowly or not at all. Start with a clean signal state.
-        #if canImport(Glibc)
-            var attributes = posix_spawnattr_t()
-        #else
-            var attributes: posix_spawnattr_t?
-        #endif
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptySet = sigset_t()
-        sigemptyset(&emptySet)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &emptySet)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([script] + arguments).map { strdup($0) } + [nil]
         defer {
             for argument in argv { free(argument) }
         }
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, script, &fileActions, &attributes, argv, environ)
+        let spawned = withCleanSignalSpawnAttributes { attributes in
+            posix_spawn(&pid, script, &fileActions, &attributes, argv, environ)
+        }
         guard spawned == 0 else { throw DovecotServerError.spawnFailed(errno: spawned) }
 
         var status: Int32 = 0

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A minimal Dovecot 2.3 serving one Maildir++ location, started for the Maildir integration test.
 /// (The shared `TestSupport.DovecotServer` from the pop3 branch can replace this once merged.)
@@ -109,24 +110,12 @@ final class MaildirTestDovecot {
     /// Foundation.Process: the test runner's threads block signals, and a Dovecot master that inherits
     /// a blocked SIGCHLD never starts its services (found here: it accepted connections, never greeted).
     private static func run(_ program: String, _ arguments: [String]) throws -> Int32 {
-        #if canImport(Glibc)
-            var attributes = posix_spawnattr_t()
-        #else
-            var attributes: posix_spawnattr_t?
-        #endif
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var emptySet = sigset_t()
-        sigemptyset(&emptySet)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &emptySet)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = ([program] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
         var pid = pid_t()
-        let spawned = posix_spawn(&pid, program, nil, &attributes, argv, environ)
+        let spawned = withCleanSignalSpawnAttributes { attributes in
+            posix_spawn(&pid, program, nil, &attributes, argv, environ)
+        }
         guard spawned == 0 else { throw Unavailable(description: "cannot run \(program): errno \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
