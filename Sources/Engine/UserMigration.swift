@@ -209,36 +209,15 @@ public struct UserMigration: Sendable {
         observer.handle(
             .folderStarted(sourceUser: user, folder: folder, messages: diff.toCopy.count, bytes: diff.bytesToCopy))
 
-        var failedHere = 0
-        for message in diff.toCopy {
+        let outgoing = diff.toCopy.map { message in
             var withFlags = message
             withFlags.flags = options.flags
                 ? FolderDiff.storable(message.flags, acceptsKeywords: destination.acceptsKeywords) : .none
-            let outgoing = withFlags
-            let entry = try ledger.recordIntent(
-                sourceUser: user, sourceFolder: folder, sourceKey: message.sourceKey, identity: message.identity,
-                destinationFolder: target)
-            do {
-                let newUID = try await source.withBody(of: message, in: folder) { body in
-                    try await destination.append(outgoing, body: body, to: target)
-                }
-                try ledger.commit(entry, destinationUID: newUID)
-                tally.counts.messagesCopied += 1
-                tally.counts.bytesCopied += message.size
-                observer.handle(.messageCopied(sourceUser: user, bytes: message.size))
-                log.write("copied \(folder) uid \(message.uid) -> \(target) (\(message.size) bytes)", at: Date())
-            } catch let error as StoreError {
-                if case .messageRefused = error {
-                    try? ledger.resolve(entry, outcome: .notFound)
-                    tally.counts.messagesFailed += 1
-                    failedHere += 1
-                    tally.lastError = error.userMessage
-                    log.write("failed \(folder) uid \(message.uid): \(error.userMessage)", at: Date())
-                    continue
-                }
-                throw error
-            }
+            return withFlags
         }
+        let copier = MessageCopier(sourceUser: user, ledger: ledger, observer: observer, log: log)
+        let failedHere = try await copier.copy(
+            outgoing, from: folder, to: target, source: source, destination: destination, tally: &tally)
         for update in diff.flagUpdates {
             try await destination.setFlags(update.flags, ofUID: update.destinationUID, in: target)
             tally.counts.flagsUpdated += 1

@@ -69,12 +69,67 @@ extension IMAPClient {
             _ = try await complete(command)
             return nil
         }
-        return IMAPBodyStream(uid: uid, byteCount: byteCount, client: self, token: CommandToken(tag: command.tag))
+        return IMAPBodyStream(
+            uid: uid, byteCount: byteCount, client: self, token: CommandToken(tag: command.tag), ordinal: 1)
     }
 
-    func nextBodyChunk(_ token: CommandToken) async throws(IMAPError) -> ByteBuffer? {
+    /// `UID FETCH <uids> (UID BODY.PEEK[])` as one command: the bodies stream one after another, in
+    /// the server's order (ascending UID in practice), and `consume` reads them through the batch.
+    /// UIDs that no longer exist are simply not delivered. Whatever `consume` leaves unread is
+    /// discarded before this returns.
+    ///
+    /// - Parameter timeout: deadline for the whole fetch.
+    public nonisolated func fetchBodies<Result: Sendable>(
+        uids: [UInt32], timeout: TimeAmount? = nil, _ consume: (IMAPBodyBatch) async throws -> Result
+    ) async throws -> Result {
+        let requested = uids.sorted()
+        guard !uids.isEmpty else {
+            return try await consume(IMAPBodyBatch(client: self, token: nil, requested: requested))
+        }
+        let token = try await beginBodies(uids: uids, timeout: timeout)
+        do {
+            let result = try await consume(IMAPBodyBatch(client: self, token: token, requested: requested))
+            try await finishBody(token)
+            return result
+        } catch {
+            try? await finishBody(token)
+            throw error
+        }
+    }
+
+    func beginBodies(uids: [UInt32], timeout: TimeAmount?) async throws(IMAPError) -> CommandToken {
+        let command = try await send(
+            IMAPCommand("UID FETCH", [.syntax("UID FETCH \(IMAPUIDSet.render(uids)) (UID BODY.PEEK[])")]),
+            timeout: timeout, streamsBody: true
+        ) { if case .fetch = $0 { true } else { false } }
+        bodyCommands[command.tag] = command
+        return CommandToken(tag: command.tag)
+    }
+
+    /// The body after body number `previous` of a multi-message fetch, draining whatever of the
+    /// previous one was not read; `nil` once the command completed.
+    func nextBody(
+        _ token: CommandToken, after previous: Int, fallbackUID: UInt32
+    ) async throws(IMAPError) -> IMAPBodyStream? {
         guard let command = bodyCommands[token.tag] else { return nil }
-        return try await nextBodyChunk(command)
+        try await pump(for: command) { $0.bodiesBegun > previous || $0.completion != nil }
+        guard command.bodiesBegun > previous, let byteCount = command.bodyByteCount else {
+            bodyCommands[token.tag] = nil
+            do {
+                _ = try await complete(command)
+            } catch .commandFailed(_, .no, let text) where text.code == .other("EXPUNGEISSUED", nil) {
+                // RFC 9051 7.1: some of the messages were expunged meanwhile; the rest were delivered.
+            }
+            return nil
+        }
+        return IMAPBodyStream(
+            uid: command.bodyUID ?? fallbackUID, byteCount: byteCount, client: self, token: token,
+            ordinal: command.bodiesBegun)
+    }
+
+    func nextBodyChunk(_ token: CommandToken, ordinal: Int) async throws(IMAPError) -> ByteBuffer? {
+        guard let command = bodyCommands[token.tag] else { return nil }
+        return try await nextBodyChunk(command, ordinal: ordinal)
     }
 
     func finishBody(_ token: CommandToken) async throws(IMAPError) {
@@ -115,6 +170,81 @@ extension IMAPClient {
             return IMAPAppendResult(uidValidity: validity, uids: uids)
         }
         return IMAPAppendResult(uidValidity: nil, uids: [])
+    }
+
+    /// MULTIAPPEND (RFC 3502) of the messages `next` delivers, written as they come: each message's
+    /// flags, date and literal go out when `next` returns it, so that bodies can stream from another
+    /// session without being collected. With LITERAL+ nothing waits for the server until the end.
+    /// Atomic on the server: either every message is stored or none.
+    ///
+    /// Returns how many messages were appended (0 when `next` delivered none: no command is sent)
+    /// and the APPENDUID data. Requires the MULTIAPPEND capability.
+    public func appendStreaming(
+        to mailbox: String, next: @Sendable () async throws -> IMAPAppendMessage?
+    ) async throws -> (count: Int, result: IMAPAppendResult) {
+        guard hasCapability("MULTIAPPEND") else { throw IMAPError.protocolError("the server has no MULTIAPPEND") }
+        guard let first = try await next() else { return (0, IMAPAppendResult(uidValidity: nil, uids: [])) }
+        let (command, count) = try await writeStreamingAppend(to: mailbox, first: first, next: next)
+        let result = try await complete(command)
+        if case .appendUID(let validity, let uids) = result.tagged.text.code {
+            return (count, IMAPAppendResult(uidValidity: validity, uids: uids))
+        }
+        return (count, IMAPAppendResult(uidValidity: nil, uids: []))
+    }
+
+    /// Writes the MULTIAPPEND while holding the writer; stops early when the server refuses a literal.
+    private func writeStreamingAppend(
+        to mailbox: String, first: IMAPAppendMessage, next: @Sendable () async throws -> IMAPAppendMessage?
+    ) async throws -> (PendingCommand, Int) {
+        try checkUsable()
+        await acquireWriter()
+        defer { releaseWriter() }
+        try checkUsable()
+
+        let tag = nextTag()
+        let command = PendingCommand(
+            tag: tag, name: "APPEND", deadline: configuration.commandTimeout.map { NIODeadline.now() + $0 },
+            streamsBody: false, accepts: { _ in false })
+        var message = first
+        var count = 0
+        pending.append(command)
+        // A command cut off half-way cannot be taken back: any failure from here on ends the session,
+        // and the server discards the unfinished APPEND with the connection.
+        do {
+            while true {
+                var piece = IMAPCommand("APPEND")
+                if count == 0 {
+                    piece.syntax("APPEND ")
+                    piece.mailbox(mailbox)
+                }
+                let flags = try Self.settableFlags(message.flags)
+                piece.syntax(" (\(flags.joined(separator: " ")))")
+                if let date = message.internalDate { piece.syntax(" \"\(date)\"") }
+                piece.space()
+                piece.parts.append(.streamedLiteral(byteCount: message.source.byteCount))
+                let encoded = try encode(piece, tag: count == 0 ? tag : nil, terminated: false)
+                trace((count == 0 ? "C: " : "C: … ") + encoded.trace)
+                var sources = [message.source][...]
+                guard try await perform(encoded.steps, for: command, sources: &sources) else {
+                    try await flushOutput()
+                    return (command, count)  // refused before this literal: the tagged NO follows
+                }
+                count += 1
+                let following: IMAPAppendMessage?
+                do {
+                    following = try await next()
+                } catch {
+                    throw IMAPError.protocolError("message source failed: \(error)")
+                }
+                guard let following else { break }
+                message = following
+            }
+        } catch let error as IMAPError {
+            throw fail(error)
+        }
+        try await bufferOutput(ByteBuffer(string: "\r\n"))
+        try await flushOutput()
+        return (command, count)
     }
 
     /// `store = "STORE" SP sequence-set SP store-att-flags` as UID STORE with `.SILENT`.

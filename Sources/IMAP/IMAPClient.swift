@@ -19,12 +19,16 @@ public actor IMAPClient {
     let connection: MailConnection
     private var parser: IMAPResponseParser
     private var tagCounter = 0
-    private var pending: [PendingCommand] = []
+    var pending: [PendingCommand] = []
     private var readInProgress = false
     private var streamingCommand: PendingCommand?
     private var readerWaiters: [CheckedContinuation<Void, Never>] = []
     private var writerBusy = false
     private var writerWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Output of the command being written, sent together (see `bufferOutput`).
+    private var outputBuffers: [ByteBuffer] = []
+    private var outputByteCount = 0
+    static let outputFlushThreshold = 64 * 1024
     private var fatalError: IMAPError?
     private var byeText: IMAPResponseText?
     /// Commands whose body is being streamed to a caller, by tag.
@@ -174,47 +178,60 @@ public actor IMAPClient {
         defer { releaseWriter() }
         try checkUsable()
 
-        tagCounter += 1
-        let tag = "A\(tagCounter)"
-        let encoded: IMAPEncodedCommand
-        do {
-            encoded = try IMAPCommandEncoder(literalPlus: hasCapability("LITERAL+")).encode(command, tag: tag)
-        } catch {
-            throw .encoding(error)
-        }
+        let tag = nextTag()
+        let encoded = try encode(command, tag: tag)
         let effectiveTimeout = timeout ?? configuration.commandTimeout
         let pendingCommand = PendingCommand(
             tag: tag, name: command.name, deadline: effectiveTimeout.map { NIODeadline.now() + $0 },
             streamsBody: streamsBody, accepts: accepts)
         pending.append(pendingCommand)
         trace("C: " + encoded.trace)
-
-        var outgoing: [ByteBuffer] = []
         var remainingSources = sources[...]
-        for step in encoded.steps {
-            switch step {
-            case .send(let bytes):
-                outgoing.append(bytes)
-            case .awaitContinuation:
-                try await write(outgoing)
-                outgoing = []
-                pendingCommand.awaitingContinuation = true
-                try await pump(for: pendingCommand) { $0.continuationText != nil || $0.completion != nil }
-                pendingCommand.awaitingContinuation = false
-                pendingCommand.continuationText = nil
-                if pendingCommand.completion != nil { return pendingCommand }  // refused before the literal
-            case .streamLiteral(let byteCount):
-                try await write(outgoing)
-                outgoing = []
-                guard let source = remainingSources.popFirst() else { throw fail(.sessionClosed) }
-                try await stream(source, byteCount: byteCount)
-            }
-        }
-        try await write(outgoing)
+        _ = try await perform(encoded.steps, for: pendingCommand, sources: &remainingSources)
+        try await flushOutput()
         return pendingCommand
     }
 
-    /// Writes a message body chunk by chunk; each write waits until the kernel took the bytes.
+    func nextTag() -> String {
+        tagCounter += 1
+        return "A\(tagCounter)"
+    }
+
+    func encode(_ command: IMAPCommand, tag: String?, terminated: Bool = true) throws(IMAPError) -> IMAPEncodedCommand {
+        do {
+            return try IMAPCommandEncoder(literalPlus: hasCapability("LITERAL+"))
+                .encode(command, tag: tag, terminated: terminated)
+        } catch {
+            throw .encoding(error)
+        }
+    }
+
+    /// Carries out encoded steps for `command` with the writer held. Returns false when the server
+    /// answered the command instead of a synchronizing literal's continuation (it refused it).
+    func perform(
+        _ steps: [IMAPEncodedCommand.Step], for command: PendingCommand, sources: inout ArraySlice<IMAPMessageSource>
+    ) async throws(IMAPError) -> Bool {
+        for step in steps {
+            switch step {
+            case .send(let bytes):
+                try await bufferOutput(bytes)
+            case .awaitContinuation:
+                try await flushOutput()
+                command.awaitingContinuation = true
+                try await pump(for: command) { $0.continuationText != nil || $0.completion != nil }
+                command.awaitingContinuation = false
+                command.continuationText = nil
+                if command.completion != nil { return false }  // refused before the literal
+            case .streamLiteral(let byteCount):
+                guard let source = sources.popFirst() else { throw fail(.sessionClosed) }
+                try await stream(source, byteCount: byteCount)
+            }
+        }
+        return true
+    }
+
+    /// Writes a message body chunk by chunk into the output buffer, which goes out in writes of
+    /// `outputFlushThreshold` bytes: small messages share a write, large ones keep backpressure.
     private func stream(_ source: IMAPMessageSource, byteCount: Int) async throws(IMAPError) {
         var written = 0
         while true {
@@ -227,9 +244,25 @@ public actor IMAPClient {
             guard let chunk else { break }
             written += chunk.readableBytes
             guard written <= byteCount else { throw fail(.messageSizeMismatch(expected: byteCount, actual: written)) }
-            if chunk.readableBytes > 0 { try await write([chunk]) }
+            if chunk.readableBytes > 0 { try await bufferOutput(chunk) }
         }
         guard written == byteCount else { throw fail(.messageSizeMismatch(expected: byteCount, actual: written)) }
+    }
+
+    /// Adds bytes to the pending output; writes it once it reaches `outputFlushThreshold`.
+    func bufferOutput(_ bytes: ByteBuffer) async throws(IMAPError) {
+        outputBuffers.append(bytes)
+        outputByteCount += bytes.readableBytes
+        if outputByteCount >= Self.outputFlushThreshold { try await flushOutput() }
+    }
+
+    /// Writes the pending output and waits until the kernel took it.
+    func flushOutput() async throws(IMAPError) {
+        guard !outputBuffers.isEmpty else { return }
+        let buffers = outputBuffers
+        outputBuffers = []
+        outputByteCount = 0
+        try await write(buffers)
     }
 
     func write(_ buffers: [ByteBuffer]) async throws(IMAPError) {
@@ -301,10 +334,14 @@ public actor IMAPClient {
         case .untagged(let untagged):
             trace("S: * \(untagged.summary)")
             routeUntagged(untagged)
-        case .fetchBodyBegin(_, let byteCount):
-            // The oldest command that asked for a body and has none yet owns this literal.
-            if let owner = pending.first(where: { $0.streamsBody && $0.bodyByteCount == nil }) {
+        case .fetchBodyBegin(_, let uid, let byteCount):
+            // The oldest command that asked for bodies and is not in the middle of one owns this
+            // literal; a multi-message FETCH owns one body after another.
+            if let owner = pending.first(where: { $0.streamsBody && ($0.bodyByteCount == nil || $0.bodyFinished) }) {
                 owner.bodyByteCount = byteCount
+                owner.bodyUID = uid
+                owner.bodyFinished = false
+                owner.bodiesBegun += 1
                 streamingCommand = owner
             }
         case .fetchBodyBytes:
@@ -336,19 +373,19 @@ public actor IMAPClient {
         for waiter in waiters { waiter.resume() }
     }
 
-    private func acquireWriter() async {
+    func acquireWriter() async {
         while writerBusy {
             await withCheckedContinuation { writerWaiters.append($0) }
         }
         writerBusy = true
     }
 
-    private func releaseWriter() {
+    func releaseWriter() {
         writerBusy = false
         if !writerWaiters.isEmpty { writerWaiters.removeFirst().resume() }
     }
 
-    private func checkUsable() throws(IMAPError) {
+    func checkUsable() throws(IMAPError) {
         if let fatalError { throw fatalError }
         if state == .loggedOut { throw .sessionClosed }
     }
@@ -379,9 +416,9 @@ public actor IMAPClient {
 
     // MARK: Body streaming
 
-    /// The next chunk of the body owned by `command`, `nil` at its end.
-    func nextBodyChunk(_ command: PendingCommand) async throws(IMAPError) -> ByteBuffer? {
-        while streamingCommand === command, !command.bodyFinished {
+    /// The next chunk of body number `ordinal` of `command`, `nil` at its end.
+    func nextBodyChunk(_ command: PendingCommand, ordinal: Int) async throws(IMAPError) -> ByteBuffer? {
+        while streamingCommand === command, command.bodiesBegun == ordinal, !command.bodyFinished {
             if let fatalError { throw fatalError }
             // A fetch's deadline covers the whole body, also while chunks come from bytes already
             // buffered: a fast link must not hide a breach that a slow one would report.

@@ -14,10 +14,15 @@ public struct IMAPCommandEncoder: Sendable {
         self.literalPlus = literalPlus
     }
 
-    public func encode(_ command: IMAPCommand, tag: String) throws(IMAPEncodingError) -> IMAPEncodedCommand {
+    /// - Parameters:
+    ///   - tag: nil for a further piece of a command already begun (the next message of a MULTIAPPEND).
+    ///   - terminated: false leaves the command open for more pieces: no CRLF at the end.
+    public func encode(
+        _ command: IMAPCommand, tag: String?, terminated: Bool = true
+    ) throws(IMAPEncodingError) -> IMAPEncodedCommand {
         var steps: [IMAPEncodedCommand.Step] = []
-        var pending: [UInt8] = Array(tag.utf8) + [UInt8(ascii: " ")]
-        var trace = tag + " "
+        var pending: [UInt8] = tag.map { Array($0.utf8) + [UInt8(ascii: " ")] } ?? []
+        var trace = tag.map { $0 + " " } ?? ""
 
         func flushPending() {
             if !pending.isEmpty { steps.append(.send(ByteBuffer(bytes: pending))) }
@@ -76,9 +81,9 @@ public struct IMAPCommandEncoder: Sendable {
                 steps.append(.streamLiteral(byteCount: byteCount))
             }
         }
-        pending += [UInt8(ascii: "\r"), UInt8(ascii: "\n")]
+        if terminated { pending += [UInt8(ascii: "\r"), UInt8(ascii: "\n")] }
         flushPending()
-        return IMAPEncodedCommand(tag: tag, steps: steps, trace: trace)
+        return IMAPEncodedCommand(tag: tag ?? "", steps: steps, trace: trace)
     }
 
     enum StringForm: Equatable { case atom, quoted, literal }

@@ -8,7 +8,8 @@ public enum IMAPResponse: Sendable, Equatable {
     case continuation(String)
     /// A FETCH's `BODY[]` literal starts; its bytes follow as `fetchBodyBytes`, then `fetchBodyEnd`.
     /// The complete FETCH (with `body: .streamed`) is reported after its closing parenthesis.
-    case fetchBodyBegin(sequenceNumber: Int, byteCount: Int)
+    /// `uid` is known when the server sent the `UID` item before the body (Dovecot does).
+    case fetchBodyBegin(sequenceNumber: Int, uid: UInt32?, byteCount: Int)
     case fetchBodyBytes(ByteBuffer)
     case fetchBodyEnd
 }

@@ -61,7 +61,8 @@ public struct IMAPResponseParser: Sendable {
             case .literalBegin(let byteCount):
                 if let sequenceNumber = Self.streamedBodySequenceNumber(line) {
                     literal = .streaming(byteCount: byteCount)
-                    return .fetchBodyBegin(sequenceNumber: sequenceNumber, byteCount: byteCount)
+                    return .fetchBodyBegin(
+                        sequenceNumber: sequenceNumber, uid: Self.uidBeforeBody(line), byteCount: byteCount)
                 }
                 // Fuzzing fix: the limit bounds all literals held for one response together; checked
                 // one by one, a line of many small literals grew without bound.
@@ -139,6 +140,36 @@ public struct IMAPResponseParser: Sendable {
         var token = String(decoding: text[tokenStart..<end].map(upper), as: UTF8.self)
         if token.hasSuffix(">"), let open = token.lastIndex(of: "<") { token = String(token[..<open]) }
         return ["BODY[]", "BINARY[]", "RFC822"].contains(token) ? sequenceNumber : nil
+    }
+}
+
+extension IMAPResponseParser {
+    /// The `UID` item of a FETCH line, when it stands before the streamed body: `(UID 7 ` or ` UID 7 `.
+    /// The text before a body literal holds only item names and atoms (a body FETCH asks for nothing
+    /// quoted), so a match is the item itself.
+    static func uidBeforeBody(_ line: ResponseLine) -> UInt32? {
+        let text = line.text
+        let name = Array("UID ".utf8)
+        var index = 1
+        while index + name.count < text.count {
+            defer { index += 1 }
+            guard text[index - 1] == UInt8(ascii: "(") || text[index - 1] == UInt8(ascii: " "),
+                zip(text[index..<index + name.count], name).allSatisfy({ upper($0) == $1 })
+            else { continue }
+            var cursor = index + name.count
+            var value: UInt64 = 0
+            while cursor < text.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[cursor]),
+                value <= UInt64(UInt32.max)
+            {
+                value = value * 10 + UInt64(text[cursor] - UInt8(ascii: "0"))
+                cursor += 1
+            }
+            guard cursor > index + name.count, cursor < text.count, text[cursor] == UInt8(ascii: " "),
+                let uid = UInt32(exactly: value), uid > 0
+            else { continue }
+            return uid
+        }
+        return nil
     }
 }
 

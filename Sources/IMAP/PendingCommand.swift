@@ -14,8 +14,12 @@ final class PendingCommand {
     var completion: IMAPTaggedResponse?
     var continuationText: String?
     var awaitingContinuation = false
+    /// The body being streamed (or last streamed): its size, its UID when known, whether it ended.
     var bodyByteCount: Int?
+    var bodyUID: UInt32?
     var bodyFinished = false
+    /// Bodies begun so far; a multi-message `UID FETCH` streams several, one after another.
+    var bodiesBegun = 0
 
     init(
         tag: String, name: String, deadline: NIODeadline?, streamsBody: Bool,

@@ -11,25 +11,54 @@ extension Ledger {
         sourceUser: String, sourceFolder: MailboxPath, sourceKey: String, identity: MessageIdentity,
         destinationFolder: MailboxPath, at: Date = Date()
     ) throws(LedgerError) -> JournalEntryID {
+        let entries = try recordIntents(
+            sourceUser: sourceUser, sourceFolder: sourceFolder, messages: [(sourceKey, identity)],
+            destinationFolder: destinationFolder, at: at)
+        guard let entry = entries.first else { throw .database(reason: "no journal entry was written") }
+        return entry
+    }
+
+    /// Records the intents for a batch of messages in one transaction; call right before the batch's
+    /// APPEND. The entries come back in the order of `messages`.
+    public func recordIntents(
+        sourceUser: String, sourceFolder: MailboxPath, messages: [(sourceKey: String, identity: MessageIdentity)],
+        destinationFolder: MailboxPath, at: Date = Date()
+    ) throws(LedgerError) -> [JournalEntryID] {
         try write { db in
-            try db.execute(
+            let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO journal (source_user, source_folder, source_key, identity, destination_folder, state,
                         recorded_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    sourceUser, StoredMailboxPath.text(sourceFolder), sourceKey, identity.key,
-                    StoredMailboxPath.text(destinationFolder), JournalState.intent, StoredDate.text(at),
-                ]
-            )
-            return JournalEntryID(rawValue: db.lastInsertedRowID)
+                    """)
+            let folder = StoredMailboxPath.text(sourceFolder)
+            let destination = StoredMailboxPath.text(destinationFolder)
+            let recordedAt = StoredDate.text(at)
+            var entries: [JournalEntryID] = []
+            entries.reserveCapacity(messages.count)
+            for message in messages {
+                try statement.execute(arguments: [
+                    sourceUser, folder, message.sourceKey, message.identity.key, destination, JournalState.intent,
+                    recordedAt,
+                ])
+                entries.append(JournalEntryID(rawValue: db.lastInsertedRowID))
+            }
+            return entries
         }
     }
 
     /// Marks the copy done; call right after the APPEND succeeded.
     public func commit(_ entry: JournalEntryID, destinationUID: UInt32?) throws(LedgerError) {
-        try setState(of: entry, to: JournalState.committed, destinationUID: destinationUID.map { Int64($0) })
+        try commit([(entry, destinationUID)])
+    }
+
+    /// Marks several copies done in one transaction; call right after their APPEND succeeded.
+    public func commit(_ entries: [(entry: JournalEntryID, destinationUID: UInt32?)]) throws(LedgerError) {
+        try write { db in
+            for (entry, uid) in entries {
+                try Self.setState(of: entry, to: JournalState.committed, destinationUID: uid.map { Int64($0) }, in: db)
+            }
+        }
     }
 
     /// Intents never committed or resolved (a crash between APPEND and commit), oldest first.
@@ -84,13 +113,16 @@ extension Ledger {
     }
 
     private func setState(of entry: JournalEntryID, to state: String, destinationUID: Int64?) throws(LedgerError) {
-        try write { db in
-            try db.execute(
-                sql: "UPDATE journal SET state = ?, destination_uid = COALESCE(?, destination_uid) WHERE id = ?",
-                arguments: [state, destinationUID, entry.rawValue]
-            )
-            guard db.changesCount == 1 else { throw LedgerError.unknownJournalEntry(entry) }
-        }
+        try write { db in try Self.setState(of: entry, to: state, destinationUID: destinationUID, in: db) }
+    }
+
+    private static func setState(
+        of entry: JournalEntryID, to state: String, destinationUID: Int64?, in db: Database
+    ) throws {
+        try db.cachedStatement(
+            sql: "UPDATE journal SET state = ?, destination_uid = COALESCE(?, destination_uid) WHERE id = ?"
+        ).execute(arguments: [state, destinationUID, entry.rawValue])
+        guard db.changesCount == 1 else { throw LedgerError.unknownJournalEntry(entry) }
     }
 
     private static func journalEntry(_ row: Row) throws -> JournalEntry {

@@ -36,6 +36,12 @@ struct AutoSourceStore: SourceStore {
         try await store(for: folder).withBody(of: message, in: folder, consume)
     }
 
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result {
+        try await store(for: folder).withBodies(of: messages, in: folder, consume)
+    }
+
     func close() async {
         await inbox.close()
         await others.close()

@@ -89,16 +89,45 @@ actor IMAPDestinationStore: DestinationStore {
             let result = try await client.append(to: name, appendMessage)
             return result.uids.first
         } catch {
-            // The APPEND was abandoned (its connection closed, so no partial message is stored) because
-            // the body's connection failed: rethrow that error, which the IMAP source store maps to its
-            // own server. Other body failures (a POP3 source's local spool) keep the mapping below.
-            if let bodyFailure = await pump.bodyFailure,
-                bodyFailure is IMAPError || bodyFailure is TransportError || bodyFailure is StoreError
-            {
-                throw bodyFailure
-            }
-            throw IMAPErrorMapping.storeError(error, server: serverName)
+            throw await failure(error, bodyFailure: pump.bodyFailure)
         }
+    }
+
+    /// One MULTIAPPEND per batch when the server offers it: Dovecot's cost per APPEND command is
+    /// several times its cost per message inside one. Stored all at once when the server says OK.
+    func appendBatch(
+        _ messages: MessageBodies, to folder: MailboxPath, stored: @Sendable ([AppendedMessage]) async throws -> Void
+    ) async throws {
+        guard await client.hasCapability("MULTIAPPEND") else {
+            while let message = try await messages.next() {
+                let uid = try await append(message.summary, body: message.body, to: folder)
+                try await stored([AppendedMessage(summary: message.summary, uid: uid)])
+            }
+            return
+        }
+        let name = directory.serverName(of: folder)
+        let feed = IMAPAppendFeed(messages)
+        let appended: (count: Int, result: IMAPAppendResult)
+        do {
+            appended = try await client.appendStreaming(to: name) { try await feed.next() }
+        } catch {
+            throw await failure(error, bodyFailure: feed.bodyFailure)
+        }
+        let summaries = await feed.taken.prefix(appended.count)
+        let uids = appended.result.uids.count == summaries.count ? appended.result.uids.map { Optional($0) }
+            : Array(repeating: nil, count: summaries.count)
+        try await stored(zip(summaries, uids).map { AppendedMessage(summary: $0, uid: $1) })
+    }
+
+    /// The error to report for a failed APPEND. When the body's own connection failed, the APPEND was
+    /// abandoned (its connection closed, so no partial message is stored): that error is rethrown,
+    /// and the IMAP source store maps it to its own server. Other body failures (a POP3 source's
+    /// local spool) keep the destination's mapping.
+    private func failure(_ error: any Error, bodyFailure: (any Error)?) -> any Error {
+        if let bodyFailure, bodyFailure is IMAPError || bodyFailure is TransportError || bodyFailure is StoreError {
+            return bodyFailure
+        }
+        return IMAPErrorMapping.storeError(error, server: serverName)
     }
 
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {

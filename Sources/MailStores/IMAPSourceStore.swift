@@ -52,17 +52,13 @@ actor IMAPSourceStore: SourceStore {
     ) async throws -> Result {
         let name = directory.serverName(of: folder)
         do {
-            if examined != name {
-                examined = nil  // a failed EXAMINE leaves no mailbox selected (RFC 3501 6.3.2)
-                _ = try await client.examine(name)
-                examined = name
-            }
+            try await examine(name)
             let result = try await client.fetchBody(uid: message.uid) { stream in
                 let chunks = stream.map { buffer in Array(buffer.readableBytesView) }
                 return try await consume(MessageBody(size: Int64(stream.byteCount), chunks: chunks))
             }
             guard let result else {
-                throw StoreError.messageRefused(reason: "message uid \(message.uid) vanished from the source folder")
+                throw StoreError.messageVanished(folder: folder.description, uid: message.uid)
             }
             return result
         } catch let error as StoreError {
@@ -70,6 +66,41 @@ actor IMAPSourceStore: SourceStore {
         } catch {
             throw IMAPErrorMapping.storeError(error, server: serverName)
         }
+    }
+
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result {
+        let name = directory.serverName(of: folder)
+        let byUID = Dictionary(messages.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
+        do {
+            try await examine(name)
+            return try await client.fetchBodies(uids: messages.map(\.uid)) { batch in
+                let reader = batch.makeReader()
+                return try await consume(
+                    MessageBodies {
+                        // A UID nobody asked for would be a server bug; it is passed over.
+                        while let stream = try await reader.next() {
+                            guard let summary = byUID[stream.uid] else { continue }
+                            let chunks = stream.map { buffer in Array(buffer.readableBytesView) }
+                            return SourceMessage(
+                                summary: summary, body: MessageBody(size: Int64(stream.byteCount), chunks: chunks))
+                        }
+                        return nil
+                    })
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw IMAPErrorMapping.storeError(error, server: serverName)
+        }
+    }
+
+    private func examine(_ name: String) async throws {
+        guard examined != name else { return }
+        examined = nil  // a failed EXAMINE leaves no mailbox selected (RFC 3501 6.3.2)
+        _ = try await client.examine(name)
+        examined = name
     }
 
     func close() async {

@@ -86,6 +86,30 @@ actor POP3SourceStore: SourceStore {
         of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result {
         try requireInbox(folder)
+        let spool = try await spooledBody(of: message)
+        defer { spool.close() }
+        return try await consume(MessageBody(size: spool.size, chunks: spool.chunks))
+    }
+
+    /// POP3 has no way to ask for several messages at once that keeps them unread, so the batch is
+    /// one `TOP` after another; each spool is closed when the next message is asked for.
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result {
+        try requireInbox(folder)
+        let batch = POP3BodyBatch(store: self, messages: messages)
+        do {
+            let result = try await consume(MessageBodies { try await batch.next() })
+            await batch.close()
+            return result
+        } catch {
+            await batch.close()
+            throw error
+        }
+    }
+
+    /// The message spooled to an unlinked temporary file, with the CRLF RETR adds trimmed.
+    func spooledBody(of message: MessageSummary) async throws -> SpoolFile {
         let number = Int(message.uid)
         var spool: SpoolFile
         do {
@@ -93,7 +117,6 @@ actor POP3SourceStore: SourceStore {
         } catch {
             throw error.storeError
         }
-        defer { spool.close() }
         do {
             let spoolChunk = { (chunk: ByteBuffer) throws in
                 try chunk.withUnsafeReadableBytes { bytes throws(SpoolError) in try spool.append(bytes) }
@@ -109,9 +132,10 @@ actor POP3SourceStore: SourceStore {
                 try spool.truncate(to: listed)  // the CRLF RETR added to a message without a final line end
             }
         } catch {
+            spool.close()
             throw POP3ErrorMapping.storeError(error, server: serverName)
         }
-        return try await consume(MessageBody(size: spool.size, chunks: spool.chunks))
+        return spool
     }
 
     func close() async {

@@ -74,6 +74,37 @@ struct KillSwitchDestinationStore: DestinationStore {
         }
     }
 
+    /// Numbers each message of the batch as an APPEND; `during` kills halfway through the chosen
+    /// message's literal, `after` once the destination confirmed it and before the journal commit.
+    func appendBatch(
+        _ messages: MessageBodies, to folder: MailboxPath, stored: @Sendable ([AppendedMessage]) async throws -> Void
+    ) async throws {
+        let chosen = ChosenMessage()
+        let numbered = MessageBodies {
+            guard var message = try await messages.next() else { return nil }
+            guard injection.nextAppend() == injection.appendNumber else { return message }
+            chosen.mark(message.summary.sourceKey)
+            if injection.moment == .during {
+                let body = message.body
+                message.body = MessageBody(size: body.size, chunks: Self.dying(body.chunks, after: max(1, body.size / 2)))
+            }
+            return message
+        }
+        try await inner.appendBatch(numbered, to: folder) { appended in
+            if injection.moment == .after, appended.contains(where: { chosen.isMarked($0.summary.sourceKey) }) {
+                kill(getpid(), SIGKILL)
+            }
+            try await stored(appended)
+        }
+    }
+
+    /// The source key of the message chosen to die with.
+    final class ChosenMessage: Sendable {
+        private let key = Mutex<String?>(nil)
+        func mark(_ sourceKey: String) { key.withLock { $0 = sourceKey } }
+        func isMarked(_ sourceKey: String) -> Bool { key.withLock { $0 == sourceKey } }
+    }
+
     /// Passes chunks on and kills the process once `limit` bytes went through.
     static func dying<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, after limit: Int64)
         -> any AsyncSequence<[UInt8], any Error> & Sendable

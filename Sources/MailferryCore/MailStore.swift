@@ -87,6 +87,12 @@ public protocol SourceStore: Sendable {
         of message: MessageSummary, in folder: MailboxPath,
         _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result
+    /// Streams the bodies of several messages of one folder to `consume`, in as few round trips as
+    /// the protocol allows; valid only inside the closure. Messages gone from the source are left out.
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result
     func close() async
 }
 
@@ -103,7 +109,29 @@ public protocol DestinationStore: Sendable {
     /// Appends with the summary's flags and INTERNALDATE; returns the new UID when the store knows it.
     @discardableResult
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32?
+    /// Appends every message `messages` delivers, in as few commands as the store can (IMAP
+    /// MULTIAPPEND, which stores all of them or none). `stored` is called as soon as messages are
+    /// safely stored, in order; when this throws, the messages not yet passed to `stored` may be
+    /// assumed not stored (as with a single append, a connection lost after the server's last word
+    /// leaves that open, which is why the engine journals intents).
+    func appendBatch(
+        _ messages: MessageBodies, to folder: MailboxPath,
+        stored: @Sendable ([AppendedMessage]) async throws -> Void
+    ) async throws
     /// Replaces the flags of one message (keywords dropped when not accepted).
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws
     func close() async
+}
+
+extension DestinationStore {
+    /// One `append` per message, each reported as soon as it is stored.
+    public func appendBatch(
+        _ messages: MessageBodies, to folder: MailboxPath,
+        stored: @Sendable ([AppendedMessage]) async throws -> Void
+    ) async throws {
+        while let message = try await messages.next() {
+            let uid = try await append(message.summary, body: message.body, to: folder)
+            try await stored([AppendedMessage(summary: message.summary, uid: uid)])
+        }
+    }
 }

@@ -14,6 +14,9 @@ public enum StoreError: UserFacingError, Equatable {
     case folderRefused(folder: String, reason: String)
     /// The destination refused one message (too large, rejected content); counted as failed, the rest go on.
     case messageRefused(reason: String)
+    /// A message was expunged from the source between the survey and its copy; counted as failed
+    /// (the next run no longer lists it), the rest go on.
+    case messageVanished(folder: String, uid: UInt32)
     /// The destination mailbox is full; the user stops as partial.
     case quotaExceeded(reason: String)
     /// A folder vanished or cannot be opened; that folder fails.
@@ -40,6 +43,8 @@ public enum StoreError: UserFacingError, Equatable {
             return "folder creation refused for \"\(folder)\": \(reason)"
         case .messageRefused(let reason):
             return "message refused by the destination: \(reason)"
+        case .messageVanished(let folder, let uid):
+            return "message vanished from the source: uid \(uid) was expunged from \"\(folder)\" after the survey"
         case .quotaExceeded(let reason):
             return "quota exceeded on the destination: \(reason) — raise the mailbox quota and run apply again"
         case .folderUnavailable(let folder, let reason):

@@ -1,5 +1,6 @@
 import Foundation
 import MailferryCore
+import Synchronization
 
 /// A store held in memory, for engine unit tests only (integration tests use real Dovecot servers).
 /// It can serve as source or destination and inject failures.
@@ -19,6 +20,11 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
     var acceptsKeywords = true
     /// Fail the Nth append (1-based) with this error, once.
     var failAppend: (number: Int, error: StoreError)?
+    /// Refuse every append of a message whose bytes contain this text, as a server refuses one too large.
+    var refuseMessagesContaining: String?
+    /// Store a batch all or nothing, as IMAP MULTIAPPEND does; otherwise one append per message.
+    var atomicBatches = false
+    private(set) var batchCount = 0
     var endpoints: UserPlan.Endpoints { UserPlan.Endpoints(inbox: "memory", folders: "memory") }
 
     init(folders: [String] = ["INBOX"]) {
@@ -81,6 +87,29 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
         return try await consume(MessageBody(size: Int64(bytes.count), chunks: chunks))
     }
 
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result {
+        // Like a server: messages no longer there are left out.
+        let present = lock.withLock { Set((boxes[folder] ?? []).map(\.uid)) }
+        let queue = Mutex(messages.filter { present.contains($0.uid) }[...])
+        return try await consume(
+            MessageBodies { [self] in
+                guard let message = queue.withLock({ $0.popFirst() }) else { return nil }
+                return try await withBody(of: message, in: folder) { body in
+                    var bytes: [UInt8] = []
+                    for try await chunk in body.chunks { bytes += chunk }
+                    let collected = bytes
+                    return SourceMessage(
+                        summary: message,
+                        body: MessageBody(size: Int64(collected.count), chunks: AsyncThrowingStream { continuation in
+                            continuation.yield(collected)
+                            continuation.finish()
+                        }))
+                }
+            })
+    }
+
     func create(_ folder: MailboxPath) async throws {
         lock.withLock { if boxes[folder] == nil { boxes[folder] = [] } }
     }
@@ -92,18 +121,55 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
         var bytes: [UInt8] = []
         for try await chunk in body.chunks { bytes += chunk }
-        return try lock.withLock {
-            appendCount += 1
-            if let failure = failAppend, failure.number == appendCount {
-                failAppend = nil
-                throw failure.error
+        let collected = bytes
+        return try lock.withLock { try store(message, bytes: collected, in: folder) }
+    }
+
+    func appendBatch(
+        _ messages: MessageBodies, to folder: MailboxPath, stored: @Sendable ([AppendedMessage]) async throws -> Void
+    ) async throws {
+        guard atomicBatches else {
+            while let message = try await messages.next() {
+                let uid = try await append(message.summary, body: message.body, to: folder)
+                try await stored([AppendedMessage(summary: message.summary, uid: uid)])
             }
-            let uid = uidNext[folder, default: 1]
-            uidNext[folder] = uid + 1
-            let flags = acceptsKeywords ? message.flags : message.flags.withoutKeywords
-            boxes[folder, default: []].append(Stored(uid: uid, bytes: bytes, flags: flags, date: message.internalDate))
-            return uid
+            return
         }
+        var collected: [(MessageSummary, [UInt8])] = []
+        while let message = try await messages.next() {
+            var bytes: [UInt8] = []
+            for try await chunk in message.body.chunks { bytes += chunk }
+            collected.append((message.summary, bytes))
+        }
+        let batch = collected
+        let appended = try lock.withLock {
+            batchCount += 1
+            let snapshot = (boxes, uidNext, appendCount)
+            do {
+                return try batch.map { AppendedMessage(summary: $0.0, uid: try store($0.0, bytes: $0.1, in: folder)) }
+            } catch {
+                (boxes, uidNext, appendCount) = snapshot  // all or nothing
+                throw error
+            }
+        }
+        try await stored(appended)
+    }
+
+    /// Stores one message; the caller holds the lock.
+    private func store(_ message: MessageSummary, bytes: [UInt8], in folder: MailboxPath) throws -> UInt32 {
+        appendCount += 1
+        if let failure = failAppend, failure.number == appendCount {
+            failAppend = nil
+            throw failure.error
+        }
+        if let text = refuseMessagesContaining, String(decoding: bytes, as: UTF8.self).contains(text) {
+            throw StoreError.messageRefused(reason: "message too large")
+        }
+        let uid = uidNext[folder, default: 1]
+        uidNext[folder] = uid + 1
+        let flags = acceptsKeywords ? message.flags : message.flags.withoutKeywords
+        boxes[folder, default: []].append(Stored(uid: uid, bytes: bytes, flags: flags, date: message.internalDate))
+        return uid
     }
 
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {

@@ -109,7 +109,7 @@ import Testing
         let (ledger, _) = try makeLedger()
         let source = seeded()
         let destination = InMemoryStore()
-        destination.failAppend = (1, .messageRefused(reason: "message too large"))
+        destination.refuseMessagesContaining = "no id"
         let run = try ledger.beginRun(command: .apply, startedAt: Date())
         let outcome = await migration(source, destination, ledger: ledger).run(in: run)
         #expect(outcome.state == .partial)

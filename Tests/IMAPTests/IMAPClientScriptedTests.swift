@@ -35,6 +35,55 @@ struct IMAPClientScriptedTests {
         return [.send("\(tag) OK done\r\n")]
     }
 
+    @Test func multiMessageFetchStreamsBodiesInOrderWhereverTheUIDStands() async throws {
+        // UID before the body (Dovecot), after it (allowed by RFC 3501), and a UID that was expunged:
+        // the reader gets each body with its UID, falling back to the request order.
+        let fetch = "* 1 FETCH (UID 3 BODY[] {5}\r\nthree)\r\n"
+            + "* 2 FETCH (BODY[] {4}\r\nfour UID 4)\r\n"
+            + "* 3 FETCH (UID 9 BODY[] {0}\r\n)\r\n"
+        try await withServer(script: { line in
+            guard let tag = line.split(separator: " ").first else { return [] }
+            if line.contains("UID FETCH 3:4,7,9 (UID BODY.PEEK[])") {
+                return [.send(fetch + "\(tag) NO [EXPUNGEISSUED] Some messages were also expunged\r\n")]
+            }
+            return [.send("\(tag) OK done\r\n")]
+        }) {
+            let client = try await IMAPClient.connect($0)
+            let received = try await client.fetchBodies(uids: [9, 3, 4, 7]) { batch in
+                let reader = batch.makeReader()
+                var bodies: [(UInt32, String)] = []
+                while let body = try await reader.next() {
+                    var text = ""
+                    for try await chunk in body { text += String(buffer: chunk) }
+                    bodies.append((body.uid, text))
+                }
+                #expect(try await reader.next() == nil)
+                return bodies
+            }
+            #expect(received.map(\.0) == [3, 4, 9])
+            #expect(received.map(\.1) == ["three", "four", ""])
+            // The session goes on after the batch.
+            try await client.refreshCapabilities()
+        }
+    }
+
+    @Test func multiMessageFetchRefusedOutrightIsTheServersError() async throws {
+        try await withServer(script: { line in
+            guard let tag = line.split(separator: " ").first else { return [] }
+            return [.send("\(tag) NO [SERVERBUG] Internal error\r\n")]
+        }) {
+            let client = try await IMAPClient.connect($0)
+            let error = await #expect(throws: IMAPError.self) {
+                try await client.fetchBodies(uids: [1, 2]) { batch in try await batch.makeReader().next()?.uid }
+            }
+            guard case .commandFailed(let command, .no, _) = error else {
+                Issue.record("expected NO, got \(String(describing: error))")
+                return
+            }
+            #expect(command == "UID FETCH")
+        }
+    }
+
     @Test func byeGreetingIsServerBye() async throws {
         try await withServer(greeting: "* BYE Too many connections\r\n", script: { _ in [] }) { configuration in
             await #expect(throws: IMAPError.serverBye(IMAPResponseText(text: "Too many connections"))) {

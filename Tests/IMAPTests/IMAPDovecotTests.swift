@@ -1,3 +1,4 @@
+import Foundation
 @testable import IMAP
 import MailTransport
 import NIOCore
@@ -273,6 +274,78 @@ struct IMAPDovecotTests {
         }
     }
 
+    @Test func batchOfBodiesFlowsIntoOneStreamingMultiappend() async throws {
+        try await DovecotSession.withServer { server in
+            let alice = try await DovecotSession.login(server)
+            let bob = try await DovecotSession.login(server, user: "bob", password: "bobpw")
+            try await alice.create("Batch")
+            // Sizes from empty-bodied to larger than one output write, so bodies cross write boundaries.
+            let originals = (1...40).map { number in
+                message("batch \(number)", body: String(repeating: "line \(number)\r\n", count: number * number * 30))
+            }
+            let appended = try await alice.append(
+                to: "Batch", messages: originals.map { IMAPAppendMessage(source: .buffer($0)) })
+            #expect(appended.uids.count == 40)
+            _ = try await alice.examine("Batch")
+
+            // Ask for all but two, plus a UID that does not exist: it is simply not delivered.
+            let wanted = appended.uids.filter { $0 != appended.uids[5] && $0 != appended.uids[30] } + [9_999]
+            let copied = try await alice.fetchBodies(uids: wanted) { batch in
+                let reader = batch.makeReader()
+                let order = UIDLog()
+                let result = try await bob.appendStreaming(to: "INBOX") {
+                    guard let body = try await reader.next() else { return nil }
+                    order.append(body.uid)
+                    return IMAPAppendMessage(
+                        flags: ["\\Flagged", "Batch\(body.uid)"], internalDate: IMAPDateTime("01-Feb-2020 10:11:12 +0100"),
+                        source: body.messageSource)
+                }
+                return (result, order.values)
+            }
+            #expect(copied.0.count == 38)
+            #expect(copied.1 == wanted.dropLast().sorted())
+            #expect(copied.0.result.uids.count == 38)
+
+            _ = try await bob.examine("INBOX")
+            let metadata = try await bob.fetchMetadata(uids: 1...UInt32.max)
+            #expect(metadata.count == 38)
+            for (index, entry) in metadata.enumerated() {
+                let sourceUID = copied.1[index]
+                let original = try #require(appended.uids.firstIndex(of: sourceUID).map { originals[$0] })
+                #expect(try await collect(bob, uid: entry.uid) == original)
+                #expect(Set(entry.flags) == ["\\Flagged", "Batch\(sourceUID)"])
+                #expect(entry.internalDate?.secondsSince1970 == IMAPDateTime("01-Feb-2020 10:11:12 +0100")?.secondsSince1970)
+            }
+
+            // A reader that stops early: the rest of the FETCH is drained and the session goes on.
+            let firstOnly = try await alice.fetchBodies(uids: appended.uids) { batch in
+                try await batch.makeReader().next()?.uid
+            }
+            #expect(firstOnly == appended.uids.first)
+            #expect(try await alice.status("Batch").messages == 40)
+
+            // A refused MULTIAPPEND (no such mailbox) stores nothing and leaves the session usable.
+            let refused = await #expect(throws: IMAPError.self) {
+                _ = try await alice.fetchBodies(uids: Array(appended.uids.prefix(3))) { batch in
+                    let reader = batch.makeReader()
+                    return try await bob.appendStreaming(to: "Missing") {
+                        try await reader.next().map { IMAPAppendMessage(source: $0.messageSource) }
+                    }
+                }
+            }
+            if case .commandFailed(let command, let status, let text) = refused {
+                #expect(command == "APPEND")
+                #expect(status == .no)
+                #expect(text.code == .tryCreate)
+            } else {
+                Issue.record("expected the server's NO, got \(String(describing: refused))")
+            }
+            #expect(try await bob.status("INBOX").messages == 38)
+            try await alice.logout()
+            try await bob.logout()
+        }
+    }
+
     @Test func pipelinedCommandsAreRoutedByTag() async throws {
         try await DovecotSession.withServer { server in
             let client = try await DovecotSession.login(server)
@@ -349,4 +422,12 @@ struct IMAPDovecotTests {
             try await client.logout()
         }
     }
+}
+
+/// UIDs in the order a batch delivered them.
+private final class UIDLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [UInt32] = []
+    func append(_ uid: UInt32) { lock.withLock { list.append(uid) } }
+    var values: [UInt32] { lock.withLock { list } }
 }

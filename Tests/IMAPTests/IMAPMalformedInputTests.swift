@@ -85,7 +85,7 @@ struct IMAPMalformedInputTests {
             Issue.record("streamed body refused: \(body)")
             return
         }
-        #expect(responses.first == .fetchBodyBegin(sequenceNumber: 1, byteCount: 11))
+        #expect(responses.first == .fetchBodyBegin(sequenceNumber: 1, uid: nil, byteCount: 11))
     }
 
     @Test func randomBytesNeverCrashOrHang() {

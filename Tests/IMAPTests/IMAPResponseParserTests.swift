@@ -117,13 +117,13 @@ struct IMAPResponseParserTests {
         let parsed = try responses(Transcripts.fetchBody)
         let body = "Subject: x\r\n\r\nline one\r\n{5}\r\n)\r\n.\r\n\r\n"
         #expect(parsed.count == 8)
-        #expect(parsed[0] == .fetchBodyBegin(sequenceNumber: 1, byteCount: 37))
+        #expect(parsed[0] == .fetchBodyBegin(sequenceNumber: 1, uid: 1, byteCount: 37))
         #expect(parsed[1] == .fetchBodyBytes(ByteBuffer(string: body)))
         #expect(parsed[2] == .fetchBodyEnd)
         #expect(parsed[3] == .untagged(.fetch(IMAPFetchResponse(
             sequenceNumber: 1, uid: 1, bodySections: ["": .streamed(byteCount: 37)]))))
         // An empty body still has begin and end, and attributes after the body are kept.
-        #expect(parsed[4] == .fetchBodyBegin(sequenceNumber: 2, byteCount: 0))
+        #expect(parsed[4] == .fetchBodyBegin(sequenceNumber: 2, uid: nil, byteCount: 0))
         #expect(parsed[5] == .fetchBodyEnd)
         #expect(parsed[6] == .untagged(.fetch(IMAPFetchResponse(
             sequenceNumber: 2, uid: 2, bodySections: ["": .streamed(byteCount: 0)]))))

@@ -36,6 +36,7 @@ import Testing
         ("message refused by the destination: message too large for the destination", IMAPErrorMapping.storeError(IMAPError.commandFailed(command: "APPEND", status: .no, text: text(.limit, "Message too large")), server: "new:993")),
         ("message refused by the destination", IMAPErrorMapping.storeError(IMAPError.commandFailed(command: "APPEND", status: .no, text: text(nil, "Rejected")), server: "new:993")),
         ("quota exceeded on the destination", IMAPErrorMapping.storeError(IMAPError.commandFailed(command: "APPEND", status: .no, text: text(.overQuota, "Quota exceeded")), server: "new:993")),
+        ("message vanished from the source", .messageVanished(folder: "INBOX", uid: 7)),
         ("cannot open folder", .folderUnavailable(folder: "Gone", reason: "no such mailbox")),
         ("protocol error from", IMAPErrorMapping.storeError(IMAPError.protocolError("unexpected byte"), server: "old:993")),
         // The same messages from POP3 sources.

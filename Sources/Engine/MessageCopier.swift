@@ -1,0 +1,173 @@
+import Foundation
+import Ledger
+import MailferryCore
+import Synchronization
+
+/// Copies the messages a folder diff found missing, in batches: the source streams a batch's bodies
+/// in one pipelined command and the destination stores them in one (IMAP MULTIAPPEND), so a mailbox
+/// of small messages is not bound by round trips. Each batch is journalled as a whole: intents
+/// before, commits as soon as the destination confirms.
+struct MessageCopier {
+    /// Bounds of one batch: enough messages to amortise a command, few enough bytes that a broken
+    /// connection costs little to resend.
+    static let maximumBatchMessages = 100
+    static let maximumBatchBytes: Int64 = 8 * 1024 * 1024
+
+    var sourceUser: String
+    var ledger: Ledger
+    var observer: any MigrationObserver
+    var log: UserLog
+
+    /// Copies `messages` (summaries with the flags the destination should get) and returns how many
+    /// failed for good. Failures of the connection or the store are thrown; what was copied before
+    /// stays counted in `tally`.
+    func copy(
+        _ messages: [MessageSummary], from folder: MailboxPath, to target: MailboxPath, source: any SourceStore,
+        destination: any DestinationStore, tally: inout UserMigration.Tally
+    ) async throws -> Int {
+        var failed = 0
+        for batch in Self.batches(of: messages) {
+            failed += try await copyBatch(
+                Array(batch), from: folder, to: target, source: source, destination: destination, tally: &tally)
+        }
+        return failed
+    }
+
+    /// Consecutive runs of messages within both bounds; a message larger than the byte bound goes alone.
+    static func batches(of messages: [MessageSummary]) -> [ArraySlice<MessageSummary>] {
+        var batches: [ArraySlice<MessageSummary>] = []
+        var start = messages.startIndex
+        var bytes: Int64 = 0
+        for index in messages.indices {
+            let size = messages[index].size
+            if index > start, index - start >= maximumBatchMessages || bytes + size > maximumBatchBytes {
+                batches.append(messages[start..<index])
+                start = index
+                bytes = 0
+            }
+            bytes += size
+        }
+        if start < messages.endIndex { batches.append(messages[start...]) }
+        return batches
+    }
+
+    private func copyBatch(
+        _ batch: [MessageSummary], from folder: MailboxPath, to target: MailboxPath, source: any SourceStore,
+        destination: any DestinationStore, tally: inout UserMigration.Tally
+    ) async throws -> Int {
+        let entryList = try ledger.recordIntents(
+            sourceUser: sourceUser, sourceFolder: folder, messages: batch.map { ($0.sourceKey, $0.identity) },
+            destinationFolder: target)
+        let entries = Dictionary(zip(batch.map(\.sourceKey), entryList), uniquingKeysWith: { first, _ in first })
+        let stored = StoredMessages()
+        let ledger = ledger
+        let observer = observer
+        let user = sourceUser
+        do {
+            try await source.withBodies(of: batch, in: folder) { bodies in
+                try await destination.appendBatch(bodies, to: target) { appended in
+                    try ledger.commit(appended.compactMap { message in
+                        entries[message.summary.sourceKey].map { ($0, message.uid) }
+                    })
+                    stored.add(appended)
+                    for message in appended {
+                        observer.handle(.messageCopied(sourceUser: user, bytes: message.summary.size))
+                    }
+                }
+            }
+        } catch let error as StoreError where error.isMessageRefusal {
+            account(stored.messages, from: folder, to: target, tally: &tally)
+            if batch.count == 1, let message = batch.first {
+                if let entry = entries[message.sourceKey] { try? ledger.resolve(entry, outcome: .notFound) }
+                noteFailure(message, in: folder, error: error, tally: &tally)
+                return 1
+            }
+            // Refused as a whole (one message too large, say): each message not stored yet goes again
+            // on its own, so that only the refused one fails.
+            log.write("batch of \(batch.count) in \(folder) refused (\(error.userMessage)); copying one by one", at: Date())
+            let done = Set(stored.messages.map(\.summary.sourceKey))
+            var failed = 0
+            for message in batch where !done.contains(message.sourceKey) {
+                failed += try await copyAlone(
+                    message, entry: entries[message.sourceKey], from: folder, to: target, source: source,
+                    destination: destination, tally: &tally)
+            }
+            return failed
+        } catch {
+            account(stored.messages, from: folder, to: target, tally: &tally)
+            throw error
+        }
+        account(stored.messages, from: folder, to: target, tally: &tally)
+        // What the source did not deliver was expunged there since the survey.
+        let done = Set(stored.messages.map(\.summary.sourceKey))
+        var failed = 0
+        for message in batch where !done.contains(message.sourceKey) {
+            if let entry = entries[message.sourceKey] { try? ledger.resolve(entry, outcome: .notFound) }
+            noteFailure(
+                message, in: folder, error: .messageVanished(folder: folder.description, uid: message.uid),
+                tally: &tally)
+            failed += 1
+        }
+        return failed
+    }
+
+    /// One message in its own APPEND, under the batch's journal entry. Returns 1 if it was refused.
+    private func copyAlone(
+        _ message: MessageSummary, entry: JournalEntryID?, from folder: MailboxPath, to target: MailboxPath,
+        source: any SourceStore, destination: any DestinationStore, tally: inout UserMigration.Tally
+    ) async throws -> Int {
+        do {
+            let newUID = try await source.withBody(of: message, in: folder) { body in
+                try await destination.append(message, body: body, to: target)
+            }
+            if let entry { try ledger.commit(entry, destinationUID: newUID) }
+            observer.handle(.messageCopied(sourceUser: sourceUser, bytes: message.size))
+            account([AppendedMessage(summary: message, uid: newUID)], from: folder, to: target, tally: &tally)
+            return 0
+        } catch let error as StoreError {
+            guard error.isMessageRefusal else { throw error }
+            if let entry { try? ledger.resolve(entry, outcome: .notFound) }
+            noteFailure(message, in: folder, error: error, tally: &tally)
+            return 1
+        }
+    }
+
+    private func account(
+        _ messages: [AppendedMessage], from folder: MailboxPath, to target: MailboxPath,
+        tally: inout UserMigration.Tally
+    ) {
+        for message in messages {
+            tally.counts.messagesCopied += 1
+            tally.counts.bytesCopied += message.summary.size
+            log.write(
+                "copied \(folder) uid \(message.summary.uid) -> \(target) (\(message.summary.size) bytes)", at: Date())
+        }
+    }
+
+    private func noteFailure(
+        _ message: MessageSummary, in folder: MailboxPath, error: StoreError, tally: inout UserMigration.Tally
+    ) {
+        tally.counts.messagesFailed += 1
+        tally.lastError = error.userMessage
+        log.write("failed \(folder) uid \(message.uid): \(error.userMessage)", at: Date())
+    }
+}
+
+extension StoreError {
+    /// One message failed for good (refused, or gone from the source); the others go on.
+    var isMessageRefusal: Bool {
+        switch self {
+        case .messageRefused, .messageVanished: true
+        default: false
+        }
+    }
+}
+
+/// What a batch's destination has confirmed so far; filled from the store's callback.
+private final class StoredMessages: Sendable {
+    private let list = Mutex<[AppendedMessage]>([])
+
+    func add(_ messages: [AppendedMessage]) { list.withLock { $0 += messages } }
+
+    var messages: [AppendedMessage] { list.withLock { $0 } }
+}

@@ -1,0 +1,43 @@
+import IMAP
+import MailferryCore
+
+/// Turns the messages of a batch into APPEND messages as a MULTIAPPEND asks for them, and remembers
+/// which were taken and why a body broke off, so the store can report per message and blame the
+/// right server.
+actor IMAPAppendFeed {
+    private let messages: MessageBodies
+    private(set) var taken: [MessageSummary] = []
+    private var pump: ChunkPump?
+    /// Why the source could not deliver the next message, if it could not.
+    private var sourceFailure: (any Error)?
+
+    init(_ messages: MessageBodies) {
+        self.messages = messages
+    }
+
+    func next() async throws -> IMAPAppendMessage? {
+        let next: SourceMessage?
+        do {
+            next = try await messages.next()
+        } catch {
+            sourceFailure = error
+            throw error
+        }
+        guard let message = next else { return nil }
+        taken.append(message.summary)
+        let pump = ChunkPump(message.body)
+        self.pump = pump  // only the body being written can fail
+        let source = IMAPMessageSource(byteCount: Int(message.body.size)) { try await pump.next() }
+        return IMAPAppendMessage(
+            flags: message.summary.flags.sorted, internalDate: IMAPDateConversion.wire(message.summary.internalDate),
+            source: source)
+    }
+
+    /// The source's error when it broke off the batch, if it did.
+    var bodyFailure: (any Error)? {
+        get async {
+            if let sourceFailure { return sourceFailure }
+            return await pump?.bodyFailure
+        }
+    }
+}
