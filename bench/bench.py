@@ -571,8 +571,8 @@ def report(bench, tools, versions, available):
                 lines.append(f"| {profile} | {run} | {tool} | {fmt(m['wall'])} | {fmt(m['client_cpu'])} | "
                              f"{fmt(m['server_cpu'])} | {rss} | {exact_text} |")
             for tool, a in medians.items():
-                if tool == "mbsync" or "mbsync" not in medians:
-                    continue
+                if tool == "mbsync" or "mbsync" not in medians or a["wall"] is None:
+                    continue   # a tool without figures has its n/a row already
                 b = medians["mbsync"]
                 lines.append(f"| {profile} | {run} | {tool} / mbsync | {ratio(a['wall'], b['wall'])} | "
                              f"{ratio(a['client_cpu'], b['client_cpu'])} | {ratio(a['server_cpu'], b['server_cpu'])} | "

@@ -8,8 +8,8 @@
 #
 # --build first runs `swift build -c release --product mailferry`. Without a mailferry binary that
 # has `apply`, its column shows n/a; without imapsync on PATH, `n/a (imapsync not installed)`.
-# Needs root (Dovecot's mail user), dovecot, mbsync (isync) and GNU time (/usr/bin/time). Every server listens on 127.0.0.1 only and is stopped by pid at the end,
-# also on Ctrl-C or SIGTERM.
+# Needs root (Dovecot's mail user), dovecot, mbsync (isync) and GNU time (/usr/bin/time). Every
+# server listens on 127.0.0.1 only and is stopped by pid at the end, also on Ctrl-C or SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

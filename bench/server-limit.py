@@ -211,12 +211,14 @@ class Responses:
         self.literal_left = 0
         self.continuation = False   # the next line fragment continues a response after a literal
         self.answered = 0
+        self.literal_bytes = 0
         self.failures = []
 
     def feed(self, data):
         if self.literal_left and not self.buffer:
             take = min(self.literal_left, len(data))
             self.literal_left -= take
+            self.literal_bytes += take
             data = data[take:]
         self.buffer += data
         pos = 0
@@ -225,6 +227,7 @@ class Responses:
                 take = min(self.literal_left, len(self.buffer) - pos)
                 pos += take
                 self.literal_left -= take
+                self.literal_bytes += take
                 if self.literal_left:
                     break
             end = self.buffer.find(b"\r\n", pos)
@@ -360,6 +363,9 @@ def transfer(plan, source, destination, errors, sessions_out):
                 if session.sock.pending():
                     session.on_readable()
         selector.close()
+        expected = sum(size for _, _, size in plan.folders)
+        if reader.responses.literal_bytes != expected:   # the timed fetch must read every body again
+            raise LimitError(f"fetched {reader.responses.literal_bytes} literal bytes, expected {expected}")
     except (OSError, LimitError) as error:
         errors.append(f"{plan.user}: {error}")
 
