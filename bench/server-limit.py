@@ -331,11 +331,12 @@ class Session:
             pass
 
 
-def transfer(plan, source, destination, errors, sessions_out):
+def transfer(plan, source, destination, errors, sessions_out, start, timings):
     """One user's timed work: both connections at once, until every command is answered."""
     try:
         reader = Session(source, plan.user, plan.password, "source")
         writer = Session(destination, plan.user, plan.password, "destination")
+        finished = {"logged in": time.monotonic() - start}
         sessions_out += [reader, writer]
         reader.queue(plan.fetch_stream, plan.fetch_commands)
         writer.queue(plan.setup_stream, plan.setup_commands)
@@ -362,6 +363,9 @@ def transfer(plan, source, destination, errors, sessions_out):
             for session in sessions:
                 if session.sock.pending():
                     session.on_readable()
+                if session.done() and session.label not in finished:
+                    finished[session.label] = time.monotonic() - start
+        timings.append((plan.user, finished))
         selector.close()
         expected = sum(size for _, _, size in plan.folders)
         if reader.responses.literal_bytes != expected:   # the timed fetch must read every body again
@@ -411,8 +415,8 @@ def main():
         fail("expected `go` on stdin")
     usage_before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.monotonic()
-    sessions = []
-    threads = [threading.Thread(target=transfer, args=(plan, source, destination, errors, sessions))
+    sessions, timings = [], []
+    threads = [threading.Thread(target=transfer, args=(plan, source, destination, errors, sessions, start, timings))
                for plan in plans]
     for thread in threads:
         thread.start()
@@ -422,6 +426,8 @@ def main():
     usage_after = resource.getrusage(resource.RUSAGE_SELF)
     for session in sessions:
         session.close()
+    for user, finished in sorted(timings):   # stderr: bench.py keeps it in the work directory's log
+        print(f"{user}: " + ", ".join(f"{what} {seconds:.2f}s" for what, seconds in finished.items()), file=sys.stderr)
     if errors:
         fail("; ".join(errors))
     client_cpu = (usage_after.ru_utime - usage_before.ru_utime) + (usage_after.ru_stime - usage_before.ru_stime)
