@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""mailferry against mbsync on the same machine: IMAP to IMAP between two local Dovecots over TLS.
+"""mailferry against mbsync (and imapsync) on the same machine: IMAP to IMAP between two local Dovecots over TLS.
 
 Run through bench/run.sh (see bench/README.md). Stdlib only. One run:
   - starts a source and a destination Dovecot (scripts/dovecot-server) on 127.0.0.1 with storage on
@@ -8,6 +8,10 @@ Run through bench/run.sh (see bench/README.md). Stdlib only. One run:
     one mbsync process per user, one mailferry process with concurrency = users); no-op re-run;
     no-op re-run with the tool's state deleted; for `small` also a cold migration with users one at a
     time (mbsync -a, mailferry --concurrency 1); for large1 one cold migration of a 50 MB message;
+  - imapsync like mbsync (one process per user) when it is on PATH, else its rows say it is missing;
+  - for small and mixed the servers' own limit (bench/server-limit.py): pre-built pipelined byte
+    streams, fetched and appended concurrently, one APPEND per message and MULTIAPPEND batches,
+    each into a fresh destination and verified like the tools;
   - measures wall time, client CPU and peak RSS (/usr/bin/time -v per client process) and server CPU
     (utime+stime of the Dovecot masters, their reaped children and their live descendants, before
     and after); verifies every cold run (and the stateless re-run) with scripts/compare-mailboxes.py;
@@ -22,6 +26,7 @@ import os
 import platform
 import random
 import re
+import shlex
 import shutil
 import signal
 import statistics
@@ -34,6 +39,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DOVECOT_SERVER = os.environ.get("DOVECOT_SERVER", os.path.join(ROOT, "scripts", "dovecot-server"))
 CORPUS = os.path.join(ROOT, "scripts", "corpus.py")
 COMPARE = os.path.join(ROOT, "scripts", "compare-mailboxes.py")
+SERVER_LIMIT = os.path.join(ROOT, "bench", "server-limit.py")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MIB = 1024 * 1024
 
@@ -118,6 +124,7 @@ def read_stat(pid):
 
 class Mbsync:
     name = "mbsync"
+    missing = "n/a (mbsync not installed)"
 
     def available(self):
         return shutil.which("mbsync") is not None
@@ -158,6 +165,7 @@ class Mbsync:
 
 class Mailferry:
     name = "mailferry"
+    missing = "n/a"
 
     def __init__(self, binary):
         self.binary = binary
@@ -212,6 +220,66 @@ options:
         return [[self.binary, "apply", self.job, "--state-dir", self.state, "--concurrency", "1"]]
 
 
+class Imapsync:
+    """imapsync as an admin runs it: one process per user, IMAPS with the test CA verified on both sides."""
+
+    name = "imapsync"
+    missing = "n/a (imapsync not installed)"
+
+    def available(self):
+        return shutil.which("imapsync") is not None
+
+    def version(self):
+        result = subprocess.run(["imapsync", "--version"], capture_output=True, text=True)
+        return f"imapsync {result.stdout.strip()}"
+
+    def prepare(self, work, users, source, destination):
+        self.work = work
+        self.users = users
+        self.source, self.destination = source, destination
+        for user in users:   # passwords in files, not on the command line
+            path = os.path.join(work, f"imapsync-{user}.pass")
+            with open(path, "w") as f:
+                f.write(password(user) + "\n")
+            os.chmod(path, 0o600)
+        os.makedirs(os.path.join(work, "imapsync-tmp"), exist_ok=True)
+
+    def delete_state(self):
+        pass   # imapsync keeps no state: it matches messages by their headers on every run
+
+    def command(self, user):
+        passfile = os.path.join(self.work, f"imapsync-{user}.pass")
+        args = ["imapsync", "--nofoldersizes", "--nofoldersizesatend", "--nolog", "--noreleasecheck",
+                "--tmpdir", os.path.join(self.work, "imapsync-tmp"),
+                "--pidfile", os.path.join(self.work, f"imapsync-{user}.pid")]
+        for side, server in (("1", self.source), ("2", self.destination)):
+            args += [f"--host{side}", "127.0.0.1", f"--port{side}", str(server.port), f"--user{side}", user,
+                     f"--passfile{side}", passfile, f"--ssl{side}",
+                     f"--sslargs{side}", "SSL_verify_mode=1", f"--sslargs{side}", f"SSL_ca_file={server.ca_file}"]
+        return args
+
+    def parallel(self):
+        return [self.command(user) for user in self.users]
+
+    def one_at_a_time(self):
+        script = "rc=0; " + " ".join(f"{shlex.join(self.command(user))} || rc=1;" for user in self.users) + " exit $rc"
+        return [["sh", "-c", script]]
+
+
+class ServerLimit:
+    """The servers' own limit (bench/server-limit.py): one variant, measured like a tool's cold run."""
+
+    missing = "n/a"
+
+    def __init__(self, variant, label):
+        self.variant = variant
+        self.name = label
+
+
+LIMITS = [ServerLimit("per-message", "server limit, APPEND per message"),
+          ServerLimit("multiappend", "server limit, MULTIAPPEND")]
+
+
 # --- measuring --------------------------------------------------------------------------------
 
 def measure(commands, servers, work):
@@ -244,6 +312,43 @@ def measure(commands, servers, work):
         log(f"client exit codes {codes}; first log ends: {tail.strip()}")
     return {"wall": wall, "client_cpu": client_cpu, "server_cpu": server_after - server_before,
             "rss_max": max(rss), "rss_sum": sum(rss), "exit_codes": codes}
+
+
+def measure_limit(limit, users, source, destination, work):
+    """bench/server-limit.py: pre-build (not timed), then on `go` the timed concurrent fetch + append.
+
+    Wall and client CPU are the script's own figures for the timed phase; server CPU is taken around
+    it as in measure(). Client RSS is not reported: the script holds the whole corpus in memory."""
+    args = [sys.executable, SERVER_LIMIT, "--variant", limit.variant,
+            "--source", f"127.0.0.1:{source.port}:{source.ca_file}",
+            "--destination", f"127.0.0.1:{destination.port}:{destination.ca_file}"]
+    for user in users:
+        args += ["--user", f"{user}:{password(user)}"]
+    stderr = open(os.path.join(work, f"server-limit-{limit.variant}.log"), "w")
+    process = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, text=True)
+    try:
+        ready = process.stdout.readline()
+        if not ready.startswith("ready"):
+            raise SystemExit(f"bench: server-limit pre-build failed: {ready.strip() or 'no output'}")
+        time.sleep(0.3)   # let the pre-build session end and be reaped
+        server_before = sum(s.cpu_seconds() for s in (source, destination))
+        process.stdin.write("go\n")
+        process.stdin.flush()
+        outcome = json.loads(process.stdout.readline() or '{"error": "no result"}')
+        code = process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        stderr.close()
+    time.sleep(0.3)
+    server_after = sum(s.cpu_seconds() for s in (source, destination))
+    if "error" in outcome:
+        log(f"{limit.name}: {outcome['error'][:300]}")
+        return {"wall": None, "client_cpu": None, "server_cpu": None, "rss_max": None, "rss_sum": None,
+                "exit_codes": [code or 1]}
+    return {"wall": outcome["wall"], "client_cpu": outcome["client_cpu"], "server_cpu": server_after - server_before,
+            "rss_max": None, "rss_sum": None, "exit_codes": [code]}
 
 
 def verify(users, source, destination, work):
@@ -353,9 +458,9 @@ class Bench:
         self.results.setdefault((profile, run, tool.name), []).append(measurement)
         if exact is not None:
             self.exactness.setdefault((profile, run, tool.name), []).append(exact)
-        log(f"{profile:6} {run:32} {tool.name:9} wall {measurement['wall']:.2f}s client {measurement['client_cpu']:.2f}s "
-            f"server {measurement['server_cpu']:.2f}s rss {measurement['rss_max']:.1f}MiB"
-            + (f"  {exact}" if exact else ""))
+        log(f"{profile:6} {run:32} {tool.name:9} wall {fmt(measurement['wall'])}s "
+            f"client {fmt(measurement['client_cpu'])}s server {fmt(measurement['server_cpu'])}s "
+            f"rss {fmt(measurement['rss_max'], 1)}MiB" + (f"  {exact}" if exact else ""))
 
     def run_profile(self, profile, tools, repeat):
         users = [u for u, _ in PROFILE_USERS[profile]]
@@ -382,6 +487,14 @@ class Bench:
                 m = measure(tool.one_at_a_time(), [self.source, destination], tool_work)
                 self.record(profile, "cold, users one at a time", tool, m,
                             verify(users, self.source, destination, tool_work)[0])
+        if profile in ("small", "mixed") and not self.args.no_limit:
+            limit_work = os.path.join(self.work, f"limit-{profile}")
+            os.makedirs(limit_work, exist_ok=True)
+            for limit in LIMITS:
+                destination = self.fresh_destination(users)
+                m = measure_limit(limit, users, self.source, destination, limit_work)
+                self.record(profile, "cold, users in parallel", limit, m,
+                            verify(users, self.source, destination, limit_work)[0])
 
     def run(self, tools):
         self.seed()
@@ -399,6 +512,7 @@ RUN_ORDER = ["cold, users in parallel", "no-op re-run", "no-op re-run, state del
 
 
 def median(values):
+    values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
 
 
@@ -410,12 +524,12 @@ def ratio(a, b):
     return "n/a" if a is None or b in (None, 0) else f"{a / b:.2f}x"
 
 
-def report(bench, tool_names, versions, available):
+def report(bench, tools, versions, available):
     lines = []
     now = dt.datetime.now(dt.timezone.utc)
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
     dovecot = subprocess.run(["dovecot", "--version"], capture_output=True, text=True).stdout.strip()
-    lines.append(f"# mailferry vs mbsync, {now:%Y-%m-%d %H:%M} UTC")
+    lines.append(f"# mailferry vs mbsync, imapsync and the servers' own limit, {now:%Y-%m-%d %H:%M} UTC")
     lines.append("")
     lines.append(f"Machine: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}; load average "
                  f"at the end {os.getloadavg()[0]:.2f}. Dovecot {dovecot} to Dovecot, IMAPS on 127.0.0.1, storage on "
@@ -432,9 +546,10 @@ def report(bench, tool_names, versions, available):
             if not any(key[0] == profile and key[1] == run for key in bench.results):
                 continue
             medians = {}
-            for tool in tool_names:
+            for tool_object in tools + LIMITS:
+                tool = tool_object.name
                 runs = bench.results.get((profile, run, tool))
-                if runs is None and not available[tool]:
+                if runs is None and not available.get(tool, True):
                     runs = []
                 elif runs is None:
                     continue
@@ -442,7 +557,7 @@ def report(bench, tool_names, versions, available):
                                                                            "rss_max", "rss_sum")}
                 exact = bench.exactness.get((profile, run, tool))
                 if not runs:
-                    exact_text = "n/a"
+                    exact_text = tool_object.missing
                 elif exact is None:
                     exact_text = "(not checked)"
                 else:
@@ -455,9 +570,11 @@ def report(bench, tool_names, versions, available):
                     f" ({m['rss_sum']:.1f})" if m["rss_sum"] - m["rss_max"] > 0.05 else "")
                 lines.append(f"| {profile} | {run} | {tool} | {fmt(m['wall'])} | {fmt(m['client_cpu'])} | "
                              f"{fmt(m['server_cpu'])} | {rss} | {exact_text} |")
-            if "mailferry" in medians and "mbsync" in medians:
-                a, b = medians["mailferry"], medians["mbsync"]
-                lines.append(f"| {profile} | {run} | mailferry/mbsync | {ratio(a['wall'], b['wall'])} | "
+            for tool, a in medians.items():
+                if tool == "mbsync" or "mbsync" not in medians or a["wall"] is None:
+                    continue   # a tool without figures has its n/a row already
+                b = medians["mbsync"]
+                lines.append(f"| {profile} | {run} | {tool} / mbsync | {ratio(a['wall'], b['wall'])} | "
                              f"{ratio(a['client_cpu'], b['client_cpu'])} | {ratio(a['server_cpu'], b['server_cpu'])} | "
                              f"{ratio(a['rss_max'], b['rss_max'])} | |")
     lines.append("")
@@ -470,6 +587,15 @@ def report(bench, tool_names, versions, available):
                  "Peak RSS: the largest client process; in parentheses the sum over parallel processes. "
                  "`exact`: scripts/compare-mailboxes.py per user (bytes sha256, flags, INTERNALDATE per folder, "
                  "folder set, subscriptions).")
+    if not bench.args.no_limit:
+        lines.append("")
+        lines.append("Server limit rows (bench/server-limit.py): every folder read into memory first (not timed); "
+                     "timed: per user one thread with a source and a destination IMAPS connection, LOGIN answered, "
+                     "then one pipelined EXAMINE + UID FETCH 1:* (BODY.PEEK[] FLAGS INTERNALDATE) per folder on the "
+                     "source while CREATE/SUBSCRIBE and then pre-built APPENDs with LITERAL+ (fetched FLAGS without "
+                     "\\Recent, fetched INTERNALDATE) go to a fresh destination: one APPEND per message, or "
+                     "MULTIAPPEND batches of at most 100 messages or 8 MiB. Wall and client CPU (Python) cover the "
+                     "timed phase only; peak RSS is not given (the corpus is held in memory on purpose).")
     return "\n".join(lines) + "\n"
 
 
@@ -477,10 +603,12 @@ def main():
     parser = argparse.ArgumentParser(description="Benchmark mailferry against mbsync (see bench/README.md).")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--profiles", default="small,mixed,large1", help="comma-separated: small,mixed,large1")
-    parser.add_argument("--tools", default="mbsync,mailferry", help="comma-separated: mbsync,mailferry")
+    parser.add_argument("--tools", default="mbsync,mailferry,imapsync",
+                        help="comma-separated: mbsync,mailferry,imapsync")
     parser.add_argument("--mailferry", default=os.path.join(ROOT, ".build", "release", "mailferry"))
     parser.add_argument("--work-root", default="/dev/shm" if os.path.isdir("/dev/shm") else "/tmp")
     parser.add_argument("--no-sequential", action="store_true", help="skip the users-one-at-a-time runs")
+    parser.add_argument("--no-limit", action="store_true", help="skip the servers' own limit runs")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results",
                                                       dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d-%H%M") + ".md"))
     parser.add_argument("--keep", action="store_true", help="keep the work directory (servers are stopped anyway)")
@@ -489,12 +617,16 @@ def main():
     for p in args.profiles:
         if p not in PROFILE_USERS:
             parser.error(f"unknown profile {p}")
-    catalogue = {"mbsync": Mbsync(), "mailferry": Mailferry(args.mailferry)}
+    catalogue = {"mbsync": Mbsync(), "mailferry": Mailferry(args.mailferry), "imapsync": Imapsync()}
     tool_names = [t for t in args.tools.split(",") if t]
+    for name in tool_names:
+        if name not in catalogue:
+            parser.error(f"unknown tool {name} (known: {', '.join(catalogue)})")
     available = {name: catalogue[name].available() for name in tool_names}
     for name, ok in available.items():
         if not ok:
-            log(f"{name} is not available (mailferry: {args.mailferry} without `apply`): its column shows n/a")
+            where = f" ({args.mailferry} without `apply`)" if name == "mailferry" else " (not on PATH)"
+            log(f"{name} is not available{where}: its rows show n/a")
     tools = [catalogue[name] for name in tool_names if available[name]]
     versions = [catalogue[name].version() for name in tool_names if available[name]]
 
@@ -509,7 +641,7 @@ def main():
         bench.stop_all()
         if not args.keep:
             shutil.rmtree(bench.work, ignore_errors=True)
-    text = report(bench, tool_names, versions, available)
+    text = report(bench, [catalogue[name] for name in tool_names], versions, available)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         f.write(text)

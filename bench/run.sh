@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Benchmark mailferry against mbsync between two local Dovecots (see bench/README.md).
+# Benchmark mailferry against mbsync, imapsync and the servers' own limit between two local
+# Dovecots (see bench/README.md).
 #
-#   bench/run.sh [--build] [--repeats N] [--profiles small,mixed,large1] [--tools mbsync,mailferry]
-#                [--mailferry PATH] [--no-sequential] [--out FILE] [--keep]
+#   bench/run.sh [--build] [--repeats N] [--profiles small,mixed,large1]
+#                [--tools mbsync,mailferry,imapsync] [--mailferry PATH] [--no-sequential]
+#                [--no-limit] [--out FILE] [--keep]
 #
 # --build first runs `swift build -c release --product mailferry`. Without a mailferry binary that
-# has `apply`, its column shows n/a. Needs root (Dovecot's mail user), dovecot, mbsync (isync) and
-# GNU time (/usr/bin/time). Every server listens on 127.0.0.1 only and is stopped by pid at the end,
-# also on Ctrl-C or SIGTERM.
+# has `apply`, its column shows n/a; without imapsync on PATH, `n/a (imapsync not installed)`.
+# Needs root (Dovecot's mail user), dovecot, mbsync (isync) and GNU time (/usr/bin/time). Every
+# server listens on 127.0.0.1 only and is stopped by pid at the end, also on Ctrl-C or SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
