@@ -50,7 +50,7 @@ public final class MailConnection: Sendable {
     ) async throws(TransportError) -> MailConnection {
         let host = Self.stripBrackets(rawHost)
         let mapping = TransportErrorMapping(host: host, port: port)
-        let tlsContext = try makeTLSContext(tls)
+        let tlsContext = try TLSContextCache.context(for: tls, make: makeTLSContext)
         let serverName = Self.isIPAddress(host) ? nil : host
         let group = eventLoopGroup ?? defaultEventLoopGroup
         let implicitTLS = security == .implicitTLS
