@@ -410,8 +410,9 @@ public actor IMAPClient {
         if fatalError == nil { fatalError = .sessionClosed }
     }
 
-    func trace(_ line: String) {
-        configuration.trace?(line)
+    /// The line is only built when tracing is on: responses arrive by the thousand.
+    func trace(_ line: @autoclosure () -> String) {
+        configuration.trace?(line())
     }
 
     // MARK: Body streaming
