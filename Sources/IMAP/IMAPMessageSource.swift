@@ -25,7 +25,8 @@ public struct IMAPMessageSource: Sendable {
         self.init(byteCount: byteCount) { try await box.next() }
     }
 
-    func next() async throws -> ByteBuffer? { try await nextChunk() }
+    /// The next chunk, `nil` at the end.
+    public func next() async throws -> ByteBuffer? { try await nextChunk() }
 }
 
 private actor ChunkQueue {

@@ -5,12 +5,11 @@ import NIOCore
 /// pull chunks from it one at a time; the body is never collected.
 actor ChunkPump {
     private var iterator: any AsyncIteratorProtocol<[UInt8], any Error>
-    /// The body's own error (e.g. the source connection was cut mid-FETCH), kept so that the APPEND
-    /// that it broke can report the source's failure rather than a protocol error of the destination.
-    private(set) var bodyFailure: (any Error)?
+    private let failure: AppendBody.Failure
 
-    init(_ body: MessageBody) {
+    init(_ body: MessageBody, failure: AppendBody.Failure) {
         iterator = body.chunks.makeAsyncIterator()
+        self.failure = failure
     }
 
     func next() async throws -> ByteBuffer? {
@@ -20,7 +19,7 @@ actor ChunkPump {
             guard let chunk = try await current.next(isolation: self) else { return nil }
             return ByteBuffer(bytes: chunk)
         } catch {
-            bodyFailure = error
+            failure.record(error)
             throw error
         }
     }

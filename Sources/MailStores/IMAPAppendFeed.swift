@@ -7,7 +7,7 @@ import MailferryCore
 actor IMAPAppendFeed {
     private let messages: MessageBodies
     private(set) var taken: [MessageSummary] = []
-    private var pump: ChunkPump?
+    private var body: AppendBody?
     /// Why the source could not deliver the next message, if it could not.
     private var sourceFailure: (any Error)?
 
@@ -25,19 +25,13 @@ actor IMAPAppendFeed {
         }
         guard let message = next else { return nil }
         taken.append(message.summary)
-        let pump = ChunkPump(message.body)
-        self.pump = pump  // only the body being written can fail
-        let source = IMAPMessageSource(byteCount: Int(message.body.size)) { try await pump.next() }
+        let body = AppendBody(message.body)
+        self.body = body  // only the body being written can fail
         return IMAPAppendMessage(
             flags: message.summary.flags.sorted, internalDate: IMAPDateConversion.wire(message.summary.internalDate),
-            source: source)
+            source: body.source)
     }
 
     /// The source's error when it broke off the batch, if it did.
-    var bodyFailure: (any Error)? {
-        get async {
-            if let sourceFailure { return sourceFailure }
-            return await pump?.bodyFailure
-        }
-    }
+    var bodyFailure: (any Error)? { sourceFailure ?? body?.failure.recorded }
 }

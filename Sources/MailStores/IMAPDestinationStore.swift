@@ -81,15 +81,15 @@ actor IMAPDestinationStore: DestinationStore {
 
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
         let name = directory.serverName(of: folder)
-        let pump = ChunkPump(body)
-        let source = IMAPMessageSource(byteCount: Int(body.size)) { try await pump.next() }
+        let appendBody = AppendBody(body)
         let appendMessage = IMAPAppendMessage(
-            flags: message.flags.sorted, internalDate: IMAPDateConversion.wire(message.internalDate), source: source)
+            flags: message.flags.sorted, internalDate: IMAPDateConversion.wire(message.internalDate),
+            source: appendBody.source)
         do {
             let result = try await client.append(to: name, appendMessage)
             return result.uids.first
         } catch {
-            throw await failure(error, bodyFailure: pump.bodyFailure)
+            throw failure(error, bodyFailure: appendBody.failure.recorded)
         }
     }
 

@@ -55,7 +55,8 @@ actor IMAPSourceStore: SourceStore {
             try await examine(name)
             let result = try await client.fetchBody(uid: message.uid) { stream in
                 let chunks = stream.map { buffer in Array(buffer.readableBytesView) }
-                return try await consume(MessageBody(size: Int64(stream.byteCount), chunks: chunks))
+                return try await consume(
+                    MessageBody(size: Int64(stream.byteCount), chunks: chunks, native: stream.messageSource))
             }
             guard let result else {
                 throw StoreError.messageVanished(folder: folder.description, uid: message.uid)
@@ -83,8 +84,9 @@ actor IMAPSourceStore: SourceStore {
                         while let stream = try await reader.next() {
                             guard let summary = byUID[stream.uid] else { continue }
                             let chunks = stream.map { buffer in Array(buffer.readableBytesView) }
-                            return SourceMessage(
-                                summary: summary, body: MessageBody(size: Int64(stream.byteCount), chunks: chunks))
+                            let body = MessageBody(
+                                size: Int64(stream.byteCount), chunks: chunks, native: stream.messageSource)
+                            return SourceMessage(summary: summary, body: body)
                         }
                         return nil
                     })

@@ -68,10 +68,15 @@ public struct MessageSummary: Sendable, Hashable {
 public struct MessageBody: Sendable {
     public var size: Int64
     public var chunks: any AsyncSequence<[UInt8], any Error> & Sendable
+    /// The same bytes in the source store's own form (an IMAP body stream), which a destination of
+    /// the same kind may read instead of `chunks`, saving two copies and a hop per chunk. Read one
+    /// or the other, never both.
+    public var native: (any Sendable)?
 
-    public init(size: Int64, chunks: any AsyncSequence<[UInt8], any Error> & Sendable) {
+    public init(size: Int64, chunks: any AsyncSequence<[UInt8], any Error> & Sendable, native: (any Sendable)? = nil) {
         self.size = size
         self.chunks = chunks
+        self.native = native
     }
 }
 

@@ -1,0 +1,38 @@
+import IMAP
+import MailferryCore
+import Synchronization
+
+/// A message body as the source of an APPEND literal. A body fetched over IMAP goes as it came
+/// (its native stream of ByteBuffers); any other is pulled chunk by chunk through a `ChunkPump`.
+/// Either way the body's own error is kept (e.g. the source connection was cut mid-FETCH), so that
+/// the APPEND it broke can report the source's failure rather than a protocol error of the destination.
+struct AppendBody {
+    let source: IMAPMessageSource
+    let failure = Failure()
+
+    init(_ body: MessageBody) {
+        let failure = failure
+        if let native = body.native as? IMAPMessageSource, Int64(native.byteCount) == body.size {
+            source = IMAPMessageSource(byteCount: native.byteCount) {
+                do {
+                    return try await native.next()
+                } catch {
+                    failure.record(error)
+                    throw error
+                }
+            }
+        } else {
+            let pump = ChunkPump(body, failure: failure)
+            source = IMAPMessageSource(byteCount: Int(body.size)) { try await pump.next() }
+        }
+    }
+
+    /// The first error the body raised, if any.
+    final class Failure: Sendable {
+        private let error = Mutex<(any Error)?>(nil)
+
+        func record(_ error: any Error) { self.error.withLock { if $0 == nil { $0 = error } } }
+
+        var recorded: (any Error)? { error.withLock { $0 } }
+    }
+}
