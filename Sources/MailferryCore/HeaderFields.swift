@@ -3,36 +3,51 @@
 public struct HeaderFields: Sendable {
     public private(set) var fields: [(name: String, value: String)] = []
 
+    /// Works on bytes and decodes each value once (leniently: 8-bit headers exist in the wild); it
+    /// runs for every message listed, so it avoids per-character String work.
     public init(parsing bytes: [UInt8]) {
-        // Header ends at the first empty line; decode leniently (8-bit headers exist in the wild).
-        var lines: [String] = []
-        var start = 0
+        let lineFeed = UInt8(ascii: "\n")
+        let colon = UInt8(ascii: ":")
+        var name: [UInt8] = []
+        var value: [UInt8] = []
+        var hasField = false
+        func flush() {
+            if hasField {
+                fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+            }
+        }
         var index = 0
         while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\n") {
-                var end = index
-                if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                let line = String(decoding: bytes[start..<end], as: UTF8.self)
-                if line.isEmpty { break }
-                lines.append(line)
-                start = index + 1
+            var end = index
+            while end < bytes.count, bytes[end] != lineFeed { end += 1 }
+            var lineEnd = end
+            if lineEnd > index, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+            if lineEnd == index { break }  // the empty line that ends the header
+            let line = bytes[index..<lineEnd]
+            if Self.isBlank(bytes[index]) {
+                if hasField {  // a folded continuation of the field before
+                    value.append(UInt8(ascii: " "))
+                    value.append(contentsOf: Self.trimmed(line))
+                }
+            } else if let separator = line.firstIndex(of: colon) {
+                flush()
+                name = Self.trimmed(bytes[index..<separator]).map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
+                value = Array(Self.trimmed(bytes[(separator + 1)..<lineEnd]))
+                hasField = true
             }
-            index += 1
+            index = end + 1
         }
-        if start < bytes.count, index >= bytes.count {
-            let tail = String(decoding: bytes[start...], as: UTF8.self).trimmingTrailingCR()
-            if !tail.isEmpty { lines.append(tail) }
-        }
-        for line in lines {
-            if let first = line.first, first == " " || first == "\t" {
-                if !fields.isEmpty { fields[fields.count - 1].value += " " + line.trimmed() }
-                continue
-            }
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let name = String(line[..<colon]).trimmed().lowercased()
-            let value = String(line[line.index(after: colon)...]).trimmed()
-            fields.append((name, value))
-        }
+        flush()
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+
+    /// Without leading blanks and trailing blanks or CRs.
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, isBlank(first) { slice = slice.dropFirst() }
+        while let last = slice.last, isBlank(last) || last == UInt8(ascii: "\r") { slice = slice.dropLast() }
+        return slice
     }
 
     /// The first field with this (case-insensitive) name.
@@ -46,15 +61,4 @@ public struct HeaderFields: Sendable {
         let lowered = name.lowercased()
         return fields.filter { $0.name == lowered }.map(\.value)
     }
-}
-
-extension String {
-    fileprivate func trimmed() -> String {
-        var scalars = Substring(self)
-        while let first = scalars.first, first == " " || first == "\t" { scalars.removeFirst() }
-        while let last = scalars.last, last == " " || last == "\t" || last == "\r" { scalars.removeLast() }
-        return String(scalars)
-    }
-
-    fileprivate func trimmingTrailingCR() -> String { hasSuffix("\r") ? String(dropLast()) : self }
 }
