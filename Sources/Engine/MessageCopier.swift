@@ -136,12 +136,16 @@ struct MessageCopier {
         _ messages: [AppendedMessage], from folder: MailboxPath, to target: MailboxPath,
         tally: inout UserMigration.Tally
     ) {
+        let from = folder.description
+        let to = target.description
+        var lines: [String] = []
+        lines.reserveCapacity(messages.count)
         for message in messages {
             tally.counts.messagesCopied += 1
             tally.counts.bytesCopied += message.summary.size
-            log.write(
-                "copied \(folder) uid \(message.summary.uid) -> \(target) (\(message.summary.size) bytes)", at: Date())
+            lines.append("copied \(from) uid \(message.summary.uid) -> \(to) (\(message.summary.size) bytes)")
         }
+        log.write(lines: lines, at: Date())
     }
 
     private func noteFailure(

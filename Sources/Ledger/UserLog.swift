@@ -32,10 +32,28 @@ public final class UserLog: Sendable {
     /// Line breaks inside `line` become indented continuation lines, so every entry starts with its time.
     @discardableResult
     public func write(_ line: String, at: Date) -> Bool {
+        write(lines: [line], at: at)
+    }
+
+    /// Appends several entries with one time stamp in one write (a batch of copied messages).
+    @discardableResult
+    public func write(lines: [String], at: Date) -> Bool {
+        guard !lines.isEmpty else { return true }
         let stamp = StoredDate.logText(at)
         let indent = "\n" + String(repeating: " ", count: stamp.count + 2)
-        let body = line.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).joined(separator: indent)
-        let entry = Array((stamp + "  " + body + "\n").utf8)
+        var entry: [UInt8] = []
+        for line in lines {
+            entry += stamp.utf8
+            entry += "  ".utf8
+            // Only a line with a possible line break (LF, VT, FF, CR; NEL, LS, PS start with C2/E2) needs splitting.
+            if line.utf8.contains(where: { (0x0A...0x0D).contains($0) || $0 == 0xC2 || $0 == 0xE2 }) {
+                entry += line.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+                    .joined(separator: indent).utf8
+            } else {
+                entry += line.utf8
+            }
+            entry.append(0x0A)
+        }
 
         guard let descriptor = openedDescriptor() else { return false }
         return entry.withUnsafeBytes { buffer in
