@@ -1,8 +1,16 @@
 import MailferryCore
 
 extension StoreConnector {
-    /// Opens both stores, runs `body`, and closes both whatever happens.
+    /// Opens both stores, runs `body`, and closes both whatever happens; all of it inside the
+    /// connector's affinity when it has one.
     func withStores<Result>(
+        _ body: (any SourceStore, any DestinationStore) async throws -> Result
+    ) async throws -> Result {
+        guard let affinity else { return try await openAndRun(body) }
+        return try await affinity.run { try await openAndRun(body) }
+    }
+
+    private func openAndRun<Result>(
         _ body: (any SourceStore, any DestinationStore) async throws -> Result
     ) async throws -> Result {
         let source = try await openSource()

@@ -23,7 +23,8 @@ public struct StoreFactory: Sendable {
     public func connector(for account: Account) -> StoreConnector {
         StoreConnector(
             openSource: { try await openSource(for: account) },
-            openDestination: { try await openDestination(for: account) })
+            openDestination: { try await openDestination(for: account) },
+            affinity: EventLoopAffinity())
     }
 
     private var jobDirectory: String { (job.file as NSString).deletingLastPathComponent }

@@ -11,6 +11,10 @@ public final class MailConnection: Sendable {
     /// The group used when the caller passes none: NIO's process-wide singleton.
     public static var defaultEventLoopGroup: any EventLoopGroup { MultiThreadedEventLoopGroup.singleton }
 
+    /// The loop that connections opened by this task use when the caller names none: a mailbox's
+    /// connections share the loop its tasks run on (see `EventLoopTaskExecutor`).
+    @TaskLocal public static var preferredEventLoop: (any EventLoop)?
+
     public let host: String
     public let port: Int
     private let channel: any Channel
@@ -52,7 +56,7 @@ public final class MailConnection: Sendable {
         let mapping = TransportErrorMapping(host: host, port: port)
         let tlsContext = try TLSContextCache.context(for: tls, make: makeTLSContext)
         let serverName = Self.isIPAddress(host) ? nil : host
-        let group = eventLoopGroup ?? defaultEventLoopGroup
+        let group = eventLoopGroup ?? preferredEventLoop ?? defaultEventLoopGroup
         let implicitTLS = security == .implicitTLS
 
         // The initializer may run for several candidate channels (happy eyeballs); remember each

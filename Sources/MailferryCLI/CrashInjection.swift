@@ -3,8 +3,9 @@ import MailferryCore
 import Synchronization
 
 /// A testing aid for crash-resume tests: `MAILFERRY_TEST_KILL_AT_APPEND=N:after` makes the process
-/// SIGKILL itself right after the Nth APPEND of the run succeeded, before its journal entry is
-/// committed (the delicate moment); `N:during` kills it halfway through the Nth APPEND's literal.
+/// SIGKILL itself right after the destination confirmed the Nth message appended in the run (with
+/// its batch), before the journal commit (the delicate moment); `N:during` kills it halfway through
+/// the Nth message's literal.
 /// Kills land at exact journal steps instead of at times that a loaded machine makes random.
 /// Unset (always, outside tests), stores are used as they are.
 struct CrashInjection: Sendable {
@@ -31,7 +32,8 @@ struct CrashInjection: Sendable {
     func wrap(_ connector: StoreConnector) -> StoreConnector {
         StoreConnector(
             openSource: connector.openSource,
-            openDestination: { [self] in KillSwitchDestinationStore(inner: try await connector.openDestination(), injection: self) })
+            openDestination: { [self] in KillSwitchDestinationStore(inner: try await connector.openDestination(), injection: self) },
+            affinity: connector.affinity)
     }
 
     /// Counts APPENDs across every user of the process.
