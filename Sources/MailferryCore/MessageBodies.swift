@@ -22,15 +22,6 @@ public struct MessageBodies: Sendable {
     }
 
     public func next() async throws -> SourceMessage? { try await nextMessage() }
-
-    /// The same bodies with each summary replaced (e.g. by the flags the destination should get).
-    public func mapSummaries(_ transform: @escaping @Sendable (MessageSummary) -> MessageSummary) -> MessageBodies {
-        MessageBodies {
-            guard var message = try await nextMessage() else { return nil }
-            message.summary = transform(message.summary)
-            return message
-        }
-    }
 }
 
 /// A message a destination stored, with its new UID when the store reports one.
