@@ -6,8 +6,10 @@
 #                [--tools mbsync,mailferry,imapsync] [--mailferry PATH] [--no-sequential]
 #                [--no-limit] [--out FILE] [--keep]
 #
-# --build first runs `swift build -c release --product mailferry`. Without a mailferry binary that
-# has `apply`, its column shows n/a; without imapsync on PATH, `n/a (imapsync not installed)`.
+# --build first runs `swift build -c release --product mailferry --static-swift-stdlib`: the Swift
+# runtime and Foundation linked into the binary, which then runs without a Swift installation and
+# keeps 5-6 MiB less resident than with the shared libraries. Without a mailferry binary that has
+# `apply`, its column shows n/a; without imapsync on PATH, `n/a (imapsync not installed)`.
 # Needs root (Dovecot's mail user), dovecot, mbsync (isync) and GNU time (/usr/bin/time). Every
 # server listens on 127.0.0.1 only and is stopped by pid at the end, also on Ctrl-C or SIGTERM.
 set -euo pipefail
@@ -30,6 +32,6 @@ fi
 [ "$(id -u)" -eq 0 ] || { echo "bench: run as root (scripts/dovecot-server needs it)" >&2; exit 1; }
 
 if [ $build -eq 1 ]; then
-    swift build -c release --product mailferry
+    swift build -c release --product mailferry --static-swift-stdlib
 fi
 exec python3 bench/bench.py "${args[@]+"${args[@]}"}"

@@ -119,6 +119,10 @@ public final class Ledger: Sendable {
 
     // MARK: - Opening
 
+    /// Page cache per connection, instead of SQLite's 2 MiB: a copy writes a few pages at the ends of
+    /// the journal's B-trees, and the file stays in the OS cache anyway; a long apply keeps 1.3 MiB less.
+    static let pageCacheKiB = 512
+
     private static func configuration(readonly: Bool) -> Configuration {
         var configuration = Configuration()
         configuration.readonly = readonly
@@ -126,8 +130,9 @@ public final class Ledger: Sendable {
         // Another mailferry process may hold the write lock for a moment (WAL lets readers through).
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true
-        if !readonly {
-            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)")
+            if !readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         }
         return configuration
     }

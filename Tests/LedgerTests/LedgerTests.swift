@@ -117,6 +117,18 @@ import Testing
         #expect(try readOnly.latestUserResults().isEmpty)
     }
 
+    @Test func everyConnectionKeepsASmallPageCache() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        let ledger = try Ledger.open(directory: temporary.path)
+        let readOnly = try Ledger.openExisting(directory: temporary.path)
+        let expected = -Ledger.pageCacheKiB
+
+        #expect(try ledger.write { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == expected)
+        #expect(try ledger.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == expected)
+        #expect(try readOnly.read { db in try Int.fetchOne(db, sql: "PRAGMA cache_size") } == expected)
+    }
+
     @Test func openExistingReadsAfterTheWriterClosedAndRemovedItsWALFiles() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
