@@ -192,11 +192,15 @@ public struct UserMigration: Sendable {
             return
         }
 
-        if pools[target] == nil {
-            pools[target] = FolderDiff.pool(of: try await destination.summaries(in: target))
-        }
         let messages = sourceState.messageCount == 0 ? [] : try await source.summaries(in: folder)
-        var pool = pools[target] ?? [:]
+        // Taken out of the dictionary while it changes, so that it is not copied (a whole mailbox's
+        // summaries when there is no state directory).
+        var pool: [MessageIdentity: [MessageSummary]]
+        if let known = pools.removeValue(forKey: target) {
+            pool = known
+        } else {
+            pool = FolderDiff.pool(of: try await destination.summaries(in: target))
+        }
         let diff = FolderDiff(
             source: messages, pool: &pool, options: options, acceptsKeywords: destination.acceptsKeywords)
         pools[target] = pool
