@@ -10,10 +10,12 @@ struct ServerConnectionSettings: Sendable {
     var allowPlaintextLogin: Bool
     var timeout: Duration
     var trace: (@Sendable (String) -> Void)?
+    /// Shared by every connection of the job (see `TLSContextCache`).
+    var tlsContexts: TLSContextCache?
 
     var serverName: String { "\(host):\(port)" }
 
-    var tlsOptions: TLSOptions { TLSOptions(verify: tls.verify, caFile: tls.caFile) }
+    var tlsOptions: TLSOptions { TLSOptions(verify: tls.verify, caFile: tls.caFile, contextCache: tlsContexts) }
 
     /// The job's timeout applies to a silent server; connecting gives up after at most 30 s of it.
     var timeouts: TransportTimeouts {

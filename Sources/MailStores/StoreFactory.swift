@@ -1,5 +1,6 @@
 import Foundation
 import IMAP
+import MailTransport
 import MailferryCore
 import POP3
 
@@ -11,6 +12,8 @@ public struct StoreFactory: Sendable {
     public let environment: [String: String]
     /// Receives redacted protocol traces (`--verbose`); never a password.
     public let trace: (@Sendable (String) -> Void)?
+    /// One TLS context per TLS setting for all the job's connections.
+    private let tlsContexts = TLSContextCache()
 
     /// - Parameter environment: the process environment, passed in by the CLI (for `env:` secrets).
     public init(job: Job, environment: [String: String], trace: (@Sendable (String) -> Void)? = nil) {
@@ -134,7 +137,8 @@ public struct StoreFactory: Sendable {
             let connector = IMAPConnector(
                 settings: ServerConnectionSettings(
                     host: destination.host, port: destination.port, tls: destination.tls,
-                    allowPlaintextLogin: destination.allowPlaintextLogin, timeout: destination.timeout, trace: trace),
+                    allowPlaintextLogin: destination.allowPlaintextLogin, timeout: destination.timeout, trace: trace,
+                    tlsContexts: tlsContexts),
                 security: security)
             do {
                 let client = try await connector.connect(login: login)
@@ -148,7 +152,8 @@ public struct StoreFactory: Sendable {
     private func sourceSettings(_ endpoint: SourceEndpoint) -> ServerConnectionSettings {
         ServerConnectionSettings(
             host: endpoint.host, port: endpoint.port, tls: job.source.tls,
-            allowPlaintextLogin: job.source.allowPlaintextLogin, timeout: job.source.timeout, trace: trace)
+            allowPlaintextLogin: job.source.allowPlaintextLogin, timeout: job.source.timeout, trace: trace,
+            tlsContexts: tlsContexts)
     }
 
     static func security(_ security: SourceEndpoint.Security) -> IMAPConnectionSecurity {

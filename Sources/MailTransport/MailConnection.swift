@@ -54,7 +54,12 @@ public final class MailConnection: Sendable {
     ) async throws(TransportError) -> MailConnection {
         let host = Self.stripBrackets(rawHost)
         let mapping = TransportErrorMapping(host: host, port: port)
-        let tlsContext = try TLSContextCache.context(for: tls, make: makeTLSContext)
+        let tlsContext: NIOSSLContext
+        if let cache = tls.contextCache {
+            tlsContext = try cache.context(for: tls, make: makeTLSContext)
+        } else {
+            tlsContext = try makeTLSContext(tls)
+        }
         let serverName = Self.isIPAddress(host) ? nil : host
         let group = eventLoopGroup ?? preferredEventLoop ?? defaultEventLoopGroup
         let implicitTLS = security == .implicitTLS
@@ -188,7 +193,7 @@ public final class MailConnection: Sendable {
         try result.get()
     }
 
-    private static func makeTLSContext(_ options: TLSOptions) throws(TransportError) -> NIOSSLContext {
+    static func makeTLSContext(_ options: TLSOptions) throws(TransportError) -> NIOSSLContext {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         configuration.certificateVerification = options.verify ? .fullVerification : .none

@@ -2,11 +2,12 @@ import Foundation
 import NIOSSL
 import Synchronization
 
-/// One `NIOSSLContext` per distinct TLS settings for the life of the process. A context is immutable
-/// and thread-safe, and building one parses the system trust store (milliseconds of CPU, the largest
-/// client cost of a no-op run when paid per connection). A CA file that changes on disk gets a new
-/// context: its path, size and modification time are part of the key.
-enum TLSContextCache {
+/// Shares one `NIOSSLContext` among the connections that use the same TLS settings. A context is
+/// immutable and thread-safe, and building one parses the system trust store: milliseconds of CPU and
+/// close to a MiB of memory per connection, the largest client cost of a no-op run when paid per
+/// connection. Owned by whoever opens the connections of one job (`TLSOptions.contextCache`).
+/// A CA file that changes on disk gets a new context: its size and modification time are in the key.
+public final class TLSContextCache: Sendable {
     private struct Key: Hashable {
         var verify: Bool
         var caFile: String?
@@ -14,9 +15,11 @@ enum TLSContextCache {
         var caFileModified: Double
     }
 
-    private static let contexts = Mutex<[Key: NIOSSLContext]>([:])
+    private let contexts = Mutex<[Key: NIOSSLContext]>([:])
 
-    static func context(
+    public init() {}
+
+    func context(
         for options: TLSOptions, make: (TLSOptions) throws(TransportError) -> NIOSSLContext
     ) throws(TransportError) -> NIOSSLContext {
         var key = Key(verify: options.verify, caFile: options.caFile, caFileSize: -1, caFileModified: 0)

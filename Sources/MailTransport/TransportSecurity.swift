@@ -12,9 +12,17 @@ public struct TLSOptions: Sendable, Equatable {
     public var verify: Bool
     /// PEM file with extra trusted CA certificates, added to the system trust store.
     public var caFile: String?
+    /// Where the TLS context for these settings is kept for other connections; nil builds one per
+    /// connection. Not part of equality: it changes how, not what, is verified.
+    public var contextCache: TLSContextCache?
 
-    public init(verify: Bool = true, caFile: String? = nil) {
+    public init(verify: Bool = true, caFile: String? = nil, contextCache: TLSContextCache? = nil) {
         self.verify = verify
         self.caFile = caFile
+        self.contextCache = contextCache
+    }
+
+    public static func == (lhs: TLSOptions, rhs: TLSOptions) -> Bool {
+        lhs.verify == rhs.verify && lhs.caFile == rhs.caFile
     }
 }
