@@ -167,6 +167,23 @@ public struct UserMigration: Sendable {
         log.write("created folder \(folder)", at: Date())
     }
 
+    /// Runs `first` and `second` at once, each on its own server connection, and waits for both
+    /// before throwing: a command cancelled half-way would cost its connection.
+    static func both<First: Sendable, Second: Sendable>(
+        _ first: @escaping @Sendable () async throws -> First, _ second: () async throws -> Second
+    ) async throws -> (First, Second) {
+        async let firstResult: Result<First, any Error> = {
+            do { return .success(try await first()) } catch { return .failure(error) }
+        }()
+        let secondResult: Result<Second, any Error>
+        do {
+            secondResult = .success(try await second())
+        } catch {
+            secondResult = .failure(error)
+        }
+        return (try await firstResult.get(), try secondResult.get())
+    }
+
     private func syncFolder(
         mapping: FolderMapping, target: MailboxPath, source: any SourceStore, destination: any DestinationStore,
         pools: inout [MailboxPath: [MessageIdentity: [MessageSummary]]], runID: RunID, tally: inout Tally,
@@ -174,8 +191,8 @@ public struct UserMigration: Sendable {
     ) async throws {
         let user = account.sourceUser
         let folder = mapping.source.path
-        let sourceState = try await source.state(of: folder)
-        let destinationStateBefore = try await destination.state(of: target)
+        let (sourceState, destinationStateBefore) = try await Self.both(
+            { try await source.state(of: folder) }, { try await destination.state(of: target) })
 
         // Fast path: neither side changed since the last complete sync of this folder. Without CONDSTORE
         // a flag change leaves the state equal, so flags are then always compared.
@@ -192,15 +209,21 @@ public struct UserMigration: Sendable {
             return
         }
 
-        let messages = sourceState.messageCount == 0 ? [] : try await source.summaries(in: folder)
         // Taken out of the dictionary while it changes, so that it is not copied (a whole mailbox's
         // summaries when there is no state directory).
-        var pool: [MessageIdentity: [MessageSummary]]
-        if let known = pools.removeValue(forKey: target) {
-            pool = known
-        } else {
-            pool = FolderDiff.pool(of: try await destination.summaries(in: target))
+        let knownPool = pools.removeValue(forKey: target)
+        let listSource = sourceState.messageCount > 0
+        let messages: [MessageSummary]
+        let listedDestination: [MessageSummary]?
+        do {
+            (messages, listedDestination) = try await Self.both(
+                { listSource ? try await source.summaries(in: folder) : [] },
+                { knownPool == nil ? try await destination.summaries(in: target) : nil })
+        } catch {
+            pools[target] = knownPool
+            throw error
         }
+        var pool = knownPool ?? FolderDiff.pool(of: listedDestination ?? [])
         let diff = FolderDiff(
             source: messages, pool: &pool, options: options, acceptsKeywords: destination.acceptsKeywords)
         pools[target] = pool
