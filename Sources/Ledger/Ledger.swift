@@ -130,6 +130,9 @@ public final class Ledger: Sendable {
         // Another mailferry process may hold the write lock for a moment (WAL lets readers through).
         configuration.busyMode = .timeout(5)
         configuration.foreignKeysEnabled = true
+        // Reads are single rows (a folder's record) or a status table: two readers are plenty, and
+        // each connection costs its own cache and schema (GRDB's default is five).
+        configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA cache_size = -\(pageCacheKiB)")
             if !readonly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
