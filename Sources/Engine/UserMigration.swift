@@ -213,12 +213,15 @@ public struct UserMigration: Sendable {
         // summaries when there is no state directory).
         let knownPool = pools.removeValue(forKey: target)
         let listSource = sourceState.messageCount > 0
+        // Nothing on the destination to pair with (an empty or new folder, or every message already
+        // paired): the source is listed without what identities need, and nothing is compared.
+        let nothingToPair = knownPool?.isEmpty ?? ((destinationStateBefore?.messageCount ?? 0) == 0)
         let messages: [MessageSummary]
         let listedDestination: [MessageSummary]?
         do {
             (messages, listedDestination) = try await Self.both(
-                { listSource ? try await source.summaries(in: folder) : [] },
-                { knownPool == nil ? try await destination.summaries(in: target) : nil })
+                { listSource ? try await source.summaries(in: folder, identified: !nothingToPair) : [] },
+                { knownPool == nil && !nothingToPair ? try await destination.summaries(in: target) : nil })
         } catch {
             pools[target] = knownPool
             throw error

@@ -30,6 +30,10 @@ struct AutoSourceStore: SourceStore {
         try await store(for: folder).summaries(in: folder)
     }
 
+    func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
+        try await store(for: folder).summaries(in: folder, identified: identified)
+    }
+
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result {

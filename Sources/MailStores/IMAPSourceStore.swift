@@ -36,10 +36,14 @@ actor IMAPSourceStore: SourceStore {
     }
 
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary] {
+        try await summaries(in: folder, identified: true)
+    }
+
+    func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
         let name = directory.serverName(of: folder)
         do {
             examined = nil  // whatever happens next, the server no longer has the old mailbox selected
-            let summaries = try await IMAPSummaries.examineAndList(client: client, mailbox: name)
+            let summaries = try await IMAPSummaries.examineAndList(client: client, mailbox: name, identified: identified)
             examined = name
             return summaries
         } catch {

@@ -87,6 +87,10 @@ public protocol SourceStore: Sendable {
     func folders() async throws -> [FolderInfo]
     func state(of folder: MailboxPath) async throws -> FolderState
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary]
+    /// Like `summaries(in:)`; with `identified` false the store may leave out what identities need
+    /// (IMAP: the header fields) and give `MessageIdentity.unread(size:)`, for a folder whose
+    /// destination is empty, where nothing is paired.
+    func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary]
     /// Streams one message body to `consume`; the stream is valid only inside the closure.
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath,
@@ -126,6 +130,13 @@ public protocol DestinationStore: Sendable {
     /// Replaces the flags of one message (keywords dropped when not accepted).
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws
     func close() async
+}
+
+extension SourceStore {
+    /// Stores that read identities at no extra cost always do.
+    public func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
+        try await summaries(in: folder)
+    }
 }
 
 extension DestinationStore {

@@ -29,6 +29,11 @@ public struct MessageIdentity: Sendable, Hashable, Comparable, CustomStringConve
         }
     }
 
+    /// For a message listed without its header fields, because nothing on the destination could be
+    /// paired with it (the destination folder is empty). Never equal to an identity made from headers:
+    /// only for copying into an empty folder, never for comparing.
+    public static func unread(size: Int64) -> MessageIdentity { MessageIdentity(key: "unread:\(size)") }
+
     public var description: String { key }
 
     public static func < (lhs: MessageIdentity, rhs: MessageIdentity) -> Bool { lhs.key < rhs.key }

@@ -72,6 +72,20 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
         }
     }
 
+    /// Every listing asked of this store as a source, with whether identities were wanted.
+    private(set) var listings: [(folder: MailboxPath, identified: Bool)] = []
+
+    func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
+        lock.withLock { listings.append((folder, identified)) }
+        let all = try await summaries(in: folder)
+        guard !identified else { return all }
+        return all.map { summary in
+            var unread = summary
+            unread.identity = .unread(size: summary.size)
+            return unread
+        }
+    }
+
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result {

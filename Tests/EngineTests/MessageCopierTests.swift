@@ -90,6 +90,28 @@ import Testing
         #expect(destination.contents(of: "INBOX").map(\.bytes) == source.contents(of: "INBOX").map(\.bytes))
     }
 
+    @Test func anEmptyDestinationFolderGetsTheSourceListedWithoutIdentitiesAndLaterRunsCompare() async throws {
+        let source = source(messages: 12)
+        source.add("Message-ID: <1@x>\r\nSubject: 1\r\n\r\nbody 1\r\n", to: "INBOX")  // a genuine duplicate
+        let destination = InMemoryStore()
+        let (first, ledger) = try await migrate(source, destination)
+        #expect(first.counts.messagesCopied == 13)
+        #expect(source.listings.map(\.identified) == [false])
+        #expect(destination.contents(of: "INBOX").map(\.bytes) == source.contents(of: "INBOX").map(\.bytes))
+
+        // The destination now holds messages: the source is listed with identities and compared.
+        source.add("Message-ID: <new@x>\r\n\r\nnew\r\n", to: "INBOX")
+        let migration = UserMigration(
+            account: account, rules: FolderRules(), options: MigrationOptions(), ledger: ledger,
+            connector: StoreConnector(openSource: { source }, openDestination: { destination }),
+            retryDelay: .milliseconds(1))
+        let second = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+        #expect(source.listings.map(\.identified) == [false, true])
+        #expect(second.counts.messagesCopied == 1)
+        #expect(second.counts.messagesPresent == 13)
+        #expect(destination.contents(of: "INBOX").count == 14)
+    }
+
     @Test func aMessageThatVanishedFromTheSourceIsCountedAsFailedAndTheRestIsCopied() async throws {
         let inner = source(messages: 6)
         let destination = InMemoryStore()
