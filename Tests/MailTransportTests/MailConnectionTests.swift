@@ -39,21 +39,30 @@ struct MailConnectionTests {
     }
 
     @Test func refusedConnectionIsReported() async throws {
-        // A port that was just free; parallel tests may grab it again, so retry a few times.
-        for _ in 0..<5 {
-            let server = try await ScriptedServer.start(behaviour: .silent)
-            let port = server.port
-            await server.stop()
-            do {
-                let connection = try await MailConnection.connect(host: "127.0.0.1", port: port, security: .plain)
-                await connection.close()
-            } catch {
-                #expect(error == .connectionRefused(host: "127.0.0.1", port: port))
-                #expect(error.userMessage.contains("connection refused"))
-                return
+        // A socket bound to a port but not listening holds the port, so nothing else can take it
+        // (a port merely closed again could be reused by a parallel test), and connects are refused.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(holder >= 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(holder, generic, length) == 0 && getsockname(holder, generic, &length) == 0
             }
         }
-        Issue.record("every closed port was reused before the test could connect")
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        await #expect {
+            _ = try await MailConnection.connect(host: "127.0.0.1", port: port, security: .plain)
+        } throws: { error in
+            guard let error = error as? TransportError else { return false }
+            return error == .connectionRefused(host: "127.0.0.1", port: port)
+                && error.userMessage.contains("connection refused")
+        }
     }
 
     @Test func unknownHostIsNameNotFound() async throws {
