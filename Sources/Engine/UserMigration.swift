@@ -257,8 +257,12 @@ public struct UserMigration: Sendable {
             "folder \(folder) -> \(target): copied \(diff.toCopy.count - failedHere), present \(diff.present.count), skipped \(diff.skipped.count), flags \(diff.flagUpdates.count)",
             at: Date())
 
-        // Record both states only when the folder is complete, so a later run may skip it.
-        if failedHere == 0, let destinationState = try await destination.state(of: target) {
+        // Record both states only when the folder is complete, so a later run may skip it. A folder
+        // this run did not touch still has the state read before (a later change only makes the next
+        // run compare again); one it wrote to is asked again.
+        let untouched = diff.toCopy.isEmpty && diff.flagUpdates.isEmpty && destinationStateBefore != nil
+        let destinationStateAfter = untouched ? destinationStateBefore : try await destination.state(of: target)
+        if failedHere == 0, let destinationState = destinationStateAfter {
             try? ledger.saveFolderRecord(
                 Ledger.FolderRecord(
                     sourceUser: user, sourceFolder: folder, destinationFolder: target, source: sourceState,
