@@ -39,15 +39,55 @@ public struct MessageIdentity: Sendable, Hashable, Comparable, CustomStringConve
     public static func < (lhs: MessageIdentity, rhs: MessageIdentity) -> Bool { lhs.key < rhs.key }
 
     static func normalizeMessageID(_ value: String) -> String {
-        var text = collapseWhitespace(value)
-        // Keep the first <...> token when present: some servers fold or add comments.
+        let text = collapseWhitespace(value)
+        // Keep the first <...> token when present: some servers fold or add comments. 7-bit text is
+        // searched as bytes; other text by Characters (a "<" with a combining mark is no "<").
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            let bytes = text.utf8
+            if let open = bytes.firstIndex(of: UInt8(ascii: "<")),
+                let close = bytes[open...].firstIndex(of: UInt8(ascii: ">"))
+            {
+                return String(text[open...close])
+            }
+            return text
+        }
         if let open = text.firstIndex(of: "<"), let close = text[open...].firstIndex(of: ">") {
-            text = String(text[open...close])
+            return String(text[open...close])
         }
         return text
     }
 
+    /// Runs of blanks, tabs, CRs and LFs become one space, none at the ends. It runs for every
+    /// message listed, so 7-bit text (nearly every header value) is handled as bytes; other text
+    /// keeps the Character rules, where a blank followed by a combining mark is not a blank.
     static func collapseWhitespace(_ value: String) -> String {
+        guard value.utf8.allSatisfy({ $0 < 0x80 }) else { return collapseWhitespaceByCharacter(value) }
+        var collapsed: [UInt8] = []
+        collapsed.reserveCapacity(value.utf8.count)
+        var pendingSpace = false
+        let bytes = Array(value.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            // CR LF is one Character, equal to neither "\r" nor "\n": it is kept, as by Characters.
+            let lineBreak = byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A
+            if !lineBreak, byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A {
+                pendingSpace = !collapsed.isEmpty
+            } else {
+                if pendingSpace { collapsed.append(0x20) }
+                pendingSpace = false
+                collapsed.append(byte)
+                if lineBreak {
+                    collapsed.append(0x0A)
+                    index += 1
+                }
+            }
+            index += 1
+        }
+        return String(decoding: collapsed, as: UTF8.self)
+    }
+
+    static func collapseWhitespaceByCharacter(_ value: String) -> String {
         value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }).joined(separator: " ")
     }
 }

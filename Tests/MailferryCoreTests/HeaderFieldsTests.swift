@@ -40,6 +40,24 @@ import Testing
         #expect(keys == Self.recordedKeys)
     }
 
+    @Test func sevenBitTextIsNormalizedExactlyAsByCharacters() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = [" ", "\t", "\r", "\n", "a", "<", ">", "@", "x", "."]
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...24, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator) ?? "a"
+            })
+            #expect(MessageIdentity.collapseWhitespace(text) == MessageIdentity.collapseWhitespaceByCharacter(text), "\(Array(text.utf8))")
+            var reference = MessageIdentity.collapseWhitespaceByCharacter(text)
+            if let open = reference.firstIndex(of: "<"), let close = reference[open...].firstIndex(of: ">") {
+                reference = String(reference[open...close])
+            }
+            #expect(MessageIdentity.normalizeMessageID(text) == reference, "\(Array(text.utf8))")
+        }
+        // Other text keeps the Character rules: a blank with a combining mark is no blank.
+        #expect(MessageIdentity.collapseWhitespace("a \u{301}b  c") == "a \u{301}b c")
+    }
+
     static let recordedKeys = [
         "mid:<a@x>:100", "mid:<b@x>:100", "hdr:bc128a03927bf5f79df5a4f319e7d1a4:100",
         "hdr:32d7047784450c9dcb828b4b280f4830:100", "hdr:0279ed34c2d6531696175c3136bf56c4:100",
