@@ -99,11 +99,7 @@ actor IMAPDestinationStore: DestinationStore {
         _ messages: MessageBodies, to folder: MailboxPath, stored: @Sendable ([AppendedMessage]) async throws -> Void
     ) async throws {
         guard await client.hasCapability("MULTIAPPEND") else {
-            while let message = try await messages.next() {
-                let uid = try await append(message.summary, body: message.body, to: folder)
-                try await stored([AppendedMessage(summary: message.summary, uid: uid)])
-            }
-            return
+            return try await appendOneByOne(messages, to: folder, stored: stored)
         }
         let name = directory.serverName(of: folder)
         let feed = IMAPAppendFeed(messages)

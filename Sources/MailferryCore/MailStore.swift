@@ -140,8 +140,16 @@ extension SourceStore {
 }
 
 extension DestinationStore {
-    /// One `append` per message, each reported as soon as it is stored.
+    /// Stores without a command for several messages append one by one.
     public func appendBatch(
+        _ messages: MessageBodies, to folder: MailboxPath,
+        stored: @Sendable ([AppendedMessage]) async throws -> Void
+    ) async throws {
+        try await appendOneByOne(messages, to: folder, stored: stored)
+    }
+
+    /// One `append` per message, each reported as soon as it is stored.
+    public func appendOneByOne(
         _ messages: MessageBodies, to folder: MailboxPath,
         stored: @Sendable ([AppendedMessage]) async throws -> Void
     ) async throws {

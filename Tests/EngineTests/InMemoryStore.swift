@@ -142,13 +142,7 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
     func appendBatch(
         _ messages: MessageBodies, to folder: MailboxPath, stored: @Sendable ([AppendedMessage]) async throws -> Void
     ) async throws {
-        guard atomicBatches else {
-            while let message = try await messages.next() {
-                let uid = try await append(message.summary, body: message.body, to: folder)
-                try await stored([AppendedMessage(summary: message.summary, uid: uid)])
-            }
-            return
-        }
+        guard atomicBatches else { return try await appendOneByOne(messages, to: folder, stored: stored) }
         var collected: [(MessageSummary, [UInt8])] = []
         while let message = try await messages.next() {
             var bytes: [UInt8] = []

@@ -16,8 +16,11 @@ import Testing
             identity: MessageIdentity(headers: Array("Message-ID: <\(uid)@x>\r\n".utf8), size: size))
     }
 
-    func migrate(_ source: any SourceStore, _ destination: InMemoryStore) async throws -> (UserOutcome, Ledger) {
-        let ledger = try Ledger.open(directory: NSTemporaryDirectory() + "mf-copier-\(UUID().uuidString)")
+    /// One run; a fresh state directory unless `ledger` is given.
+    func migrate(
+        _ source: any SourceStore, _ destination: InMemoryStore, ledger existing: Ledger? = nil
+    ) async throws -> (UserOutcome, Ledger) {
+        let ledger = try existing ?? Ledger.open(directory: NSTemporaryDirectory() + "mf-copier-\(UUID().uuidString)")
         let migration = UserMigration(
             account: account, rules: FolderRules(), options: MigrationOptions(), ledger: ledger,
             connector: StoreConnector(openSource: { source }, openDestination: { destination }),
@@ -101,11 +104,7 @@ import Testing
 
         // The destination now holds messages: the source is listed with identities and compared.
         source.add("Message-ID: <new@x>\r\n\r\nnew\r\n", to: "INBOX")
-        let migration = UserMigration(
-            account: account, rules: FolderRules(), options: MigrationOptions(), ledger: ledger,
-            connector: StoreConnector(openSource: { source }, openDestination: { destination }),
-            retryDelay: .milliseconds(1))
-        let second = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+        let (second, _) = try await migrate(source, destination, ledger: ledger)
         #expect(source.listings.map(\.identified) == [false, true])
         #expect(second.counts.messagesCopied == 1)
         #expect(second.counts.messagesPresent == 13)
