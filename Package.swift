@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
+        // The release version and the git commit of this build (`mailferry --version`).
+        .target(name: "BuildInfo", plugins: ["BuildCommitPlugin"]),
+        .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
+
         // Domain values: job, diagnostics, secrets, mailbox paths, plan. Foundation only.
         .target(name: "MailferryCore"),
 
@@ -85,7 +89,7 @@ let package = Package(
         .target(
             name: "MailferryCLI",
             dependencies: [
-                "MailferryCore", "JobSpec", "MailStores", "Ledger", "Engine",
+                "BuildInfo", "MailferryCore", "JobSpec", "MailStores", "Ledger", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -130,7 +134,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MailferryCLITests",
-            dependencies: ["MailferryCLI", "MailferryCore", "Ledger", "Engine", "TestSupport"]
+            dependencies: ["BuildInfo", "MailferryCLI", "MailferryCore", "Ledger", "Engine", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

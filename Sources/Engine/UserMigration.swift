@@ -12,13 +12,15 @@ public struct UserMigration: Sendable {
     public var ledger: Ledger
     public var connector: StoreConnector
     public var observer: any MigrationObserver
+    /// What runs the migration ("mailferry 0.2.0 (commit …)"), named in the log's first line of the run.
+    public var program: String?
     /// First retry delay; doubles per attempt up to `maximumRetryDelay`.
     public var retryDelay: Duration
     public var maximumRetryDelay: Duration
 
     public init(
         account: Account, rules: FolderRules, options: MigrationOptions, ledger: Ledger, connector: StoreConnector,
-        observer: any MigrationObserver = SilentObserver(), retryDelay: Duration = .seconds(1),
+        observer: any MigrationObserver = SilentObserver(), program: String? = nil, retryDelay: Duration = .seconds(1),
         maximumRetryDelay: Duration = .seconds(30)
     ) {
         self.account = account
@@ -27,6 +29,7 @@ public struct UserMigration: Sendable {
         self.ledger = ledger
         self.connector = connector
         self.observer = observer
+        self.program = program
         self.retryDelay = retryDelay
         self.maximumRetryDelay = maximumRetryDelay
     }
@@ -37,7 +40,7 @@ public struct UserMigration: Sendable {
         let log = ledger.log(sourceUser: user)
         try? ledger.userStarted(run: runID, sourceUser: user, destinationUser: account.destinationUser, at: Date())
         observer.handle(.userStarted(sourceUser: user, destinationUser: account.destinationUser))
-        log.write("\(runID): migrating \(user) -> \(account.destinationUser)", at: Date())
+        log.write("\(runID)\(program.map { " by \($0)" } ?? ""): migrating \(user) -> \(account.destinationUser)", at: Date())
 
         var tally = Tally()
         var attempt = 0

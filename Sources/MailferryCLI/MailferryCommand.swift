@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Foundation
 import MailferryCore
 
@@ -7,6 +8,7 @@ public struct MailferryCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mailferry",
         abstract: "Move mail from IMAP4/POP3 servers into existing mailboxes, driven by YAML job files.",
+        version: MailferryVersion.description,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self,
             InitCommand.self, SchemaCommand.self,
