@@ -157,6 +157,9 @@ public final class Ledger: Sendable {
         } catch let error as LedgerError {
             throw error
         } catch {
+            // Another process created or upgraded the same state at the same moment (GRDB's migrator
+            // reads what is applied before it takes the write lock): fine once the schema is complete.
+            if (try? pool.read({ db in try LedgerSchema.migrator.hasCompletedMigrations(db) })) == true { return }
             throw .cannotOpen(path: path, reason: LedgerError.describe(error))
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Engine
 import Foundation
 import Ledger
@@ -19,6 +20,9 @@ struct ApplyCommand: AsyncParsableCommand {
             5 seconds otherwise); the final report per user to stdout.
             --dry-run prints the same diff as `plan` and writes nothing, not even state.
             --plan PLAN.json applies to the plan's users, refusing a plan whose job or users file changed.
+            --shard K/N migrates only shard K's users (a stable hash of the source user, K from 0) with \
+            options.concurrency / N mailboxes at once, its state in <state>/shard-K-of-N/ with its own \
+            lock, so that N processes share one job; a shard without users exits 0.
             Exit status: 0 every selected user done; 3 at least one user failed or partial (the others \
             still ran to the end); 1 a fatal error before any user ran (invalid job, unusable plan, \
             state cannot be opened, another apply of the job running, missing admin secret); 130/143 \
@@ -41,6 +45,7 @@ struct ApplyCommand: AsyncParsableCommand {
     var planFile: String?
 
     @OptionGroup var selection: UserSelectionOptions
+    @OptionGroup var sharding: ShardOptions
 
     @Option(help: ArgumentHelp("Mailboxes migrated at once (default: options.concurrency of the job).", valueName: "N"))
     var concurrency: Int?
@@ -62,17 +67,26 @@ struct ApplyCommand: AsyncParsableCommand {
         let accounts = try selectedAccounts(loaded)
         let environment = Console.environment
         try SecretPreflight.check(loaded.job, environment: environment)
-        let limit = concurrency ?? loaded.job.options.concurrency
+        let limit = sharding.concurrency(explicit: concurrency, job: loaded.job)
 
         if dryRun {
-            let plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
+            var plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
                 .plan(accounts: accounts, digest: try loaded.digest(), concurrency: limit)
+            plan.shard = sharding.shard.map {
+                MigrationPlan.Shard($0, jobUsers: loaded.job.accounts.count, concurrency: limit)
+            }
             try PlanOutput(format: format == .json ? .json : .text, outputFile: nil).emit(plan)
             if plan.summary.usersUnreachable > 0 { throw ExitCode.failure }
             return
         }
 
-        let ledger = try Ledger.open(directory: loaded.stateDirectory(override: state.stateDirectory))
+        if let shard = sharding.shard, accounts.isEmpty {
+            Console().write(ShardOptions.emptyShardNote(shard, job: loaded.job))
+            return
+        }
+        let stateDirectory = loaded.stateDirectory(override: state.stateDirectory)
+        try Self.refuseOverlappingRuns(stateDirectory: stateDirectory, shard: sharding.shard)
+        let ledger = try Ledger.open(directory: sharding.stateFolder(of: loaded, override: state.stateDirectory).path)
         if let other = try ledger.otherRunInProgress(), other.command == .apply {
             throw CLIError.runInProgress(run: other.id.rawValue, pid: other.pid, host: other.host)
         }
@@ -89,7 +103,9 @@ struct ApplyCommand: AsyncParsableCommand {
         switch format {
         case .text:
             let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
-            var text = "Apply of job \(loaded.job.name) (\(loaded.job.file)), \(runID)\n\n"
+            var text = "Apply of job \(loaded.job.name) (\(loaded.job.file)), \(runID)"
+            if let shard = sharding.shard { text += ", shard \(shard)" }
+            text += "\n\n"
             text += UserReportTableRenderer(colors: colors).render(rows)
             text += "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
             if rows.contains(where: { $0.state != .done }) {
@@ -132,7 +148,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 account: account, rules: job.folders, options: job.options, ledger: ledger,
                 connector: crashInjection.map { $0.wrap(factory.connector(for: account)) }
                     ?? factory.connector(for: account),
-                observer: progress)
+                observer: progress, program: MailferryVersion.description)
             let outcome = await migration.run(in: runID)
             let finished = Date()
             return UserReportRow(
@@ -159,11 +175,33 @@ struct ApplyCommand: AsyncParsableCommand {
         return .partial
     }
 
-    /// `--user`, and with `--plan` the plan's users: refused when the plan no longer matches the files.
+    /// An apply over other shards of the same users must not run at the same time: one without
+    /// `--shard` overlaps every shard, and shards of another count overlap these. Shards K/N and
+    /// J/N (same N) never share a user, so they may run together; within one folder `Ledger` decides.
+    private static func refuseOverlappingRuns(stateDirectory: String, shard: ShardSelection?) throws {
+        let others = JobStateFolder.all(in: stateDirectory).filter { folder in
+            // The same folder: the lock below decides.
+            if folder.shard == shard { return false }
+            if let shard, let other = folder.shard, other.count == shard.count { return false }
+            return true
+        }
+        for running in try JobState.read(folders: others).runsInProgress where running.run.command == .apply {
+            throw CLIError.overlappingRunInProgress(
+                folder: running.folder.path, run: running.run.id.rawValue, pid: running.run.pid,
+                host: running.run.host)
+        }
+    }
+
+    /// `--user`, `--shard`, and with `--plan` the plan's users: refused when the plan no longer matches
+    /// the files or was made for another shard.
     private func selectedAccounts(_ loaded: LoadedJob) throws -> [Account] {
-        let accounts = try loaded.accounts(selecting: selection.users)
+        let accounts = try sharding.select(
+            try loaded.accounts(selecting: selection.users), requested: selection.users)
         guard let planFile else { return accounts }
         let plan = try Self.readPlan(planFile)
+        if plan.shard?.selection != sharding.shard {
+            throw CLIError.planForOtherShard(plan: plan.shard?.selection, requested: sharding.shard)
+        }
         if plan.job.name != loaded.job.name {
             throw CLIError.stalePlan("it was made for job '\(plan.job.name)', not '\(loaded.job.name)'")
         }

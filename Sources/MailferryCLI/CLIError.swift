@@ -13,6 +13,15 @@ enum CLIError: UserFacingError, Equatable {
     case cannotRead(String)
     case cannotWrite(String, reason: String)
     case noJobLoaded(String)
+    case usersOutsideShard([UserShard], ShardSelection)
+    case planForOtherShard(plan: ShardSelection?, requested: ShardSelection?)
+    case overlappingRunInProgress(folder: String, run: Int64, pid: Int32, host: String)
+
+    /// A source user and the shard it belongs to.
+    struct UserShard: Equatable {
+        var user: String
+        var index: Int
+    }
 
     var userMessage: String {
         switch self {
@@ -43,6 +52,16 @@ enum CLIError: UserFacingError, Equatable {
             return "cannot write \(path): \(reason)"
         case .noJobLoaded(let path):
             return "\(path) could not be loaded and no diagnostic says why; please report this as a bug"
+        case .usersOutsideShard(let users, let shard):
+            let list = users.map { "'\($0.user)' (shard \($0.index)/\(shard.count))" }.joined(separator: ", ")
+            return "--user \(list): not in shard \(shard); run that shard, or leave out --shard"
+        case .planForOtherShard(let plan, let requested):
+            func name(_ shard: ShardSelection?) -> String { shard.map { "shard \($0)" } ?? "the whole job" }
+            return "the plan was made for \(name(plan)), not \(name(requested)); "
+                + "apply with the same --shard as the plan, or make a plan for this one"
+        case .overlappingRunInProgress(let folder, let run, let pid, let host):
+            return "another apply of this job is running over some of the same users (state \(folder), run \(run), "
+                + "pid \(pid) on \(host)); wait for it to finish: only shards of the same count (K/N, same N) run together"
         }
     }
 }

@@ -35,15 +35,21 @@ struct LogsCommand: AsyncParsableCommand {
             throw CLIError.notAUser(sourceUser, usersFile: loaded.job.usersFile.path)
         }
         let directory = loaded.stateDirectory(override: state.stateDirectory)
-        let text: String
-        do {
-            text = try UserLog.read(directory: directory, sourceUser: sourceUser)
-        } catch {
-            switch error {
-            case .notFound, .noLog: throw CLIError.noLog(sourceUser, stateDirectory: directory)
-            default: throw error
+        // The job's own state and every shard's (`apply --shard`): a user has a log in each folder it
+        // ran under; they are printed oldest first (each starts with its first entry's time).
+        let folders = [JobStateFolder(path: directory, shard: nil)] + JobStateFolder.all(in: directory).filter { $0.shard != nil }
+        var texts: [String] = []
+        for folder in folders {
+            do {
+                texts.append(try UserLog.read(directory: folder.path, sourceUser: sourceUser))
+            } catch {
+                switch error {
+                case .notFound, .noLog: continue
+                default: throw error
+                }
             }
         }
-        Console().write(text)
+        guard !texts.isEmpty else { throw CLIError.noLog(sourceUser, stateDirectory: directory) }
+        Console().write(texts.sorted().joined())
     }
 }

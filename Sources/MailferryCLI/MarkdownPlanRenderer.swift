@@ -12,6 +12,7 @@ struct MarkdownPlanRenderer {
     func render(_ plan: MigrationPlan) -> String {
         var text = "## mailferry plan: \(code(plan.job.name))\n\n"
         text += "Job file \(code(plan.job.file)), digest \(code(String(plan.job.digest.prefix(12)))).\n"
+        if let shard = plan.shard { text += PlanNotes.shard(shard, users: plan.users.count) + "\n" }
         if plan.offline {
             text += "Offline plan: no server was contacted; each user lists the source endpoints in the order "
                 + "they are tried and the job's folder rules.\n"

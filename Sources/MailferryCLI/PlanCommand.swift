@@ -17,6 +17,8 @@ struct PlanCommand: AsyncParsableCommand {
             still printed and written to --out). With --detailed-exitcode: 0 no changes, 1 error, \
             2 changes present (an offline plan cannot prove that nothing would change, so it exits 2 \
             when it lists any user).
+            --shard K/N plans only shard K's users (see `apply --shard`) with its share of \
+            options.concurrency, which the plan shows; a shard without users prints an empty plan.
             """
     )
 
@@ -40,6 +42,7 @@ struct PlanCommand: AsyncParsableCommand {
     var detailedExitcode = false
 
     @OptionGroup var selection: UserSelectionOptions
+    @OptionGroup var sharding: ShardOptions
     @OptionGroup var state: StateDirectoryOptions
     @OptionGroup var tracing: TraceOptions
 
@@ -50,16 +53,21 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try LoadedJob.load(jobFile)
-        let accounts = try loaded.accounts(selecting: selection.users)
+        let accounts = try sharding.select(
+            try loaded.accounts(selecting: selection.users), requested: selection.users)
         let digest = try loaded.digest()
-        let plan: MigrationPlan
+        let concurrency = sharding.concurrency(explicit: nil, job: loaded.job)
+        var plan: MigrationPlan
         if offline {
             plan = OfflinePlanner(job: loaded.job).plan(accounts: accounts, digest: digest)
         } else {
             let environment = Console.environment
             try SecretPreflight.check(loaded.job, environment: environment)
             plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
-                .plan(accounts: accounts, digest: digest, concurrency: loaded.job.options.concurrency)
+                .plan(accounts: accounts, digest: digest, concurrency: concurrency)
+        }
+        plan.shard = sharding.shard.map {
+            MigrationPlan.Shard($0, jobUsers: loaded.job.accounts.count, concurrency: concurrency)
         }
         try PlanOutput(format: format, outputFile: outputFile).emit(plan)
 

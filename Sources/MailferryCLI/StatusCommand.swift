@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildInfo
 import Foundation
 import Ledger
 import MailferryCore
@@ -16,6 +17,10 @@ struct StatusCommand: AsyncParsableCommand {
             colored: green done, yellow partial, red failed, grey not started, cyan running, magenta \
             interrupted. Reads the state without changing it, also while apply runs. No state yet: \
             every user is "not started".
+            Without --shard, the state of every shard (<state>/shard-K-of-N/) is merged with the job's \
+            own: each user shows its most recent result from any of them. --state-dir may be given \
+            several times (state copied from several machines). --shard K/N shows that shard's users \
+            and state only. The first line names the mailferry that prints it.
             Exit status: 0 success, 1 error (invalid job, unreadable state).
             """
     )
@@ -26,25 +31,32 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(help: "Output format: text (a table) or json.")
     var format: ReportFormat = .text
 
-    @OptionGroup var state: StateDirectoryOptions
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp(
+            "State folder (default: .mailferry/<job name>/ next to the job file); repeatable, merged.", valueName: "DIR")
+    )
+    var stateDirectories: [String] = []
+
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         if jobFile.isEmpty { throw ValidationError("The job file path is empty.") }
+        if stateDirectories.contains(where: \.isEmpty) { throw ValidationError("--state-dir needs a folder path.") }
     }
 
     func run() async throws {
         let loaded = try LoadedJob.load(jobFile, showWarnings: false)
-        let directory = loaded.stateDirectory(override: state.stateDirectory)
-        var results: [UserResult] = []
-        var inProgress: RunInfo?
-        if let ledger = try Self.openIfPresent(directory) {
-            results = try ledger.latestUserResults()
-            inProgress = try ledger.otherRunInProgress()
-        }
+        let directories = stateDirectories.isEmpty ? [loaded.stateDirectory(override: nil)] : stateDirectories
+        let shard = sharding.shard
+        let state = try JobState.read(stateDirectories: directories, shard: shard)
+        // The folder named in the heading: the one read, or the one an apply would create.
+        let shown = directories.map { JobStateFolder(stateDirectory: $0, shard: shard).path }
+        let inProgress = state.runsInProgress.first?.run
         let now = Date()
-        let latest = Dictionary(results.map { ($0.sourceUser, $0) }, uniquingKeysWith: { first, _ in first })
-        let rows = loaded.job.accounts.map { account in
-            latest[account.sourceUser].map { UserReportRow($0, now: now) }
+        let accounts = try sharding.select(loaded.job.accounts, requested: [])
+        let rows = accounts.map { account in
+            state.latestResults[account.sourceUser].map { UserReportRow($0, now: now) }
                 ?? .notStarted(sourceUser: account.sourceUser, destinationUser: account.destinationUser)
         }
 
@@ -52,11 +64,21 @@ struct StatusCommand: AsyncParsableCommand {
         switch format {
         case .text:
             let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
-            var text = "Status of job \(loaded.job.name) (\(loaded.job.file)), state in \(directory)\n"
-            if let run = inProgress {
+            var text = MailferryVersion.description + "\n"
+            text += "Status of job \(loaded.job.name) (\(loaded.job.file)), state in \(shown.joined(separator: ", "))"
+            let shardFolders = state.folders.filter { $0.shard != nil }.count
+            if shard == nil, shardFolders > 0 {
+                text += " (merged: \(shardFolders) shard \(shardFolders == 1 ? "folder" : "folders")"
+                text += state.folders.contains { $0.shard == nil } ? " and the unsharded state)" : ")"
+            }
+            text += "\n"
+            if let shard { text += "Shard \(shard): \(accounts.count) of the job's \(loaded.job.accounts.count) users\n" }
+            for running in state.runsInProgress {
+                let run = running.run
                 text +=
                     "Apply in progress: run \(run.id.rawValue), pid \(run.pid) on \(run.host), "
-                    + "started \(UserReportJSON.timestamp(run.startedAt))\n"
+                    + "started \(UserReportJSON.timestamp(run.startedAt))"
+                    + (running.folder.shard.map { " (shard \($0))" } ?? "") + "\n"
             }
             text += "\n" + UserReportTableRenderer(colors: colors).render(rows)
             text += "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
@@ -64,17 +86,9 @@ struct StatusCommand: AsyncParsableCommand {
         case .json:
             console.write(
                 try StableJSON.encode(
-                    StatusDocument(job: loaded.job, directory: directory, inProgress: inProgress, rows: rows)))
-        }
-    }
-
-    /// The state read-only; nil when apply never ran (every user is then "not started").
-    private static func openIfPresent(_ directory: String) throws(LedgerError) -> Ledger? {
-        do {
-            return try Ledger.openExisting(directory: directory)
-        } catch {
-            if case .notFound = error { return nil }
-            throw error
+                    StatusDocument(
+                        job: loaded.job, directory: shown[0], folders: state.folders.map(\.path), shard: shard,
+                        inProgress: inProgress, rows: rows)))
         }
     }
 
@@ -82,12 +96,15 @@ struct StatusCommand: AsyncParsableCommand {
     private struct StatusDocument: Encodable {
         var job: Job
         var directory: String
+        var folders: [String]
+        var shard: ShardSelection?
         var inProgress: RunInfo?
         var rows: [UserReportRow]
 
         enum CodingKeys: String, CodingKey {
-            case job
+            case job, mailferry, shard
             case stateDirectory = "state_directory"
+            case stateFolders = "state_folders"
             case runInProgress = "run_in_progress"
             case users, summary
         }
@@ -107,7 +124,10 @@ struct StatusCommand: AsyncParsableCommand {
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(UserReportJSON.JobReference(name: job.name, file: job.file), forKey: .job)
+            try container.encode(MailferryVersion.description, forKey: .mailferry)
             try container.encode(directory, forKey: .stateDirectory)
+            try container.encode(folders, forKey: .stateFolders)
+            try container.encode(shard?.description, forKey: .shard)
             try container.encode(
                 inProgress.map {
                     RunInProgress(

@@ -16,16 +16,45 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
         }
     }
 
+    /// Which part of the users file a `plan --shard K/N` covers, and the per-shard share of the
+    /// job's `options.concurrency` it applies with.
+    public struct Shard: Sendable, Hashable, Codable {
+        public var index: Int
+        public var count: Int
+        /// Users in the whole users file (the plan lists this shard's).
+        public var jobUsers: Int
+        /// Mailboxes at once in this shard.
+        public var concurrency: Int
+
+        public init(_ selection: ShardSelection, jobUsers: Int, concurrency: Int) {
+            self.index = selection.index
+            self.count = selection.count
+            self.jobUsers = jobUsers
+            self.concurrency = concurrency
+        }
+
+        /// The selection this plan was made for.
+        public var selection: ShardSelection? { try? ShardSelection(index: index, count: count) }
+
+        enum CodingKeys: String, CodingKey {
+            case index, count, concurrency
+            case jobUsers = "job_users"
+        }
+    }
+
     public var formatVersion: Int
     public var job: JobReference
+    /// Nil unless made with `--shard` (the key is then left out of the JSON).
+    public var shard: Shard?
     /// True for `plan --offline`: no server was contacted, folders are the rules, not a diff.
     public var offline: Bool
     public var users: [UserPlan]
     public var summary: PlanSummary
 
-    public init(job: JobReference, offline: Bool, users: [UserPlan]) {
+    public init(job: JobReference, offline: Bool, users: [UserPlan], shard: Shard? = nil) {
         self.formatVersion = Self.currentFormatVersion
         self.job = job
+        self.shard = shard
         self.offline = offline
         self.users = users
         self.summary = PlanSummary(users: users)
@@ -33,7 +62,7 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
-        case job, offline, users, summary
+        case job, offline, users, summary, shard
     }
 }
 
