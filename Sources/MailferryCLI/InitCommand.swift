@@ -1,16 +1,34 @@
 import ArgumentParser
 import Foundation
 
-/// `mailferry init [DIR]`: a job file, a users file template (mode 0600) and a .gitignore that keeps
-/// users files and run state out of git. Never overwrites: if any of them exists, nothing is written.
+/// `mailferry init [DIR] [--ci github]`: a job file, a users file template (mode 0600) and a
+/// .gitignore that keeps users files and run state out of git; with `--ci github` also the GitHub
+/// Actions workflow. Never overwrites: if any file of the scaffold exists, none of it is written
+/// (with `--ci`, the workflow is then written alone, unless it exists too).
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Scaffold jobs/example.yaml, users/example.csv and a .gitignore in a folder."
+        abstract: "Scaffold jobs/example.yaml, users/example.csv and a .gitignore in a folder.",
+        discussion: """
+            --ci github also writes .github/workflows/mailferry.yml: on pull requests touching jobs/, \
+            `validate --format github` and each changed job's `plan --format markdown` as one \
+            pull-request comment that later pushes update (offline for pull requests from forks); on \
+            the default branch, every job planned again and applied with `apply --plan` once a \
+            reviewer approves the `mailferry` environment. In a folder scaffolded before, only the \
+            workflow is written.
+            """
     )
+
+    /// `--ci`: the CI systems a workflow can be written for.
+    enum ContinuousIntegration: String, ExpressibleByArgument, CaseIterable {
+        case github
+    }
 
     @Argument(help: ArgumentHelp("Folder to scaffold (created if missing).", valueName: "DIR"))
     var directory = "."
+
+    @Option(help: ArgumentHelp("Also write a CI workflow that validates, plans and applies the job files.", valueName: "github"))
+    var ci: ContinuousIntegration?
 
     func validate() throws {
         if directory.isEmpty { throw ValidationError("The folder path is empty.") }
@@ -23,16 +41,47 @@ struct InitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let files = [
+        let scaffold = [
             ScaffoldFile(path: InitTemplates.jobPath, content: InitTemplates.job, permissions: 0o644),
             ScaffoldFile(path: InitTemplates.usersPath, content: InitTemplates.users, permissions: 0o600),
             ScaffoldFile(path: InitTemplates.gitignorePath, content: InitTemplates.gitignore, permissions: 0o644),
         ]
+        let workflow = ci.map { _ in
+            ScaffoldFile(path: GitHubWorkflowTemplate.path, content: GitHubWorkflowTemplate.workflow, permissions: 0o644)
+        }
         let fileManager = FileManager.default
         let root = URL(fileURLWithPath: directory)
-        let existing = files.map { root.appendingPathComponent($0.path).path }.filter { fileManager.fileExists(atPath: $0) }
-        guard existing.isEmpty else { throw CLIError.wouldOverwrite(existing) }
+        func existing(_ files: [ScaffoldFile]) -> [String] {
+            files.map { root.appendingPathComponent($0.path).path }.filter { fileManager.fileExists(atPath: $0) }
+        }
+        let scaffoldExists = existing(scaffold)
+        let workflowExists = existing(workflow.map { [$0] } ?? [])
+        if let workflow {
+            guard workflowExists.isEmpty else { throw CLIError.wouldOverwrite(workflowExists) }
+            if !scaffoldExists.isEmpty {
+                try write([workflow], under: root)
+                Console().write("Created \(workflow.path) in \(directory) (\(Self.workflowSummary)).\n")
+                return
+            }
+        }
+        guard scaffoldExists.isEmpty else { throw CLIError.wouldOverwrite(scaffoldExists) }
+        try write(scaffold + (workflow.map { [$0] } ?? []), under: root)
+        let jobPath = directory == "." ? InitTemplates.jobPath : (directory as NSString).appendingPathComponent(InitTemplates.jobPath)
+        var created = """
+            Created in \(directory):
+              \(InitTemplates.jobPath)   the job: source, destination, folder rules
+              \(InitTemplates.usersPath)   users file template (mode 0600; holds passwords)
+              \(InitTemplates.gitignorePath)          keeps users/ and .mailferry/ out of git
 
+            """
+        if workflow != nil { created += "  \(GitHubWorkflowTemplate.path)   \(Self.workflowSummary)\n" }
+        Console().write(created + "Next: edit both files, then run `mailferry validate \(jobPath)`.\n")
+    }
+
+    static let workflowSummary = "validates and plans pull requests; applies approved plans (see its header)"
+
+    private func write(_ files: [ScaffoldFile], under root: URL) throws {
+        let fileManager = FileManager.default
         for file in files {
             let url = root.appendingPathComponent(file.path)
             let folder = url.deletingLastPathComponent()
@@ -53,15 +102,5 @@ struct InitCommand: AsyncParsableCommand {
             // The umask may have narrowed the mode; make it exactly what the file needs.
             try? fileManager.setAttributes([.posixPermissions: file.permissions], ofItemAtPath: url.path)
         }
-        let jobPath = directory == "." ? InitTemplates.jobPath : (directory as NSString).appendingPathComponent(InitTemplates.jobPath)
-        Console().write(
-            """
-            Created in \(directory):
-              \(InitTemplates.jobPath)   the job: source, destination, folder rules
-              \(InitTemplates.usersPath)   users file template (mode 0600; holds passwords)
-              \(InitTemplates.gitignorePath)          keeps users/ and .mailferry/ out of git
-            Next: edit both files, then run `mailferry validate \(jobPath)`.
-
-            """)
     }
 }

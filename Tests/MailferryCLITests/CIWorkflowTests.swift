@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+
+@testable import MailferryCLI
+
+/// `mailferry init --ci github`: the workflow it writes passes actionlint (with shellcheck on its
+/// scripts) and the GitHub workflow schema, and its plan step, run with bash in a git checkout,
+/// writes the one pull-request comment the next step posts.
+@Suite struct CIWorkflowTests {
+    private func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-ci-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// actionlint's and check-jsonschema's verdicts on `workflow` (a file path).
+    private func lint(_ workflow: String) throws -> (actionlint: ToolRun, schema: ToolRun) {
+        let actionlint = try ToolRun.run([try ToolRun.venvTool("actionlint"), "-no-color", workflow])
+        let schema = try ToolRun.run([
+            try ToolRun.venvTool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", workflow,
+        ])
+        return (actionlint, schema)
+    }
+
+    @Test func initWritesAWorkflowThatLintsClean() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try MailferryBinary.locate().run(["init", "--ci", "github", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(GitHubWorkflowTemplate.path))
+        let path = folder.appendingPathComponent(GitHubWorkflowTemplate.path).path
+        let workflow = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(workflow == GitHubWorkflowTemplate.workflow)
+        for expected in [
+            "validate --format github", "--format markdown", GitHubWorkflowTemplate.commentMarker, "updateComment",
+            "apply --plan", "environment: mailferry", "--offline", "DEST_ADMIN_PASSWORD: ${{ secrets.DEST_ADMIN_PASSWORD }}",
+        ] {
+            #expect(workflow.contains(expected), "\(expected)")
+        }
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("jobs/example.yaml").path))
+
+        let verdicts = try lint(path)
+        #expect(verdicts.actionlint.status == 0, "\(verdicts.actionlint.output)")
+        #expect(verdicts.schema.status == 0, "\(verdicts.schema.output)")
+
+        // Both judges fail a broken workflow: a step without `run` or `uses`, and a bad expression.
+        let broken = folder.appendingPathComponent("broken.yml").path
+        try workflow.replacingOccurrences(of: "      - uses: actions/checkout@v4\n", with: "      - usess: actions/checkout@v4\n")
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        let brokenVerdicts = try lint(broken)
+        #expect(brokenVerdicts.actionlint.status != 0)
+        #expect(brokenVerdicts.schema.status != 0)
+        let badExpression = folder.appendingPathComponent("bad-expression.yml").path
+        try workflow.replacingOccurrences(of: "${{ vars.MAILFERRY_IMAGE }}", with: "${{ vars.MAILFERRY_IMAGE }")
+            .write(toFile: badExpression, atomically: true, encoding: .utf8)
+        #expect(try lint(badExpression).actionlint.status != 0)
+    }
+
+    @Test func inAScaffoldedFolderOnlyTheWorkflowIsWrittenAndNeverOverwritten() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let binary = try MailferryBinary.locate()
+        #expect(try binary.run(["init", folder.path]).status == 0)
+        let job = folder.appendingPathComponent("jobs/example.yaml")
+        try Data("# mine\n".utf8).write(to: job)
+        let ci = try binary.run(["init", "--ci", "github", folder.path])
+        #expect(ci.status == 0, "\(ci.stderr)")
+        #expect(try String(contentsOf: job, encoding: .utf8) == "# mine\n")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(GitHubWorkflowTemplate.path).path))
+        let again = try binary.run(["init", "--ci", "github", folder.path])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("refusing to overwrite"))
+        let unknown = try binary.run(["init", "--ci", "jenkins", folder.path])
+        #expect(unknown.status == 1)
+    }
+
+    /// The workflow's "Plan the changed jobs" step, as bash runs it on GitHub, in a git checkout whose
+    /// pull request adds a 500-user job: one comment, headed by the marker, under GitHub's limit.
+    @Test func planStepWritesOneCommentUnderGitHubsLimitFor500Users() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let binary = try MailferryBinary.locate()
+        #expect(try binary.run(["init", "--ci", "github", folder.path]).status == 0)
+        func git(_ arguments: [String]) throws {
+            let result = try ToolRun.run(
+                ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"] + arguments, in: folder)
+            #expect(result.status == 0, "git \(arguments): \(result.output)")
+        }
+        try git(["init", "-q", "-b", "main"])
+        try git(["add", "."])
+        try git(["commit", "-q", "-m", "scaffold"])
+        let base = try ToolRun.run(["git", "rev-parse", "HEAD"], in: folder).output
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let job = try String(contentsOf: folder.appendingPathComponent("jobs/example.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "name: example", with: "name: big")
+            .replacingOccurrences(of: "../users/example.csv", with: "../users/big.csv")
+        try job.write(to: folder.appendingPathComponent("jobs/big.yaml"), atomically: true, encoding: .utf8)
+        let users = (0..<500).map { "user\($0)@old.example,pw-\($0),user\($0)\n" }.joined()
+        let usersPath = folder.appendingPathComponent("users/big.csv").path
+        try users.write(toFile: usersPath, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: usersPath)
+        try git(["add", "jobs/big.yaml"])
+        try git(["commit", "-q", "-m", "a job of 500 users"])
+
+        let script = try Self.runScript(ofStep: "Plan the changed jobs", in: folder.appendingPathComponent(GitHubWorkflowTemplate.path).path)
+        let summary = folder.appendingPathComponent("summary.md").path
+        let run = try ToolRun.run(
+            ["bash", "-e", "-c", script], in: folder,
+            environment: [
+                "ONLINE": "false", "BASE_SHA": base, "GITHUB_STEP_SUMMARY": summary,
+                "PATH": binary.url.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? ""),
+            ])
+        #expect(run.status == 0, "\(run.output)")
+        let comment = try String(contentsOf: folder.appendingPathComponent("plan-comment.md"), encoding: .utf8)
+        #expect(comment.hasPrefix(GitHubWorkflowTemplate.commentMarker + "\n## mailferry plan: `big`"))
+        #expect(!comment.contains("mailferry plan: `example`"), "only the changed job is planned")
+        #expect(comment.contains("Offline plan"))
+        #expect(comment.contains("| 500 |"), "the summary table counts all 500 users")
+        #expect(comment.utf8.count < 65_536, "GitHub refuses longer comments: \(comment.utf8.count)")
+        #expect(comment.contains("users left out**"), "500 user sections do not fit; the note says so")
+        #expect(!comment.contains("pw-1"), "no password in the comment")
+        #expect(try String(contentsOfFile: summary, encoding: .utf8).contains("## mailferry plan: `big`"))
+    }
+
+    /// The `run:` script of the step named `name` in the workflow file.
+    static func runScript(ofStep name: String, in workflow: String) throws -> String {
+        let documents = try ToolRun.yamlDocuments(workflow)
+        let root = try #require(documents.first as? [String: Any])
+        let jobs = try #require(root["jobs"] as? [String: Any])
+        for case let job as [String: Any] in jobs.values {
+            for case let step as [String: Any] in job["steps"] as? [Any] ?? [] where step["name"] as? String == name {
+                return try #require(step["run"] as? String)
+            }
+        }
+        Issue.record("no step named \(name)")
+        throw ToolRun.Missing(path: name)
+    }
+}
