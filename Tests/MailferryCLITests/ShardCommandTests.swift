@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import MailferryCore
 import Testing
 
@@ -104,5 +105,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory + "/state.sqlite"))
         let logs = try binary.run(["logs", fixture.jobPath, "alice"])
         #expect(logs.status == 0, "logs finds the user's log in its shard folder: \(logs.stderr)")
+    }
+
+    /// Shards of one N never share a user and run together; an apply over other shards of the same
+    /// users (unsharded, or another N) is refused while one runs.
+    @Test func anApplyOverlappingARunningOneIsRefused() throws {
+        let fixture = try JobFixture(job: JobFixture.unreachableJob)
+        defer { fixture.remove() }
+        let binary = try MailferryBinary.locate()
+        // This test process plays an apply of shard 0/3 that is still running.
+        let ledger = try Ledger.open(directory: fixture.stateDirectory + "/shard-0-of-3")
+        let run = try ledger.beginRun(command: .apply, startedAt: Date())
+        for arguments in [["--shard", "1/2"], []] {
+            let refused = try binary.run(["apply"] + arguments + [fixture.jobPath], environment: JobFixture.environment)
+            #expect(refused.status == 1, "\(arguments): \(refused.stdout)")
+            #expect(refused.stderr.contains("another apply of this job is running over some of the same users"))
+            #expect(refused.stderr.contains("shard-0-of-3"))
+        }
+        // Another shard of 3 runs (the servers are unreachable: 3; an empty shard: 0).
+        let sameCount = try binary.run(["apply", "--shard", "1/3", fixture.jobPath], environment: JobFixture.environment)
+        #expect([0, 3].contains(sameCount.status), "\(sameCount.stdout)\(sameCount.stderr)")
+        let status = try binary.run(["status", fixture.jobPath])
+        #expect(status.stdout.contains("Apply in progress: run \(run.rawValue), pid \(getpid())"))
+        #expect(status.stdout.contains("(shard 0/3)"))
+
+        try ledger.finishRun(run, finishedAt: Date(), outcome: .interrupted)
+        let after = try binary.run(["apply", "--shard", "1/2", fixture.jobPath], environment: JobFixture.environment)
+        #expect([0, 3].contains(after.status), "\(after.stdout)\(after.stderr)")
     }
 }
