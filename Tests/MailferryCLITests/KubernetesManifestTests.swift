@@ -136,4 +136,31 @@ import Testing
         }
         #expect(planned.sorted() == ["alice@old.example", "bob@old.example"])
     }
+
+    /// deploy/kubernetes/rerun-index K: the same Job as one pod running shard K of N, still valid.
+    @Test func rerunIndexRunsOneShardAgain() throws {
+        let script = Self.folder.appendingPathComponent("rerun-index").path
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-rerun-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let rerun = try ToolRun.run([script, "2"])
+        #expect(rerun.status == 0, "\(rerun.output)")
+        try rerun.output.write(to: output, atomically: true, encoding: .utf8)
+        let validation = try ToolRun.run([try ToolRun.venvTool("kubernetes-validate"), "--strict", output.path])
+        #expect(validation.status == 0, "\(validation.output)")
+
+        let original = try #require(try Self.manifest("job.yaml")["spec"] as? [String: Any])
+        let count = try #require(original["completions"] as? Int)
+        let job = try #require(try ToolRun.yamlDocuments(output.path).first as? [String: Any])
+        #expect((job["metadata"] as? [String: Any])?["name"] as? String == "mailferry-fleet-index-2")
+        let spec = try #require(job["spec"] as? [String: Any])
+        #expect(spec["completions"] as? Int == 1)
+        #expect(spec["parallelism"] as? Int == 1)
+        let template = try #require((spec["template"] as? [String: Any])?["spec"] as? [String: Any])
+        let arguments = try #require((template["containers"] as? [[String: Any]])?.first?["args"] as? [String])
+        let apply = try #require(try MailferryCommand.parseAsRoot(arguments) as? ApplyCommand)
+        #expect(apply.sharding.shard == (try ShardSelection(index: 2, count: count)))
+
+        #expect(try ToolRun.run([script, String(count)]).status == 1)
+        #expect(try ToolRun.run([script, "two"]).status == 1)
+    }
 }
