@@ -111,23 +111,11 @@
             await destination.stop()
         }
 
-        /// `mailferry apply` in the background, its output appended to files in the fixture folder.
+        /// `mailferry apply` in the background, its output in a file of the fixture folder.
         static func startApply(
             _ binary: MailferryBinary, fixture: JobFixture, environment: [String: String], run: Int
         ) throws -> Process {
-            let outPath = fixture.path("apply-\(run).out")
-            _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-            let process = Process()
-            process.executableURL = binary.url
-            process.arguments = ["apply", fixture.jobPath]
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            process.standardInput = FileHandle.nullDevice
-            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            try output.close()
-            return process
+            try binary.start(["apply", fixture.jobPath], environment: environment, outputPath: fixture.path("apply-\(run).out"))
         }
     }
 #endif

@@ -69,8 +69,9 @@
             let environment = [JobFixture.adminVariable: Self.admin.1]
             let stateDirectory = fixture.path(".mailferry/sharded")
             let processes = try (0..<Self.shardCount).map { index in
-                try Self.start(binary, ["apply", "--shard", "\(index)/\(Self.shardCount)", fixture.jobPath],
-                    fixture: fixture, environment: environment, output: "apply-\(index).out")
+                try binary.start(
+                    ["apply", "--shard", "\(index)/\(Self.shardCount)", fixture.jobPath], environment: environment,
+                    outputPath: fixture.path("apply-\(index).out"))
             }
             for process in processes { process.waitUntilExit() }
             for (index, process) in processes.enumerated() {
@@ -143,25 +144,6 @@
             #expect(log.stdout.components(separatedBy: "by mailferry ").count == 3, "two runs: \(log.stdout)")
             await source.stop()
             await destination.stop()
-        }
-
-        static func start(
-            _ binary: MailferryBinary, _ arguments: [String], fixture: JobFixture, environment: [String: String],
-            output name: String
-        ) throws -> Process {
-            let outPath = fixture.path(name)
-            _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-            let process = Process()
-            process.executableURL = binary.url
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-            process.standardInput = FileHandle.nullDevice
-            let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            try output.close()
-            return process
         }
     }
 #endif

@@ -6,17 +6,8 @@ import Testing
 @Suite struct VersionTests {
     /// The commit of this checkout as the build recorded it, or nil without git.
     static func checkoutCommit() throws -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", MailferryBinary.packageRoot.path, "rev-parse", "--short=12", "HEAD"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return nil }
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let git = try ToolRun.run(["git", "-C", MailferryBinary.packageRoot.path, "rev-parse", "--short=12", "HEAD"])
+        return git.status == 0 ? git.output.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
     @Test func versionNamesTheReleaseAndTheCommit() throws {

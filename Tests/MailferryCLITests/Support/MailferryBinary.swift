@@ -74,4 +74,24 @@ struct MailferryBinary {
             stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
+
+    /// Starts mailferry with `arguments` in the background, stdout and stderr appended to `outputPath`
+    /// (created if missing); the caller waits for the process.
+    func start(_ arguments: [String], environment extra: [String: String], outputPath: String) throws -> Process {
+        if !FileManager.default.fileExists(atPath: outputPath) {
+            _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        }
+        let process = Process()
+        process.executableURL = url
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        process.standardInput = FileHandle.nullDevice
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        output.seekToEndOfFile()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        try output.close()
+        return process
+    }
 }
