@@ -72,9 +72,7 @@ struct ApplyCommand: AsyncParsableCommand {
         if dryRun {
             var plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
                 .plan(accounts: accounts, digest: try loaded.digest(), concurrency: limit)
-            plan.shard = sharding.shard.map {
-                MigrationPlan.Shard($0, jobUsers: loaded.job.accounts.count, concurrency: limit)
-            }
+            plan.shard = sharding.planShard(job: loaded.job, concurrency: limit)
             try PlanOutput(format: format == .json ? .json : .text, outputFile: nil).emit(plan)
             if plan.summary.usersUnreachable > 0 { throw ExitCode.failure }
             return

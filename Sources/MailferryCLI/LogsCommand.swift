@@ -37,7 +37,8 @@ struct LogsCommand: AsyncParsableCommand {
         let directory = loaded.stateDirectory(override: state.stateDirectory)
         // The job's own state and every shard's (`apply --shard`): a user has a log in each folder it
         // ran under; they are printed oldest first (each starts with its first entry's time).
-        let folders = [JobStateFolder(path: directory, shard: nil)] + JobStateFolder.all(in: directory).filter { $0.shard != nil }
+        let folders =
+            [JobStateFolder(path: directory, shard: nil)] + JobStateFolder.all(in: directory).filter { $0.shard != nil }
         var texts: [String] = []
         for folder in folders {
             do {

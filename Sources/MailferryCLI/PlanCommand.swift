@@ -66,9 +66,7 @@ struct PlanCommand: AsyncParsableCommand {
             plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
                 .plan(accounts: accounts, digest: digest, concurrency: concurrency)
         }
-        plan.shard = sharding.shard.map {
-            MigrationPlan.Shard($0, jobUsers: loaded.job.accounts.count, concurrency: concurrency)
-        }
+        plan.shard = sharding.planShard(job: loaded.job, concurrency: concurrency)
         try PlanOutput(format: format, outputFile: outputFile).emit(plan)
 
         if plan.summary.usersUnreachable > 0 { throw ExitCode.failure }

@@ -48,6 +48,11 @@ struct ShardOptions: ParsableArguments {
         return shard?.share(of: job.options.concurrency) ?? job.options.concurrency
     }
 
+    /// What a plan made with these options records about its shard (nil without `--shard`).
+    func planShard(job: Job, concurrency: Int) -> MigrationPlan.Shard? {
+        shard.map { MigrationPlan.Shard($0, jobUsers: job.accounts.count, concurrency: concurrency) }
+    }
+
     /// "Shard 1/4 has no users (of 12 in users.csv); nothing to do." for an empty shard.
     static func emptyShardNote(_ shard: ShardSelection, job: Job) -> String {
         "Shard \(shard) has no users (of \(job.accounts.count) in \(job.usersFile.path)); nothing to do.\n"
