@@ -24,7 +24,7 @@ struct OnlinePlanner {
                 candidates: candidates)
         }
         return MigrationPlan(
-            job: MigrationPlan.JobReference(name: job.name, file: job.file, digest: digest), offline: false,
+            job: job.planReference(digest: digest), offline: false,
             users: users)
     }
 }
