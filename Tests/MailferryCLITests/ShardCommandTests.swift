@@ -133,4 +133,27 @@ import Testing
         let after = try binary.run(["apply", "--shard", "1/2", fixture.jobPath], environment: JobFixture.environment)
         #expect([0, 3].contains(after.status), "\(after.stdout)\(after.stderr)")
     }
+
+    /// `status --state-dir A --state-dir B`: state copied from two machines, each user's latest result.
+    @Test func statusMergesSeveralStateDirectories() throws {
+        let fixture = try JobFixture()
+        defer { fixture.remove() }
+        let first = fixture.path("machine-a")
+        try LedgerSamples.writeFinishedRun(in: first)  // alice done, bob partial, carol failed
+        let second = try Ledger.open(directory: fixture.path("machine-b/shard-1-of-2"))
+        let later = Date(timeIntervalSince1970: 1_800_000_100)
+        let run = try second.beginRun(command: .apply, startedAt: later)
+        try second.userStarted(run: run, sourceUser: "bob", destinationUser: "bob@new.example", at: later)
+        try second.userFinished(
+            run: run, sourceUser: "bob", state: .done, counts: .zero, at: later.addingTimeInterval(1), lastError: nil)
+        try second.finishRun(run, finishedAt: later.addingTimeInterval(2), outcome: .completed)
+
+        let result = try MailferryBinary.locate().run(
+            ["status", "--state-dir", first, "--state-dir", fixture.path("machine-b"), "--format", "json", fixture.jobPath])
+        #expect(result.status == 0, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let users = try #require(document["users"] as? [[String: Any]])
+        #expect(users.map { $0["state"] as? String } == ["done", "done", "failed"])
+        #expect(document["state_folders"] as? [String] == [first, fixture.path("machine-b/shard-1-of-2")])
+    }
 }
