@@ -65,6 +65,10 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try LoadedJob.load(jobFile)
         let accounts = try selectedAccounts(loaded)
+        if let shard = sharding.shard, accounts.isEmpty, !dryRun {
+            Console().write(ShardOptions.emptyShardNote(shard, job: loaded.job))
+            return
+        }
         let environment = Console.environment
         try SecretPreflight.check(loaded.job, environment: environment)
         let limit = sharding.concurrency(explicit: concurrency, job: loaded.job)
@@ -78,10 +82,6 @@ struct ApplyCommand: AsyncParsableCommand {
             return
         }
 
-        if let shard = sharding.shard, accounts.isEmpty {
-            Console().write(ShardOptions.emptyShardNote(shard, job: loaded.job))
-            return
-        }
         let stateDirectory = loaded.stateDirectory(override: state.stateDirectory)
         try Self.refuseOverlappingRuns(stateDirectory: stateDirectory, shard: sharding.shard)
         let ledger = try Ledger.open(directory: sharding.stateFolder(of: loaded, override: state.stateDirectory).path)

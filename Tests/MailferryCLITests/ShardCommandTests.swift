@@ -23,6 +23,8 @@ import Testing
         #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
         #expect(apply.stdout == "Shard \(empty)/12 has no users (of 3 in users.csv); nothing to do.\n")
         #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory))
+        let noSecrets = try binary.run(["apply", "--shard", "\(empty)/12", fixture.jobPath])
+        #expect(noSecrets.status == 0, "an empty shard needs no secrets: \(noSecrets.stderr)")
 
         let plan = try binary.run(
             ["plan", "--offline", "--detailed-exitcode", "--shard", "\(empty)/12", fixture.jobPath])
