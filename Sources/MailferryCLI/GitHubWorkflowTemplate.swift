@@ -27,7 +27,10 @@ enum GitHubWorkflowTemplate {
         #   secret to each `env:` block below marked "secrets of the job files";
         # - optional secret MAILFERRY_USERS_FILES: users files that hold passwords (kept out of git), as
         #   the output of `tar czf - users | base64 -w0`;
-        # - environment `mailferry` (Settings > Environments) with required reviewers.
+        # - environment `mailferry` (Settings > Environments) with required reviewers, created BEFORE
+        #   this workflow reaches the default branch: GitHub creates a missing environment unprotected;
+        # - online plans log in to the mail servers from the runner: use a runner that reaches them
+        #   (`runs-on`), or plan offline by setting ONLINE to false.
         name: mailferry
 
         on:
