@@ -156,6 +156,8 @@ import Testing
         #expect(spec["completions"] as? Int == 1)
         #expect(spec["parallelism"] as? Int == 1)
         let template = try #require((spec["template"] as? [String: Any])?["spec"] as? [String: Any])
+        // The host name the Indexed Job gives index 2, so that a run its killed pod left is seen as dead.
+        #expect(template["hostname"] as? String == "mailferry-fleet-2")
         let arguments = try #require((template["containers"] as? [[String: Any]])?.first?["args"] as? [String])
         let apply = try #require(try MailferryCommand.parseAsRoot(arguments) as? ApplyCommand)
         #expect(apply.sharding.shard == (try ShardSelection(index: 2, count: count)))
