@@ -1,12 +1,57 @@
 /// The GitHub Actions workflow `mailferry init --ci github` writes: on pull requests, validation
 /// annotations and the plan as one comment (found again by its hidden marker and edited); on the
 /// default branch, a fresh plan JSON applied with `apply --plan` after a reviewer approves the
-/// protected `mailferry` environment. scripts/test checks it with actionlint and the workflow schema.
+/// protected `mailferry` environment; a local action sets mailferry up in each job. scripts/test
+/// checks both with actionlint and the GitHub schemas.
 enum GitHubWorkflowTemplate {
     static let path = ".github/workflows/mailferry.yml"
 
     /// Starts the plan comment, so that later pushes edit it instead of adding another.
     static let commentMarker = "<!-- mailferry-plan -->"
+
+    static let actionPath = ".github/actions/setup-mailferry/action.yml"
+
+    /// The local action the workflow's jobs set mailferry up with.
+    static let action = #"""
+        # Written by `mailferry init --ci github`, used by .github/workflows/mailferry.yml: installs
+        # mailferry from its container image and restores the users files kept out of git.
+        name: Set up mailferry
+        description: Copy the mailferry binary out of its container image and restore the users files kept out of git.
+        inputs:
+          image:
+            description: The mailferry container image (deploy/container); the repository variable MAILFERRY_IMAGE.
+            required: true
+          users-files:
+            description: Users files that hold passwords, as the output of `tar czf - users | base64 -w0` (optional).
+            required: false
+            default: ""
+        runs:
+          using: composite
+          steps:
+            - name: Install mailferry
+              shell: bash
+              env:
+                MAILFERRY_IMAGE: ${{ inputs.image }}
+              run: |
+                if [ -z "$MAILFERRY_IMAGE" ]; then
+                  echo "::error::Set the repository variable MAILFERRY_IMAGE to the mailferry container image."
+                  exit 1
+                fi
+                container=$(docker create "$MAILFERRY_IMAGE")
+                sudo docker cp "$container:/usr/local/bin/mailferry" /usr/local/bin/mailferry
+                docker rm "$container" > /dev/null
+                mailferry --version
+            - name: Restore users files
+              shell: bash
+              env:
+                MAILFERRY_USERS_FILES: ${{ inputs.users-files }}
+              run: |
+                if [ -n "$MAILFERRY_USERS_FILES" ]; then
+                  umask 077
+                  printf '%s' "$MAILFERRY_USERS_FILES" | base64 -d | tar xzf -
+                fi
+
+        """#
 
     static let workflow = #"""
         # mailferry: job files reviewed in pull requests, applied from the default branch after approval.
@@ -22,7 +67,7 @@ enum GitHubWorkflowTemplate {
         #
         # Setup (see README, "Reviewing plans in pull requests"):
         # - repository variable MAILFERRY_IMAGE: the mailferry container image (deploy/container); the
-        #   workflow copies the mailferry binary out of it;
+        #   action .github/actions/setup-mailferry copies the mailferry binary out of it;
         # - a secret for every `env:` value of the job files (DEST_ADMIN_PASSWORD here): add one line per
         #   secret to each `env:` block below marked "secrets of the job files";
         # - optional secret MAILFERRY_USERS_FILES: users files that hold passwords (kept out of git), as
@@ -58,31 +103,18 @@ enum GitHubWorkflowTemplate {
               contents: read
               pull-requests: write
             env:
-              MAILFERRY_IMAGE: ${{ vars.MAILFERRY_IMAGE }}
               ONLINE: ${{ github.event.pull_request.head.repo.full_name == github.repository }}
-              MAILFERRY_USERS_FILES: ${{ secrets.MAILFERRY_USERS_FILES }}
               # secrets of the job files
               DEST_ADMIN_PASSWORD: ${{ secrets.DEST_ADMIN_PASSWORD }}
             steps:
               - uses: actions/checkout@v4
                 with:
                   fetch-depth: 0
-              - name: Install mailferry
-                run: |
-                  if [ -z "$MAILFERRY_IMAGE" ]; then
-                    echo "::error::Set the repository variable MAILFERRY_IMAGE to the mailferry container image."
-                    exit 1
-                  fi
-                  container=$(docker create "$MAILFERRY_IMAGE")
-                  sudo docker cp "$container:/usr/local/bin/mailferry" /usr/local/bin/mailferry
-                  docker rm "$container" > /dev/null
-                  mailferry --version
-              - name: Restore users files
-                run: |
-                  if [ -n "$MAILFERRY_USERS_FILES" ]; then
-                    umask 077
-                    printf '%s' "$MAILFERRY_USERS_FILES" | base64 -d | tar xzf -
-                  fi
+              - name: Set up mailferry
+                uses: ./.github/actions/setup-mailferry
+                with:
+                  image: ${{ vars.MAILFERRY_IMAGE }}
+                  users-files: ${{ secrets.MAILFERRY_USERS_FILES }}
               - name: Validate every job file
                 run: mailferry validate --format github jobs/*.yaml
               - name: Plan the changed jobs
@@ -139,28 +171,15 @@ enum GitHubWorkflowTemplate {
               github.ref == format('refs/heads/{0}', github.event.repository.default_branch)
             runs-on: ubuntu-latest
             env:
-              MAILFERRY_IMAGE: ${{ vars.MAILFERRY_IMAGE }}
-              MAILFERRY_USERS_FILES: ${{ secrets.MAILFERRY_USERS_FILES }}
               # secrets of the job files
               DEST_ADMIN_PASSWORD: ${{ secrets.DEST_ADMIN_PASSWORD }}
             steps:
               - uses: actions/checkout@v4
-              - name: Install mailferry
-                run: |
-                  if [ -z "$MAILFERRY_IMAGE" ]; then
-                    echo "::error::Set the repository variable MAILFERRY_IMAGE to the mailferry container image."
-                    exit 1
-                  fi
-                  container=$(docker create "$MAILFERRY_IMAGE")
-                  sudo docker cp "$container:/usr/local/bin/mailferry" /usr/local/bin/mailferry
-                  docker rm "$container" > /dev/null
-                  mailferry --version
-              - name: Restore users files
-                run: |
-                  if [ -n "$MAILFERRY_USERS_FILES" ]; then
-                    umask 077
-                    printf '%s' "$MAILFERRY_USERS_FILES" | base64 -d | tar xzf -
-                  fi
+              - name: Set up mailferry
+                uses: ./.github/actions/setup-mailferry
+                with:
+                  image: ${{ vars.MAILFERRY_IMAGE }}
+                  users-files: ${{ secrets.MAILFERRY_USERS_FILES }}
               - name: Plan every job
                 run: |
                   mkdir -p plans
@@ -187,28 +206,15 @@ enum GitHubWorkflowTemplate {
               group: mailferry-apply
               cancel-in-progress: false
             env:
-              MAILFERRY_IMAGE: ${{ vars.MAILFERRY_IMAGE }}
-              MAILFERRY_USERS_FILES: ${{ secrets.MAILFERRY_USERS_FILES }}
               # secrets of the job files
               DEST_ADMIN_PASSWORD: ${{ secrets.DEST_ADMIN_PASSWORD }}
             steps:
               - uses: actions/checkout@v4
-              - name: Install mailferry
-                run: |
-                  if [ -z "$MAILFERRY_IMAGE" ]; then
-                    echo "::error::Set the repository variable MAILFERRY_IMAGE to the mailferry container image."
-                    exit 1
-                  fi
-                  container=$(docker create "$MAILFERRY_IMAGE")
-                  sudo docker cp "$container:/usr/local/bin/mailferry" /usr/local/bin/mailferry
-                  docker rm "$container" > /dev/null
-                  mailferry --version
-              - name: Restore users files
-                run: |
-                  if [ -n "$MAILFERRY_USERS_FILES" ]; then
-                    umask 077
-                    printf '%s' "$MAILFERRY_USERS_FILES" | base64 -d | tar xzf -
-                  fi
+              - name: Set up mailferry
+                uses: ./.github/actions/setup-mailferry
+                with:
+                  image: ${{ vars.MAILFERRY_IMAGE }}
+                  users-files: ${{ secrets.MAILFERRY_USERS_FILES }}
               - uses: actions/download-artifact@v4
                 with:
                   name: mailferry-plans

@@ -10,12 +10,13 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Scaffold jobs/example.yaml, users/example.csv and a .gitignore in a folder.",
         discussion: """
-            --ci github also writes .github/workflows/mailferry.yml: on pull requests touching jobs/, \
+            --ci github also writes .github/workflows/mailferry.yml (and the action it sets mailferry up \
+            with, .github/actions/setup-mailferry/action.yml): on pull requests touching jobs/, \
             `validate --format github` and each changed job's `plan --format markdown` as one \
             pull-request comment that later pushes update (offline for pull requests from forks); on \
             the default branch, every job planned again and applied with `apply --plan` once a \
-            reviewer approves the `mailferry` environment. In a folder scaffolded before, only the \
-            workflow is written.
+            reviewer approves the `mailferry` environment. In a folder scaffolded before, only these \
+            two files are written.
             """
     )
 
@@ -46,26 +47,33 @@ struct InitCommand: AsyncParsableCommand {
             ScaffoldFile(path: InitTemplates.usersPath, content: InitTemplates.users, permissions: 0o600),
             ScaffoldFile(path: InitTemplates.gitignorePath, content: InitTemplates.gitignore, permissions: 0o644),
         ]
-        let workflow = ci.map { _ in
-            ScaffoldFile(path: GitHubWorkflowTemplate.path, content: GitHubWorkflowTemplate.workflow, permissions: 0o644)
-        }
+        let workflow =
+            ci == nil
+            ? []
+            : [
+                ScaffoldFile(
+                    path: GitHubWorkflowTemplate.path, content: GitHubWorkflowTemplate.workflow, permissions: 0o644),
+                ScaffoldFile(
+                    path: GitHubWorkflowTemplate.actionPath, content: GitHubWorkflowTemplate.action, permissions: 0o644),
+            ]
         let fileManager = FileManager.default
         let root = URL(fileURLWithPath: directory)
         func existing(_ files: [ScaffoldFile]) -> [String] {
             files.map { root.appendingPathComponent($0.path).path }.filter { fileManager.fileExists(atPath: $0) }
         }
         let scaffoldExists = existing(scaffold)
-        let workflowExists = existing(workflow.map { [$0] } ?? [])
-        if let workflow {
+        if !workflow.isEmpty {
+            let workflowExists = existing(workflow)
             guard workflowExists.isEmpty else { throw CLIError.wouldOverwrite(workflowExists) }
             if !scaffoldExists.isEmpty {
-                try write([workflow], under: root)
-                Console().write("Created \(workflow.path) in \(directory) (\(Self.workflowSummary)).\n")
+                try write(workflow, under: root)
+                Console().write(
+                    "Created \(workflow.map(\.path).joined(separator: " and ")) in \(directory) (\(Self.workflowSummary)).\n")
                 return
             }
         }
         guard scaffoldExists.isEmpty else { throw CLIError.wouldOverwrite(scaffoldExists) }
-        try write(scaffold + (workflow.map { [$0] } ?? []), under: root)
+        try write(scaffold + workflow, under: root)
         let jobPath = directory == "." ? InitTemplates.jobPath : (directory as NSString).appendingPathComponent(InitTemplates.jobPath)
         var created = """
             Created in \(directory):
@@ -74,7 +82,10 @@ struct InitCommand: AsyncParsableCommand {
               \(InitTemplates.gitignorePath)          keeps users/ and .mailferry/ out of git
 
             """
-        if workflow != nil { created += "  \(GitHubWorkflowTemplate.path)   \(Self.workflowSummary)\n" }
+        if !workflow.isEmpty {
+            created += "  \(GitHubWorkflowTemplate.path)   \(Self.workflowSummary)\n"
+            created += "  \(GitHubWorkflowTemplate.actionPath)   sets mailferry up in its jobs\n"
+        }
         Console().write(created + "Next: edit both files, then run `mailferry validate \(jobPath)`.\n")
     }
 

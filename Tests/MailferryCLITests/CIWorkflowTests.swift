@@ -13,9 +13,10 @@ import Testing
         return url
     }
 
-    /// actionlint's and check-jsonschema's verdicts on `workflow` (a file path).
-    private func lint(_ workflow: String) throws -> (actionlint: ToolRun, schema: ToolRun) {
-        let actionlint = try ToolRun.run([try ToolRun.venvTool("actionlint"), "-no-color", workflow])
+    /// actionlint's (run in the repository `root`, so that it reads the local action the workflow
+    /// uses) and check-jsonschema's verdicts on `workflow` (a file path).
+    private func lint(_ workflow: String, in root: URL) throws -> (actionlint: ToolRun, schema: ToolRun) {
+        let actionlint = try ToolRun.run([try ToolRun.venvTool("actionlint"), "-no-color", workflow], in: root)
         let schema = try ToolRun.run([
             try ToolRun.venvTool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", workflow,
         ])
@@ -39,21 +40,41 @@ import Testing
         }
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("jobs/example.yaml").path))
 
-        let verdicts = try lint(path)
+        // actionlint finds local actions from the repository's root: make the folder a git repository.
+        #expect(try ToolRun.run(["git", "init", "-q", folder.path]).status == 0)
+        let verdicts = try lint(path, in: folder)
         #expect(verdicts.actionlint.status == 0, "\(verdicts.actionlint.output)")
         #expect(verdicts.schema.status == 0, "\(verdicts.schema.output)")
+        let actionPath = folder.appendingPathComponent(GitHubWorkflowTemplate.actionPath).path
+        #expect(try String(contentsOfFile: actionPath, encoding: .utf8) == GitHubWorkflowTemplate.action)
+        let actionSchema = try ToolRun.run([
+            try ToolRun.venvTool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", actionPath,
+        ])
+        #expect(actionSchema.status == 0, "\(actionSchema.output)")
+        #expect(workflow.components(separatedBy: "uses: ./.github/actions/setup-mailferry").count == 4, "every job")
+
+        // The action's scripts go through shellcheck too: actionlint checks a workflow that runs them.
+        let inlined = folder.appendingPathComponent("inlined.yml").path
+        try Self.workflowRunningTheActionsScripts(actionPath).write(toFile: inlined, atomically: true, encoding: .utf8)
+        let inlinedVerdict = try ToolRun.run([try ToolRun.venvTool("actionlint"), "-no-color", inlined], in: folder)
+        #expect(inlinedVerdict.status == 0, "\(inlinedVerdict.output)")
 
         // Both judges fail a broken workflow: a step without `run` or `uses`, and a bad expression.
         let broken = folder.appendingPathComponent("broken.yml").path
         try workflow.replacingOccurrences(of: "      - uses: actions/checkout@v4\n", with: "      - usess: actions/checkout@v4\n")
             .write(toFile: broken, atomically: true, encoding: .utf8)
-        let brokenVerdicts = try lint(broken)
+        let brokenVerdicts = try lint(broken, in: folder)
         #expect(brokenVerdicts.actionlint.status != 0)
         #expect(brokenVerdicts.schema.status != 0)
         let badExpression = folder.appendingPathComponent("bad-expression.yml").path
         try workflow.replacingOccurrences(of: "${{ vars.MAILFERRY_IMAGE }}", with: "${{ vars.MAILFERRY_IMAGE }")
             .write(toFile: badExpression, atomically: true, encoding: .utf8)
-        #expect(try lint(badExpression).actionlint.status != 0)
+        #expect(try lint(badExpression, in: folder).actionlint.status != 0)
+        // A misspelt input of the local action is caught: actionlint reads the action's metadata.
+        let badInput = folder.appendingPathComponent(".github/workflows/bad-input.yml").path
+        try workflow.replacingOccurrences(of: "users-files:", with: "user-files:")
+            .write(toFile: badInput, atomically: true, encoding: .utf8)
+        #expect(try lint(badInput, in: folder).actionlint.status != 0)
     }
 
     @Test func inAScaffoldedFolderOnlyTheWorkflowIsWrittenAndNeverOverwritten() throws {
@@ -120,6 +141,33 @@ import Testing
         #expect(comment.contains("users left out**"), "500 user sections do not fit; the note says so")
         #expect(!comment.contains("pw-1"), "no password in the comment")
         #expect(try String(contentsOfFile: summary, encoding: .utf8).contains("## mailferry plan: `big`"))
+    }
+
+    /// A one-job workflow whose steps are the local action's `run` scripts with their env, so that
+    /// actionlint runs shellcheck on them (it does not lint composite actions' scripts itself).
+    static func workflowRunningTheActionsScripts(_ actionPath: String) throws -> String {
+        let action = try #require(try ToolRun.yamlDocuments(actionPath).first as? [String: Any])
+        let steps = try #require((action["runs"] as? [String: Any])?["steps"] as? [[String: Any]])
+        let encoded = try JSONSerialization.data(
+            withJSONObject: [
+                "name": "action scripts", "on": "push",
+                "jobs": [
+                    "scripts": [
+                        "runs-on": "ubuntu-latest",
+                        "steps": steps.map { step in
+                            var copy = step
+                            copy.removeValue(forKey: "shell")
+                            if var environment = copy["env"] as? [String: String] {
+                                for (key, _) in environment { environment[key] = "${{ github.sha }}" }
+                                copy["env"] = environment
+                            }
+                            return copy
+                        },
+                    ]
+                ],
+            ], options: [.withoutEscapingSlashes, .sortedKeys])
+        // JSON is YAML.
+        return String(decoding: encoded, as: UTF8.self)
     }
 
     /// The `run:` script of the step named `name` in the workflow file.
