@@ -132,8 +132,9 @@ public struct JobLoader: Sendable {
         } else if accounts.count > Job.recommendedMaximumAccounts {
             diagnostics.append(.warning(
                 "\(accounts.count) users in one job; split them into batches of at most "
-                    + "\(Job.recommendedMaximumAccounts) (one job file each) so that a run stays short and a "
-                    + "failure stays small", at: location))
+                    + "\(Job.recommendedMaximumAccounts) (one job file each), or run it in shards of at most "
+                    + "\(Job.recommendedMaximumAccounts) users (`apply --shard K/N`), so that a run stays short and "
+                    + "a failure stays small", at: location))
         }
         return (accounts, diagnostics)
     }
