@@ -119,8 +119,21 @@ public struct UserMigration: Sendable {
         for mapping in mappings where mapping.isSkipped {
             log.write("skip folder \(mapping.source.path): \(mapping.reason)", at: Date())
         }
+        // Deliveries in doubt (a run died with their APPEND in flight): their folders go last, once the
+        // destination has settled, so that a batch the server stored after the crash is seen.
+        var doubt = DeliveryDoubt(try ledger.pendingIntents(sourceUser: user))
+        let doubtful = mappings.filter { doubt.covers($0.source.path) && $0.destination != nil }
+        if !doubtful.isEmpty {
+            let count = doubtful.reduce(0) { $0 + doubt.entries(in: $1.source.path).count }
+            log.write(
+                "\(count) messages in \(doubtful.count) folders in doubt (an earlier attempt stopped with their APPEND in "
+                    + "flight): synced last, after the destination settles", at: Date())
+        }
+        let ordered = mappings.filter { !doubt.covers($0.source.path) } + doubtful
+        var settled = doubtful.isEmpty
+        var failedFolders: Set<MailboxPath> = []
         var pools: [MailboxPath: [MessageIdentity: [MessageSummary]]] = [:]
-        for mapping in mappings {
+        for mapping in ordered {
             guard let target = mapping.destination else { continue }
             do {
                 try await ensureFolder(target, destination: destination, existing: &destinationFolders, log: log)
@@ -128,13 +141,20 @@ public struct UserMigration: Sendable {
                     try await destination.subscribe(target)
                     log.write("subscribed folder \(target)", at: Date())
                 }
+                if !settled {
+                    var targets: [MailboxPath] = []
+                    for folder in doubtful.compactMap(\.destination) where !targets.contains(folder) { targets.append(folder) }
+                    try await doubt.settle(targets, on: destination)
+                    settled = true
+                }
                 try await syncFolder(
                     mapping: mapping, target: target, source: source, destination: destination, pools: &pools,
-                    runID: runID, tally: &tally, log: log)
+                    doubt: &doubt, runID: runID, tally: &tally, log: log)
                 tally.counts.foldersDone += 1
             } catch let error as StoreError {
                 switch error {
                 case .folderRefused, .folderUnavailable:
+                    failedFolders.insert(mapping.source.path)
                     tally.folderFailures.append(mapping.source.path.description)
                     tally.lastError = error.userMessage
                     log.write("folder \(mapping.source.path) failed: \(error.userMessage)", at: Date())
@@ -143,6 +163,10 @@ public struct UserMigration: Sendable {
                 }
             }
             try? ledger.userProgress(run: runID, sourceUser: user, counts: tally.counts)
+        }
+        let abandoned = try doubt.abandon(except: failedFolders, ledger: ledger)
+        if abandoned > 0 {
+            log.write("\(abandoned) messages in doubt belong to folders no longer migrated: journal entries closed", at: Date())
         }
     }
 
@@ -186,17 +210,18 @@ public struct UserMigration: Sendable {
 
     private func syncFolder(
         mapping: FolderMapping, target: MailboxPath, source: any SourceStore, destination: any DestinationStore,
-        pools: inout [MailboxPath: [MessageIdentity: [MessageSummary]]], runID: RunID, tally: inout Tally,
-        log: UserLog
+        pools: inout [MailboxPath: [MessageIdentity: [MessageSummary]]], doubt: inout DeliveryDoubt, runID: RunID,
+        tally: inout Tally, log: UserLog
     ) async throws {
         let user = account.sourceUser
         let folder = mapping.source.path
+        let inDoubt = doubt.entries(in: folder).count
         let (sourceState, destinationStateBefore) = try await Self.both(
             { try await source.state(of: folder) }, { try await destination.state(of: target) })
 
         // Fast path: neither side changed since the last complete sync of this folder. Without CONDSTORE
         // a flag change leaves the state equal, so flags are then always compared.
-        let fastPathAllowed = sourceState.highestModSeq != nil || !options.flags
+        let fastPathAllowed = (sourceState.highestModSeq != nil || !options.flags) && inDoubt == 0
         if fastPathAllowed, pools[target] == nil, let record = try? ledger.folderRecord(sourceUser: user, sourceFolder: folder),
             record.destinationFolder == target, record.source == sourceState,
             record.destination == destinationStateBefore
@@ -230,6 +255,12 @@ public struct UserMigration: Sendable {
         let diff = FolderDiff(
             source: messages, pool: &pool, options: options, acceptsKeywords: destination.acceptsKeywords)
         pools[target] = pool
+        if inDoubt > 0 {
+            let found = try doubt.resolve(folder, present: Set(diff.present.map(\.source.sourceKey)), ledger: ledger)
+            log.write(
+                "folder \(folder): of \(inDoubt) messages in doubt, \(found) were delivered; the others are copied again "
+                    + "unless gone from the source", at: Date())
+        }
 
         tally.counts.messagesPresent += diff.present.count
         tally.counts.messagesSkipped += diff.skipped.count

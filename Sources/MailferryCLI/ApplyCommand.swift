@@ -89,7 +89,8 @@ struct ApplyCommand: AsyncParsableCommand {
         switch format {
         case .text:
             let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
-            var text = "Apply of job \(loaded.job.name) (\(loaded.job.file)), \(runID)\n\n"
+            var text = "Apply of job \(loaded.job.name) (\(loaded.job.file)), \(runID)\n"
+            text += "\(loaded.job.mailboxCountLine), \(accounts.count) selected\n\n"
             text += UserReportTableRenderer(colors: colors).render(rows)
             text += "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
             if rows.contains(where: { $0.state != .done }) {
@@ -124,13 +125,14 @@ struct ApplyCommand: AsyncParsableCommand {
                 progress.tick()
             }
         }
-        let factory = StoreFactory(job: job, environment: environment, trace: tracing.sink)
         let crashInjection = CrashInjection(environment: environment)
+        let factory = StoreFactory(
+            job: job, environment: environment, trace: tracing.sink, destinationCommandSent: crashInjection?.commandSent)
         let rows = await BoundedConcurrency.map(accounts, limit: limit) { account in
             let started = Date()
             let migration = UserMigration(
                 account: account, rules: job.folders, options: job.options, ledger: ledger,
-                connector: crashInjection.map { $0.wrap(factory.connector(for: account)) }
+                connector: crashInjection.map { $0.wrap(factory.connector(for: account), sourceUser: account.sourceUser) }
                     ?? factory.connector(for: account),
                 observer: progress)
             let outcome = await migration.run(in: runID)

@@ -25,17 +25,21 @@ public final class DovecotServer: Sendable {
         public var masterUser: (String, String)?
         public var namespace: Namespace
         public var pop3: Bool
+        /// False: MULTIAPPEND is not offered after login, so clients send one APPEND per message.
+        public var multiappend: Bool
 
         public init(
             users: [(String, String)] = [("alice", "alicepw")],
             masterUser: (String, String)? = nil,
             namespace: Namespace = .default,
-            pop3: Bool = true
+            pop3: Bool = true,
+            multiappend: Bool = true
         ) {
             self.users = users
             self.masterUser = masterUser
             self.namespace = namespace
             self.pop3 = pop3
+            self.multiappend = multiappend
         }
     }
 
@@ -108,6 +112,7 @@ public final class DovecotServer: Sendable {
             if let (name, password) = options.masterUser {
                 arguments += ["--master", "\(name):\(password)"]
             }
+            if !options.multiappend { arguments.append("--no-multiappend") }
             let result = try await runScriptAsync(arguments)
             if result.status == 0 {
                 let environment = try readEnvironment(directory)
