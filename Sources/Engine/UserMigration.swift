@@ -32,13 +32,41 @@ public struct UserMigration: Sendable {
     }
 
     /// Never throws: every failure ends in the outcome, so that one user's failure never stops the others.
+    /// A state directory that cannot be written stops the user (`LedgerError.notWritable`): the
+    /// state would no longer say what happened, though nothing copied is lost.
     public func run(in runID: RunID) async -> UserOutcome {
         let user = account.sourceUser
         let log = ledger.log(sourceUser: user)
-        try? ledger.userStarted(run: runID, sourceUser: user, destinationUser: account.destinationUser, at: Date())
         observer.handle(.userStarted(sourceUser: user, destinationUser: account.destinationUser))
-        log.write("\(runID): migrating \(user) -> \(account.destinationUser)", at: Date())
+        var outcome: UserOutcome
+        do {
+            try ledger.userStarted(run: runID, sourceUser: user, destinationUser: account.destinationUser, at: Date())
+            log.write("\(runID): migrating \(user) -> \(account.destinationUser)", at: Date())
+            outcome = await attempts(runID: runID, log: log)
+        } catch {
+            outcome = UserOutcome(state: .failed, counts: UserCounts(), lastError: error.userMessage)
+            log.write("failed: \(error.userMessage)", at: Date())
+        }
+        log.write(
+            "finished: \(outcome.state.rawValue); copied \(outcome.counts.messagesCopied), present \(outcome.counts.messagesPresent), skipped \(outcome.counts.messagesSkipped), failed \(outcome.counts.messagesFailed), flags updated \(outcome.counts.flagsUpdated)",
+            at: Date())
+        do {
+            try ledger.userFinished(
+                run: runID, sourceUser: user, state: outcome.state, counts: outcome.counts, at: Date(),
+                lastError: outcome.lastError)
+        } catch {
+            // The mail moved, but the state cannot say so: the user is not done.
+            outcome.state = outcome.counts.messagesCopied > 0 ? .partial : .failed
+            outcome.lastError = error.userMessage
+            log.write("failed: \(error.userMessage)", at: Date())
+        }
+        observer.handle(.userFinished(sourceUser: user, outcome: outcome))
+        return outcome
+    }
 
+    /// The first attempt and its retries, until one completes or an error is final.
+    private func attempts(runID: RunID, log: UserLog) async -> UserOutcome {
+        let user = account.sourceUser
         var tally = Tally()
         var attempt = 0
         var outcome: UserOutcome
@@ -67,13 +95,6 @@ public struct UserMigration: Sendable {
                 break
             }
         }
-        log.write(
-            "finished: \(outcome.state.rawValue); copied \(outcome.counts.messagesCopied), present \(outcome.counts.messagesPresent), skipped \(outcome.counts.messagesSkipped), failed \(outcome.counts.messagesFailed), flags updated \(outcome.counts.flagsUpdated)",
-            at: Date())
-        try? ledger.userFinished(
-            run: runID, sourceUser: user, state: outcome.state, counts: outcome.counts, at: Date(),
-            lastError: outcome.lastError)
-        observer.handle(.userFinished(sourceUser: user, outcome: outcome))
         return outcome
     }
 
@@ -162,7 +183,7 @@ public struct UserMigration: Sendable {
                     throw error
                 }
             }
-            try? ledger.userProgress(run: runID, sourceUser: user, counts: tally.counts)
+            try ledger.userProgress(run: runID, sourceUser: user, counts: tally.counts)
         }
         let abandoned = try doubt.abandon(except: failedFolders, ledger: ledger)
         if abandoned > 0 {
@@ -294,7 +315,7 @@ public struct UserMigration: Sendable {
         let untouched = diff.toCopy.isEmpty && diff.flagUpdates.isEmpty && destinationStateBefore != nil
         let destinationStateAfter = untouched ? destinationStateBefore : try await destination.state(of: target)
         if failedHere == 0, let destinationState = destinationStateAfter {
-            try? ledger.saveFolderRecord(
+            try ledger.saveFolderRecord(
                 Ledger.FolderRecord(
                     sourceUser: user, sourceFolder: folder, destinationFolder: target, source: sourceState,
                     destination: destinationState, messagesPresent: diff.present.count + diff.toCopy.count,
