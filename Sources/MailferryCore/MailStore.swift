@@ -129,6 +129,13 @@ public protocol DestinationStore: Sendable {
     ) async throws
     /// Replaces the flags of one message (keywords dropped when not accepted).
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws
+    /// Streams the bodies of several listed messages of one folder without changing anything (IMAP:
+    /// EXAMINE and BODY.PEEK), as `verify --deep` reads them; valid only inside the closure. Messages
+    /// gone meanwhile are left out.
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result
     func close() async
 }
 
