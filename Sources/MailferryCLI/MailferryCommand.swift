@@ -10,7 +10,7 @@ public struct MailferryCommand: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self,
             InitCommand.self, SchemaCommand.self,
-            VerifyCommand.self,  // issue 21
+            VerifyCommand.self, ReportCommand.self,  // issue 21
         ]
     )
 
