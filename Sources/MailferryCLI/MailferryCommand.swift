@@ -22,7 +22,7 @@ public struct MailferryCommand: AsyncParsableCommand {
     public static func runAndExit(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
         let console = Console()
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(WatchArgument.normalized(arguments))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
