@@ -30,13 +30,15 @@
             return (apply, fixture, listener)
         }
 
+        static func cleanUp(_ apply: Process, _ fixture: JobFixture, _ listener: SilentListener) {
+            if apply.isRunning { kill(apply.processIdentifier, SIGKILL) }
+            listener.close()
+            fixture.remove()
+        }
+
         @Test func watchFollowsARunningApplyAndEndsWithIt() async throws {
             let (apply, fixture, listener) = try await Self.startSlowApply()
-            defer {
-                if apply.isRunning { kill(apply.processIdentifier, SIGKILL) }
-                listener.close()
-                fixture.remove()
-            }
+            defer { Self.cleanUp(apply, fixture, listener) }
             let binary = try MailferryBinary.locate()
 
             let tmux = Tmux()
@@ -68,11 +70,7 @@
         /// Not on a terminal: the table once, then a line per row whose state changed, then the summary.
         @Test func withoutATerminalOnlyChangedRowsArePrinted() async throws {
             let (apply, fixture, listener) = try await Self.startSlowApply()
-            defer {
-                if apply.isRunning { kill(apply.processIdentifier, SIGKILL) }
-                listener.close()
-                fixture.remove()
-            }
+            defer { Self.cleanUp(apply, fixture, listener) }
             let watch = try MailferryBinary.locate().run(["status", "--watch", "0.2", fixture.jobPath])
             #expect(watch.status == 0, "\(watch.stderr)")
             let lines = watch.stdout.split(separator: "\n").map(String.init)
