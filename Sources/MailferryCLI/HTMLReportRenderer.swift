@@ -168,15 +168,22 @@ struct HTMLReportRenderer {
             case "\"": escaped += "&quot;"
             case "'": escaped += "&#39;"
             default:
-                // Control characters other than tab and line breaks would be parse errors.
-                if character.unicodeScalars.allSatisfy({ $0.value < 0x20 && $0 != "\t" && $0 != "\n" }) {
-                    escaped += "\u{FFFD}"
-                } else {
-                    escaped.append(character)
+                // Control characters (other than tab and line breaks) and noncharacters are parse errors.
+                for scalar in character.unicodeScalars {
+                    escaped.unicodeScalars.append(Self.isAllowed(scalar) ? scalar : "\u{FFFD}")
                 }
             }
         }
         return escaped
+    }
+
+    /// Whether HTML allows `scalar` in text (WHATWG "control-character-in-input-stream",
+    /// "noncharacter-in-input-stream").
+    static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x20 { return scalar == "\t" || scalar == "\n" || scalar == "\r" }
+        if (0x7F...0x9F).contains(value) || (0xFDD0...0xFDEF).contains(value) { return false }
+        return value & 0xFFFE != 0xFFFE
     }
 
     static let style = """

@@ -37,11 +37,26 @@ struct JobReport {
         let users = snapshot.rows.map { row in
             var log = try? UserLog.read(directory: stateDirectory, sourceUser: row.sourceUser)
             for secret in secrets { log = log?.replacingOccurrences(of: secret, with: "[redacted]") }
+            log = log.map { Self.tail(of: $0, job: loaded.job.file, user: row.sourceUser) }
             return User(
                 row: row, log: log, logFileName: UserLog.fileName(for: row.sourceUser),
                 explanation: row.lastError.flatMap(ErrorCatalogue.explain))
         }
         return JobReport(jobName: loaded.job.name, jobFile: loaded.job.file, snapshot: snapshot, users: users)
+    }
+
+    /// A report carries at most this much of each log (the end, where the last run is).
+    static let logLimit = 1 << 20
+
+    /// The log, or its last `logLimit` bytes from a line start with a first line saying where the rest is.
+    static func tail(of log: String, job: String, user: String) -> String {
+        let bytes = log.utf8
+        guard bytes.count > logLimit else { return log }
+        var start = bytes.index(bytes.endIndex, offsetBy: -logLimit)
+        if let lineStart = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) { start = bytes.index(after: lineStart) }
+        let leftOut = bytes.distance(from: bytes.startIndex, to: start)
+        return "[the first \(leftOut) bytes are left out; `mailferry logs \(job) \(user)` prints the whole log]\n"
+            + String(decoding: bytes[start...], as: UTF8.self)
     }
 
     var rows: [UserReportRow] { users.map(\.row) }

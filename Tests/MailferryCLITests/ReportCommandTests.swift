@@ -5,7 +5,7 @@ import Testing
 /// `mailferry report` from a recorded run, as the built binary: every state, explained errors,
 /// escaped user names, strict HTML.
 @Suite struct ReportCommandTests {
-    static let hostile = "<img src=x onerror=alert(1)>&amp"
+    static let hostile = "<img src=x onerror=alert(1)>&amp\u{7F}\u{85}"
 
     @Test func htmlShowsEveryUserEscapedAndParsesStrictly() async throws {
         let fixture = try JobFixture(users: JobFixture.validUsers + "\(Self.hostile),Hostile-SECRET-pw\n")
@@ -20,7 +20,7 @@ import Testing
         for (user, state) in [("alice", "done"), ("bob", "partial"), ("carol@old.example", "failed")] {
             #expect(page.contains("data-user=\"\(user)\" data-state=\"\(state)\""))
         }
-        #expect(page.contains("data-user=\"&lt;img src=x onerror=alert(1)&gt;&amp;amp\" data-state=\"not_started\""))
+        #expect(page.contains("data-user=\"&lt;img src=x onerror=alert(1)&gt;&amp;amp\u{FFFD}\u{FFFD}\" data-state=\"not_started\""))
         #expect(!page.contains("<img"))
         // Both errors explained from the catalogue.
         #expect(page.contains("Raise the quota and run <code>apply</code> again; it resumes."))
