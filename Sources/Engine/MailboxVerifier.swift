@@ -63,7 +63,9 @@ public struct MailboxVerifier: Sendable {
             if differingFlags.contains(pair.destination.uid) {
                 differences.append(.flags(source: pair.source.flags, destination: pair.destination.flags))
             }
-            if pair.source.internalDate.secondsSince1970 != pair.destination.internalDate.secondsSince1970 {
+            if pair.source.internalDateKnown,
+                pair.source.internalDate.secondsSince1970 != pair.destination.internalDate.secondsSince1970
+            {
                 differences.append(
                     .internalDate(source: pair.source.internalDate, destination: pair.destination.internalDate))
             }
