@@ -10,12 +10,14 @@
     /// not the machine's speed, decides when the state changes.
     @Suite(.serialized) struct StatusWatchTerminalTests {
         /// An apply of alice then bob against the silent source; returns once alice has started.
-        static func startApply() async throws -> (Process, JobFixture, SilentListener) {
+        /// - Parameter extraUsers: users of the users file that this apply does not run (more rows).
+        static func startApply(extraUsers: Int = 0) async throws -> (Process, JobFixture, SilentListener) {
             let listener = try SilentListener()
             let job = JobFixture.unreachableJob
                 .replacingOccurrences(of: "ports: { imap4s: 1 }", with: "ports: { imap4s: \(listener.port) }\n  timeout: 120s")
                 + "options:\n  concurrency: 1\n  retries: 0\n"
-            let fixture = try JobFixture(job: job)
+            let extra = (0..<extraUsers).map { "user\($0),pw-\($0)\n" }.joined()
+            let fixture = try JobFixture(job: job, users: JobFixture.validUsers + extra)
             let apply = Process()
             apply.executableURL = try MailferryBinary.locate().url
             apply.arguments = ["apply", "--user", "alice", "--user", "bob", fixture.jobPath]
@@ -47,8 +49,9 @@
             return text
         }
 
+        /// 63 users in a 50-line window: the first rows are shown, with a note for the rest.
         @Test func watchFollowsARunningApplyAndEndsWithIt() async throws {
-            let (apply, fixture, listener) = try await Self.startApply()
+            let (apply, fixture, listener) = try await Self.startApply(extraUsers: 60)
             defer { Self.cleanUp(apply, fixture, listener) }
             let binary = try MailferryBinary.locate()
             let tmux = Tmux()
@@ -60,12 +63,15 @@
             #expect(Self.state(of: "alice", on: running) == "running", "\(running)")
             #expect(Self.state(of: "bob", on: running) == "not started", "\(running)")
             #expect(running.contains("Watching every 0.2 s; Ctrl-C to stop."))
+            #expect(running.contains(" more users below (the summary counts them all)"), "\(running)")
+            #expect(running.contains("63 users: 1 running, 62 not started;"), "\(running)")
+            #expect(running.components(separatedBy: "Status of job").count == 2, "\(running)")
             listener.resetAndClose()  // alice's connection is reset, bob's refused: both fail, the run ends
             let ended = try await Self.poll(tmux.capture) { $0.contains("WATCH-ENDED") }
             #expect(ended.contains("WATCH-ENDED"), "status --watch did not end with the run:\n\(ended)")
             #expect(Self.state(of: "alice", on: ended) == "failed" && Self.state(of: "bob", on: ended) == "failed", "\(ended)")
             // Redrawn in place: one table on the screen, not one per refresh.
-            #expect(ended.components(separatedBy: "Status of job").count == 2, "\(ended)")
+            #expect(ended.components(separatedBy: "SOURCE USER").count == 2, "\(ended)")
             #expect(ended.contains("No user is running."))
             apply.waitUntilExit()
             #expect(apply.terminationStatus == 3)
