@@ -21,8 +21,8 @@ struct ApplyCommand: AsyncParsableCommand {
             --plan PLAN.json applies to the plan's users, refusing a plan whose job or users file changed.
             Exit status: 0 every selected user done; 3 at least one user failed or partial (the others \
             still ran to the end); 1 a fatal error before any user ran (invalid job, unusable plan, \
-            state cannot be opened, another apply of the job running, missing admin secret); 130/143 \
-            stopped by SIGINT/SIGTERM (the run is recorded as interrupted). --dry-run: as plan (0, or \
+            state cannot be opened, another apply of the job running, missing admin secret); 130/143/129 \
+            stopped by SIGINT/SIGTERM/SIGHUP (the run is recorded as interrupted). --dry-run: as plan (0, or \
             1 when a user could not be reached).
             """
     )
@@ -115,7 +115,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let interrupts = InterruptHandler { number in
             progress.stop()
             try? ledger.finishRun(runID, finishedAt: Date(), outcome: .interrupted)
-            let name = number == SIGINT ? "SIGINT" : "SIGTERM"
+            let name = InterruptHandler.name(of: number)
             Console().writeError(
                 "mailferry: \(name): stopped; \(runID) recorded as interrupted. Run apply again to resume.\n")
         }

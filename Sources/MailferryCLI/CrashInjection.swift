@@ -83,6 +83,11 @@ struct KillSwitchDestinationStore: DestinationStore {
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {
         try await inner.setFlags(flags, ofUID: uid, in: folder)
     }
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result {
+        try await inner.withBodies(of: messages, in: folder, consume)
+    }
     func close() async { await inner.close() }
 
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
