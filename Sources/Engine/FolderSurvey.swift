@@ -12,6 +12,14 @@ public struct FolderSurvey: Sendable {
     }
 
     public func survey(source: any SourceStore, destination: any DestinationStore) async throws -> [FolderWork] {
+        try await surveyKeepingUnpaired(source: source, destination: destination).work
+    }
+
+    /// The work per folder and, per existing destination folder that a source folder maps to, its
+    /// messages that no source message was paired with (what `verify` lists as extra).
+    public func surveyKeepingUnpaired(source: any SourceStore, destination: any DestinationStore) async throws
+        -> (work: [FolderWork], unpaired: [MailboxPath: [MessageSummary]])
+    {
         let sourceFolders = try await source.folders()
         let destinationFolders = try await destination.folders()
         let existing = Set(destinationFolders.filter(\.selectable).map(\.path))
@@ -37,6 +45,7 @@ public struct FolderSurvey: Sendable {
             pools[target] = pool
             work.append(FolderWork(mapping: mapping, destinationExists: exists, diff: diff, sourceState: state))
         }
-        return work
+        let unpaired = pools.mapValues { pool in pool.values.flatMap { $0 }.sorted { $0.uid < $1.uid } }
+        return (work, unpaired)
     }
 }

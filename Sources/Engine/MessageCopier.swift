@@ -78,7 +78,7 @@ struct MessageCopier {
         } catch let error as StoreError where error.isMessageRefusal {
             account(stored.messages, from: folder, to: target, tally: &tally)
             if batch.count == 1, let message = batch.first {
-                if let entry = entries[message.sourceKey] { try? ledger.resolve(entry, outcome: .notFound) }
+                if let entry = entries[message.sourceKey] { try ledger.resolve(entry, outcome: .notFound) }
                 noteFailure(message, in: folder, error: error, tally: &tally)
                 return 1
             }
@@ -102,7 +102,7 @@ struct MessageCopier {
         let done = Set(stored.messages.map(\.summary.sourceKey))
         var failed = 0
         for message in batch where !done.contains(message.sourceKey) {
-            if let entry = entries[message.sourceKey] { try? ledger.resolve(entry, outcome: .notFound) }
+            if let entry = entries[message.sourceKey] { try ledger.resolve(entry, outcome: .notFound) }
             noteFailure(
                 message, in: folder, error: .messageVanished(folder: folder.description, uid: message.uid),
                 tally: &tally)
@@ -126,7 +126,7 @@ struct MessageCopier {
             return 0
         } catch let error as StoreError {
             guard error.isMessageRefusal else { throw error }
-            if let entry { try? ledger.resolve(entry, outcome: .notFound) }
+            if let entry { try ledger.resolve(entry, outcome: .notFound) }
             noteFailure(message, in: folder, error: error, tally: &tally)
             return 1
         }

@@ -35,13 +35,43 @@ public struct UserMigration: Sendable {
     }
 
     /// Never throws: every failure ends in the outcome, so that one user's failure never stops the others.
+    /// A state directory that cannot be written stops the user (`LedgerError.notWritable`): the
+    /// state would no longer say what happened, though nothing copied is lost.
     public func run(in runID: RunID) async -> UserOutcome {
         let user = account.sourceUser
         let log = ledger.log(sourceUser: user)
-        try? ledger.userStarted(run: runID, sourceUser: user, destinationUser: account.destinationUser, at: Date())
         observer.handle(.userStarted(sourceUser: user, destinationUser: account.destinationUser))
-        log.write("\(runID)\(program.map { " by \($0)" } ?? ""): migrating \(user) -> \(account.destinationUser)", at: Date())
+        var outcome: UserOutcome
+        do {
+            try ledger.userStarted(run: runID, sourceUser: user, destinationUser: account.destinationUser, at: Date())
+            log.write(
+                "\(runID)\(program.map { " by \($0)" } ?? ""): migrating \(user) -> \(account.destinationUser)",
+                at: Date())
+            outcome = await attempts(runID: runID, log: log)
+        } catch {
+            outcome = UserOutcome(state: .failed, counts: UserCounts(), lastError: error.userMessage)
+            log.write("failed: \(error.userMessage)", at: Date())
+        }
+        log.write(
+            "finished: \(outcome.state.rawValue); copied \(outcome.counts.messagesCopied), present \(outcome.counts.messagesPresent), skipped \(outcome.counts.messagesSkipped), failed \(outcome.counts.messagesFailed), flags updated \(outcome.counts.flagsUpdated)",
+            at: Date())
+        do {
+            try ledger.userFinished(
+                run: runID, sourceUser: user, state: outcome.state, counts: outcome.counts, at: Date(),
+                lastError: outcome.lastError)
+        } catch {
+            // The mail moved, but the state cannot say so: the user is not done.
+            outcome.state = outcome.counts.messagesCopied > 0 ? .partial : .failed
+            outcome.lastError = error.userMessage
+            log.write("failed: \(error.userMessage)", at: Date())
+        }
+        observer.handle(.userFinished(sourceUser: user, outcome: outcome))
+        return outcome
+    }
 
+    /// The first attempt and its retries, until one completes or an error is final.
+    private func attempts(runID: RunID, log: UserLog) async -> UserOutcome {
+        let user = account.sourceUser
         var tally = Tally()
         var attempt = 0
         var outcome: UserOutcome
@@ -70,13 +100,6 @@ public struct UserMigration: Sendable {
                 break
             }
         }
-        log.write(
-            "finished: \(outcome.state.rawValue); copied \(outcome.counts.messagesCopied), present \(outcome.counts.messagesPresent), skipped \(outcome.counts.messagesSkipped), failed \(outcome.counts.messagesFailed), flags updated \(outcome.counts.flagsUpdated)",
-            at: Date())
-        try? ledger.userFinished(
-            run: runID, sourceUser: user, state: outcome.state, counts: outcome.counts, at: Date(),
-            lastError: outcome.lastError)
-        observer.handle(.userFinished(sourceUser: user, outcome: outcome))
         return outcome
     }
 
@@ -122,8 +145,21 @@ public struct UserMigration: Sendable {
         for mapping in mappings where mapping.isSkipped {
             log.write("skip folder \(mapping.source.path): \(mapping.reason)", at: Date())
         }
+        // Deliveries in doubt (a run died with their APPEND in flight): their folders go last, once the
+        // destination has settled, so that a batch the server stored after the crash is seen.
+        var doubt = DeliveryDoubt(try ledger.pendingIntents(sourceUser: user))
+        let doubtful = mappings.filter { doubt.covers($0.source.path) && $0.destination != nil }
+        if !doubtful.isEmpty {
+            let count = doubtful.reduce(0) { $0 + doubt.entries(in: $1.source.path).count }
+            log.write(
+                "\(count) messages in \(doubtful.count) folders in doubt (an earlier attempt stopped with their APPEND in "
+                    + "flight): synced last, after the destination settles", at: Date())
+        }
+        let ordered = mappings.filter { !doubt.covers($0.source.path) } + doubtful
+        var settled = doubtful.isEmpty
+        var failedFolders: Set<MailboxPath> = []
         var pools: [MailboxPath: [MessageIdentity: [MessageSummary]]] = [:]
-        for mapping in mappings {
+        for mapping in ordered {
             guard let target = mapping.destination else { continue }
             do {
                 try await ensureFolder(target, destination: destination, existing: &destinationFolders, log: log)
@@ -131,13 +167,20 @@ public struct UserMigration: Sendable {
                     try await destination.subscribe(target)
                     log.write("subscribed folder \(target)", at: Date())
                 }
+                if !settled {
+                    var targets: [MailboxPath] = []
+                    for folder in doubtful.compactMap(\.destination) where !targets.contains(folder) { targets.append(folder) }
+                    try await doubt.settle(targets, on: destination)
+                    settled = true
+                }
                 try await syncFolder(
                     mapping: mapping, target: target, source: source, destination: destination, pools: &pools,
-                    runID: runID, tally: &tally, log: log)
+                    doubt: &doubt, runID: runID, tally: &tally, log: log)
                 tally.counts.foldersDone += 1
             } catch let error as StoreError {
                 switch error {
                 case .folderRefused, .folderUnavailable:
+                    failedFolders.insert(mapping.source.path)
                     tally.folderFailures.append(mapping.source.path.description)
                     tally.lastError = error.userMessage
                     log.write("folder \(mapping.source.path) failed: \(error.userMessage)", at: Date())
@@ -145,7 +188,11 @@ public struct UserMigration: Sendable {
                     throw error
                 }
             }
-            try? ledger.userProgress(run: runID, sourceUser: user, counts: tally.counts)
+            try ledger.userProgress(run: runID, sourceUser: user, counts: tally.counts)
+        }
+        let abandoned = try doubt.abandon(except: failedFolders, ledger: ledger)
+        if abandoned > 0 {
+            log.write("\(abandoned) messages in doubt belong to folders no longer migrated: journal entries closed", at: Date())
         }
     }
 
@@ -189,17 +236,18 @@ public struct UserMigration: Sendable {
 
     private func syncFolder(
         mapping: FolderMapping, target: MailboxPath, source: any SourceStore, destination: any DestinationStore,
-        pools: inout [MailboxPath: [MessageIdentity: [MessageSummary]]], runID: RunID, tally: inout Tally,
-        log: UserLog
+        pools: inout [MailboxPath: [MessageIdentity: [MessageSummary]]], doubt: inout DeliveryDoubt, runID: RunID,
+        tally: inout Tally, log: UserLog
     ) async throws {
         let user = account.sourceUser
         let folder = mapping.source.path
+        let inDoubt = doubt.entries(in: folder).count
         let (sourceState, destinationStateBefore) = try await Self.both(
             { try await source.state(of: folder) }, { try await destination.state(of: target) })
 
         // Fast path: neither side changed since the last complete sync of this folder. Without CONDSTORE
         // a flag change leaves the state equal, so flags are then always compared.
-        let fastPathAllowed = sourceState.highestModSeq != nil || !options.flags
+        let fastPathAllowed = (sourceState.highestModSeq != nil || !options.flags) && inDoubt == 0
         if fastPathAllowed, pools[target] == nil, let record = try? ledger.folderRecord(sourceUser: user, sourceFolder: folder),
             record.destinationFolder == target, record.source == sourceState,
             record.destination == destinationStateBefore
@@ -233,6 +281,12 @@ public struct UserMigration: Sendable {
         let diff = FolderDiff(
             source: messages, pool: &pool, options: options, acceptsKeywords: destination.acceptsKeywords)
         pools[target] = pool
+        if inDoubt > 0 {
+            let found = try doubt.resolve(folder, present: Set(diff.present.map(\.source.sourceKey)), ledger: ledger)
+            log.write(
+                "folder \(folder): of \(inDoubt) messages in doubt, \(found) were delivered; the others are copied again "
+                    + "unless gone from the source", at: Date())
+        }
 
         tally.counts.messagesPresent += diff.present.count
         tally.counts.messagesSkipped += diff.skipped.count
@@ -266,7 +320,7 @@ public struct UserMigration: Sendable {
         let untouched = diff.toCopy.isEmpty && diff.flagUpdates.isEmpty && destinationStateBefore != nil
         let destinationStateAfter = untouched ? destinationStateBefore : try await destination.state(of: target)
         if failedHere == 0, let destinationState = destinationStateAfter {
-            try? ledger.saveFolderRecord(
+            try ledger.saveFolderRecord(
                 Ledger.FolderRecord(
                     sourceUser: user, sourceFolder: folder, destinationFolder: target, source: sourceState,
                     destination: destinationState, messagesPresent: diff.present.count + diff.toCopy.count,

@@ -244,6 +244,7 @@ extension IMAPClient {
         }
         try await bufferOutput(ByteBuffer(string: "\r\n"))
         try await flushOutput()
+        configuration.commandSent?(command.name)
         return (command, count)
     }
 

@@ -16,6 +16,8 @@ public struct JobState: Sendable {
     /// Per source user, the most recently started result of any folder.
     public var latestResults: [String: UserResult]
     public var runsInProgress: [RunInProgress]
+    /// Every recorded run of every folder, newest first (run numbers count per folder).
+    public var runs: [RunInfo]
 
     /// Reads every folder with state in each of `stateDirectories` (the directory itself and its
     /// `shard-K-of-N` subfolders), or with `shard` only `<directory>/shard-K-of-N`. Folders without
@@ -35,7 +37,7 @@ public struct JobState: Sendable {
 
     /// Reads and merges exactly `folders` (those without state are left out).
     public static func read(folders: [JobStateFolder]) throws(LedgerError) -> JobState {
-        var state = JobState(folders: [], latestResults: [:], runsInProgress: [])
+        var state = JobState(folders: [], latestResults: [:], runsInProgress: [], runs: [])
         for folder in folders where !state.folders.contains(folder) {
             try state.add(folder)
         }
@@ -59,5 +61,6 @@ public struct JobState: Sendable {
         if let run = try ledger.otherRunInProgress() {
             runsInProgress.append(RunInProgress(folder: folder, run: run))
         }
+        runs = (runs + (try ledger.runs())).sorted { $0.startedAt > $1.startedAt }
     }
 }

@@ -140,6 +140,25 @@ actor IMAPDestinationStore: DestinationStore {
         }
     }
 
+    /// Read-only: EXAMINE (unless the folder is selected already) and BODY.PEEK, so nothing changes.
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result {
+        guard let name = directory.listedName(of: folder) else { return try await consume(MessageBodies { nil }) }
+        do {
+            if selected?.name != name {
+                selected = nil  // a failed EXAMINE leaves no mailbox selected (RFC 3501 6.3.2)
+                _ = try await client.examine(name)
+                selected = (name, false)
+            }
+            return try await IMAPBodyReader.withBodies(of: messages, client: client, consume)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
+        }
+    }
+
     func close() async {
         try? await client.logout()
     }

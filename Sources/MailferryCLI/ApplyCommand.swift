@@ -25,8 +25,8 @@ struct ApplyCommand: AsyncParsableCommand {
             lock, so that N processes share one job; a shard without users exits 0.
             Exit status: 0 every selected user done; 3 at least one user failed or partial (the others \
             still ran to the end); 1 a fatal error before any user ran (invalid job, unusable plan, \
-            state cannot be opened, another apply of the job running, missing admin secret); 130/143 \
-            stopped by SIGINT/SIGTERM (the run is recorded as interrupted). --dry-run: as plan (0, or \
+            state cannot be opened, another apply of the job running, missing admin secret); 130/143/129 \
+            stopped by SIGINT/SIGTERM/SIGHUP (the run is recorded as interrupted). --dry-run: as plan (0, or \
             1 when a user could not be reached).
             """
     )
@@ -103,7 +103,7 @@ struct ApplyCommand: AsyncParsableCommand {
             let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
             var text = "Apply of job \(loaded.job.name) (\(loaded.job.file)), \(runID)"
             if let shard = sharding.shard { text += ", shard \(shard)" }
-            text += "\n\n"
+            text += "\n\(loaded.job.mailboxCountLine), \(accounts.count) selected\n\n"
             text += UserReportTableRenderer(colors: colors).render(rows)
             text += "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
             if rows.contains(where: { $0.state != .done }) {
@@ -128,7 +128,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let interrupts = InterruptHandler { number in
             progress.stop()
             try? ledger.finishRun(runID, finishedAt: Date(), outcome: .interrupted)
-            let name = number == SIGINT ? "SIGINT" : "SIGTERM"
+            let name = InterruptHandler.name(of: number)
             Console().writeError(
                 "mailferry: \(name): stopped; \(runID) recorded as interrupted. Run apply again to resume.\n")
         }
@@ -138,13 +138,14 @@ struct ApplyCommand: AsyncParsableCommand {
                 progress.tick()
             }
         }
-        let factory = StoreFactory(job: job, environment: environment, trace: tracing.sink)
         let crashInjection = CrashInjection(environment: environment)
+        let factory = StoreFactory(
+            job: job, environment: environment, trace: tracing.sink, destinationCommandSent: crashInjection?.commandSent)
         let rows = await BoundedConcurrency.map(accounts, limit: limit) { account in
             let started = Date()
             let migration = UserMigration(
                 account: account, rules: job.folders, options: job.options, ledger: ledger,
-                connector: crashInjection.map { $0.wrap(factory.connector(for: account)) }
+                connector: crashInjection.map { $0.wrap(factory.connector(for: account), sourceUser: account.sourceUser) }
                     ?? factory.connector(for: account),
                 observer: progress, program: MailferryVersion.description)
             let outcome = await migration.run(in: runID)

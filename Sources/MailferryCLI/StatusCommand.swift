@@ -17,6 +17,10 @@ struct StatusCommand: AsyncParsableCommand {
             colored: green done, yellow partial, red failed, grey not started, cyan running, magenta \
             interrupted. Reads the state without changing it, also while apply runs. No state yet: \
             every user is "not started".
+            --watch [INTERVAL] reads the state again every INTERVAL seconds (default 2) until no user \
+            is running: on a terminal the table is redrawn in place, otherwise a line is printed for \
+            each row whose state or counts changed. Works from another shell while apply runs; after \
+            it ended, prints once and exits.
             Without --shard, the state of every shard (<state>/shard-K-of-N/) is merged with the job's \
             own: each user shows its most recent result from any of them. --state-dir may be given \
             several times (state copied from several machines). --shard K/N shows that shard's users \
@@ -40,46 +44,43 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var sharding: ShardOptions
 
+    @Option(
+        name: .customLong("watch"),
+        help: ArgumentHelp("Redraw every INTERVAL seconds (default 2) until no user is running.", valueName: "INTERVAL"))
+    var watchInterval: Double?
+
     func validate() throws {
         if jobFile.isEmpty { throw ValidationError("The job file path is empty.") }
         if stateDirectories.contains(where: \.isEmpty) { throw ValidationError("--state-dir needs a folder path.") }
+        if let watchInterval {
+            if !(watchInterval >= 0.1 && watchInterval <= 3600) {
+                throw ValidationError("--watch needs an interval from 0.1 to 3600 seconds.")
+            }
+            if format != .text { throw ValidationError("--watch shows the text table; leave out --format json.") }
+        }
     }
 
     func run() async throws {
         let loaded = try LoadedJob.load(jobFile, showWarnings: false)
         let directories = stateDirectories.isEmpty ? [loaded.stateDirectory(override: nil)] : stateDirectories
         let shard = sharding.shard
-        let state = try JobState.read(stateDirectories: directories, shard: shard)
-        // The folder named in the heading: the one read, or the one an apply would create.
-        let shown = directories.map { JobStateFolder(stateDirectory: $0, shard: shard).path }
-        let inProgress = state.runsInProgress.first?.run
-        let now = Date()
-        let accounts = try sharding.select(loaded.job.accounts, requested: [])
-        let rows = accounts.map { account in
-            state.latestResults[account.sourceUser].map { UserReportRow($0, now: now) }
-                ?? .notStarted(sourceUser: account.sourceUser, destinationUser: account.destinationUser)
+        let load = { try JobStateSnapshot.load(loaded, stateDirectories: directories, shard: shard) }
+        if let watchInterval {
+            let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
+            try await StatusWatcher(
+                interval: watchInterval, terminal: isatty(1) == 1, colors: colors, load: load,
+                heading: { Self.heading(loaded, directories: directories, shard: shard, snapshot: $0) }
+            ).run()
+            return
         }
+        let snapshot = try load()
+        let rows = snapshot.rows
 
         let console = Console()
         switch format {
         case .text:
             let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
-            var text = MailferryVersion.description + "\n"
-            text += "Status of job \(loaded.job.name) (\(loaded.job.file)), state in \(shown.joined(separator: ", "))"
-            let shardFolders = state.folders.filter { $0.shard != nil }.count
-            if shard == nil, shardFolders > 0 {
-                text += " (merged: \(shardFolders) shard \(shardFolders == 1 ? "folder" : "folders")"
-                text += state.folders.contains { $0.shard == nil } ? " and the unsharded state)" : ")"
-            }
-            text += "\n"
-            if let shard { text += "Shard \(shard): \(accounts.count) of the job's \(loaded.job.accounts.count) users\n" }
-            for running in state.runsInProgress {
-                let run = running.run
-                text +=
-                    "Apply in progress: run \(run.id.rawValue), pid \(run.pid) on \(run.host), "
-                    + "started \(UserReportJSON.timestamp(run.startedAt))"
-                    + (running.folder.shard.map { " (shard \($0))" } ?? "") + "\n"
-            }
+            var text = Self.heading(loaded, directories: directories, shard: shard, snapshot: snapshot)
             text += "\n" + UserReportTableRenderer(colors: colors).render(rows)
             text += "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
             console.write(text)
@@ -87,9 +88,36 @@ struct StatusCommand: AsyncParsableCommand {
             console.write(
                 try StableJSON.encode(
                     StatusDocument(
-                        job: loaded.job, directory: shown[0], folders: state.folders.map(\.path), shard: shard,
-                        inProgress: inProgress, rows: rows)))
+                        job: loaded.job, directory: snapshot.directory, folders: snapshot.folders.map(\.path),
+                        shard: shard, inProgress: snapshot.inProgress, rows: rows)))
         }
+    }
+
+    /// The lines above the table: the mailferry that prints it, the job, its state folders, the
+    /// shard, and every apply in progress.
+    static func heading(
+        _ loaded: LoadedJob, directories: [String], shard: ShardSelection?, snapshot: JobStateSnapshot
+    ) -> String {
+        let shown = directories.map { JobStateFolder(stateDirectory: $0, shard: shard).path }
+        var text = MailferryVersion.description + "\n"
+        text += "Status of job \(loaded.job.name) (\(loaded.job.file)), state in \(shown.joined(separator: ", "))"
+        let shardFolders = snapshot.folders.filter { $0.shard != nil }.count
+        if shard == nil, shardFolders > 0 {
+            text += " (merged: \(shardFolders) shard \(shardFolders == 1 ? "folder" : "folders")"
+            text += snapshot.folders.contains { $0.shard == nil } ? " and the unsharded state)" : ")"
+        }
+        text += "\n"
+        if let shard {
+            text += "Shard \(shard): \(snapshot.rows.count) of the job's \(loaded.job.accounts.count) users\n"
+        }
+        for running in snapshot.runsInProgress {
+            let run = running.run
+            text +=
+                "Apply in progress: run \(run.id.rawValue), pid \(run.pid) on \(run.host), "
+                + "started \(UserReportJSON.timestamp(run.startedAt))"
+                + (running.folder.shard.map { " (shard \($0))" } ?? "") + "\n"
+        }
+        return text
     }
 
     /// `status --format json`.

@@ -25,17 +25,21 @@ public final class DovecotServer: Sendable {
         public var masterUser: (String, String)?
         public var namespace: Namespace
         public var pop3: Bool
+        /// False: MULTIAPPEND is not offered after login, so clients send one APPEND per message.
+        public var multiappend: Bool
 
         public init(
             users: [(String, String)] = [("alice", "alicepw")],
             masterUser: (String, String)? = nil,
             namespace: Namespace = .default,
-            pop3: Bool = true
+            pop3: Bool = true,
+            multiappend: Bool = true
         ) {
             self.users = users
             self.masterUser = masterUser
             self.namespace = namespace
             self.pop3 = pop3
+            self.multiappend = multiappend
         }
     }
 
@@ -108,6 +112,7 @@ public final class DovecotServer: Sendable {
             if let (name, password) = options.masterUser {
                 arguments += ["--master", "\(name):\(password)"]
             }
+            if !options.multiappend { arguments.append("--no-multiappend") }
             let result = try await runScriptAsync(arguments)
             if result.status == 0 {
                 let environment = try readEnvironment(directory)
@@ -272,9 +277,9 @@ public final class DovecotServer: Sendable {
         return ports
     }
 
-    struct ScriptResult {
-        var status: Int32
-        var output: String
+    public struct ScriptResult: Sendable {
+        public var status: Int32
+        public var output: String
     }
 
     /// Runs the script and waits for it. posix_spawn and waitpid rather than Foundation.Process:
@@ -285,6 +290,16 @@ public final class DovecotServer: Sendable {
         guard FileManager.default.isExecutableFile(atPath: script) else {
             throw DovecotServerError.scriptMissing(path: script)
         }
+        return try runCleanly(script, arguments)
+    }
+
+    /// Runs `executable` to its end with a clean signal mask (so a daemon it starts, a Dovecot or a
+    /// tmux server, works normally); stdout and stderr together, trimmed. `environment` replaces
+    /// the test process's environment when given.
+    public static func runCleanly(_ executable: String, _ arguments: [String], environment: [String: String]? = nil)
+        throws -> ScriptResult
+    {
+        let script = executable
         let outputPath = "\(NSTemporaryDirectory())/mailferry-dovecot-script-\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
 
@@ -305,8 +320,17 @@ public final class DovecotServer: Sendable {
             for argument in argv { free(argument) }
         }
         var pid = pid_t()
+        let environmentStrings: [UnsafeMutablePointer<CChar>?]? = environment.map { variables in
+            variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        }
+        defer {
+            for variable in environmentStrings ?? [] { free(variable) }
+        }
         let spawned = withCleanSignalSpawnAttributes { attributes in
-            posix_spawn(&pid, script, &fileActions, &attributes, argv, environ)
+            if var environmentStrings {
+                return posix_spawn(&pid, script, &fileActions, &attributes, argv, &environmentStrings)
+            }
+            return posix_spawn(&pid, script, &fileActions, &attributes, argv, environ)
         }
         guard spawned == 0 else { throw DovecotServerError.spawnFailed(errno: spawned) }
 
