@@ -35,7 +35,7 @@ struct JobReport {
         let secrets = loaded.job.accounts.flatMap { [$0.sourcePassword, $0.localPassword] }.compactMap { $0 }
             .map { $0.revealed() }.filter { !$0.isEmpty }
         let users = snapshot.rows.map { row in
-            var log = try? UserLog.read(directory: stateDirectory, sourceUser: row.sourceUser)
+            var log = (try? JobStateFolder.userLog(sourceUser: row.sourceUser, stateDirectory: stateDirectory)) ?? nil
             for secret in secrets { log = log?.replacingOccurrences(of: secret, with: "[redacted]") }
             log = log.map { Self.tail(of: $0, job: loaded.job.file, user: row.sourceUser) }
             return User(

@@ -89,24 +89,8 @@ struct LogsCommand: AsyncParsableCommand {
         Console().write(summary + ".\n")
     }
 
-    /// The user's log; nil when apply has not reached the user (or never ran). The job's own state
-    /// and every shard's (`apply --shard`) are read: a user has a log in each folder it ran under;
-    /// they are joined oldest first (each starts with its first entry's time).
+    /// The user's log (from every shard folder it ran in); nil when apply has not reached the user.
     private static func log(of sourceUser: String, stateDirectory: String) throws -> String? {
-        let folders =
-            [JobStateFolder(path: stateDirectory, shard: nil)]
-            + JobStateFolder.all(in: stateDirectory).filter { $0.shard != nil }
-        var texts: [String] = []
-        for folder in folders {
-            do {
-                texts.append(try UserLog.read(directory: folder.path, sourceUser: sourceUser))
-            } catch {
-                switch error {
-                case .notFound, .noLog: continue
-                default: throw error
-                }
-            }
-        }
-        return texts.isEmpty ? nil : texts.sorted().joined()
+        try JobStateFolder.userLog(sourceUser: sourceUser, stateDirectory: stateDirectory)
     }
 }

@@ -142,6 +142,9 @@
             let log = try binary.run(["logs", fixture.jobPath, oneUser])
             #expect(log.status == 0, "\(log.stderr)")
             #expect(log.stdout.components(separatedBy: "by mailferry ").count == 3, "two runs: \(log.stdout)")
+            let all = try binary.run(["logs", fixture.jobPath, "--all", "--out", fixture.path("all-logs")])
+            #expect(all.status == 0, "\(all.stderr)")
+            #expect(all.stdout.hasPrefix("Wrote \(names.count) logs"), "every shard's logs: \(all.stdout)")
             await source.stop()
             await destination.stop()
         }
