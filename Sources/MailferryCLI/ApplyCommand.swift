@@ -65,7 +65,8 @@ struct ApplyCommand: AsyncParsableCommand {
         let limit = concurrency ?? loaded.job.options.concurrency
 
         if dryRun {
-            let plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
+            let ledger = try? Ledger.openExisting(directory: loaded.stateDirectory(override: state.stateDirectory))
+            let plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink, ledger: ledger)
                 .plan(accounts: accounts, digest: try loaded.digest(), concurrency: limit)
             try PlanOutput(format: format == .json ? .json : .text, outputFile: nil).emit(plan)
             if plan.summary.usersUnreachable > 0 { throw ExitCode.failure }
