@@ -25,7 +25,7 @@ public struct MailboxVerifier: Sendable {
     }
 
     public func verify(source: any SourceStore, destination: any DestinationStore) async throws -> MailboxVerification {
-        let survey = FolderSurvey(rules: rules, options: options)
+        let survey = FolderSurvey(rules: rules, options: options, identifyAll: true)
         let (work, unpaired) = try await survey.surveyKeepingUnpaired(source: source, destination: destination)
         var folders: [FolderVerification] = []
         for folder in work {

@@ -82,11 +82,8 @@ actor IMAPDestinationStore: DestinationStore {
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
         let name = directory.serverName(of: folder)
         let appendBody = AppendBody(body)
-        let appendMessage = IMAPAppendMessage(
-            flags: message.flags.sorted, internalDate: IMAPDateConversion.wire(message.internalDate),
-            source: appendBody.source)
         do {
-            let result = try await client.append(to: name, appendMessage)
+            let result = try await client.append(to: name, appendBody.appendMessage(for: message))
             return result.uids.first
         } catch {
             throw failure(error, bodyFailure: appendBody.failure.recorded)

@@ -203,7 +203,9 @@ public final class MailConnection: Sendable {
                 guard !certificates.isEmpty else {
                     throw TransportError.tlsConfiguration("no certificate in CA file \(caFile)")
                 }
-                configuration.additionalTrustRoots = [.certificates(certificates)]
+                // The CA file replaces the system store: an admin who names a private CA means "this CA",
+                // not "this CA as well as every public one".
+                configuration.trustRoots = .certificates(certificates)
             } catch let error as TransportError {
                 throw error
             } catch {

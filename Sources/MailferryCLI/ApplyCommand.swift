@@ -74,7 +74,8 @@ struct ApplyCommand: AsyncParsableCommand {
         let limit = sharding.concurrency(explicit: concurrency, job: loaded.job)
 
         if dryRun {
-            var plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
+            let ledger = try? Ledger.openExisting(directory: sharding.stateFolder(of: loaded, override: state.stateDirectory).path)
+            var plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink, ledger: ledger)
                 .plan(accounts: accounts, digest: try loaded.digest(), concurrency: limit)
             plan.shard = sharding.planShard(job: loaded.job, concurrency: limit)
             try PlanOutput(format: format == .json ? .json : .text, outputFile: nil).emit(plan)
@@ -141,20 +142,20 @@ struct ApplyCommand: AsyncParsableCommand {
         let crashInjection = CrashInjection(environment: environment)
         let factory = StoreFactory(
             job: job, environment: environment, trace: tracing.sink, destinationCommandSent: crashInjection?.commandSent)
-        let rows = await BoundedConcurrency.map(accounts, limit: limit) { account in
-            let started = Date()
-            let migration = UserMigration(
-                account: account, rules: job.folders, options: job.options, ledger: ledger,
-                connector: crashInjection.map { $0.wrap(factory.connector(for: account), sourceUser: account.sourceUser) }
-                    ?? factory.connector(for: account),
-                observer: progress, program: MailferryVersion.description)
-            let outcome = await migration.run(in: runID)
-            let finished = Date()
-            return UserReportRow(
-                sourceUser: account.sourceUser, destinationUser: account.destinationUser,
-                state: UserReportRow.State(UserResultState(outcome.state)), run: runID.rawValue, counts: outcome.counts,
-                startedAt: started, finishedAt: finished, durationSeconds: finished.timeIntervalSince(started),
-                lastError: outcome.lastError)
+        let applyRun = ApplyRun(
+            rules: job.folders, options: job.options, ledger: ledger, runID: runID, observer: progress,
+            program: MailferryVersion.description
+        ) { account in
+            crashInjection.map { $0.wrap(factory.connector(for: account), sourceUser: account.sourceUser) }
+                ?? factory.connector(for: account)
+        }
+        let rows = await applyRun.run(accounts, concurrency: limit).map { result in
+            UserReportRow(
+                sourceUser: result.account.sourceUser, destinationUser: result.account.destinationUser,
+                state: UserReportRow.State(UserResultState(result.outcome.state)), run: runID.rawValue,
+                counts: result.outcome.counts, startedAt: result.startedAt, finishedAt: result.finishedAt,
+                durationSeconds: result.finishedAt.timeIntervalSince(result.startedAt),
+                lastError: result.outcome.lastError)
         }
         ticker.cancel()
         progress.stop()

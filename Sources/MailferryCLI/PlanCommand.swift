@@ -1,4 +1,5 @@
 import ArgumentParser
+import Ledger
 import MailferryCore
 
 /// `mailferry plan JOB.yaml`: what apply would do, per user and folder. Online (the default) it
@@ -63,7 +64,8 @@ struct PlanCommand: AsyncParsableCommand {
         } else {
             let environment = Console.environment
             try SecretPreflight.check(loaded.job, environment: environment)
-            plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
+            let ledger = try? Ledger.openExisting(directory: sharding.stateFolder(of: loaded, override: state.stateDirectory).path)
+            plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink, ledger: ledger)
                 .plan(accounts: accounts, digest: digest, concurrency: concurrency)
         }
         plan.shard = sharding.planShard(job: loaded.job, concurrency: concurrency)
