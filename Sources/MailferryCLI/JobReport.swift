@@ -28,10 +28,13 @@ struct JobReport {
     var snapshot: JobStateSnapshot
     var users: [User]
 
-    /// The report of `loaded`'s job from its state in `stateDirectory`. Logs never hold a password;
-    /// the users file's passwords are still blanked out of them, should one ever get there.
-    static func load(_ loaded: LoadedJob, stateDirectory: String, now: Date = Date()) throws -> JobReport {
-        let snapshot = try JobStateSnapshot.load(loaded, stateDirectory: stateDirectory, now: now)
+    /// The report of `loaded`'s job from its state in `stateDirectory` (every shard's, or only
+    /// `shard`'s users). Logs never hold a password; the users file's passwords are still blanked
+    /// out of them, should one ever get there.
+    static func load(
+        _ loaded: LoadedJob, stateDirectory: String, shard: ShardSelection? = nil, now: Date = Date()
+    ) throws -> JobReport {
+        let snapshot = try JobStateSnapshot.load(loaded, stateDirectories: [stateDirectory], shard: shard, now: now)
         let secrets = loaded.job.accounts.flatMap { [$0.sourcePassword, $0.localPassword] }.compactMap { $0 }
             .map { $0.revealed() }.filter { !$0.isEmpty }
         let users = snapshot.rows.map { row in

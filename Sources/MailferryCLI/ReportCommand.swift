@@ -27,6 +27,7 @@ struct ReportCommand: AsyncParsableCommand {
     var outputFile: String?
 
     @OptionGroup var state: StateDirectoryOptions
+    @OptionGroup var sharding: ShardOptions
 
     func validate() throws {
         if jobFile.isEmpty { throw ValidationError("The job file path is empty.") }
@@ -37,7 +38,8 @@ struct ReportCommand: AsyncParsableCommand {
         let loaded = try LoadedJob.load(jobFile, showWarnings: false)
         let now = Date()
         let report = try JobReport.load(
-            loaded, stateDirectory: loaded.stateDirectory(override: state.stateDirectory), now: now)
+            loaded, stateDirectory: loaded.stateDirectory(override: state.stateDirectory), shard: sharding.shard,
+            now: now)
         let text: String
         switch format {
         case .html: text = HTMLReportRenderer().render(report, generatedAt: now)

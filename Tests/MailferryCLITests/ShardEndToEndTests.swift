@@ -118,6 +118,16 @@
                 try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any])
             let oneRows = try #require(oneDocument["users"] as? [[String: Any]])
             #expect(Set(oneRows.compactMap { $0["source_user"] as? String }) == expected[1])
+            // report merges every shard, or shows one.
+            for (arguments, users) in [([String](), Set(names)), (["--shard", "1/\(Self.shardCount)"], expected[1])] {
+                let report = try binary.run(["report", "--format", "json"] + arguments + [fixture.jobPath])
+                #expect(report.status == 0, "\(report.stderr)")
+                let reportDocument = try #require(
+                    try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+                let reportRows = try #require(reportDocument["users"] as? [[String: Any]])
+                #expect(Set(reportRows.compactMap { $0["source_user"] as? String }) == users, "report \(arguments)")
+                #expect(reportRows.allSatisfy { $0["state"] as? String == "done" }, "report \(arguments)")
+            }
 
             // New mail for a user of shard 0 and one of shard 1; only shard 1 runs again.
             let zeroUser = try #require(expected[0].sorted().first)
