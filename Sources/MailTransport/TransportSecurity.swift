@@ -1,3 +1,5 @@
+import NIOSSL
+
 /// How the connection is protected from its first byte.
 public enum TransportSecurity: Sendable, Equatable {
     /// TLS from the first byte (IMAPS 993, POP3S 995).
@@ -24,5 +26,30 @@ public struct TLSOptions: Sendable, Equatable {
 
     public static func == (lhs: TLSOptions, rhs: TLSOptions) -> Bool {
         lhs.verify == rhs.verify && lhs.caFile == rhs.caFile
+    }
+}
+
+extension TLSOptions {
+    /// The client TLS configuration for these options: TLS 1.2 or later, full verification unless
+    /// turned off, the CA file's certificates added to the system's. Mail connections and the OAuth2
+    /// token endpoint verify alike.
+    public func clientConfiguration() throws(TransportError) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.minimumTLSVersion = .tlsv12
+        configuration.certificateVerification = verify ? .fullVerification : .none
+        if let caFile {
+            do {
+                let certificates = try NIOSSLCertificate.fromPEMFile(caFile)
+                guard !certificates.isEmpty else {
+                    throw TransportError.tlsConfiguration("no certificate in CA file \(caFile)")
+                }
+                configuration.additionalTrustRoots = [.certificates(certificates)]
+            } catch let error as TransportError {
+                throw error
+            } catch {
+                throw .tlsConfiguration("cannot read CA file \(caFile) as PEM certificates")
+            }
+        }
+        return configuration
     }
 }

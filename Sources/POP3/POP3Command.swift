@@ -10,6 +10,10 @@ public enum POP3Command: Sendable, Equatable {
     /// `AUTH PLAIN <initial-response>` (RFC 5034 with the RFC 4616 message): log in as `authcid`
     /// with `password`, acting as `authzid` when it is given (admin impersonation).
     case authPlain(authzid: String?, authcid: String, password: String)
+    /// `AUTH XOAUTH2|OAUTHBEARER [<initial-response>]` (RFC 5034, RFC 7628); the response is base64.
+    case authBearer(mechanism: String, initialResponse: String?)
+    /// A client response line in a SASL exchange (base64, or empty).
+    case saslResponse(String)
     case stat
     case uidl(Int?)
     case list(Int?)
@@ -40,6 +44,8 @@ public enum POP3Command: Sendable, Equatable {
         switch self {
         case .pass: "PASS ****"
         case .authPlain: "AUTH PLAIN ****"
+        case .authBearer(let mechanism, let response): "AUTH \(mechanism)" + (response == nil ? "" : " ****")
+        case .saslResponse(let response): response.isEmpty || response == "AQ==" ? response : "****"
         case .user(let name): "USER \(name.filter { !$0.isNewline && $0 != "\0" })"
         default: (try? wireLine()) ?? "?"
         }
@@ -56,6 +62,14 @@ public enum POP3Command: Sendable, Equatable {
         case .authPlain(let authzid, let authcid, let password):
             let message = try Self.plainMessage(authzid: authzid, authcid: authcid, password: password)
             return "AUTH PLAIN " + Self.base64(message)
+        case .authBearer(let mechanism, let response):
+            return "AUTH " + (try Self.checked(mechanism, what: "SASL mechanism"))
+                + (try response.map { " " + (try Self.checked($0, what: "SASL response")) } ?? "")
+        case .saslResponse(let response):
+            guard !response.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
+                throw .invalidArgument("the SASL response contains a line break or NUL")
+            }
+            return response
         case .stat: return "STAT"
         case .uidl(let number): return "UIDL" + (try Self.optionalNumber(number))
         case .list(let number): return "LIST" + (try Self.optionalNumber(number))

@@ -25,17 +25,22 @@ public final class DovecotServer: Sendable {
         public var masterUser: (String, String)?
         public var namespace: Namespace
         public var pop3: Bool
+        /// OAuth2-only mode: logins take only XOAUTH2 and OAUTHBEARER, with a token listed in this
+        /// file (absolute, world-readable; written by `OAuth2TokenService`). Passwords are refused.
+        public var oauth2TokensFile: String?
 
         public init(
             users: [(String, String)] = [("alice", "alicepw")],
             masterUser: (String, String)? = nil,
             namespace: Namespace = .default,
-            pop3: Bool = true
+            pop3: Bool = true,
+            oauth2TokensFile: String? = nil
         ) {
             self.users = users
             self.masterUser = masterUser
             self.namespace = namespace
             self.pop3 = pop3
+            self.oauth2TokensFile = oauth2TokensFile
         }
     }
 
@@ -107,6 +112,9 @@ public final class DovecotServer: Sendable {
             }
             if let (name, password) = options.masterUser {
                 arguments += ["--master", "\(name):\(password)"]
+            }
+            if let tokens = options.oauth2TokensFile {
+                arguments += ["--oauth2", tokens]
             }
             let result = try await runScriptAsync(arguments)
             if result.status == 0 {
