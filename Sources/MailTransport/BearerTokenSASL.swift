@@ -72,11 +72,11 @@ public enum BearerTokenError: Error, Sendable, Equatable {
     }
 }
 
-/// RFC 4648 base64 with padding, without Foundation (the protocol targets avoid it).
-enum SASLBase64 {
+/// RFC 4648 base64 with padding for SASL messages, without Foundation (the protocol targets avoid it).
+public enum SASLBase64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
-    static func encode(_ bytes: [UInt8]) -> String {
+    public static func encode(_ bytes: [UInt8]) -> String {
         var output: [UInt8] = []
         output.reserveCapacity((bytes.count + 2) / 3 * 4)
         var index = 0
@@ -94,7 +94,7 @@ enum SASLBase64 {
     }
 
     /// Nil for anything but padded base64 (whitespace is not allowed inside SASL responses).
-    static func decode(_ text: String) -> [UInt8]? {
+    public static func decode(_ text: String) -> [UInt8]? {
         let input = Array(text.utf8)
         guard input.count % 4 == 0 else { return nil }
         var output: [UInt8] = []

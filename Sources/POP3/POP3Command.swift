@@ -1,3 +1,4 @@
+import MailTransport
 import NIOCore
 
 /// The commands this client sends. There is deliberately no DELE: mailferry never deletes mail
@@ -113,24 +114,6 @@ public enum POP3Command: Sendable, Equatable {
         return Array((authzid ?? "").utf8) + [0] + Array(authcid.utf8) + [0] + Array(password.utf8)
     }
 
-    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    /// Standard base64 with padding (RFC 4648 section 4); Foundation is not imported here.
-    static func base64(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let first = bytes[index]
-            let second = index + 1 < bytes.count ? bytes[index + 1] : 0
-            let third = index + 2 < bytes.count ? bytes[index + 2] : 0
-            output.append(base64Alphabet[Int(first >> 2)])
-            output.append(base64Alphabet[Int((first & 0x03) << 4 | second >> 4)])
-            output.append(
-                index + 1 < bytes.count ? base64Alphabet[Int((second & 0x0F) << 2 | third >> 6)] : UInt8(ascii: "="))
-            output.append(index + 2 < bytes.count ? base64Alphabet[Int(third & 0x3F)] : UInt8(ascii: "="))
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
+    /// Standard base64 with padding (RFC 4648 section 4).
+    static func base64(_ bytes: [UInt8]) -> String { SASLBase64.encode(bytes) }
 }
