@@ -9,21 +9,24 @@ import POP3
 enum BearerLogin {
     static func perform(
         user: String, provider: BearerTokenProvider, server: String,
-        attempt: (String) async throws -> Void
+        signIn: (String) async throws -> Void
     ) async throws {
         var issued = try await token(for: user, from: provider)
-        do {
-            try await attempt(issued.token.revealed())
-            return
-        } catch where refusal(error) != nil && !issued.isFresh {
-            await provider.discard(issued.token, for: user)
-            issued = try await token(for: user, from: provider)
-        }
-        do {
-            try await attempt(issued.token.revealed())
-        } catch {
-            guard let detail = refusal(error) else { throw error }
-            throw StoreError.oauth2(reason: refusedMessage(user: user, server: server, detail: detail))
+        var renewed = false
+        while true {
+            do {
+                try await signIn(issued.token.revealed())
+                return
+            } catch {
+                guard let detail = refusal(error) else { throw error }
+                guard issued.isFresh || renewed else {
+                    await provider.discard(issued.token, for: user)
+                    issued = try await token(for: user, from: provider)
+                    renewed = true
+                    continue
+                }
+                throw StoreError.oauth2(reason: refusedMessage(user: user, server: server, detail: detail))
+            }
         }
     }
 

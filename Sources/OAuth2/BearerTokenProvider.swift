@@ -20,7 +20,7 @@ public actor BearerTokenProvider {
         case failed(OAuth2Error)
     }
 
-    public let settings: OAuth2Settings
+    public nonisolated let settings: OAuth2Settings
     private let tls: TLSSettings
     private let environment: [String: String]
     private let directory: String
@@ -121,8 +121,8 @@ public actor BearerTokenProvider {
                     issuer: key.clientEmail, subject: user, scope: account.scope, audience: account.tokenURL,
                     issuedAt: Date()
                 ).signed(with: key.privateKeyPEM)
-            } catch .unusableKey(let reason) {
-                throw .keyUnusable(path: account.keyFile, reason: reason)
+            } catch {
+                throw .keyUnusable(path: account.keyFile, reason: error.reason)
             }
             requestCount += 1
             let fields = [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion)]

@@ -48,4 +48,10 @@ struct JWTAssertion {
 
 enum JWTSigningError: Error, Equatable {
     case unusableKey(String)
+
+    var reason: String {
+        switch self {
+        case .unusableKey(let reason): reason
+        }
+    }
 }

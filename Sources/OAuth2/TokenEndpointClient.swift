@@ -4,6 +4,7 @@ import MailTransport
 import MailferryCore
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// POSTs OAuth2 token requests (RFC 6749 section 4.4, RFC 7523) over AsyncHTTPClient, verifying TLS
 /// exactly as the mail connections do (`TLSOptions.clientConfiguration`). Redirects are not followed:

@@ -64,8 +64,9 @@ public enum POP3Command: Sendable, Equatable {
             let message = try Self.plainMessage(authzid: authzid, authcid: authcid, password: password)
             return "AUTH PLAIN " + Self.base64(message)
         case .authBearer(let mechanism, let response):
-            return "AUTH " + (try Self.checked(mechanism, what: "SASL mechanism"))
-                + (try response.map { " " + (try Self.checked($0, what: "SASL response")) } ?? "")
+            var line = "AUTH " + (try Self.checked(mechanism, what: "SASL mechanism"))
+            if let response { line += " " + (try Self.checked(response, what: "SASL response")) }
+            return line
         case .saslResponse(let response):
             guard !response.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
                 throw .invalidArgument("the SASL response contains a line break or NUL")

@@ -46,7 +46,7 @@ struct IMAPBearerAuthTests {
             line.hasPrefix("A1 AUTHENTICATE") ? [.send("A1 OK [CAPABILITY IMAP4rev1 UIDPLUS] Logged in\r\n")] : []
         } _: { client in
             try await client.authenticate(bearerToken: "ya29.token", user: "alice@example.com")
-            #expect(client.hasCapability("UIDPLUS"))
+            #expect(await client.hasCapability("UIDPLUS"))
         }
         let response = base64("user=alice@example.com\u{1}auth=Bearer ya29.token\u{1}\u{1}")
         #expect(received == ["A1 AUTHENTICATE XOAUTH2 \(response)"])
@@ -85,7 +85,7 @@ struct IMAPBearerAuthTests {
                     && text.code == .authenticationFailed
             }
             // The session is still usable after the refusal.
-            #expect(client.hasCapability("AUTH=XOAUTH2"))
+            #expect(await client.hasCapability("AUTH=XOAUTH2"))
         }
         #expect(received.count == 2)
         #expect(received.last == "")
