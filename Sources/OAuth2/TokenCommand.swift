@@ -44,7 +44,8 @@ struct TokenCommand: Sendable {
             return .failure(.commandFailed(program: name, reason: "cannot start it"))
         }
         let seconds = Double(timeout.components.seconds)
-        let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        // SIGKILL: a helper cannot ignore or block it (SIGTERM may be blocked in the mask it inherited).
+        let timer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: timer)
         var data = Data()
         while true {
