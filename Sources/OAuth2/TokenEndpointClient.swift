@@ -20,8 +20,20 @@ struct TokenEndpointClient: Sendable {
         var mailbox: String?
     }
 
-    /// One request; every failure becomes an `OAuth2Error` naming the endpoint, never the form.
+    /// One request, tried once more after a second when no HTTP answer came (a connection that could
+    /// not be made); every failure becomes an `OAuth2Error` naming the endpoint, never the form.
     func requestToken(url: String, grant: Grant, now: @Sendable () -> ContinuousClock.Instant = { .now })
+        async throws(OAuth2Error) -> BearerToken
+    {
+        do {
+            return try await requestOnce(url: url, grant: grant, now: now)
+        } catch .endpointUnreachable {
+            try? await Task.sleep(for: .seconds(1))
+            return try await requestOnce(url: url, grant: grant, now: now)
+        }
+    }
+
+    private func requestOnce(url: String, grant: Grant, now: @Sendable () -> ContinuousClock.Instant)
         async throws(OAuth2Error) -> BearerToken
     {
         let endpoint = Self.endpointName(url)
@@ -32,9 +44,11 @@ struct TokenEndpointClient: Sendable {
             throw .endpointUnreachable(endpoint: endpoint, reason: error.userMessage)
         }
         let seconds = Int64(timeout.components.seconds)
-        let configuration = HTTPClient.Configuration(
+        var configuration = HTTPClient.Configuration(
             tlsConfiguration: tlsConfiguration, redirectConfiguration: .disallow,
             timeout: .init(connect: .seconds(min(seconds, 30)), read: .seconds(seconds)))
+        // A refused or failed connection is reported at once rather than retried until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         var request = HTTPClientRequest(url: url)
         request.method = .POST
