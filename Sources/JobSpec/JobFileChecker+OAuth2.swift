@@ -132,6 +132,13 @@ extension JobFileChecker {
                 do {
                     _ = try ServiceAccountKey.load(path: absolute)
                     keyFile = absolute
+                    if let mode = (try? FileManager.default.attributesOfItem(atPath: absolute))?[.posixPermissions]
+                        as? NSNumber, mode.intValue & 0o044 != 0
+                    {
+                        report.warning("service account key '\(file)' is readable by group or others (mode "
+                            + "\(String(mode.intValue & 0o777, radix: 8))) but holds a private key; run chmod 600 on it",
+                            at: node.position)
+                    }
                 } catch {
                     report.error("service account key '\(file)' \(error.message); download the service account's "
                         + "JSON key again from the Google Cloud console", at: node.position)

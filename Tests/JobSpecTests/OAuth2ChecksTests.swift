@@ -211,4 +211,28 @@ struct OAuth2ChecksTests {
         expectDiagnostic(result, .error, at: fixture.jobMark(0), containing: "'xoauth' is not a valid 'source.auth.oauth2.mechanism'")
         expectDiagnostic(result, .error, at: fixture.jobMark(1), containing: "unknown key 'tokn' in 'source.auth.oauth2'")
     }
+
+    @Test func aWellFormedKeyLoadsAndAWorldReadableOneIsAWarning() throws {
+        let fixture = try JobFixture(job: Self.job(source: """
+              auth:
+                oauth2:
+                  service_account:
+                    key_file: ‸key.json
+                    scope: https://mail.google.com/
+            """))
+        defer { fixture.remove() }
+        let pem = "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n"
+        try fixture.write(#"{"type":"service_account","client_email":"m@p.iam.gserviceaccount.com","private_key":""#
+            + pem + #"","token_uri":"https://oauth2.googleapis.com/token"}"#, to: "key.json")
+        chmod(fixture.directory.appendingPathComponent("key.json").path, 0o644)
+        let result = fixture.load()
+        expectDiagnostic(result, .warning, at: fixture.jobMark(0), containing: "is readable by group or others (mode 644)")
+        guard case .serviceAccount(let account)? = result.job?.source.oauth2?.source else {
+            Issue.record("no service account: \(result.listing)")
+            return
+        }
+        #expect(account.keyFile == fixture.directory.appendingPathComponent("key.json").path)
+        #expect(account.tokenURL == "https://oauth2.googleapis.com/token")
+        #expect(!result.listing.contains("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"))
+    }
 }

@@ -76,7 +76,7 @@ struct BearerTokenProviderTests {
         let key = try OAuth2TokenService.makeServiceAccountKey(
             in: directory.path, email: email, tokenURI: "https://oauth2.googleapis.com/token")
         try await withService(.init(
-            serviceAccounts: [(email, key.publicKeyFile)], mailboxes: ["alice@example.com", "bob@example.com"])
+            lifetime: 300, serviceAccounts: [(email, key.publicKeyFile)], mailboxes: ["alice@example.com", "bob@example.com"])
         ) { service in
             let tokens = provider(.serviceAccount(.init(keyFile: key.keyFile, tokenURL: service.tokenURL)))
             let alice = try await tokens.token(for: "alice@example.com")
