@@ -296,27 +296,7 @@ public final class DovecotServer: Sendable {
         let outputPath = "\(NSTemporaryDirectory())/mailferry-dovecot-script-\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
 
-        #if canImport(Glibc)
-            var fileActions = posix_spawn_file_actions_t()
-        #else
-            var fileActions: posix_spawn_file_actions_t?
-        #endif
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
-
-
-        let argv: [UnsafeMutablePointer<CChar>?] = ([script] + arguments).map { strdup($0) } + [nil]
-        defer {
-            for argument in argv { free(argument) }
-        }
-        var pid = pid_t()
-        let spawned = withCleanSignalSpawnAttributes { attributes in
-            posix_spawn(&pid, script, &fileActions, &attributes, argv, environ)
-        }
-        guard spawned == 0 else { throw DovecotServerError.spawnFailed(errno: spawned) }
+        let pid = try spawnWithCleanSignals(script, arguments, outputPath: outputPath)
 
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {

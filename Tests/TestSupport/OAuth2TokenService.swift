@@ -72,7 +72,7 @@ public final class OAuth2TokenService: Sendable {
         let tokensFile = "\(directory)/tokens"
         let outputFile = "\(directory)/service.out"
         var arguments = [
-            python, "\(DovecotServer.repositoryRoot)/scripts/oauth2-token-service", "--tokens", tokensFile,
+            "\(DovecotServer.repositoryRoot)/scripts/oauth2-token-service", "--tokens", tokensFile,
             "--cert", "\(certificateDirectory)/cert.pem", "--key", "\(certificateDirectory)/key.pem",
             "--lifetime", String(options.lifetime),
         ]
@@ -81,25 +81,7 @@ public final class OAuth2TokenService: Sendable {
         for mailbox in options.mailboxes { arguments += ["--mailbox", mailbox] }
         for email in options.unauthorizedClients { arguments += ["--unauthorized-client", email] }
 
-        #if canImport(Glibc)
-            var fileActions = posix_spawn_file_actions_t()
-        #else
-            var fileActions: posix_spawn_file_actions_t?
-        #endif
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
-        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer {
-            for argument in argv { free(argument) }
-        }
-        var pid = pid_t()
-        let spawned = withCleanSignalSpawnAttributes { attributes in
-            posix_spawn(&pid, python, &fileActions, &attributes, argv, environ)
-        }
-        guard spawned == 0 else { throw DovecotServerError.spawnFailed(errno: spawned) }
+        let pid = try spawnWithCleanSignals(python, arguments, outputPath: outputFile)
         // "PORT <n>" once it listens; give up after 10 s.
         for _ in 0..<200 {
             let output = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
