@@ -141,29 +141,25 @@ import Testing
         let ledger = try Ledger.open(directory: "\((job.file as NSString).deletingLastPathComponent)/state-\(job.name)")
         let factory = StoreFactory(job: job, environment: environment)
         let run = try ledger.beginRun(command: .apply, startedAt: Date())
+        @Sendable func migrateOne(_ account: Account) async -> (String, UserOutcome) {
+            let outcome = await UserMigration(
+                account: account, rules: job.folders, options: job.options, ledger: ledger,
+                connector: factory.connector(for: account), retryDelay: .milliseconds(50)
+            ).run(in: run)
+            return (account.sourceUser, outcome)
+        }
+        var outcomes: [String: UserOutcome] = [:]
         if let pause {
-            var outcomes: [String: UserOutcome] = [:]
             for (index, account) in job.accounts.enumerated() {
                 if index > 0 { try await Task.sleep(for: pause) }
-                outcomes[account.sourceUser] = await UserMigration(
-                    account: account, rules: job.folders, options: job.options, ledger: ledger,
-                    connector: factory.connector(for: account), retryDelay: .milliseconds(50)
-                ).run(in: run)
+                let (user, outcome) = await migrateOne(account)
+                outcomes[user] = outcome
             }
-            try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
-            return outcomes
-        }
-        let outcomes = await withTaskGroup(of: (String, UserOutcome).self) { group in
-            for account in job.accounts {
-                group.addTask {
-                    let outcome = await UserMigration(
-                        account: account, rules: job.folders, options: job.options, ledger: ledger,
-                        connector: factory.connector(for: account), retryDelay: .milliseconds(50)
-                    ).run(in: run)
-                    return (account.sourceUser, outcome)
-                }
+        } else {
+            outcomes = await withTaskGroup(of: (String, UserOutcome).self) { group in
+                for account in job.accounts { group.addTask { await migrateOne(account) } }
+                return await group.reduce(into: [String: UserOutcome]()) { $0[$1.0] = $1.1 }
             }
-            return await group.reduce(into: [String: UserOutcome]()) { $0[$1.0] = $1.1 }
         }
         try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
         return outcomes
