@@ -44,10 +44,7 @@ extension IMAPClient {
             return
         }
         let command = try await send(IMAPCommand("AUTHENTICATE", [.syntax("AUTHENTICATE PLAIN")]))
-        command.awaitingContinuation = true
-        try await pump(for: command) { $0.continuationText != nil || $0.completion != nil }
-        command.awaitingContinuation = false
-        if command.completion == nil {
+        if try await awaitChallenge(command) != nil {
             trace("C: <redacted>")
             try await write([ByteBuffer(string: message + "\r\n")])
         }
