@@ -155,6 +155,32 @@ import Testing
             }
             outputs.append(try binary.run(["logs", fixture.jobPath, "alice"]).stdout)
 
+            // Literal secrets written into a job file are diagnostics whose source lines are echoed masked.
+            let literalSecret = "Literal-CLIENT-secret-3321"
+            let literalToken = "ya29.Literal-TOKEN-7781"
+            try fixture.write("""
+                version: 1
+                source:
+                  host: mail.old.example
+                  auth: { oauth2: { client_credentials: { tenant: t.example, client_id: app, client_secret: \(literalSecret) } } }
+                destination:
+                  imap:
+                    host: mail.new.example
+                    auth:
+                      oauth2:
+                        token: \(literalToken)
+                users:
+                  file: users.csv
+
+                """, to: "literal.yaml")
+            for format in ["text", "github", "json"] {
+                let result = try binary.run(["validate", "--format", format, fixture.path("literal.yaml")])
+                #expect(result.status == 1, "a literal token is an error")
+                for secret in [literalSecret, literalToken] {
+                    #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(format) printed \(secret)")
+                }
+            }
+
             let tokens = try String(contentsOfFile: service.tokensFile, encoding: .utf8).split(separator: "\n")
                 .compactMap { $0.split(separator: " ").first.map(String.init) }
             #expect(!tokens.isEmpty, "the run signed in with issued tokens")
