@@ -44,9 +44,9 @@ import Testing
         _ = try await OAuth2TokenService.ensureTestCertificate()
         let directory = NSTemporaryDirectory() + "mf-oauth2-e2e-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let key = try OAuth2TokenService.makeServiceAccountKey(
+        let key = try await OAuth2TokenService.makeServiceAccountKey(
             in: directory, email: Self.serviceAccount, tokenURI: "https://oauth2.googleapis.com/token")
-        let service = try OAuth2TokenService.start(.init(
+        let service = try await OAuth2TokenService.start(.init(
             lifetime: lifetime, clients: [("mailferry-app", Self.clientSecret)],
             serviceAccounts: [(Self.serviceAccount, key.publicKeyFile)], mailboxes: mailboxes))
         let serverUsers = (Self.users + ["zoe"]).map { ($0, "unused-password") }

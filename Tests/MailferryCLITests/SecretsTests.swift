@@ -94,10 +94,10 @@ import Testing
         let fixture = try JobFixture(job: "version: 1\n", users: "alice,\n")
         defer { fixture.remove() }
         let email = "secrets@mailferry-test.iam.gserviceaccount.com"
-        let key = try OAuth2TokenService.makeServiceAccountKey(
+        let key = try await OAuth2TokenService.makeServiceAccountKey(
             in: fixture.directory.path, email: email, tokenURI: "https://oauth2.googleapis.com/token")
         let clientSecret = "OAuthClient-SECRET-8812-qq"
-        let service = try OAuth2TokenService.start(.init(
+        let service = try await OAuth2TokenService.start(.init(
             lifetime: 30, clients: [("app", clientSecret)], serviceAccounts: [(email, key.publicKeyFile)],
             mailboxes: ["alice"]))
         defer { service.stop() }

@@ -21,7 +21,7 @@ struct BearerTokenProviderTests {
         async throws -> T
     {
         _ = try await OAuth2TokenService.ensureTestCertificate()
-        let service = try OAuth2TokenService.start(options)
+        let service = try await OAuth2TokenService.start(options)
         do {
             let result = try await body(service)
             service.stop()
@@ -73,7 +73,7 @@ struct BearerTokenProviderTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let email = "migrator@mailferry-test.iam.gserviceaccount.com"
-        let key = try OAuth2TokenService.makeServiceAccountKey(
+        let key = try await OAuth2TokenService.makeServiceAccountKey(
             in: directory.path, email: email, tokenURI: "https://oauth2.googleapis.com/token")
         try await withService(.init(
             lifetime: 300, serviceAccounts: [(email, key.publicKeyFile)], mailboxes: ["alice@example.com", "bob@example.com"])
@@ -97,7 +97,7 @@ struct BearerTokenProviderTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let email = "nodelegation@mailferry-test.iam.gserviceaccount.com"
-        let key = try OAuth2TokenService.makeServiceAccountKey(in: directory.path, email: email, tokenURI: "https://x/token")
+        let key = try await OAuth2TokenService.makeServiceAccountKey(in: directory.path, email: email, tokenURI: "https://x/token")
         try await withService(.init(
             serviceAccounts: [(email, key.publicKeyFile)], mailboxes: ["alice@example.com"], unauthorizedClients: [email])
         ) { service in

@@ -60,11 +60,15 @@ public final class OAuth2TokenService: Sendable {
         return result.output
     }
 
-    /// Starts the service; `caFile`'s certificate and the matching key (the Dovecot test
-    /// certificate, /tmp/mailferry-test-cert) serve TLS.
-    public static func start(_ options: Options, certificateDirectory: String = "/tmp/mailferry-test-cert") throws
-        -> OAuth2TokenService
+    /// Starts the service; the Dovecot test certificate and key (/tmp/mailferry-test-cert) serve TLS.
+    /// Waits on a thread of its own, not on one of the concurrency pool's few threads.
+    public static func start(_ options: Options, certificateDirectory: String = "/tmp/mailferry-test-cert")
+        async throws -> OAuth2TokenService
     {
+        try await onOwnThread { try startBlocking(options, certificateDirectory: certificateDirectory) }
+    }
+
+    private static func startBlocking(_ options: Options, certificateDirectory: String) throws -> OAuth2TokenService {
         let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
         let directory = "\(base)/mailferry-oauth2-\(UUID().uuidString.prefix(12).lowercased())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -119,7 +123,13 @@ public final class OAuth2TokenService: Sendable {
 
     /// A service account key like the ones Google's console downloads (type, client_email, a PKCS#8
     /// PEM private_key, token_uri) in `directory`, and the public key PEM the service verifies with.
-    public static func makeServiceAccountKey(in directory: String, email: String, tokenURI: String) throws
+    public static func makeServiceAccountKey(in directory: String, email: String, tokenURI: String) async throws
+        -> (keyFile: String, publicKeyFile: String)
+    {
+        try await onOwnThread { try makeServiceAccountKeyBlocking(in: directory, email: email, tokenURI: tokenURI) }
+    }
+
+    private static func makeServiceAccountKeyBlocking(in directory: String, email: String, tokenURI: String) throws
         -> (keyFile: String, publicKeyFile: String)
     {
         let privatePEM = "\(directory)/sa-private.pem"
@@ -138,6 +148,12 @@ public final class OAuth2TokenService: Sendable {
         chmod(keyFile, 0o600)
         try FileManager.default.removeItem(atPath: privatePEM)
         return (keyFile, publicPEM)
+    }
+
+    private static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
     }
 
     private static func runOpenSSL(_ arguments: [String]) throws {
