@@ -1,26 +1,42 @@
+import Ledger
 import MailferryCore
 
 /// Everything known about one source folder before acting on it: where it goes, whether the
-/// destination folder exists, and the message diff. Plan and apply are both made from these.
+/// destination folder exists, both folders' states and the message diff. `FolderPass.prepare`
+/// makes it; `plan` shows it and `apply` carries it out, so both see the same work.
 public struct FolderWork: Sendable {
     public var mapping: FolderMapping
     public var destinationExists: Bool
-    /// Nil for skipped folders.
+    /// Nil for skipped folders and for folders unchanged since their last complete sync.
     public var diff: FolderDiff?
     public var sourceState: FolderState?
+    /// The destination folder's state when it was read (nil when it does not exist yet).
+    public var destinationState: FolderState?
+    /// The last complete sync's record when neither side changed since (the fast path): nothing
+    /// was listed and nothing is to do.
+    public var unchangedSince: Ledger.FolderRecord?
 
-    public init(mapping: FolderMapping, destinationExists: Bool, diff: FolderDiff?, sourceState: FolderState?) {
+    public init(
+        mapping: FolderMapping, destinationExists: Bool, diff: FolderDiff?, sourceState: FolderState?,
+        destinationState: FolderState? = nil, unchangedSince: Ledger.FolderRecord? = nil
+    ) {
         self.mapping = mapping
         self.destinationExists = destinationExists
         self.diff = diff
         self.sourceState = sourceState
+        self.destinationState = destinationState
+        self.unchangedSince = unchangedSince
     }
 
     public var action: PlanAction {
-        guard let diff, mapping.destination != nil else { return .skip }
+        guard mapping.destination != nil else { return .skip }
         if !destinationExists { return .create }
+        guard let diff else { return .noop }
         return diff.toCopy.isEmpty && diff.flagUpdates.isEmpty ? .noop : .update
     }
+
+    public var messagesPresent: Int { diff?.present.count ?? unchangedSince?.messagesPresent ?? 0 }
+    public var messagesSkipped: Int { diff?.skipped.count ?? unchangedSince?.messagesSkipped ?? 0 }
 
     /// The plan's change record for this folder.
     public var plan: FolderPlan {
@@ -29,7 +45,9 @@ public struct FolderWork: Sendable {
         case .skip: reason = mapping.reason
         case .create: reason = "missing on destination; \(mapping.reason)"
         case .update: reason = mapping.reason
-        case .noop: reason = "up to date; \(mapping.reason)"
+        case .noop:
+            reason = unchangedSince == nil
+                ? "up to date; \(mapping.reason)" : "unchanged since the last complete sync; \(mapping.reason)"
         }
         return FolderPlan(
             source: mapping.source.path.description,
@@ -38,9 +56,9 @@ public struct FolderWork: Sendable {
             reason: reason,
             messagesToCopy: diff?.toCopy.count ?? 0,
             bytesToCopy: diff?.bytesToCopy ?? 0,
-            messagesPresent: diff?.present.count ?? 0,
+            messagesPresent: messagesPresent,
             flagsToUpdate: diff?.flagUpdates.count ?? 0,
-            messagesSkipped: diff?.skipped.count ?? 0
+            messagesSkipped: messagesSkipped
         )
     }
 }

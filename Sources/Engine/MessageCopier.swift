@@ -13,22 +13,21 @@ struct MessageCopier {
     static let maximumBatchMessages = 100
     static let maximumBatchBytes: Int64 = 8 * 1024 * 1024
 
-    var sourceUser: String
-    var ledger: Ledger
-    var observer: any MigrationObserver
-    var log: UserLog
+    var context: UserRunContext
+
+    private var sourceUser: String { context.sourceUser }
+    private var ledger: Ledger { context.ledger }
 
     /// Copies `messages` (summaries with the flags the destination should get) and returns how many
     /// failed for good. Failures of the connection or the store are thrown; what was copied before
-    /// stays counted in `tally`.
+    /// stays counted in the context.
     func copy(
         _ messages: [MessageSummary], from folder: MailboxPath, to target: MailboxPath, source: any SourceStore,
-        destination: any DestinationStore, tally: inout UserMigration.Tally
+        destination: any DestinationStore
     ) async throws -> Int {
         var failed = 0
         for batch in Self.batches(of: messages) {
-            failed += try await copyBatch(
-                Array(batch), from: folder, to: target, source: source, destination: destination, tally: &tally)
+            failed += try await copyBatch(Array(batch), from: folder, to: target, source: source, destination: destination)
         }
         return failed
     }
@@ -53,7 +52,7 @@ struct MessageCopier {
 
     private func copyBatch(
         _ batch: [MessageSummary], from folder: MailboxPath, to target: MailboxPath, source: any SourceStore,
-        destination: any DestinationStore, tally: inout UserMigration.Tally
+        destination: any DestinationStore
     ) async throws -> Int {
         let entryList = try ledger.recordIntents(
             sourceUser: sourceUser, sourceFolder: folder, messages: batch.map { ($0.sourceKey, $0.identity) },
@@ -61,7 +60,7 @@ struct MessageCopier {
         let entries = Dictionary(zip(batch.map(\.sourceKey), entryList), uniquingKeysWith: { first, _ in first })
         let stored = StoredMessages()
         let ledger = ledger
-        let observer = observer
+        let observer = context.observer
         let user = sourceUser
         do {
             try await source.withBodies(of: batch, in: folder) { bodies in
@@ -76,36 +75,34 @@ struct MessageCopier {
                 }
             }
         } catch let error as StoreError where error.isMessageRefusal {
-            account(stored.messages, from: folder, to: target, tally: &tally)
+            account(stored.messages, from: folder, to: target)
             if batch.count == 1, let message = batch.first {
-                if let entry = entries[message.sourceKey] { try? ledger.resolve(entry, outcome: .notFound) }
-                noteFailure(message, in: folder, error: error, tally: &tally)
+                if let entry = entries[message.sourceKey] { try ledger.resolve(entry, outcome: .notFound) }
+                noteFailure(message, in: folder, error: error)
                 return 1
             }
             // Refused as a whole (one message too large, say): each message not stored yet goes again
             // on its own, so that only the refused one fails.
-            log.write("batch of \(batch.count) in \(folder) refused (\(error.userMessage)); copying one by one", at: Date())
+            context.write("batch of \(batch.count) in \(folder) refused (\(error.userMessage)); copying one by one")
             let done = Set(stored.messages.map(\.summary.sourceKey))
             var failed = 0
             for message in batch where !done.contains(message.sourceKey) {
                 failed += try await copyAlone(
                     message, entry: entries[message.sourceKey], from: folder, to: target, source: source,
-                    destination: destination, tally: &tally)
+                    destination: destination)
             }
             return failed
         } catch {
-            account(stored.messages, from: folder, to: target, tally: &tally)
+            account(stored.messages, from: folder, to: target)
             throw error
         }
-        account(stored.messages, from: folder, to: target, tally: &tally)
+        account(stored.messages, from: folder, to: target)
         // What the source did not deliver was expunged there since the survey.
         let done = Set(stored.messages.map(\.summary.sourceKey))
         var failed = 0
         for message in batch where !done.contains(message.sourceKey) {
-            if let entry = entries[message.sourceKey] { try? ledger.resolve(entry, outcome: .notFound) }
-            noteFailure(
-                message, in: folder, error: .messageVanished(folder: folder.description, uid: message.uid),
-                tally: &tally)
+            if let entry = entries[message.sourceKey] { try ledger.resolve(entry, outcome: .notFound) }
+            noteFailure(message, in: folder, error: .messageVanished(folder: folder.description, uid: message.uid))
             failed += 1
         }
         return failed
@@ -114,46 +111,46 @@ struct MessageCopier {
     /// One message in its own APPEND, under the batch's journal entry. Returns 1 if it was refused.
     private func copyAlone(
         _ message: MessageSummary, entry: JournalEntryID?, from folder: MailboxPath, to target: MailboxPath,
-        source: any SourceStore, destination: any DestinationStore, tally: inout UserMigration.Tally
+        source: any SourceStore, destination: any DestinationStore
     ) async throws -> Int {
         do {
             let newUID = try await source.withBody(of: message, in: folder) { body in
                 try await destination.append(message, body: body, to: target)
             }
             if let entry { try ledger.commit(entry, destinationUID: newUID) }
-            observer.handle(.messageCopied(sourceUser: sourceUser, bytes: message.size))
-            account([AppendedMessage(summary: message, uid: newUID)], from: folder, to: target, tally: &tally)
+            context.observer.handle(.messageCopied(sourceUser: sourceUser, bytes: message.size))
+            account([AppendedMessage(summary: message, uid: newUID)], from: folder, to: target)
             return 0
         } catch let error as StoreError {
             guard error.isMessageRefusal else { throw error }
-            if let entry { try? ledger.resolve(entry, outcome: .notFound) }
-            noteFailure(message, in: folder, error: error, tally: &tally)
+            if let entry { try ledger.resolve(entry, outcome: .notFound) }
+            noteFailure(message, in: folder, error: error)
             return 1
         }
     }
 
-    private func account(
-        _ messages: [AppendedMessage], from folder: MailboxPath, to target: MailboxPath,
-        tally: inout UserMigration.Tally
-    ) {
+    private func account(_ messages: [AppendedMessage], from folder: MailboxPath, to target: MailboxPath) {
         let from = folder.description
         let to = target.description
         var lines: [String] = []
         lines.reserveCapacity(messages.count)
         for message in messages {
-            tally.counts.messagesCopied += 1
-            tally.counts.bytesCopied += message.summary.size
             lines.append("copied \(from) uid \(message.summary.uid) -> \(to) (\(message.summary.size) bytes)")
         }
-        log.write(lines: lines, at: Date())
+        let bytes = messages.reduce(Int64(0)) { $0 + $1.summary.size }
+        context.update { tally in
+            tally.counts.messagesCopied += messages.count
+            tally.counts.bytesCopied += bytes
+        }
+        context.log.write(lines: lines, at: Date())
     }
 
-    private func noteFailure(
-        _ message: MessageSummary, in folder: MailboxPath, error: StoreError, tally: inout UserMigration.Tally
-    ) {
-        tally.counts.messagesFailed += 1
-        tally.lastError = error.userMessage
-        log.write("failed \(folder) uid \(message.uid): \(error.userMessage)", at: Date())
+    private func noteFailure(_ message: MessageSummary, in folder: MailboxPath, error: StoreError) {
+        context.update { tally in
+            tally.counts.messagesFailed += 1
+            tally.lastError = error.userMessage
+        }
+        context.write("failed \(folder) uid \(message.uid): \(error.userMessage)")
     }
 }
 

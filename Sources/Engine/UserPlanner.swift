@@ -1,14 +1,20 @@
+import Ledger
 import MailferryCore
 
-/// Builds one user's plan from both servers, read-only. A user that cannot be reached is reported
-/// in the plan (`unreachable`, with the reason) instead of failing the whole plan.
+/// Builds one user's plan from both servers, read-only, through the same `FolderPass.prepare` that
+/// `apply` runs before it acts. A user that cannot be reached is reported in the plan
+/// (`unreachable`, with the reason) instead of failing the whole plan.
 public struct UserPlanner: Sendable {
     public var rules: FolderRules
     public var options: MigrationOptions
+    /// The job's state, read only: folders unchanged since their last complete sync are shown as
+    /// such without being listed, exactly as `apply` skips them. Nil: every folder is listed.
+    public var ledger: Ledger?
 
-    public init(rules: FolderRules, options: MigrationOptions) {
+    public init(rules: FolderRules, options: MigrationOptions, ledger: Ledger? = nil) {
         self.rules = rules
         self.options = options
+        self.ledger = ledger
     }
 
     /// - Parameters:
@@ -21,7 +27,7 @@ public struct UserPlanner: Sendable {
             sourceUser: account.sourceUser, destinationUser: account.destinationUser, status: .ready,
             endpoint: expectedEndpoint, candidates: candidates, folders: [])
         do {
-            let (endpoints, work) = try await survey(connector: connector)
+            let (endpoints, work) = try await survey(connector: connector, sourceUser: account.sourceUser)
             plan.endpoint = endpoints
             plan.folders = work.map(\.plan)
         } catch {
@@ -31,9 +37,10 @@ public struct UserPlanner: Sendable {
         return plan
     }
 
-    private func survey(connector: StoreConnector) async throws -> (UserPlan.Endpoints, [FolderWork]) {
+    private func survey(connector: StoreConnector, sourceUser: String) async throws -> (UserPlan.Endpoints, [FolderWork]) {
         try await connector.withStores { source, destination in
-            let work = try await FolderSurvey(rules: rules, options: options)
+            let work = try await FolderSurvey(
+                rules: rules, options: options, state: ledger.map { (ledger: $0, sourceUser: sourceUser) })
                 .survey(source: source, destination: destination)
             return (source.endpoints, work)
         }

@@ -158,13 +158,7 @@ extension IMAPClient {
         var command = IMAPCommand("APPEND")
         command.syntax("APPEND ")
         command.mailbox(mailbox)
-        for message in messages {
-            let flags = try Self.settableFlags(message.flags)
-            command.syntax(" (\(flags.joined(separator: " ")))")
-            if let date = message.internalDate { command.syntax(" \"\(date)\"") }
-            command.space()
-            command.parts.append(.streamedLiteral(byteCount: message.source.byteCount))
-        }
+        for message in messages { try Self.appendMessage(message, to: &command) }
         let result = try await run(command, sources: messages.map(\.source))
         if case .appendUID(let validity, let uids) = result.tagged.text.code {
             return IMAPAppendResult(uidValidity: validity, uids: uids)
@@ -217,11 +211,7 @@ extension IMAPClient {
                     piece.syntax("APPEND ")
                     piece.mailbox(mailbox)
                 }
-                let flags = try Self.settableFlags(message.flags)
-                piece.syntax(" (\(flags.joined(separator: " ")))")
-                if let date = message.internalDate { piece.syntax(" \"\(date)\"") }
-                piece.space()
-                piece.parts.append(.streamedLiteral(byteCount: message.source.byteCount))
+                try Self.appendMessage(message, to: &piece)
                 let encoded = try encode(piece, tag: count == 0 ? tag : nil, terminated: false)
                 trace((count == 0 ? "C: " : "C: … ") + encoded.trace)
                 var sources = [message.source][...]
@@ -244,7 +234,18 @@ extension IMAPClient {
         }
         try await bufferOutput(ByteBuffer(string: "\r\n"))
         try await flushOutput()
+        configuration.commandSent?(command.name)
         return (command, count)
+    }
+
+    /// One message of an APPEND: `SP [flag-list SP] [date-time SP] literal` (RFC 3501, RFC 3502),
+    /// the literal streamed from the message's source. The one place an APPEND's message is written.
+    static func appendMessage(_ message: IMAPAppendMessage, to command: inout IMAPCommand) throws(IMAPError) {
+        let flags = try settableFlags(message.flags)
+        command.syntax(" (\(flags.joined(separator: " ")))")
+        if let date = message.internalDate { command.syntax(" \"\(date)\"") }
+        command.space()
+        command.parts.append(.streamedLiteral(byteCount: message.source.byteCount))
     }
 
     /// `store = "STORE" SP sequence-set SP store-att-flags` as UID STORE with `.SILENT`.

@@ -189,6 +189,7 @@ public actor IMAPClient {
         var remainingSources = sources[...]
         _ = try await perform(encoded.steps, for: pendingCommand, sources: &remainingSources)
         try await flushOutput()
+        configuration.commandSent?(command.name)
         return pendingCommand
     }
 

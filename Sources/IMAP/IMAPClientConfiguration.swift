@@ -33,12 +33,16 @@ public struct IMAPClientConfiguration: Sendable {
     public var limits: IMAPLimits
     /// Receives each command's redacted trace and each response line summary; never a password.
     public var trace: (@Sendable (String) -> Void)?
+    /// Called with a command's name once its last byte was handed to the kernel, before its
+    /// response is read: the moment a crash leaves the server to finish the command alone.
+    /// For observers such as the crash-test aid; nil in normal runs.
+    public var commandSent: (@Sendable (String) -> Void)?
 
     public init(
         host: String, port: Int, security: IMAPConnectionSecurity, tls: TLSOptions = TLSOptions(),
         timeouts: TransportTimeouts = TransportTimeouts(), commandTimeout: TimeAmount? = nil,
         allowPlaintextLogin: Bool = false, limits: IMAPLimits = IMAPLimits(),
-        trace: (@Sendable (String) -> Void)? = nil
+        trace: (@Sendable (String) -> Void)? = nil, commandSent: (@Sendable (String) -> Void)? = nil
     ) {
         self.host = host
         self.port = port
@@ -49,5 +53,6 @@ public struct IMAPClientConfiguration: Sendable {
         self.allowPlaintextLogin = allowPlaintextLogin
         self.limits = limits
         self.trace = trace
+        self.commandSent = commandSent
     }
 }

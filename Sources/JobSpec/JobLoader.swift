@@ -22,15 +22,21 @@ public struct JobLoader: Sendable {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot read job file" : "job file not found"
             return JobLoadResult(job: nil, diagnostics: [.error("\(reason): \(path)", at: nil)], jobFile: path, usersFile: nil)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            let start = SourceLocation(file: path, line: 1, column: 1)
-            return JobLoadResult(job: nil, diagnostics: [.error("job file is not UTF-8 text", at: start)], jobFile: path,
+        switch TextFileDecoding.decode(data) {
+        case .success(let text):
+            return load(jobFile: path, contents: text)
+        case .failure(let failure):
+            let location = SourceLocation(file: path, line: failure.line, column: failure.column)
+            return JobLoadResult(
+                job: nil, diagnostics: [.error(failure.message(kind: "job file"), at: location)], jobFile: path,
                 usersFile: nil)
         }
-        return load(jobFile: path, contents: text)
     }
 
+    /// `contents` may use any line ending (LF, CR LF, CR) and start with a byte order mark.
     public func load(jobFile path: String, contents: String) -> JobLoadResult {
+        var contents = TextLines.normalized(contents)
+        if contents.unicodeScalars.first == "\u{FEFF}" { contents = String(contents.unicodeScalars.dropFirst()) }
         let absolute = Self.absolutePath(path)
         var checker = JobFileChecker(
             jobFile: path, jobDirectory: (path as NSString).deletingLastPathComponent,
@@ -51,13 +57,15 @@ public struct JobLoader: Sendable {
         var diagnostics = checker.report.diagnostics
 
         var accounts: [Account] = []
+        var mailboxCount: Int?
         if let users = parts.users, let position = parts.usersFilePosition {
             let reading = readUsersFile(users, at: checker.report.location(position), checker: checker,
                 delimiterIsUsable: parts.delimiterIsUsable,
                 sourceHasAdmin: root.map { Self.declares($0, "source", "admin") || Self.declares($0, "source", "auth") }
                     ?? false,
                 localPassword: root.map(Self.localPasswordRule) ?? .unknown)
-            accounts = reading.accounts
+            accounts = reading.accounts ?? []
+            mailboxCount = reading.accounts?.count
             diagnostics += reading.diagnostics
         }
 
@@ -72,23 +80,28 @@ public struct JobLoader: Sendable {
         let nameLocation = parts.name == nil ? nil : parts.namePosition.map { checker.report.location($0) }
         return JobLoadResult(
             job: job, diagnostics: diagnostics.sortedForOutput(), jobFile: path, usersFile: parts.users?.resolvedPath,
-            jobName: name, nameLocation: nameLocation)
+            mailboxCount: mailboxCount, jobName: name, nameLocation: nameLocation)
     }
 
     private func readUsersFile(
         _ users: UsersFileSettings, at location: SourceLocation, checker: JobFileChecker, delimiterIsUsable: Bool,
         sourceHasAdmin: Bool, localPassword: UsersFileReader.LocalPasswordRule
-    ) -> (accounts: [Account], diagnostics: [Diagnostic]) {
+    ) -> (accounts: [Account]?, diagnostics: [Diagnostic]) {
         let absolute = checker.absolutePath(users.path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            return ([], [.error("users file '\(users.path)' not found (looked for \(absolute))", at: location)])
+            return (nil, [.error("users file '\(users.path)' not found (looked for \(absolute))", at: location)])
         }
         guard let data = FileManager.default.contents(atPath: absolute) else {
-            return ([], [.error("cannot read users file '\(users.path)' (\(absolute)); check its permissions", at: location)])
+            return (nil, [.error("cannot read users file '\(users.path)' (\(absolute)); check its permissions", at: location)])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return ([], [.error("users file '\(users.path)' is not UTF-8 text", at: location)])
+        let text: String
+        switch TextFileDecoding.decode(data) {
+        case .success(let decoded):
+            text = decoded
+        case .failure(let failure):
+            let position = SourceLocation(file: users.resolvedPath, line: failure.line, column: failure.column)
+            return (nil, [.error(failure.message(kind: "users file '\(users.path)'"), at: position)])
         }
         var diagnostics: [Diagnostic] = []
         // Example files in the repository hold fake credentials by convention (`*.example.*`).
@@ -108,7 +121,7 @@ public struct JobLoader: Sendable {
                         + "and add it to .gitignore", at: location))
             }
         }
-        guard delimiterIsUsable, let delimiter = users.delimiter.unicodeScalars.first else { return ([], diagnostics) }
+        guard delimiterIsUsable, let delimiter = users.delimiter.unicodeScalars.first else { return (nil, diagnostics) }
 
         let reader = UsersFileReader(
             displayPath: users.resolvedPath, delimiter: delimiter, sourceHasAdmin: sourceHasAdmin,

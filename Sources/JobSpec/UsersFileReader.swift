@@ -27,11 +27,11 @@ struct UsersFileReader {
         var firstLineOfSource: [String: Int] = [:]
         var firstSourceOfDestination: [String: (user: String, line: Int)] = [:]
         var body = Substring(text)
-        if body.hasPrefix("\u{FEFF}") { body = body.dropFirst() }
+        if body.unicodeScalars.first == "\u{FEFF}" { body = body.dropFirst() }
 
-        for (index, rawLine) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in TextLines.split(body).enumerated() {
             let lineNumber = index + 1
-            let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
+            let line = String(rawLine)
             let trimmed = line.trimmingWhitespace
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let layout = CSVFieldLayout(line: line, delimiter: delimiter)

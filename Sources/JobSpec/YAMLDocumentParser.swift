@@ -1,3 +1,4 @@
+import MailferryCore
 import Yams
 
 /// Parses YAML text into a `YAMLNode` tree with Yams (libyaml), keeping positions.
@@ -22,7 +23,7 @@ struct YAMLDocumentParser {
     private static let maximumRenames = 1_000
 
     func parse(_ text: String) -> Outcome {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array(String($0).unicodeScalars) }
+        var lines = TextLines.split(text).map { Array($0.unicodeScalars) }
         var renamedKeys: [YAMLPosition: String] = [:]
         for attempt in 0...Self.maximumRenames {
             let current = lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n")

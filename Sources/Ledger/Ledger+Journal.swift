@@ -3,8 +3,9 @@ import GRDB
 import MailferryCore
 
 // The journal of copies, isync style: an intent is written before the APPEND and committed after it.
-// An intent left uncommitted means a crash between the two; recovery looks the identity up on the
-// destination and resolves it, so a crash neither loses nor duplicates a message.
+// An intent left uncommitted means a crash (or a broken connection) between the two: the engine's
+// `DeliveryDoubt` holds such messages back until the destination has settled, looks their identities
+// up there and resolves the intents, so a crash neither loses nor duplicates a message.
 extension Ledger {
     /// Records the intent to copy one message; call right before its APPEND.
     public func recordIntent(
@@ -74,6 +75,16 @@ extension Ledger {
     /// Settles a pending intent after looking its identity up on the destination.
     public func resolve(_ entry: JournalEntryID, outcome: JournalResolution) throws(LedgerError) {
         try setState(of: entry, to: outcome.rawValue, destinationUID: nil)
+    }
+
+    /// Settles several pending intents in one transaction.
+    public func resolve(_ entries: [JournalEntryID], outcome: JournalResolution) throws(LedgerError) {
+        guard !entries.isEmpty else { return }
+        try write { db in
+            for entry in entries {
+                try Self.setState(of: entry, to: outcome.rawValue, destinationUID: nil, in: db)
+            }
+        }
     }
 
     /// Messages of this user known to be on the destination (committed or found by recovery).

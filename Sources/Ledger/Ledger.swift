@@ -102,7 +102,7 @@ public final class Ledger: Sendable {
         } catch let error as LedgerError {
             throw error
         } catch {
-            throw .database(reason: LedgerError.describe(error))
+            throw LedgerError.writeFailed(error, directory: directory)
         }
     }
 

@@ -8,6 +8,9 @@ public enum LedgerError: UserFacingError, Equatable {
     case notFound(directory: String)
     case cannotOpen(path: String, reason: String)
     case database(reason: String)
+    /// A write failed because the disk is full, the folder or file is read-only, or the file
+    /// system fails: the user stops (what it copied is on the destination, which decides).
+    case notWritable(directory: String, reason: String)
     /// A write on a ledger opened with `openExisting` (status and logs never change state).
     case readOnly(directory: String)
     /// The state was written by a newer mailferry that knows schema changes this one does not.
@@ -30,6 +33,9 @@ public enum LedgerError: UserFacingError, Equatable {
         case .database(let reason):
             return
                 "the state database failed: \(reason); check free disk space and permissions of the state folder, then run again"
+        case .notWritable(let directory, let reason):
+            return "state directory not writable: \(directory) (\(reason)); nothing was lost, the destination is the "
+                + "truth: free space or fix permissions there, then run apply again"
         case .readOnly(let directory):
             return "the state in \(directory) was opened read-only and cannot be changed"
         case .newerSchema(let path):
@@ -45,6 +51,17 @@ public enum LedgerError: UserFacingError, Equatable {
         case .cannotReadLog(let path, let reason):
             return "cannot read the log \(path): \(reason)"
         }
+    }
+
+    /// A failed write: `.notWritable` when SQLite says the disk is full, the database is read-only or
+    /// the file system failed (SQLITE_FULL, SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN), else `.database`.
+    static func writeFailed(_ error: any Error, directory: String) -> LedgerError {
+        if let error = error as? DatabaseError,
+            [.SQLITE_FULL, .SQLITE_READONLY, .SQLITE_IOERR, .SQLITE_CANTOPEN].contains(error.resultCode)
+        {
+            return .notWritable(directory: directory, reason: describe(error))
+        }
+        return .database(reason: describe(error))
     }
 
     /// A short reason without SQL or bound values (GRDB hides arguments by default; we add no statement text).

@@ -10,6 +10,13 @@ struct AppendBody {
     let source: IMAPMessageSource
     let failure = Failure()
 
+    /// The APPEND message for `summary` with this body: its flags and INTERNALDATE as the wire wants
+    /// them. Both the single APPEND and the MULTIAPPEND build their messages here.
+    func appendMessage(for summary: MessageSummary) -> IMAPAppendMessage {
+        IMAPAppendMessage(
+            flags: summary.flags.sorted, internalDate: IMAPDateConversion.wire(summary.internalDate), source: source)
+    }
+
     init(_ body: MessageBody) {
         let failure = failure
         if let native = body.native as? IMAPMessageSource, Int64(native.byteCount) == body.size {

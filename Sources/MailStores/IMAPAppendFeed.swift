@@ -27,9 +27,7 @@ actor IMAPAppendFeed {
         taken.append(message.summary)
         let body = AppendBody(message.body)
         self.body = body  // only the body being written can fail
-        return IMAPAppendMessage(
-            flags: message.summary.flags.sorted, internalDate: IMAPDateConversion.wire(message.summary.internalDate),
-            source: body.source)
+        return body.appendMessage(for: message.summary)
     }
 
     /// The source's error when it broke off the batch, if it did.

@@ -13,7 +13,8 @@ struct IMAPConnector: Sendable {
     func connect(login: ServerLogin) async throws -> IMAPClient {
         let configuration = IMAPClientConfiguration(
             host: settings.host, port: settings.port, security: security, tls: settings.tlsOptions,
-            timeouts: settings.timeouts, allowPlaintextLogin: settings.allowPlaintextLogin, trace: settings.labelledTrace)
+            timeouts: settings.timeouts, allowPlaintextLogin: settings.allowPlaintextLogin, trace: settings.labelledTrace,
+            commandSent: settings.commandSent)
         // Left an IMAPError, so that callers can tell a refused connection and try the next endpoint.
         let client = try await IMAPClient.connect(configuration)
         do {

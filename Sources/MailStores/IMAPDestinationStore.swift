@@ -82,11 +82,8 @@ actor IMAPDestinationStore: DestinationStore {
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
         let name = directory.serverName(of: folder)
         let appendBody = AppendBody(body)
-        let appendMessage = IMAPAppendMessage(
-            flags: message.flags.sorted, internalDate: IMAPDateConversion.wire(message.internalDate),
-            source: appendBody.source)
         do {
-            let result = try await client.append(to: name, appendMessage)
+            let result = try await client.append(to: name, appendBody.appendMessage(for: message))
             return result.uids.first
         } catch {
             throw failure(error, bodyFailure: appendBody.failure.recorded)
@@ -135,6 +132,25 @@ actor IMAPDestinationStore: DestinationStore {
                 selected = (name, true)
             }
             try await client.storeFlags(uids: [uid], .replace, flags: flags.sorted)
+        } catch {
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
+        }
+    }
+
+    /// Read-only: EXAMINE (unless the folder is selected already) and BODY.PEEK, so nothing changes.
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result {
+        guard let name = directory.listedName(of: folder) else { return try await consume(MessageBodies { nil }) }
+        do {
+            if selected?.name != name {
+                selected = nil  // a failed EXAMINE leaves no mailbox selected (RFC 3501 6.3.2)
+                _ = try await client.examine(name)
+                selected = (name, false)
+            }
+            return try await IMAPBodyReader.withBodies(of: messages, client: client, consume)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }

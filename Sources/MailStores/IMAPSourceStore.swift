@@ -77,24 +77,9 @@ actor IMAPSourceStore: SourceStore {
         of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         let name = directory.serverName(of: folder)
-        let byUID = Dictionary(messages.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
         do {
             try await examine(name)
-            return try await client.fetchBodies(uids: messages.map(\.uid)) { batch in
-                let reader = batch.makeReader()
-                return try await consume(
-                    MessageBodies {
-                        // A UID nobody asked for would be a server bug; it is passed over.
-                        while let stream = try await reader.next() {
-                            guard let summary = byUID[stream.uid] else { continue }
-                            let chunks = stream.map { buffer in Array(buffer.readableBytesView) }
-                            let body = MessageBody(
-                                size: Int64(stream.byteCount), chunks: chunks, native: stream.messageSource)
-                            return SourceMessage(summary: summary, body: body)
-                        }
-                        return nil
-                    })
-            }
+            return try await IMAPBodyReader.withBodies(of: messages, client: client, consume)
         } catch let error as StoreError {
             throw error
         } catch {

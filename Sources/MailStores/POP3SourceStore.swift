@@ -70,11 +70,12 @@ actor POP3SourceStore: SourceStore {
                 // nil: deleted by another session since UIDL.
                 guard let headerBuffer, let size = listedSizes[number], let uidl = uidls[number] else { return }
                 let headers = Array(headerBuffer.readableBytesView)
-                let date = HeaderDate.arrival(in: HeaderFields(parsing: headers)) ?? fallbackDate
+                let arrival = HeaderDate.arrival(in: HeaderFields(parsing: headers))
                 summaries.append(
                     MessageSummary(
                         uid: UInt32(truncatingIfNeeded: number), sourceKey: "uidl:\(uidl)", size: Int64(size),
-                        internalDate: date, flags: .none, identity: MessageIdentity(headers: headers, size: Int64(size))))
+                        internalDate: arrival ?? fallbackDate, flags: .none,
+                        identity: MessageIdentity(headers: headers, size: Int64(size)), internalDateKnown: arrival != nil))
             }
         } catch {
             throw folderError(error)

@@ -10,6 +10,8 @@ struct ServerConnectionSettings: Sendable {
     var allowPlaintextLogin: Bool
     var timeout: Duration
     var trace: (@Sendable (String) -> Void)?
+    /// See `IMAPClientConfiguration.commandSent`.
+    var commandSent: (@Sendable (String) -> Void)? = nil
     /// Shared by every connection of the job (see `TLSContextCache`).
     var tlsContexts: TLSContextCache?
 

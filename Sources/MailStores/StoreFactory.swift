@@ -13,6 +13,9 @@ public struct StoreFactory: Sendable {
     public let environment: [String: String]
     /// Receives redacted protocol traces (`--verbose`); never a password.
     public let trace: (@Sendable (String) -> Void)?
+    /// Called with the source user and a command's name once an IMAP destination command is fully
+    /// sent (see `IMAPClientConfiguration.commandSent`); for the crash-test aid only.
+    public let destinationCommandSent: (@Sendable (_ sourceUser: String, _ command: String) -> Void)?
     /// One TLS context per TLS setting for all the job's connections.
     private let tlsContexts = TLSContextCache()
     /// One per side that signs in with `auth.oauth2`, shared by all mailboxes (tokens cached in memory).
@@ -20,10 +23,14 @@ public struct StoreFactory: Sendable {
     private let destinationTokens: BearerTokenProvider?
 
     /// - Parameter environment: the process environment, passed in by the CLI (for `env:` secrets).
-    public init(job: Job, environment: [String: String], trace: (@Sendable (String) -> Void)? = nil) {
+    public init(
+        job: Job, environment: [String: String], trace: (@Sendable (String) -> Void)? = nil,
+        destinationCommandSent: (@Sendable (_ sourceUser: String, _ command: String) -> Void)? = nil
+    ) {
         self.job = job
         self.environment = environment
         self.trace = trace
+        self.destinationCommandSent = destinationCommandSent
         let directory = (job.file as NSString).deletingLastPathComponent
         sourceTokens = job.source.oauth2.map {
             BearerTokenProvider(settings: $0, tls: job.source.tls, environment: environment, directory: directory)
@@ -149,10 +156,16 @@ public struct StoreFactory: Sendable {
             case .starttls: security = .plain(starttls: .required)
             case .none: security = .plain(starttls: .never)
             }
+            var commandSent: (@Sendable (String) -> Void)?
+            if let sent = destinationCommandSent {
+                let user = account.sourceUser
+                commandSent = { command in sent(user, command) }
+            }
             let connector = IMAPConnector(
                 settings: ServerConnectionSettings(
                     host: destination.host, port: destination.port, tls: destination.tls,
                     allowPlaintextLogin: destination.allowPlaintextLogin, timeout: destination.timeout, trace: trace,
+                    commandSent: commandSent,
                     tlsContexts: tlsContexts),
                 security: security)
             do {

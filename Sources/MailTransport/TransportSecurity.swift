@@ -12,7 +12,7 @@ public enum TransportSecurity: Sendable, Equatable {
 public struct TLSOptions: Sendable, Equatable {
     /// Verify the certificate chain and the host name. `false` accepts any certificate (insecure).
     public var verify: Bool
-    /// PEM file with extra trusted CA certificates, added to the system trust store.
+    /// PEM file with the CA certificates to trust, instead of the system trust store.
     public var caFile: String?
     /// Where the TLS context for these settings is kept for other connections; nil builds one per
     /// connection. Not part of equality: it changes how, not what, is verified.
@@ -31,8 +31,8 @@ public struct TLSOptions: Sendable, Equatable {
 
 extension TLSOptions {
     /// The client TLS configuration for these options: TLS 1.2 or later, full verification unless
-    /// turned off, the CA file's certificates added to the system's. Mail connections and the OAuth2
-    /// token endpoint verify alike.
+    /// turned off, the CA file's certificates instead of the system store when one is named. Mail
+    /// connections and the OAuth2 token endpoint verify alike.
     public func clientConfiguration() throws(TransportError) -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
@@ -43,7 +43,9 @@ extension TLSOptions {
                 guard !certificates.isEmpty else {
                     throw TransportError.tlsConfiguration("no certificate in CA file \(caFile)")
                 }
-                configuration.additionalTrustRoots = [.certificates(certificates)]
+                // The CA file replaces the system store: an admin who names a private CA means "this CA",
+                // not "this CA as well as every public one".
+                configuration.trustRoots = .certificates(certificates)
             } catch let error as TransportError {
                 throw error
             } catch {

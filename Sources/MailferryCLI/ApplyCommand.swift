@@ -21,8 +21,8 @@ struct ApplyCommand: AsyncParsableCommand {
             --plan PLAN.json applies to the plan's users, refusing a plan whose job or users file changed.
             Exit status: 0 every selected user done; 3 at least one user failed or partial (the others \
             still ran to the end); 1 a fatal error before any user ran (invalid job, unusable plan, \
-            state cannot be opened, another apply of the job running, missing admin secret); 130/143 \
-            stopped by SIGINT/SIGTERM (the run is recorded as interrupted). --dry-run: as plan (0, or \
+            state cannot be opened, another apply of the job running, missing admin secret); 130/143/129 \
+            stopped by SIGINT/SIGTERM/SIGHUP (the run is recorded as interrupted). --dry-run: as plan (0, or \
             1 when a user could not be reached).
             """
     )
@@ -65,7 +65,8 @@ struct ApplyCommand: AsyncParsableCommand {
         let limit = concurrency ?? loaded.job.options.concurrency
 
         if dryRun {
-            let plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
+            let ledger = try? Ledger.openExisting(directory: loaded.stateDirectory(override: state.stateDirectory))
+            let plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink, ledger: ledger)
                 .plan(accounts: accounts, digest: try loaded.digest(), concurrency: limit)
             try PlanOutput(format: format == .json ? .json : .text, outputFile: nil).emit(plan)
             if plan.summary.usersUnreachable > 0 { throw ExitCode.failure }
@@ -89,7 +90,8 @@ struct ApplyCommand: AsyncParsableCommand {
         switch format {
         case .text:
             let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
-            var text = "Apply of job \(loaded.job.name) (\(loaded.job.file)), \(runID)\n\n"
+            var text = "Apply of job \(loaded.job.name) (\(loaded.job.file)), \(runID)\n"
+            text += "\(loaded.job.mailboxCountLine), \(accounts.count) selected\n\n"
             text += UserReportTableRenderer(colors: colors).render(rows)
             text += "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
             if rows.contains(where: { $0.state != .done }) {
@@ -114,7 +116,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let interrupts = InterruptHandler { number in
             progress.stop()
             try? ledger.finishRun(runID, finishedAt: Date(), outcome: .interrupted)
-            let name = number == SIGINT ? "SIGINT" : "SIGTERM"
+            let name = InterruptHandler.name(of: number)
             Console().writeError(
                 "mailferry: \(name): stopped; \(runID) recorded as interrupted. Run apply again to resume.\n")
         }
@@ -124,22 +126,22 @@ struct ApplyCommand: AsyncParsableCommand {
                 progress.tick()
             }
         }
-        let factory = StoreFactory(job: job, environment: environment, trace: tracing.sink)
         let crashInjection = CrashInjection(environment: environment)
-        let rows = await BoundedConcurrency.map(accounts, limit: limit) { account in
-            let started = Date()
-            let migration = UserMigration(
-                account: account, rules: job.folders, options: job.options, ledger: ledger,
-                connector: crashInjection.map { $0.wrap(factory.connector(for: account)) }
-                    ?? factory.connector(for: account),
-                observer: progress)
-            let outcome = await migration.run(in: runID)
-            let finished = Date()
-            return UserReportRow(
-                sourceUser: account.sourceUser, destinationUser: account.destinationUser,
-                state: UserReportRow.State(UserResultState(outcome.state)), run: runID.rawValue, counts: outcome.counts,
-                startedAt: started, finishedAt: finished, durationSeconds: finished.timeIntervalSince(started),
-                lastError: outcome.lastError)
+        let factory = StoreFactory(
+            job: job, environment: environment, trace: tracing.sink, destinationCommandSent: crashInjection?.commandSent)
+        let applyRun = ApplyRun(
+            rules: job.folders, options: job.options, ledger: ledger, runID: runID, observer: progress
+        ) { account in
+            crashInjection.map { $0.wrap(factory.connector(for: account), sourceUser: account.sourceUser) }
+                ?? factory.connector(for: account)
+        }
+        let rows = await applyRun.run(accounts, concurrency: limit).map { result in
+            UserReportRow(
+                sourceUser: result.account.sourceUser, destinationUser: result.account.destinationUser,
+                state: UserReportRow.State(UserResultState(result.outcome.state)), run: runID.rawValue,
+                counts: result.outcome.counts, startedAt: result.startedAt, finishedAt: result.finishedAt,
+                durationSeconds: result.finishedAt.timeIntervalSince(result.startedAt),
+                lastError: result.outcome.lastError)
         }
         ticker.cancel()
         progress.stop()

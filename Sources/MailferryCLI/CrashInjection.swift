@@ -4,14 +4,17 @@ import Synchronization
 
 /// A testing aid for crash-resume tests: `MAILFERRY_TEST_KILL_AT_APPEND=N:after` makes the process
 /// SIGKILL itself right after the destination confirmed the Nth message appended in the run (with
-/// its batch), before the journal commit (the delicate moment); `N:during` kills it halfway through
-/// the Nth message's literal.
+/// its batch), before the journal commit (for a Maildir destination: the file renamed into place,
+/// not yet committed); `N:during` kills it halfway through the Nth message's literal; `N:sent`
+/// once the last byte of the APPEND (or MULTIAPPEND) carrying the Nth message went out, before its
+/// response is read, so that the server stores the command after the process is gone.
 /// Kills land at exact journal steps instead of at times that a loaded machine makes random.
 /// Unset (always, outside tests), stores are used as they are.
 struct CrashInjection: Sendable {
     enum Moment: String, Sendable {
         case after
         case during
+        case sent
     }
 
     static let variable = "MAILFERRY_TEST_KILL_AT_APPEND"
@@ -19,6 +22,8 @@ struct CrashInjection: Sendable {
     let appendNumber: Int
     let moment: Moment
     private let appends = AppendCounter()
+    /// Users whose chosen message is inside the APPEND being written (`sent`).
+    private let armed = ArmedUsers()
 
     init?(environment: [String: String]) {
         guard let text = environment[Self.variable] else { return nil }
@@ -29,11 +34,29 @@ struct CrashInjection: Sendable {
     }
 
     /// The same connector, with destinations that die at the chosen APPEND.
-    func wrap(_ connector: StoreConnector) -> StoreConnector {
+    func wrap(_ connector: StoreConnector, sourceUser: String) -> StoreConnector {
         StoreConnector(
             openSource: connector.openSource,
-            openDestination: { [self] in KillSwitchDestinationStore(inner: try await connector.openDestination(), injection: self) },
+            openDestination: { [self] in
+                KillSwitchDestinationStore(
+                    inner: try await connector.openDestination(), injection: self, sourceUser: sourceUser)
+            },
             affinity: connector.affinity)
+    }
+
+    /// For `StoreFactory.destinationCommandSent`: kills once the armed user's APPEND is fully sent.
+    var commandSent: @Sendable (String, String) -> Void {
+        { [armed] user, command in
+            if command == "APPEND", armed.contains(user) { kill(getpid(), SIGKILL) }
+        }
+    }
+
+    func arm(_ sourceUser: String) { armed.insert(sourceUser) }
+
+    final class ArmedUsers: Sendable {
+        private let users = Mutex<Set<String>>([])
+        func insert(_ user: String) { users.withLock { _ = $0.insert(user) } }
+        func contains(_ user: String) -> Bool { users.withLock { $0.contains(user) } }
     }
 
     /// Counts APPENDs across every user of the process.
@@ -49,6 +72,7 @@ struct CrashInjection: Sendable {
 struct KillSwitchDestinationStore: DestinationStore {
     let inner: any DestinationStore
     let injection: CrashInjection
+    let sourceUser: String
 
     var acceptsKeywords: Bool { inner.acceptsKeywords }
     func folders() async throws -> [FolderInfo] { try await inner.folders() }
@@ -58,6 +82,11 @@ struct KillSwitchDestinationStore: DestinationStore {
     func subscribe(_ folder: MailboxPath) async throws { try await inner.subscribe(folder) }
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {
         try await inner.setFlags(flags, ofUID: uid, in: folder)
+    }
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result {
+        try await inner.withBodies(of: messages, in: folder, consume)
     }
     func close() async { await inner.close() }
 
@@ -73,6 +102,9 @@ struct KillSwitchDestinationStore: DestinationStore {
             let half = max(1, body.size / 2)
             let chunks = Self.dying(body.chunks, after: half)
             return try await inner.append(message, body: MessageBody(size: body.size, chunks: chunks), to: folder)
+        case .sent:
+            injection.arm(sourceUser)
+            return try await inner.append(message, body: body, to: folder)
         }
     }
 
@@ -86,6 +118,7 @@ struct KillSwitchDestinationStore: DestinationStore {
             guard var message = try await messages.next() else { return nil }
             guard injection.nextAppend() == injection.appendNumber else { return message }
             chosen.mark(message.summary.sourceKey)
+            if injection.moment == .sent { injection.arm(sourceUser) }
             if injection.moment == .during {
                 let body = message.body
                 message.body = MessageBody(size: body.size, chunks: Self.dying(body.chunks, after: max(1, body.size / 2)))

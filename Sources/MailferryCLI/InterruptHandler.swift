@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// SIGINT and SIGTERM during apply: instead of dying mid-write, run `onInterrupt` once (record the run
+/// SIGINT, SIGTERM and SIGHUP (the admin's SSH session closing) during apply: instead of dying mid-write, run `onInterrupt` once (record the run
 /// as interrupted), then exit with 128 + the signal number, as shells report a signal.
 /// `claimCompletion()` lets the normal end of the run win against a signal that arrives just then.
 final class InterruptHandler: Sendable {
@@ -27,7 +27,7 @@ final class InterruptHandler: Sendable {
         let queue = DispatchQueue(label: "mailferry.signals")
         let claim = self.claim
         var installed: [any DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM] {
+        for number in Self.signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
@@ -41,13 +41,24 @@ final class InterruptHandler: Sendable {
         sources = installed
     }
 
+    /// The signals that stop a run cleanly.
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
+
+    /// The signal's name, for the message that reports it.
+    static func name(of number: Int32) -> String {
+        switch number {
+        case SIGINT: return "SIGINT"
+        case SIGHUP: return "SIGHUP"
+        default: return "SIGTERM"
+        }
+    }
+
     /// True when the run may end normally: no signal handler has started ending it.
     func claimCompletion() -> Bool { claim.take() }
 
     /// Restores the default signal behaviour.
     func remove() {
         for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for number in Self.signals { signal(number, SIG_DFL) }
     }
 }

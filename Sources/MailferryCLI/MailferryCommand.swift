@@ -10,6 +10,7 @@ public struct MailferryCommand: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, StatusCommand.self, LogsCommand.self,
             InitCommand.self, SchemaCommand.self,
+            VerifyCommand.self, ReportCommand.self,  // issue 21
         ]
     )
 
@@ -21,7 +22,7 @@ public struct MailferryCommand: AsyncParsableCommand {
     public static func runAndExit(arguments: [String] = Array(CommandLine.arguments.dropFirst())) async -> Never {
         let console = Console()
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(WatchArgument.normalized(arguments))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -12,6 +12,10 @@ struct MarkdownPlanRenderer {
     func render(_ plan: MigrationPlan) -> String {
         var text = "## mailferry plan: \(code(plan.job.name))\n\n"
         text += "Job file \(code(plan.job.file)), digest \(code(String(plan.job.digest.prefix(12)))).\n"
+        if let usersFile = plan.job.usersFile, let mailboxes = plan.job.mailboxes {
+            text += "Users file \(code(usersFile)): \(mailboxes) \(mailboxes == 1 ? "mailbox" : "mailboxes"), "
+                + "\(plan.users.count) selected.\n"
+        }
         if plan.offline {
             text += "Offline plan: no server was contacted; each user lists the source endpoints in the order "
                 + "they are tried and the job's folder rules.\n"

@@ -25,7 +25,7 @@ struct OfflinePlanner {
                 endpoint: endpoint, candidates: candidates, folders: folders)
         }
         return MigrationPlan(
-            job: MigrationPlan.JobReference(name: job.name, file: job.file, digest: digest), offline: true,
+            job: job.planReference(digest: digest), offline: true,
             users: users, signIn: signIn)
     }
 

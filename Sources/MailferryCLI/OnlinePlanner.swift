@@ -1,4 +1,5 @@
 import Engine
+import Ledger
 import MailStores
 import MailferryCore
 
@@ -11,10 +12,13 @@ struct OnlinePlanner {
     var environment: [String: String]
     /// Redacted protocol traces (`--verbose`).
     var trace: (@Sendable (String) -> Void)? = nil
+    /// The job's state when there is one (read only): folders unchanged since their last complete
+    /// sync are planned from it without being listed, as `apply` skips them.
+    var ledger: Ledger? = nil
 
     func plan(accounts: [Account], digest: String, concurrency: Int) async -> MigrationPlan {
         let factory = StoreFactory(job: job, environment: environment, trace: trace)
-        let planner = UserPlanner(rules: job.folders, options: job.options)
+        let planner = UserPlanner(rules: job.folders, options: job.options, ledger: ledger)
         let route = job.source.route
         let expected = route.expectedEndpoints
         let candidates = route.candidates
@@ -24,7 +28,7 @@ struct OnlinePlanner {
                 candidates: candidates)
         }
         return MigrationPlan(
-            job: MigrationPlan.JobReference(name: job.name, file: job.file, digest: digest), offline: false,
+            job: job.planReference(digest: digest), offline: false,
             users: users)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Ledger
 import MailferryCore
 
 /// `mailferry plan JOB.yaml`: what apply would do, per user and folder. Online (the default) it
@@ -58,7 +59,8 @@ struct PlanCommand: AsyncParsableCommand {
         } else {
             let environment = Console.environment
             try SecretPreflight.check(loaded.job, environment: environment)
-            plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink)
+            let ledger = try? Ledger.openExisting(directory: loaded.stateDirectory(override: state.stateDirectory))
+            plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink, ledger: ledger)
                 .plan(accounts: accounts, digest: digest, concurrency: loaded.job.options.concurrency)
         }
         try PlanOutput(format: format, outputFile: outputFile).emit(plan)

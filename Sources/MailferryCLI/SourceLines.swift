@@ -1,4 +1,5 @@
 import Foundation
+import MailferryCore
 
 /// Reads the lines of the files diagnostics point into, once per file, with secrets masked.
 struct SourceLines {
@@ -28,13 +29,18 @@ struct SourceLines {
         return (redactions[file] ?? .jobFile).apply(to: lines[number - 1])
     }
 
+    /// The file's text without a byte order mark; bytes that are not UTF-8 show as U+FFFD. Nil for
+    /// UTF-16 and UTF-32 files, whose lines would show as noise.
     static func readUTF8(_ path: String) -> String? {
-        FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) }
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        switch TextFileDecoding.decode(data) {
+        case .success(let text): return text
+        case .failure(.utf16OrUTF32): return nil
+        case .failure(.notUTF8): return String(decoding: data, as: UTF8.self)
+        }
     }
 
     private static func split(_ text: String) -> [String] {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
-        }
+        TextLines.split(text).map(String.init)
     }
 }

@@ -16,6 +16,10 @@ struct StatusCommand: AsyncParsableCommand {
             colored: green done, yellow partial, red failed, grey not started, cyan running, magenta \
             interrupted. Reads the state without changing it, also while apply runs. No state yet: \
             every user is "not started".
+            --watch [INTERVAL] reads the state again every INTERVAL seconds (default 2) until no user \
+            is running: on a terminal the table is redrawn in place, otherwise a line is printed for \
+            each row whose state or counts changed. Works from another shell while apply runs; after \
+            it ended, prints once and exits.
             Exit status: 0 success, 1 error (invalid job, unreadable state).
             """
     )
@@ -28,36 +32,42 @@ struct StatusCommand: AsyncParsableCommand {
 
     @OptionGroup var state: StateDirectoryOptions
 
+    @Option(
+        name: .customLong("watch"),
+        help: ArgumentHelp("Redraw every INTERVAL seconds (default 2) until no user is running.", valueName: "INTERVAL"))
+    var watchInterval: Double?
+
     func validate() throws {
         if jobFile.isEmpty { throw ValidationError("The job file path is empty.") }
+        if let watchInterval {
+            if !(watchInterval >= 0.1 && watchInterval <= 3600) {
+                throw ValidationError("--watch needs an interval from 0.1 to 3600 seconds.")
+            }
+            if format != .text { throw ValidationError("--watch shows the text table; leave out --format json.") }
+        }
     }
 
     func run() async throws {
         let loaded = try LoadedJob.load(jobFile, showWarnings: false)
         let directory = loaded.stateDirectory(override: state.stateDirectory)
-        var results: [UserResult] = []
-        var inProgress: RunInfo?
-        if let ledger = try Self.openIfPresent(directory) {
-            results = try ledger.latestUserResults()
-            inProgress = try ledger.otherRunInProgress()
+        if let watchInterval {
+            let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
+            try await StatusWatcher(
+                interval: watchInterval, terminal: isatty(1) == 1, colors: colors,
+                load: { try JobStateSnapshot.load(loaded, stateDirectory: directory) },
+                heading: { Self.heading(loaded, directory: directory, inProgress: $0.inProgress) }
+            ).run()
+            return
         }
-        let now = Date()
-        let latest = Dictionary(results.map { ($0.sourceUser, $0) }, uniquingKeysWith: { first, _ in first })
-        let rows = loaded.job.accounts.map { account in
-            latest[account.sourceUser].map { UserReportRow($0, now: now) }
-                ?? .notStarted(sourceUser: account.sourceUser, destinationUser: account.destinationUser)
-        }
+        let snapshot = try JobStateSnapshot.load(loaded, stateDirectory: directory)
+        let rows = snapshot.rows
+        let inProgress = snapshot.inProgress
 
         let console = Console()
         switch format {
         case .text:
             let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
-            var text = "Status of job \(loaded.job.name) (\(loaded.job.file)), state in \(directory)\n"
-            if let run = inProgress {
-                text +=
-                    "Apply in progress: run \(run.id.rawValue), pid \(run.pid) on \(run.host), "
-                    + "started \(UserReportJSON.timestamp(run.startedAt))\n"
-            }
+            var text = Self.heading(loaded, directory: directory, inProgress: inProgress)
             text += "\n" + UserReportTableRenderer(colors: colors).render(rows)
             text += "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
             console.write(text)
@@ -68,14 +78,15 @@ struct StatusCommand: AsyncParsableCommand {
         }
     }
 
-    /// The state read-only; nil when apply never ran (every user is then "not started").
-    private static func openIfPresent(_ directory: String) throws(LedgerError) -> Ledger? {
-        do {
-            return try Ledger.openExisting(directory: directory)
-        } catch {
-            if case .notFound = error { return nil }
-            throw error
+    /// The lines above the table: the job, its state folder, and an apply in progress.
+    static func heading(_ loaded: LoadedJob, directory: String, inProgress: RunInfo?) -> String {
+        var text = "Status of job \(loaded.job.name) (\(loaded.job.file)), state in \(directory)\n"
+        if let run = inProgress {
+            text +=
+                "Apply in progress: run \(run.id.rawValue), pid \(run.pid) on \(run.host), "
+                + "started \(UserReportJSON.timestamp(run.startedAt))\n"
         }
+        return text
     }
 
     /// `status --format json`.

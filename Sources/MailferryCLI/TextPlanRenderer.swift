@@ -12,6 +12,7 @@ struct TextPlanRenderer {
 
     func render(_ plan: MigrationPlan) -> String {
         var text = style.bold("Plan for job \(plan.job.name) (\(plan.job.file))") + "\n"
+        if let line = plan.job.mailboxCountLine { text += line + ", \(plan.users.count) selected\n" }
         if plan.offline {
             text += "Offline: no server was contacted. Each user shows the source endpoints in the order they\n"
             text += "are tried and the job's folder rules; online planning shows the folders that will change.\n"

@@ -34,18 +34,19 @@ struct ValidateCommand: AsyncParsableCommand {
             diagnostics = diagnostics.map { Diagnostic(.error, at: $0.location, $0.message) }
         }
         diagnostics = diagnostics.sortedForOutput()
+        let notes = results.compactMap(MailboxCountNote.init)
 
         let console = Console()
         switch format {
         case .text:
+            let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
             var renderer = TextDiagnosticRenderer(
-                colors: Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment),
-                sources: SourceLines(redactions: JobLoading.redactions(for: results)))
-            console.write(renderer.render(diagnostics))
+                colors: colors, sources: SourceLines(redactions: JobLoading.redactions(for: results)))
+            console.write(renderer.render(diagnostics) + notes.map { $0.text(style: TerminalStyle(enabled: colors)) }.joined())
         case .github:
-            console.write(GitHubDiagnosticRenderer.render(diagnostics))
+            console.write(GitHubDiagnosticRenderer.render(diagnostics) + notes.map(\.github).joined())
         case .json:
-            console.write(try JSONDiagnosticRenderer.render(diagnostics))
+            console.write(try JSONDiagnosticRenderer.render(diagnostics, notes: notes))
         }
         let counts = DiagnosticCounts(diagnostics)
         let files = jobFiles.count == 1 ? "1 job file" : "\(jobFiles.count) job files"

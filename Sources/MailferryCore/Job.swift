@@ -29,6 +29,17 @@ public struct Job: Sendable {
         self.accounts = accounts
     }
 
+    /// How a plan names this job: its file, the digest of both files and the users file's mailboxes.
+    public func planReference(digest: String) -> MigrationPlan.JobReference {
+        MigrationPlan.JobReference(
+            name: name, file: file, digest: digest, usersFile: usersFile.resolvedPath, mailboxes: accounts.count)
+    }
+
+    /// "users/batch-1.csv: 3 mailboxes", the line that shows a users file that lost lines.
+    public var mailboxCountLine: String {
+        MigrationPlan.JobReference.mailboxCountLine(usersFile: usersFile.resolvedPath, mailboxes: accounts.count)
+    }
+
     /// Conventional upper bound of mailboxes per job; above it `validate` recommends batches.
     public static let recommendedMaximumAccounts = 500
 }

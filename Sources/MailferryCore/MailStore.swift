@@ -49,10 +49,14 @@ public struct MessageSummary: Sendable, Hashable {
     public var internalDate: InternalDate
     public var flags: MessageFlags
     public var identity: MessageIdentity
+    /// False when the store has no INTERNALDATE and none could be derived from the headers (a POP3
+    /// message without `Received:` or `Date:`): `internalDate` is then the time of listing, which a
+    /// later listing does not repeat, so `verify` does not compare it.
+    public var internalDateKnown: Bool
 
     public init(
         uid: UInt32, sourceKey: String, size: Int64, internalDate: InternalDate, flags: MessageFlags,
-        identity: MessageIdentity
+        identity: MessageIdentity, internalDateKnown: Bool = true
     ) {
         self.uid = uid
         self.sourceKey = sourceKey
@@ -60,6 +64,7 @@ public struct MessageSummary: Sendable, Hashable {
         self.internalDate = internalDate
         self.flags = flags
         self.identity = identity
+        self.internalDateKnown = internalDateKnown
     }
 }
 
@@ -129,6 +134,13 @@ public protocol DestinationStore: Sendable {
     ) async throws
     /// Replaces the flags of one message (keywords dropped when not accepted).
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws
+    /// Streams the bodies of several listed messages of one folder without changing anything (IMAP:
+    /// EXAMINE and BODY.PEEK), as `verify --deep` reads them; valid only inside the closure. Messages
+    /// gone meanwhile are left out.
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result
     func close() async
 }
 

@@ -8,11 +8,33 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
         public var file: String
         /// sha256 over the job file and the users file, so that `apply --plan` can refuse a stale plan.
         public var digest: String
+        /// The users file (joined with the job file's folder) and how many mailboxes it lists, so
+        /// that a users file that lost lines shows at once. Absent in plans of older versions.
+        public var usersFile: String?
+        public var mailboxes: Int?
 
-        public init(name: String, file: String, digest: String) {
+        public init(name: String, file: String, digest: String, usersFile: String? = nil, mailboxes: Int? = nil) {
             self.name = name
             self.file = file
             self.digest = digest
+            self.usersFile = usersFile
+            self.mailboxes = mailboxes
+        }
+
+        /// "users/batch-1.csv: 3 mailboxes" when the plan knows its users file.
+        public var mailboxCountLine: String? {
+            guard let usersFile, let mailboxes else { return nil }
+            return Self.mailboxCountLine(usersFile: usersFile, mailboxes: mailboxes)
+        }
+
+        public static func mailboxCountLine(usersFile: String, mailboxes: Int) -> String {
+            "\(usersFile): \(mailboxes) \(mailboxes == 1 ? "mailbox" : "mailboxes")"
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, file, digest
+            case usersFile = "users_file"
+            case mailboxes
         }
     }
 

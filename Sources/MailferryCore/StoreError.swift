@@ -11,7 +11,7 @@ public enum StoreError: UserFacingError, Equatable {
     case unreachable(server: String, reason: String)
     /// Timed out or disconnected; retried with backoff, resuming where the run stood.
     case interrupted(server: String, reason: String)
-    /// The server answered in a way mailferry cannot understand; retried once like a disconnect.
+    /// The server answered in a way mailferry cannot understand; retried like a disconnect (up to `options.retries`).
     case protocolViolation(server: String, reason: String)
     /// The destination refused to create a folder; that folder fails, the others go on.
     case folderRefused(folder: String, reason: String)

@@ -81,6 +81,14 @@ import Testing
         }
         #expect(sourceView.subscribed == destinationView.subscribed)
 
+        // verify --deep: every copy's bytes, read back from the files, equal the source's BODY[].
+        let account = try #require(job.accounts.first)
+        let verification = try await MailboxVerifier(rules: job.folders, options: job.options, deep: true)
+            .verify(connector: StoreFactory(job: job, environment: [:]).connector(for: account))
+        #expect(verification.isComplete, "\(verification.messages.filter { $0.status != .present })")
+        #expect(verification.count(.present) == seeded.messages)
+        #expect(verification.messages.allSatisfy { $0.sourceDigest != nil && $0.sourceDigest == $0.destinationDigest })
+
         // 2. A re-run copies nothing; 3. nor does one after the state directory is lost.
         let second = try await migrate(job, ledger: try Ledger.open(directory: state))
         #expect(second.state == .done && second.counts.messagesCopied == 0)

@@ -197,6 +197,12 @@ import Testing
         let destination = try await snapshot(setup.destination, "alice")
         #expect(Array(destination.folders.keys) == ["INBOX"])
         expectInboxFromHeaders(destination.folders["INBOX"], runYear: Self.currentYear)
+        // verify --deep over POP3 (TOP, never DELE): every copy there, equal to the byte.
+        let verification = try await MailboxVerifier(rules: job.folders, options: job.options, deep: true)
+            .verify(connector: StoreFactory(job: job, environment: Self.environment).connector(for: try #require(job.accounts.first)))
+        #expect(verification.isComplete, "\(verification.messages.filter { $0.status != .present })")
+        #expect(verification.count(.present) == Self.inboxSeeds.count + 1)
+        #expect(verification.messages.allSatisfy { $0.sourceDigest != nil && $0.sourceDigest == $0.destinationDigest })
         let shown = try await plan(job)
         #expect(shown.endpoint.inbox?.hasPrefix("\(protocolName)://127.0.0.1:\(port)") == true)
         #expect(shown.endpoint.folders == nil)

@@ -33,6 +33,11 @@ struct JobSpecFuzzTests {
             {
                 violations.append("execution \(execution): \(violation)\n--- job:\n\(text.prefix(2000))")
             }
+            if execution % 10 == 0,
+                let violation = JobSpecProperties.checkJobLineEndings(text, loader: loader, path: workspace.jobPath)
+            {
+                violations.append("execution \(execution): \(violation)\n--- job:\n\(text.prefix(2000))")
+            }
         }
         print("fuzz job-file: \(executions) executions, \(violations.count) crashes/violations, \(loadedJobs) valid jobs")
         #expect(violations.isEmpty, "\(violations.prefix(2).joined(separator: "\n"))")

@@ -265,3 +265,19 @@ import Testing
         #expect(Ledger.stateDirectory(jobFile: "/srv/jobs/acme.yaml", jobName: ".") == "/srv/jobs/.mailferry/%2E")
     }
 }
+
+/// docs/errors.md names the state directory's failures as the ledger phrases them.
+@Suite struct LedgerErrorCatalogueTests {
+    @Test func stateDirectoryFailuresAreInTheCatalogue() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let catalogue = try String(contentsOf: root.appendingPathComponent("docs/errors.md"), encoding: .utf8)
+        let notWritable = LedgerError.notWritable(directory: "/state", reason: "database or disk is full").userMessage
+        #expect(notWritable.hasPrefix("state directory not writable"))
+        #expect(notWritable.contains("nothing was lost, the destination is the truth"))
+        #expect(catalogue.contains("`state directory not writable`"))
+        let cannotOpen = LedgerError.cannotOpen(path: "/state/state.sqlite", reason: "read-only").userMessage
+        #expect(cannotOpen.hasPrefix("cannot open the state at"))
+        #expect(catalogue.contains("`cannot open the state at`"))
+    }
+}

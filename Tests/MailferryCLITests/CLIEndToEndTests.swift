@@ -128,7 +128,9 @@
             await destination.stop()
         }
 
-        @Test func sigintRecordsTheRunAsInterrupted() async throws {
+        /// SIGHUP (the admin's SSH session closing) stops apply as cleanly as SIGINT and SIGTERM.
+        @Test(arguments: [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")])
+        func aSignalRecordsTheRunAsInterrupted(signalNumber: Int32, name: String) async throws {
             let listener = try SilentListener()
             defer { listener.close() }
             let job = JobFixture.unreachableJob
@@ -152,12 +154,12 @@
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(FileManager.default.fileExists(atPath: log))
-            kill(process.processIdentifier, SIGINT)
+            kill(process.processIdentifier, signalNumber)
             let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()
             #expect(process.terminationReason == .exit)
-            #expect(process.terminationStatus == 130, "\(stderr)")
-            #expect(stderr.contains("SIGINT: stopped; run 1 recorded as interrupted"))
+            #expect(process.terminationStatus == 128 + signalNumber, "\(stderr)")
+            #expect(stderr.contains("\(name): stopped; run 1 recorded as interrupted"))
             let status = try binary.run(["status", "--format", "json", fixture.jobPath])
             let document = try #require(
                 try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])

@@ -36,4 +36,30 @@ import Testing
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("'mallory' is not a source user in users.csv"))
     }
+
+    /// `--all --out DIR`: one file per user with a log, named safely whatever the user name; users
+    /// without a log are counted, not written.
+    @Test func allWritesEveryUsersLogWithSafeNames() throws {
+        let hostile = ["../../escape", ".hidden", "a/b\\c", "d\u{7F}e f"]
+        let users = (["alice"] + hostile + ["never-started"]).map { "\"\($0)\",pw-\($0.count)\n" }.joined()
+        let fixture = try JobFixture(users: users)
+        defer { fixture.remove() }
+        let ledger = try Ledger.open(directory: fixture.stateDirectory)
+        for user in ["alice"] + hostile { ledger.log(sourceUser: user).write("log of \(user)", at: Date()) }
+        let out = fixture.path("exported/logs")
+        let result = try MailferryBinary.locate().run(["logs", fixture.jobPath, "--all", "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "Wrote 5 logs to \(out); no log yet for 1 user (not started).\n")
+        let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
+        #expect(files == (["alice"] + hostile).map(UserLog.fileName(for:)).sorted())
+        #expect(files.allSatisfy { !$0.hasPrefix(".") && !$0.contains("/") })
+        for user in ["alice"] + hostile {
+            let text = try String(contentsOfFile: out + "/" + UserLog.fileName(for: user), encoding: .utf8)
+            #expect(text.hasSuffix("  log of \(user)\n"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: fixture.path("escape.log")))
+
+        let misuse = try MailferryBinary.locate().run(["logs", fixture.jobPath, "--all"])
+        #expect(misuse.status == 1 && misuse.stderr.contains("--all needs --out DIR."))
+    }
 }

@@ -52,7 +52,10 @@ import Testing
         let job = PlanSamples.job()
         let plan = OfflinePlanner(job: job).plan(accounts: job.accounts, digest: "abc")
         #expect(plan.users.map(\.destinationUser) == ["alice@new.example", "robert@new.example"])
-        #expect(plan.job == MigrationPlan.JobReference(name: "sample", file: "jobs/sample.yaml", digest: "abc"))
+        #expect(
+            plan.job == MigrationPlan.JobReference(
+                name: "sample", file: "jobs/sample.yaml", digest: "abc", usersFile: job.usersFile.resolvedPath,
+                mailboxes: 2))
         #expect(plan.offline)
     }
 

@@ -27,7 +27,7 @@ import Testing
         defer { fixture.remove() }
         let result = try MailferryBinary.locate().run(["validate", fixture.jobPath], environment: JobFixture.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.isEmpty)
+        #expect(result.stdout == "\(fixture.path("users.csv")): note: 3 mailboxes (job \(fixture.jobPath))\n")
         #expect(result.stderr.contains("0 errors, 0 warnings"))
     }
 
@@ -70,8 +70,10 @@ import Testing
         let file = fixture.jobPath.replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
         #expect(result.stdout.contains("::error file=\(file),line=\(position.line),col=\(position.column)::"))
         for line in result.stdout.split(separator: "\n") {
-            #expect(line.hasPrefix("::error") || line.hasPrefix("::warning"))
+            #expect(line.hasPrefix("::error") || line.hasPrefix("::warning") || line.hasPrefix("::notice"))
         }
+        #expect(result.stdout.hasSuffix("::notice file=\(fixture.path("users.csv").replacingOccurrences(of: ":", with: "%3A"))::"
+            + "\(fixture.path("users.csv")): 0 mailboxes, not counting 3 lines with errors (job \(fixture.jobPath))\n"))
     }
 
     @Test func jsonFormatIsASortedStableArray() throws {
@@ -85,14 +87,19 @@ import Testing
         for entry in entries {
             #expect(Set(entry.keys) == ["severity", "file", "line", "column", "message"])
         }
+        // The users file's mailbox count comes last, as a note without a line.
+        #expect(entries.last?["severity"] as? String == "note")
+        #expect(entries.last?["file"] as? String == fixture.path("users.csv"))
+        let diagnostics = entries.filter { $0["severity"] as? String != "note" }
+        #expect(diagnostics.count == entries.count - 1)
         // Sorted by file, then line, then column.
-        let keys = entries.compactMap { entry -> (String, Int, Int)? in
+        let keys = diagnostics.compactMap { entry -> (String, Int, Int)? in
             guard let file = entry["file"] as? String, let line = entry["line"] as? Int,
                 let column = entry["column"] as? Int
             else { return nil }
             return (file, line, column)
         }
-        #expect(keys.count == entries.count)
+        #expect(keys.count == diagnostics.count)
         #expect(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 })
         let again = try binary.run(["validate", "--format", "json", fixture.jobPath])
         #expect(again.stdout == result.stdout)

@@ -31,8 +31,11 @@ public func withCleanSignalSpawnAttributes<Result>(_ body: (inout SpawnAttribute
 }
 
 /// Starts `executable` with `arguments` (argv[0] is the executable), a clean signal mask, standard
-/// input from /dev/null and standard output and error into `outputPath` (mode 0600). Returns its pid.
-public func spawnWithCleanSignals(_ executable: String, _ arguments: [String], outputPath: String) throws -> pid_t {
+/// input from /dev/null and standard output and error into `outputPath` (mode 0600). `environment`
+/// replaces the test process's environment when given. Returns its pid.
+public func spawnWithCleanSignals(
+    _ executable: String, _ arguments: [String], outputPath: String, environment: [String: String]? = nil
+) throws -> pid_t {
     #if canImport(Glibc)
         var fileActions = posix_spawn_file_actions_t()
     #else
@@ -48,8 +51,17 @@ public func spawnWithCleanSignals(_ executable: String, _ arguments: [String], o
         for argument in argv { free(argument) }
     }
     var pid = pid_t()
+    let environmentStrings: [UnsafeMutablePointer<CChar>?]? = environment.map { variables in
+        variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    }
+    defer {
+        for variable in environmentStrings ?? [] { free(variable) }
+    }
     let spawned = withCleanSignalSpawnAttributes { attributes in
-        posix_spawn(&pid, executable, &fileActions, &attributes, argv, environ)
+        if var environmentStrings {
+            return posix_spawn(&pid, executable, &fileActions, &attributes, argv, &environmentStrings)
+        }
+        return posix_spawn(&pid, executable, &fileActions, &attributes, argv, environ)
     }
     guard spawned == 0 else { throw DovecotServerError.spawnFailed(errno: spawned) }
     return pid

@@ -25,6 +25,8 @@ public final class DovecotServer: Sendable {
         public var masterUser: (String, String)?
         public var namespace: Namespace
         public var pop3: Bool
+        /// False: MULTIAPPEND is not offered after login, so clients send one APPEND per message.
+        public var multiappend: Bool
         /// OAuth2-only mode: logins take only XOAUTH2 and OAUTHBEARER, with a token listed in this
         /// file (absolute, world-readable; written by `OAuth2TokenService`). Passwords are refused.
         public var oauth2TokensFile: String?
@@ -34,12 +36,14 @@ public final class DovecotServer: Sendable {
             masterUser: (String, String)? = nil,
             namespace: Namespace = .default,
             pop3: Bool = true,
+            multiappend: Bool = true,
             oauth2TokensFile: String? = nil
         ) {
             self.users = users
             self.masterUser = masterUser
             self.namespace = namespace
             self.pop3 = pop3
+            self.multiappend = multiappend
             self.oauth2TokensFile = oauth2TokensFile
         }
     }
@@ -113,6 +117,7 @@ public final class DovecotServer: Sendable {
             if let (name, password) = options.masterUser {
                 arguments += ["--master", "\(name):\(password)"]
             }
+            if !options.multiappend { arguments.append("--no-multiappend") }
             if let tokens = options.oauth2TokensFile {
                 arguments += ["--oauth2", tokens]
             }
@@ -280,9 +285,9 @@ public final class DovecotServer: Sendable {
         return ports
     }
 
-    struct ScriptResult {
-        var status: Int32
-        var output: String
+    public struct ScriptResult: Sendable {
+        public var status: Int32
+        public var output: String
     }
 
     /// Runs the script and waits for it. posix_spawn and waitpid rather than Foundation.Process:
@@ -293,10 +298,20 @@ public final class DovecotServer: Sendable {
         guard FileManager.default.isExecutableFile(atPath: script) else {
             throw DovecotServerError.scriptMissing(path: script)
         }
+        return try runCleanly(script, arguments)
+    }
+
+    /// Runs `executable` to its end with a clean signal mask (so a daemon it starts, a Dovecot or a
+    /// tmux server, works normally); stdout and stderr together, trimmed. `environment` replaces
+    /// the test process's environment when given.
+    public static func runCleanly(_ executable: String, _ arguments: [String], environment: [String: String]? = nil)
+        throws -> ScriptResult
+    {
+        let script = executable
         let outputPath = "\(NSTemporaryDirectory())/mailferry-dovecot-script-\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
 
-        let pid = try spawnWithCleanSignals(script, arguments, outputPath: outputPath)
+        let pid = try spawnWithCleanSignals(script, arguments, outputPath: outputPath, environment: environment)
 
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A failed system call with the errno it set, mapped to a `StoreError` by the store.
 struct FileSystemFailure: Error, Sendable {
@@ -140,6 +141,30 @@ enum MaildirFileSystem {
     static func rename(from source: String, to destination: String) throws(FileSystemFailure) {
         if Foundation.rename(source, destination) != 0 {
             throw FileSystemFailure(operation: "rename", path: destination, code: errno)
+        }
+    }
+
+    /// A message file in 64 KiB chunks, never whole; with `crlf` a bare LF is read as CR LF. Nil when
+    /// the file cannot be opened.
+    static func chunks(of path: String, crlf: Bool) -> AsyncThrowingStream<[UInt8], any Error>? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        let previous = Mutex<UInt8>(0)
+        return AsyncThrowingStream {
+            guard let data = try handle.read(upToCount: 64 * 1024), !data.isEmpty else {
+                try? handle.close()
+                return nil
+            }
+            guard crlf else { return [UInt8](data) }
+            return previous.withLock { last in
+                var chunk: [UInt8] = []
+                chunk.reserveCapacity(data.count)
+                for byte in data {
+                    if byte == UInt8(ascii: "\n"), last != UInt8(ascii: "\r") { chunk.append(UInt8(ascii: "\r")) }
+                    chunk.append(byte)
+                    last = byte
+                }
+                return chunk
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import IMAP
 import MailferryCore
 
 /// Maps folder paths to Maildir++ directory names as Dovecot 2.3 (`LAYOUT=maildir++`) stores them:
@@ -41,7 +42,7 @@ enum MaildirFolderName {
         folder.components.map(ModifiedUTF7.encode).joined(separator: "\t")
     }
 
-    static func decodeComponent(_ stored: String) -> String { ModifiedUTF7.decode(stored) ?? stored }
+    static func decodeComponent(_ stored: String) -> String { (try? ModifiedUTF7.decode(stored)) ?? stored }
 
     /// Why a component cannot be a Maildir++ folder name component, or nil when it can.
     static func refusal(of component: String) -> String? {

@@ -1,3 +1,5 @@
+import MailferryCore
+
 /// A folder's `dovecot-keywords` file: lines "<index> <keyword>", index 0-25 naming the letters a-z
 /// in file names. Existing indices are never changed (other files use them); new keywords take the
 /// lowest free index.
@@ -9,7 +11,7 @@ struct MaildirKeywords: Equatable, Sendable {
     init(byIndex: [Int: String] = [:]) { self.byIndex = byIndex }
 
     init(parsing bytes: [UInt8]) {
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+        for line in TextLines.split(String(decoding: bytes, as: UTF8.self)) {
             guard let space = line.firstIndex(of: " "), let index = Int(line[..<space]),
                 index >= 0, index < MaildirFileName.keywordLetters.count
             else { continue }

@@ -1,5 +1,6 @@
 import Foundation
 import MailferryCore
+import Synchronization
 
 /// A Maildir++ tree that Dovecot 2.3 serves as is (`mail_location = maildir:ROOT`, default layout):
 /// INBOX is the root, folder `A/B` is the directory `.A.B` in modified UTF-7, every message a file
@@ -209,6 +210,38 @@ public final class MaildirStore: DestinationStore {
         } catch {
             throw Self.deliveryError(error)
         }
+    }
+
+    /// Reads the files of the listed messages in chunks; a file Dovecot stored with bare LFs is served
+    /// with CRLF, as Dovecot serves it over IMAP (its `W=` size).
+    public func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result {
+        let directory = try directory(of: folder)
+        let files = try messageFiles(in: folder, directory: directory)
+        let paths = Dictionary(files.map { ($0.fileName.base, $0.path) }, uniquingKeysWith: { first, _ in first })
+        let queue = MessageQueue(
+            messages.compactMap { summary in
+                runState.base(ofUID: summary.uid, folderKey: directory).flatMap { paths[$0] }.map { (summary, $0) }
+            })
+        return try await consume(
+            MessageBodies {
+                while let (summary, path) = queue.next() {
+                    // A file removed meanwhile is left out, as a vanished message is.
+                    guard let chunks = MaildirFileSystem.chunks(of: path, crlf: true) else { continue }
+                    return SourceMessage(summary: summary, body: MessageBody(size: summary.size, chunks: chunks))
+                }
+                return nil
+            })
+    }
+
+    /// The messages `withBodies` still has to deliver, taken one at a time.
+    private final class MessageQueue: Sendable {
+        private let remaining: Mutex<ArraySlice<(MessageSummary, String)>>
+
+        init(_ messages: [(MessageSummary, String)]) { remaining = Mutex(messages[...]) }
+
+        func next() -> (MessageSummary, String)? { remaining.withLock { $0.popFirst() } }
     }
 
     public func close() async {}

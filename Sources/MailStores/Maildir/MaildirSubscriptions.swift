@@ -13,7 +13,7 @@ struct MaildirSubscriptions: Equatable, Sendable {
     init(folders: [MailboxPath] = []) { self.folders = folders }
 
     init(parsing bytes: [UInt8]) {
-        var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = TextLines.split(String(decoding: bytes, as: UTF8.self))
         var levelSeparator: Character = MaildirFolderName.separator
         if let first = lines.first, first.hasPrefix("V\t") {
             lines.removeFirst()

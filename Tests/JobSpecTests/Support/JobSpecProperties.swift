@@ -96,16 +96,50 @@ enum JobSpecProperties {
     /// A users file with known passwords: clean rows quoted correctly (their passwords are the
     /// secrets to look for), and dirty rows (mutated bytes, comments, blanks, very long lines).
     struct UsersFile {
+        /// The lines without terminators (none holds CR or LF), and whether a BOM starts the file.
+        var lines: [String]
+        var byteOrderMark: Bool
+        /// The lines joined with a random mix of LF, CR LF and CR, as files edited on several
+        /// systems end up.
         var text: String
         var delimiter: Unicode.Scalar
         var secrets: [String]
+
+        init(lines: [String], byteOrderMark: Bool, delimiter: Unicode.Scalar, secrets: [String], _ random: inout SplitMix64) {
+            self.lines = lines
+            self.byteOrderMark = byteOrderMark
+            self.delimiter = delimiter
+            self.secrets = secrets
+            text = byteOrderMark ? "\u{FEFF}" : ""
+            var previous = ""
+            for (index, line) in lines.enumerated() {
+                text += line
+                guard index < lines.count - 1 || random.chance(80) else { break }
+                var terminator = random.pick(["\n", "\r\n", "\r"])
+                // CR, an empty line, LF would read as one CR LF: a file cannot say that, so avoid it.
+                if line.isEmpty, previous == "\r", terminator == "\n" { terminator = "\r" }
+                text += terminator
+                previous = terminator
+            }
+        }
+
+        /// The same lines with one line-ending convention throughout.
+        func text(joinedBy terminator: String, byteOrderMark: Bool) -> String {
+            (byteOrderMark ? "\u{FEFF}" : "") + lines.joined(separator: terminator) + terminator
+        }
+    }
+
+    /// Mutated lines may hold line breaks; the generator's lines must not.
+    static func withoutLineBreaks(_ line: String) -> String {
+        String(String.UnicodeScalarView(line.unicodeScalars.filter { $0 != "\r" && $0 != "\n" }))
     }
 
     static func randomUsersFile(_ random: inout SplitMix64) -> UsersFile {
         let delimiter = random.pick([",", ";", "\t", "|", ":", " "] as [Unicode.Scalar])
         let separator = String(delimiter)
         var secrets: [String] = []
-        var text = random.chance(10) ? "\u{FEFF}" : ""
+        var lines: [String] = []
+        let byteOrderMark = random.chance(10)
         func hex(_ random: inout SplitMix64) -> String { String(random.next() & 0xFFFF_FFFF, radix: 16) }
         func field(_ value: String, _ random: inout SplitMix64) -> String {
             let needsQuotes = value.contains(separator) || value.contains("\"") || value.contains("\r")
@@ -146,10 +180,9 @@ enum JobSpecProperties {
                 }
                 line = fields.joined(separator: separator)
             }
-            text += line + (random.chance(30) ? "\r\n" : "\n")
+            lines.append(withoutLineBreaks(line))
         }
-        if random.chance(20) { text.removeLast() }
-        return UsersFile(text: text, delimiter: delimiter, secrets: secrets)
+        return UsersFile(lines: lines, byteOrderMark: byteOrderMark, delimiter: delimiter, secrets: secrets, &random)
     }
 
     static func checkUsersFile(_ file: UsersFile, _ random: inout SplitMix64) -> Violation? {
@@ -166,6 +199,43 @@ enum JobSpecProperties {
             guard !account.sourceUser.isEmpty, (1...lineCount(file.text)).contains(account.line) else {
                 return Violation("account \(account.sourceUser.debugDescription) at line \(account.line)")
             }
+        }
+        // Line endings and a BOM change nothing: the same accounts (passwords included) and the same
+        // diagnostics at the same positions as the file with LF alone.
+        let reference = parsedRows(reader.read(file.text(joinedBy: "\n", byteOrderMark: false)))
+        for (terminator, bom) in [("\r\n", false), ("\r", false), ("\r\n", true), ("\n", true)] {
+            let variant = file.text(joinedBy: terminator, byteOrderMark: bom)
+            if parsedRows(reader.read(variant)) != reference {
+                return Violation("line endings \(terminator.debugDescription) (BOM: \(bom)) change the result")
+            }
+        }
+        if parsedRows((accounts, diagnostics)) != reference {
+            return Violation("mixed line endings change the result")
+        }
+        return nil
+    }
+
+    /// Accounts and diagnostics as comparable text (passwords included: they must survive exactly).
+    static func parsedRows(_ result: (accounts: [Account], diagnostics: [Diagnostic])) -> [String] {
+        result.accounts.map { account in
+            [String(account.line), account.sourceUser, account.sourcePassword.revealed(), account.localUser,
+                account.destinationUser, account.localPassword?.revealed() ?? "-"].joined(separator: "\u{1F}")
+        } + result.diagnostics.map { "\($0.location?.description ?? "-") \($0.severity.rawValue) \($0.message)" }
+    }
+
+    /// A job file gives the same diagnostics, at the same positions, with LF, CR LF or CR line
+    /// endings and with or without a BOM.
+    static func checkJobLineEndings(_ text: String, loader: JobLoader, path: String) -> Violation? {
+        let lines = TextLines.split(text)
+        func diagnostics(_ terminator: String, _ bom: Bool) -> [String] {
+            let variant = (bom ? "\u{FEFF}" : "") + lines.joined(separator: terminator) + terminator
+            return loader.load(jobFile: path, contents: variant).diagnostics.map {
+                "\($0.location?.description ?? "-") \($0.severity.rawValue) \($0.message)"
+            }
+        }
+        let reference = diagnostics("\n", false)
+        for (terminator, bom) in [("\r\n", false), ("\r", false), ("\r\n", true)] where diagnostics(terminator, bom) != reference {
+            return Violation("line endings \(terminator.debugDescription) (BOM: \(bom)) change the diagnostics")
         }
         return nil
     }

@@ -1,4 +1,5 @@
 import Foundation
+import IMAP
 import MailferryCore
 import Testing
 
@@ -139,7 +140,7 @@ struct MaildirDovecotTests {
                 .drop(while: { $0 != " " }).dropFirst()
             var name = String(afterDelimiter)
             if name.hasPrefix("\"") { name = String(name.dropFirst().dropLast()) }
-            let decoded = try #require(ModifiedUTF7.decode(name), "not mUTF-7: \(name)")
+            let decoded = try #require(try? ModifiedUTF7.decode(name), "not mUTF-7: \(name)")
             let path = MailboxPath(components: decoded.split(separator: delimiter).map(String.init))
             if attributes.contains("\\Noselect") || attributes.contains("\\NonExistent") {
                 containers.insert(path)

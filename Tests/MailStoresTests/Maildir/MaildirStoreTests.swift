@@ -358,6 +358,42 @@ import Testing
         #expect(try await store.summaries(in: .inbox).first?.identity == message.summary.identity)
     }
 
+    /// `withBodies` (verify --deep): the stored bytes back, a Dovecot file with bare LFs as CRLF (its
+    /// listed `W=` size), and a file removed since the listing left out.
+    @Test func readsBodiesBackWithLineFeedsAsCRLF() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.remove() }
+        let store = MaildirStore(root: temp.path)
+        let first = MaildirFixtures.message(MaildirFixtures.mail(id: "one", subject: "First"))
+        let second = MaildirFixtures.message(MaildirFixtures.mail(id: "two", subject: "Second"))
+        try await store.append(first.summary, body: MaildirFixtures.body(first.bytes), to: .inbox)
+        try await store.append(second.summary, body: MaildirFixtures.body(second.bytes), to: .inbox)
+        let stored = Array("Message-ID: <lf@x>\nSubject: lf\n\nline one\nline two\n".utf8)
+        let crlf = Array("Message-ID: <lf@x>\r\nSubject: lf\r\n\r\nline one\r\nline two\r\n".utf8)
+        let name = "1.M1P1.host,S=\(stored.count),W=\(crlf.count):2,S"
+        try Data(stored).write(to: URL(fileURLWithPath: temp.path + "/cur/" + name))
+
+        let summaries = try await store.summaries(in: .inbox)
+        #expect(summaries.count == 3)
+        let byKey = Dictionary(uniqueKeysWithValues: summaries.map { ($0.identity, $0) })
+        let secondFile = try #require(MaildirFixtures.files(in: temp.path + "/cur").first { $0.contains("Q2.") })
+        try FileManager.default.removeItem(atPath: temp.path + "/cur/" + secondFile)
+        let read = try await store.withBodies(of: summaries, in: .inbox) { bodies in
+            var read: [MessageIdentity: [UInt8]] = [:]
+            while let message = try await bodies.next() {
+                var bytes: [UInt8] = []
+                for try await chunk in message.body.chunks { bytes += chunk }
+                read[message.summary.identity] = bytes
+            }
+            return read
+        }
+        #expect(read[first.summary.identity] == first.bytes)
+        #expect(read[second.summary.identity] == nil, "a removed file is left out")
+        let lineFeeds = try #require(summaries.first { $0.sourceKey.hasPrefix("1.M1P1.host") })
+        #expect(read[lineFeeds.identity] == crlf)
+        #expect(byKey[lineFeeds.identity]?.size == Int64(crlf.count))
+    }
+
     @Test func messagesDovecotStoredWithLineFeedsReportTheCRLFSize() throws {
         let header = Array("Message-ID: <d@x>\n\n".utf8)
         let name = MaildirFileName(parsing: "1.M1P1.host,S=50,W=56:2,S")

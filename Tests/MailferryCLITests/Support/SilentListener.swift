@@ -13,7 +13,8 @@
 
         init() throws {
             #if os(Linux)
-                let socketType = Int32(SOCK_STREAM.rawValue)
+                // Close-on-exec: a program the test starts (a tmux server) must not keep it listening.
+                let socketType = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
             #else
                 let socketType = SOCK_STREAM
             #endif
@@ -44,7 +45,29 @@
             port = Int(UInt16(bigEndian: address.sin_port))
         }
 
-        func close() { _ = Glibc.close(descriptor) }
+        private var closed = false
+
+        /// Accepts the connections waiting and resets them (SO_LINGER 0), then stops listening: every
+        /// client waiting for a greeting sees its connection reset, later ones are refused.
+        func resetAndClose() {
+            guard !closed else { return }
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+            while true {
+                let connection = accept(descriptor, nil, nil)
+                if connection < 0 { break }
+                var option = linger(l_onoff: 1, l_linger: 0)
+                _ = setsockopt(connection, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+                _ = Glibc.close(connection)
+            }
+            close()
+        }
+
+        /// Stops listening; connections waiting to be accepted are reset. Only the first call closes.
+        func close() {
+            guard !closed else { return }
+            closed = true
+            _ = Glibc.close(descriptor)
+        }
 
         enum ListenerError: Error { case failed(String) }
     }

@@ -25,6 +25,9 @@ public func fuzzJobFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     {
         fatalError("property violated: \(violation)")
     }
+    if let violation = JobSpecProperties.checkJobLineEndings(text, loader: loader, path: workspace.jobPath) {
+        fatalError("property violated: \(violation)")
+    }
     return 0
 }
 

@@ -1,4 +1,5 @@
 import CLibFuzzer
+import MailferryCore
 
 /// libFuzzer entry point: a generated users file with known passwords (seeded by the input) with
 /// the raw input spliced in as extra lines; diagnostics must point inside the file and never
@@ -7,10 +8,14 @@ import CLibFuzzer
 public func fuzzUsersFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     var random = SplitMix64(seed: fingerprint(bytes))
-    var file = JobSpecProperties.randomUsersFile(&random)
-    var lines = file.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    lines.insert(String(decoding: bytes, as: UTF8.self), at: random.below(lines.count + 1))
-    file.text = lines.joined(separator: "\n")
+    let generated = JobSpecProperties.randomUsersFile(&random)
+    var lines = generated.lines
+    let spliced = TextLines.split(String(decoding: bytes, as: UTF8.self)).map(String.init)
+    lines.insert(contentsOf: spliced, at: random.below(lines.count + 1))
+    // Joined anew with mixed LF, CR LF and CR; the property compares it with each single convention.
+    let file = JobSpecProperties.UsersFile(
+        lines: lines, byteOrderMark: generated.byteOrderMark, delimiter: generated.delimiter,
+        secrets: generated.secrets, &random)
     if let violation = JobSpecProperties.checkUsersFile(file, &random) {
         fatalError("property violated: \(violation)")
     }

@@ -1,0 +1,123 @@
+import MailferryCore
+
+/// What `verify` found for one user: every mapped folder's messages checked against the
+/// destination, and the destination messages nothing on the source accounts for.
+public struct MailboxVerification: Sendable {
+    public var folders: [FolderVerification]
+    /// Destination messages of mapped folders that no source message pairs with, by folder then UID.
+    public var extra: [ExtraMessage]
+
+    public init(folders: [FolderVerification], extra: [ExtraMessage]) {
+        self.folders = folders
+        self.extra = extra
+    }
+
+    public var messages: [MessageCheck] { folders.flatMap(\.messages) }
+
+    /// True when every source message within the job's filters has an equal copy and nothing is extra.
+    public var isComplete: Bool {
+        extra.isEmpty && !messages.contains { $0.status == .missing || $0.status == .different }
+    }
+
+    public func count(_ status: MessageCheck.Status) -> Int { messages.filter { $0.status == status }.count }
+}
+
+/// One source folder: where the job sends it (or why not) and its messages.
+public struct FolderVerification: Sendable {
+    public var mapping: FolderMapping
+    /// In source UID order; empty for a skipped folder.
+    public var messages: [MessageCheck]
+
+    public init(mapping: FolderMapping, messages: [MessageCheck]) {
+        self.mapping = mapping
+        self.messages = messages
+    }
+}
+
+/// One source message and its copy: a line of the manifest.
+public struct MessageCheck: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable, CaseIterable {
+        /// The copy is there and equal in everything compared.
+        case present
+        /// No destination message has its identity.
+        case missing
+        /// A copy with its identity is there, but flags, INTERNALDATE or (with --deep) the bytes differ.
+        case different
+        /// Outside the job's filters (`options.since`, `options.max_message_size`): not expected.
+        case skipped
+    }
+
+    public var sourceFolder: MailboxPath
+    public var destinationFolder: MailboxPath?
+    public var sourceUID: UInt32
+    public var destinationUID: UInt32?
+    public var identity: MessageIdentity
+    public var size: Int64
+    public var status: Status
+    public var differences: [MessageDifference]
+    /// Why a skipped message is not expected on the destination.
+    public var skipReason: String?
+    /// SHA-256 of the source bytes (hex), with --deep.
+    public var sourceDigest: String?
+    /// SHA-256 of the copy's bytes (hex), with --deep.
+    public var destinationDigest: String?
+
+    public init(
+        sourceFolder: MailboxPath, destinationFolder: MailboxPath?, sourceUID: UInt32, destinationUID: UInt32?,
+        identity: MessageIdentity, size: Int64, status: Status, differences: [MessageDifference] = [],
+        skipReason: String? = nil, sourceDigest: String? = nil, destinationDigest: String? = nil
+    ) {
+        self.sourceFolder = sourceFolder
+        self.destinationFolder = destinationFolder
+        self.sourceUID = sourceUID
+        self.destinationUID = destinationUID
+        self.identity = identity
+        self.size = size
+        self.status = status
+        self.differences = differences
+        self.skipReason = skipReason
+        self.sourceDigest = sourceDigest
+        self.destinationDigest = destinationDigest
+    }
+}
+
+/// How a copy differs from its source message.
+public enum MessageDifference: Sendable, Hashable, CustomStringConvertible {
+    case flags(source: MessageFlags, destination: MessageFlags)
+    case internalDate(source: InternalDate, destination: InternalDate)
+    /// Same identity, other bytes (--deep).
+    case content(sourceDigest: String, destinationDigest: String)
+
+    public var kind: String {
+        switch self {
+        case .flags: return "flags"
+        case .internalDate: return "internal_date"
+        case .content: return "content"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .flags(let source, let destination): return "flags \(source) on the source, \(destination) on the copy"
+        case .internalDate(let source, let destination):
+            return "INTERNALDATE \(source.secondsSince1970) on the source, \(destination.secondsSince1970) on the copy (seconds since 1970)"
+        case .content(let source, let destination):
+            return "bytes differ: SHA-256 \(source) on the source, \(destination) on the copy"
+        }
+    }
+}
+
+/// A destination message that no source message pairs with.
+public struct ExtraMessage: Sendable, Hashable {
+    public var folder: MailboxPath
+    public var uid: UInt32
+    public var identity: MessageIdentity
+    public var size: Int64
+
+    public init(folder: MailboxPath, uid: UInt32, identity: MessageIdentity, size: Int64) {
+        self.folder = folder
+        self.uid = uid
+        self.identity = identity
+        self.size = size
+    }
+}

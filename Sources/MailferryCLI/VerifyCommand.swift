@@ -1,0 +1,82 @@
+import ArgumentParser
+import Engine
+import Foundation
+import MailStores
+import MailferryCore
+
+/// `mailferry verify JOB.yaml`: proves that every source message within the job's filters has its
+/// copy on the destination, reading both sides without changing anything.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check that every source message has its copy on the destination (read-only).",
+        discussion: """
+            For every selected user and mapped folder, pairs source and destination messages by identity \
+            (Message-ID and size) as apply does, and lists missing messages, copies whose flags (when \
+            options.flags is on) or INTERNALDATE differ, destination messages without a source (extra), \
+            and what the job's filters skip (options.since, options.max_message_size, folders.skip), with \
+            the reason. --deep also fetches both bodies and compares their SHA-256, streamed. Both sides \
+            are only read: EXAMINE and BODY.PEEK over IMAP; POP3 never deletes.
+            --out MANIFEST.json writes the manifest (schemas/verify.schema.json): per message its folder, \
+            identity, size, status and, with --deep, digest; stable order, no secrets.
+            Exit status: 0 complete; 2 differences found; 1 error (invalid job, or a user whose \
+            mailboxes could not be read; the other users are still verified and reported).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The job file.", valueName: "JOB.yaml"))
+    var jobFile: String
+
+    @OptionGroup var selection: UserSelectionOptions
+
+    @Flag(help: "Also fetch both bodies of every message and compare their SHA-256.")
+    var deep = false
+
+    @Option(help: "Output format: text or json (the manifest).")
+    var format: VerifyFormat = .text
+
+    @Option(name: .customLong("out"), help: ArgumentHelp("Write the manifest (JSON) to this file.", valueName: "MANIFEST.json"))
+    var outputFile: String?
+
+    @OptionGroup var tracing: TraceOptions
+
+    func validate() throws {
+        if jobFile.isEmpty { throw ValidationError("The job file path is empty.") }
+        if outputFile?.isEmpty == true { throw ValidationError("--out needs a file path.") }
+    }
+
+    func run() async throws {
+        let loaded = try LoadedJob.load(jobFile, showWarnings: false)
+        let accounts = try loaded.accounts(selecting: selection.users)
+        let environment = Console.environment
+        try SecretPreflight.check(loaded.job, environment: environment)
+        let job = loaded.job
+        let factory = StoreFactory(job: job, environment: environment, trace: tracing.sink)
+        let verifier = MailboxVerifier(rules: job.folders, options: job.options, deep: deep)
+        let users = await BoundedConcurrency.map(accounts, limit: job.options.concurrency) { account in
+            let outcome: Result<MailboxVerification, UserVerification.VerificationFailure>
+            do {
+                outcome = .success(try await verifier.verify(connector: factory.connector(for: account)))
+            } catch {
+                let message = (error as? any UserFacingError)?.userMessage ?? String(describing: type(of: error))
+                outcome = .failure(UserVerification.VerificationFailure(message: message))
+            }
+            return UserVerification(
+                sourceUser: account.sourceUser, destinationUser: account.destinationUser, outcome: outcome)
+        }
+
+        let document = VerifyDocument(
+            job: MigrationPlan.JobReference(name: job.name, file: job.file, digest: try loaded.digest()), deep: deep,
+            users: users)
+        if let outputFile { try AtomicFileWriter.write(try StableJSON.encode(document), to: outputFile) }
+        switch format {
+        case .text:
+            let colors = Console.colorsEnabled(fileDescriptor: 1, environment: environment)
+            Console().write(VerifyTextRenderer(colors: colors).render(users, jobName: job.name, deep: deep))
+        case .json:
+            Console().write(try StableJSON.encode(document))
+        }
+        if users.contains(where: { $0.state == .error }) { throw ExitCode.failure }
+        if users.contains(where: { $0.state == .differences }) { throw ExitCode(2) }
+    }
+}

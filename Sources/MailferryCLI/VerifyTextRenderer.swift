@@ -1,0 +1,74 @@
+import Engine
+import MailferryCore
+
+/// `verify`'s text output: per user a verdict, then one line per missing, different, extra and
+/// skipped message and per skipped folder; a summary line at the end. Colors only on a terminal.
+struct VerifyTextRenderer {
+    var style: TerminalStyle
+
+    init(colors: Bool) {
+        style = TerminalStyle(enabled: colors)
+    }
+
+    func render(_ users: [UserVerification], jobName: String, deep: Bool) -> String {
+        var text = "Verification of job \(jobName)\(deep ? " (deep: bodies compared by SHA-256)" : "")\n"
+        for user in users {
+            text += "\n" + render(user)
+        }
+        text += "\n" + Self.summaryLine(users) + "\n"
+        return text
+    }
+
+    func render(_ user: UserVerification) -> String {
+        let heading = "\(user.sourceUser) -> \(user.destinationUser): "
+        guard let verification = user.verification else {
+            return style.red(heading + "error: \(user.errorMessage ?? "unknown")") + "\n"
+        }
+        let present = verification.count(.present)
+        let missing = verification.count(.missing)
+        let different = verification.count(.different)
+        let skipped = verification.count(.skipped)
+        let folders = verification.folders.filter { !$0.mapping.isSkipped }.count
+        var text: String
+        if verification.isComplete {
+            text = style.green(
+                heading + "complete: \(present) \(present == 1 ? "message" : "messages") in \(folders) "
+                    + "\(folders == 1 ? "folder" : "folders") present") + "\n"
+        } else {
+            text = style.yellow(
+                heading + "\(missing) missing, \(different) different, \(verification.extra.count) extra; "
+                    + "\(present) present") + "\n"
+        }
+        for folder in verification.folders where folder.mapping.isSkipped {
+            text += "  skipped folder \(folder.mapping.source.path): \(folder.mapping.reason)\n"
+        }
+        for check in verification.messages {
+            let place = "\(check.sourceFolder) uid \(check.sourceUID)"
+            switch check.status {
+            case .present: continue
+            case .missing:
+                text += "  missing    \(place) \(check.identity) -> not in \(check.destinationFolder?.description ?? "-")\n"
+            case .different:
+                let details = check.differences.map(\.description).joined(separator: "; ")
+                text += "  different  \(place) \(check.identity) -> \(check.destinationFolder?.description ?? "-") "
+                    + "uid \(check.destinationUID.map(String.init) ?? "-"): \(details)\n"
+            case .skipped:
+                text += "  skipped    \(place) \(check.identity): \(check.skipReason ?? "")\n"
+            }
+        }
+        for extra in verification.extra {
+            text += "  extra      \(extra.folder) uid \(extra.uid) \(extra.identity): on the destination only\n"
+        }
+        if skipped > 0 { text += "  (\(skipped) skipped by the job's filters, not expected on the destination)\n" }
+        return text
+    }
+
+    /// `3 users: 1 complete, 1 with differences, 1 error.`
+    static func summaryLine(_ users: [UserVerification]) -> String {
+        let complete = users.filter { $0.state == .complete }.count
+        let differences = users.filter { $0.state == .differences }.count
+        let errors = users.filter { $0.state == .error }.count
+        return "\(users.count) \(users.count == 1 ? "user" : "users"): \(complete) complete, "
+            + "\(differences) with differences, \(errors) \(errors == 1 ? "error" : "errors")."
+    }
+}
