@@ -240,12 +240,12 @@ import Testing
         }
     }
 
-    /// Three-second tokens, one user after another with a token lifetime between them, and a fault proxy
+    /// Five-second tokens, one user after another with a token lifetime between them, and a fault proxy
     /// that cuts, stalls (until the 3 s timeout) and delays most destination connections: the run
     /// outlives several token lifetimes, each side renews its one job-wide token as it goes, every
     /// reconnection signs in again with a valid token, and every user ends exactly copied.
     @Test func clientCredentialsOutliveSeveralTokenLifetimes() async throws {
-        try await withSetup(lifetime: 3, messages: 25) { setup in
+        try await withSetup(lifetime: 5, messages: 25) { setup in
             let proxy = try FaultProxy.start(
                 targetPort: setup.destination.imapsPort,
                 configuration: .init(
@@ -257,7 +257,7 @@ import Testing
                 destinationOAuth2: Self.clientCredentialsYAML(setup.service), destinationPort: proxy.port,
                 options: "concurrency: 2\n  retries: 20")
             let outcomes = try await migrate(
-                job, environment: ["MF_CLIENT_SECRET": Self.clientSecret], pause: .milliseconds(3100))
+                job, environment: ["MF_CLIENT_SECRET": Self.clientSecret], pause: .milliseconds(5100))
             for user in Self.users {
                 #expect(outcomes[user]?.state == .done, "\(user): \(outcomes[user]?.lastError ?? "")")
                 try await expectExactCopy(setup, user)
