@@ -17,6 +17,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // OAuth2 (issue 19): token endpoint client and RS256 signing, for the OAuth2 target only.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // The release version and the git commit of this build (`mailferry --version`).
@@ -65,11 +68,25 @@ let package = Package(
             ]
         ),
 
+        // OAuth2 bearer tokens: static, command, client credentials, service account (JWT RS256); in-memory cache.
+        .target(
+            name: "OAuth2",
+            dependencies: [
+                "MailferryCore", "MailTransport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+
         // IMAP, POP3 and Maildir stores behind the MailStore protocols of MailferryCore.
         .target(
             name: "MailStores",
             dependencies: [
-                "MailferryCore", "IMAP", "POP3", "MailTransport", .product(name: "NIOCore", package: "swift-nio"),
+                "MailferryCore", "IMAP", "POP3", "MailTransport", "OAuth2", .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
 
@@ -119,11 +136,21 @@ let package = Package(
             name: "POP3Tests",
             dependencies: ["POP3", "MailTransport", "TestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "MailStoresTests", dependencies: ["MailStores", "MailferryCore", "IMAP", "POP3", "MailTransport", "TestSupport"]),
+        .testTarget(
+            name: "MailStoresTests",
+            dependencies: ["MailStores", "MailferryCore", "IMAP", "POP3", "MailTransport", "OAuth2", "TestSupport"]
+        ),
         .testTarget(
             name: "LedgerTests", dependencies: ["Ledger", "MailferryCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MailferryCore", "Ledger"]),
+        .testTarget(
+            name: "OAuth2Tests",
+            dependencies: [
+                "OAuth2", "MailferryCore", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         // The engine over real stores against two real Dovecot servers (issue 4's must-show list).
         .testTarget(
             name: "EndToEndTests",

@@ -14,8 +14,9 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
     ],
     targets: [
-        // Only the error enum: IMAPError and POP3Error wrap TransportError.
-        .target(name: "MailTransport", path: "Sources/MailTransport", sources: ["TransportError.swift"]),
+        // Only the error enum (IMAPError and POP3Error wrap TransportError) and the SASL base64 both use.
+        .target(
+            name: "MailTransport", path: "Sources/MailTransport", sources: ["TransportError.swift", "BearerTokenSASL.swift"]),
         .target(
             name: "IMAP", dependencies: ["MailTransport", .product(name: "NIOCore", package: "swift-nio")],
             path: "Sources/IMAP",

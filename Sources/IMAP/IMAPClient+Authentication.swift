@@ -1,3 +1,4 @@
+import MailTransport
 import NIOCore
 
 extension IMAPClient {
@@ -43,14 +44,67 @@ extension IMAPClient {
             return
         }
         let command = try await send(IMAPCommand("AUTHENTICATE", [.syntax("AUTHENTICATE PLAIN")]))
-        command.awaitingContinuation = true
-        try await pump(for: command) { $0.continuationText != nil || $0.completion != nil }
-        command.awaitingContinuation = false
-        if command.completion == nil {
+        if try await awaitChallenge(command) != nil {
             trace("C: <redacted>")
             try await write([ByteBuffer(string: message + "\r\n")])
         }
         try await finishAuthentication(command)
+    }
+
+    /// `AUTHENTICATE XOAUTH2` or `OAUTHBEARER` (RFC 7628) with an OAuth2 bearer token; `mechanism`
+    /// nil chooses from the capabilities (`BearerTokenSASL.preferred`). Uses SASL-IR when offered.
+    /// A refused token comes back as a base64 JSON challenge: it is acknowledged so that the server
+    /// completes the command, and is decoded into `.tokenRefused`.
+    public func authenticate(bearerToken token: String, user: String, mechanism: BearerTokenSASL? = nil)
+        async throws(IMAPError)
+    {
+        try checkCredentialsMayBeSent()
+        let offered = capabilities.compactMap { $0.uppercased().hasPrefix("AUTH=") ? String($0.dropFirst(5)) : nil }
+        guard let chosen = mechanism ?? BearerTokenSASL.preferred(offered: offered) else {
+            throw .loginUnavailable("the server offers neither AUTH=OAUTHBEARER nor AUTH=XOAUTH2")
+        }
+        guard hasCapability("AUTH=\(chosen.rawValue)") else {
+            throw .loginUnavailable("the server does not offer AUTH=\(chosen.rawValue)")
+        }
+        let response: String
+        do {
+            response = try chosen.initialResponse(
+                user: user, token: token, host: configuration.host, port: configuration.port)
+        } catch {
+            throw .loginUnavailable(error.userMessage)
+        }
+        let name = "AUTHENTICATE \(chosen.rawValue)"
+        let command: PendingCommand
+        if hasCapability("SASL-IR") {
+            command = try await send(IMAPCommand("AUTHENTICATE", [.syntax(name + " "), .secretSyntax(response)]))
+        } else {
+            command = try await send(IMAPCommand("AUTHENTICATE", [.syntax(name)]))
+            if try await awaitChallenge(command) != nil {
+                trace("C: <redacted>")
+                try await write([ByteBuffer(string: response + "\r\n")])
+            }
+        }
+        // A challenge after the client's response is the error report (RFC 7628 section 3.2.2).
+        if let challenge = try await awaitChallenge(command) {
+            trace("C: \(chosen.errorAcknowledgement)")
+            try await write([ByteBuffer(string: chosen.errorAcknowledgement + "\r\n")])
+            try await pump(for: command) { $0.completion != nil }
+            guard let tagged = command.completion else { throw .sessionClosed }
+            guard tagged.status != .ok else {
+                throw .protocolError("the server accepted \(name) after an error challenge")
+            }
+            throw .tokenRefused(challenge: BearerTokenSASL.describeChallenge(challenge), text: tagged.text)
+        }
+        try await finishAuthentication(command)
+    }
+
+    /// Waits for a continuation or the command's completion; returns the continuation's text.
+    private func awaitChallenge(_ command: PendingCommand) async throws(IMAPError) -> String? {
+        command.awaitingContinuation = true
+        try await pump(for: command) { $0.continuationText != nil || $0.completion != nil }
+        command.awaitingContinuation = false
+        defer { command.continuationText = nil }
+        return command.completion == nil ? command.continuationText : nil
     }
 
     private func authenticate(with command: IMAPCommand) async throws(IMAPError) {

@@ -7,6 +7,9 @@ public enum IMAPError: Error, Sendable, Equatable {
     /// LOGIN or AUTHENTICATE was rejected; carries the server's words, e.g.
     /// `[AUTHENTICATIONFAILED] Authentication failed.`
     case loginFailed(IMAPResponseText)
+    /// AUTHENTICATE XOAUTH2/OAUTHBEARER was rejected after the server's error challenge, which
+    /// carries its JSON status (decoded), e.g. `{"status":"401","schemes":"bearer"}`.
+    case tokenRefused(challenge: String, text: IMAPResponseText)
     /// The server ended the session (`* BYE`), at greeting or later.
     case serverBye(IMAPResponseText)
     /// A command ended in NO or BAD.
@@ -37,6 +40,8 @@ public enum IMAPError: Error, Sendable, Equatable {
             error.userMessage
         case .loginFailed(let text):
             "login failed: \(text)"
+        case .tokenRefused(let challenge, let text):
+            "the server refused the OAuth2 token: \(challenge) (\(text))"
         case .serverBye(let text):
             "the server closed the session (BYE): \(text)"
         case .commandFailed(let command, let status, let text):
@@ -67,7 +72,8 @@ public enum IMAPError: Error, Sendable, Equatable {
     /// The response code the server attached, if any (e.g. `.tryCreate`, `.overQuota`).
     public var responseCode: IMAPResponseCode? {
         switch self {
-        case .loginFailed(let text), .serverBye(let text), .commandFailed(_, _, let text): text.code
+        case .loginFailed(let text), .serverBye(let text), .commandFailed(_, _, let text), .tokenRefused(_, let text):
+            text.code
         default: nil
         }
     }

@@ -2,7 +2,7 @@ import MailferryCore
 
 extension JobFileChecker {
     static let destinationKeys = ["imap", "maildir"]
-    static let imapDestinationKeys = ["host", "port", "security", "tls", "admin", "allow_plaintext_login", "timeout"]
+    static let imapDestinationKeys = ["host", "port", "security", "tls", "admin", "auth", "allow_plaintext_login", "timeout"]
     static let maildirKeys = ["path"]
     static let maildirPlaceholders = ["user", "localpart", "domain"]
 
@@ -55,6 +55,10 @@ extension JobFileChecker {
         }
         if let adminEntry = fields.entry("admin") {
             if let admin = adminLogin(adminEntry, path: "\(path).admin") { destination.admin = admin } else { valid = false }
+        }
+        if let authEntry = fields.entry("auth") {
+            if let settings = authSettings(authEntry, path: "\(path).auth") { destination.oauth2 = settings } else { valid = false }
+            if !checkAuthExcludesAdmin(fields) { valid = false }
         }
         if let node = fields["allow_plaintext_login"] {
             if let value = plaintextLogin(node, path: "\(path).allow_plaintext_login") {

@@ -2,7 +2,7 @@ import Foundation
 import MailferryCore
 
 extension JobFileChecker {
-    static let sourceKeys = ["host", "protocol", "ports", "starttls", "tls", "allow_plaintext_login", "admin", "timeout"]
+    static let sourceKeys = ["host", "protocol", "ports", "starttls", "tls", "allow_plaintext_login", "admin", "auth", "timeout"]
     static let portKeys = ["imap4", "imap4s", "pop3", "pop3s"]
     static let tlsKeys = ["verify", "ca_file"]
     static let adminKeys = ["user", "password", "style", "separator"]
@@ -61,6 +61,10 @@ extension JobFileChecker {
         if let entry = fields.entry("admin") {
             server.admin = note(adminLogin(entry, path: "source.admin"))
         }
+        if let entry = fields.entry("auth") {
+            server.oauth2 = note(authSettings(entry, path: "source.auth"))
+            valid = checkAuthExcludesAdmin(fields) && valid
+        }
         if let node = fields["timeout"], let value = note(duration(node, path: "source.timeout")) {
             server.timeout = value
         }
@@ -72,6 +76,15 @@ extension JobFileChecker {
             checkPlaintextOnly(server, fields: fields, valid: &valid)
         }
         return valid ? server : nil
+    }
+
+    /// `admin` and `auth.oauth2` are two ways to log in; a side takes one.
+    mutating func checkAuthExcludesAdmin(_ fields: Fields) -> Bool {
+        guard let admin = fields.entry("admin"), let auth = fields.entry("auth") else { return true }
+        let later = admin.keyPosition < auth.keyPosition ? auth : admin
+        report.error("'\(fields.path)' has both 'admin' and 'auth'; OAuth2 signs each mailbox in itself, keep one",
+            at: later.keyPosition)
+        return false
     }
 
     /// A protocol whose port is 0 cannot be used; `auto` needs at least one port.

@@ -26,8 +26,13 @@ struct JobFileChecker {
     var report: DiagnosticCollector
     /// Whether a path (absolute) names an existing file; injectable for tests.
     let fileExists: (String) -> Bool
+    /// PATH as the CLI read it, where `token_command` programs are looked up.
+    let searchPath: String?
 
-    init(jobFile: String, jobDirectory: String, absoluteJobDirectory: String, fileExists: @escaping (String) -> Bool) {
+    init(jobFile: String, jobDirectory: String, absoluteJobDirectory: String, fileExists: @escaping (String) -> Bool,
+        searchPath: String? = nil)
+    {
+        self.searchPath = searchPath
         self.jobDirectory = jobDirectory
         self.absoluteJobDirectory = absoluteJobDirectory
         self.report = DiagnosticCollector(file: jobFile)

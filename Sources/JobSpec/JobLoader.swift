@@ -41,7 +41,7 @@ public struct JobLoader: Sendable {
         var checker = JobFileChecker(
             jobFile: path, jobDirectory: (path as NSString).deletingLastPathComponent,
             absoluteJobDirectory: (absolute as NSString).deletingLastPathComponent,
-            fileExists: { FileManager.default.fileExists(atPath: $0) })
+            fileExists: { FileManager.default.fileExists(atPath: $0) }, searchPath: environment["PATH"])
         let derivedName = DerivedJobName.name(forAbsolutePath: absolute)
 
         let root: YAMLNode?
@@ -61,7 +61,8 @@ public struct JobLoader: Sendable {
         if let users = parts.users, let position = parts.usersFilePosition {
             let reading = readUsersFile(users, at: checker.report.location(position), checker: checker,
                 delimiterIsUsable: parts.delimiterIsUsable,
-                sourceHasAdmin: root.map { Self.declares($0, "source", "admin") } ?? false,
+                sourceHasAdmin: root.map { Self.declares($0, "source", "admin") || Self.declares($0, "source", "auth") }
+                    ?? false,
                 localPassword: root.map(Self.localPasswordRule) ?? .unknown)
             accounts = reading.accounts ?? []
             mailboxCount = reading.accounts?.count
@@ -157,6 +158,7 @@ public struct JobLoader: Sendable {
         if kinds[0] == "maildir" { return .forbidden }
         guard let imap = destination.first(where: { $0.key == "imap" }), case .mapping(let fields) = imap.value.content
         else { return .unknown }
+        if fields.contains(where: { $0.key == "auth" }) { return .optional }
         return fields.contains { $0.key == "admin" } ? .forbidden : .required
     }
 

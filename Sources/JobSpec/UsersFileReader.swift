@@ -8,6 +8,8 @@ struct UsersFileReader {
     enum LocalPasswordRule {
         case required
         case forbidden
+        /// The destination signs in with OAuth2: a password there is not used.
+        case optional
         case unknown
     }
 
@@ -65,7 +67,7 @@ struct UsersFileReader {
             }
             let sourcePassword = fields[1]
             if sourcePassword.isEmpty, !sourceHasAdmin {
-                report.error("empty source password; it may be left empty only when source.admin is set", at: at(column(1)))
+                report.error("empty source password; it may be left empty only when source.admin or source.auth is set", at: at(column(1)))
                 rowIsValid = false
             }
             let localField = fields.count >= 3 ? fields[2].trimmingWhitespace : ""

@@ -26,6 +26,10 @@ struct IMAPConnector: Sendable {
                     authorizationIdentity: user, authenticationIdentity: admin, password: password.revealed())
             case .separator(let user, let admin, let separator, let password):
                 try await client.login(user: user, masterUser: admin, separator: separator, password: password.revealed())
+            case .bearer(let user, let tokens, let mechanism):
+                try await BearerLogin.perform(user: user, provider: tokens, server: serverName) { token in
+                    try await client.authenticate(bearerToken: token, user: user, mechanism: mechanism)
+                }
             }
         } catch {
             try? await client.logout()

@@ -16,6 +16,8 @@ enum IMAPErrorMapping {
             return storeError(transport, server: server)
         case .loginFailed(let text):
             return .loginFailed(server: server, reason: text.description)
+        case .tokenRefused:
+            return .oauth2(reason: error.userMessage)
         case .loginUnavailable, .plaintextLoginRefused, .startTLSUnavailable:
             return .unreachable(server: server, reason: error.userMessage)
         case .serverBye, .timedOut, .sessionClosed:

@@ -17,7 +17,13 @@ struct POP3Connector: Sendable {
             timeouts: settings.timeouts, allowPlaintextLogin: settings.allowPlaintextLogin)
         let client = try await POP3Client.connect(options, trace: settings.labelledTrace)
         do {
-            try await client.login(Self.credentials(login))
+            if let credentials = Self.credentials(login) {
+                try await client.login(credentials)
+            } else if case .bearer(let user, let tokens, let mechanism) = login.method {
+                try await BearerLogin.perform(user: user, provider: tokens, server: serverName) { token in
+                    try await client.login(.bearer(user: user, token: token, mechanism: mechanism))
+                }
+            }
         } catch {
             await client.quit()
             throw POP3ErrorMapping.storeError(error, server: serverName)
@@ -26,7 +32,8 @@ struct POP3Connector: Sendable {
     }
 
     /// Admin logins: SASL PLAIN with the user as authorization identity, or Dovecot's `user*admin` name.
-    static func credentials(_ login: ServerLogin) -> POP3Credentials {
+    /// Nil for OAuth2, whose token is fetched when the session logs in.
+    static func credentials(_ login: ServerLogin) -> POP3Credentials? {
         switch login.method {
         case .password(let user, let password):
             return .userPass(user: user, password: password.revealed())
@@ -34,6 +41,8 @@ struct POP3Connector: Sendable {
             return .plain(authzid: user, authcid: admin, password: password.revealed())
         case .separator(let user, let admin, let separator, let password):
             return .userPass(user: user + separator + admin, password: password.revealed())
+        case .bearer:
+            return nil
         }
     }
 

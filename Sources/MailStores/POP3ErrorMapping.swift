@@ -18,6 +18,8 @@ enum POP3ErrorMapping {
             return IMAPErrorMapping.storeError(transport, server: server)
         case .loginFailed(let serverText):
             return .loginFailed(server: server, reason: serverText)
+        case .tokenRefused:
+            return .oauth2(reason: error.userMessage)
         case .greetingRejected, .tlsNotOffered, .plaintextLoginRefused, .mechanismNotOffered:
             return .unreachable(server: server, reason: error.userMessage)
         case .serverClosed, .sessionClosed:

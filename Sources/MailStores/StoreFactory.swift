@@ -2,6 +2,7 @@ import Foundation
 import IMAP
 import MailTransport
 import MailferryCore
+import OAuth2
 import POP3
 
 /// Turns a job and one of its accounts into the stores that reach that mailbox: the source over the
@@ -17,6 +18,9 @@ public struct StoreFactory: Sendable {
     public let destinationCommandSent: (@Sendable (_ sourceUser: String, _ command: String) -> Void)?
     /// One TLS context per TLS setting for all the job's connections.
     private let tlsContexts = TLSContextCache()
+    /// One per side that signs in with `auth.oauth2`, shared by all mailboxes (tokens cached in memory).
+    private let sourceTokens: BearerTokenProvider?
+    private let destinationTokens: BearerTokenProvider?
 
     /// - Parameter environment: the process environment, passed in by the CLI (for `env:` secrets).
     public init(
@@ -27,6 +31,16 @@ public struct StoreFactory: Sendable {
         self.environment = environment
         self.trace = trace
         self.destinationCommandSent = destinationCommandSent
+        let directory = (job.file as NSString).deletingLastPathComponent
+        sourceTokens = job.source.oauth2.map {
+            BearerTokenProvider(settings: $0, tls: job.source.tls, environment: environment, directory: directory)
+        }
+        if case .imap(let destination) = job.destination, let settings = destination.oauth2 {
+            destinationTokens = BearerTokenProvider(
+                settings: settings, tls: destination.tls, environment: environment, directory: directory)
+        } else {
+            destinationTokens = nil
+        }
     }
 
     /// Connections are opened (and logged in) only when the engine calls the connector's closures.
@@ -53,7 +67,8 @@ public struct StoreFactory: Sendable {
         let route = source.route
         let login = try ServerLogin(
             user: account.sourceUser, password: account.sourcePassword.isEmpty ? nil : account.sourcePassword,
-            admin: source.admin, adminPassword: try resolve(source.admin))
+            admin: source.admin, adminPassword: source.oauth2 == nil ? try resolve(source.admin) : nil,
+            tokens: sourceTokens)
         if route.inboxUsesFolderEndpoints {
             return try await openIMAPSource(route.folders, login: login, inbox: true)
         }
@@ -134,7 +149,7 @@ public struct StoreFactory: Sendable {
         case .imap(let destination):
             let login = try ServerLogin(
                 user: account.destinationUser, password: account.localPassword, admin: destination.admin,
-                adminPassword: try resolve(destination.admin))
+                adminPassword: destination.oauth2 == nil ? try resolve(destination.admin) : nil, tokens: destinationTokens)
             let security: IMAPConnectionSecurity
             switch destination.security {
             case .tls: security = .implicitTLS

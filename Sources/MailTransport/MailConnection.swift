@@ -194,24 +194,7 @@ public final class MailConnection: Sendable {
     }
 
     static func makeTLSContext(_ options: TLSOptions) throws(TransportError) -> NIOSSLContext {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        configuration.minimumTLSVersion = .tlsv12
-        configuration.certificateVerification = options.verify ? .fullVerification : .none
-        if let caFile = options.caFile {
-            do {
-                let certificates = try NIOSSLCertificate.fromPEMFile(caFile)
-                guard !certificates.isEmpty else {
-                    throw TransportError.tlsConfiguration("no certificate in CA file \(caFile)")
-                }
-                // The CA file replaces the system store: an admin who names a private CA means "this CA",
-                // not "this CA as well as every public one".
-                configuration.trustRoots = .certificates(certificates)
-            } catch let error as TransportError {
-                throw error
-            } catch {
-                throw .tlsConfiguration("cannot read CA file \(caFile) as PEM certificates")
-            }
-        }
+        let configuration = try options.clientConfiguration()
         do {
             return try NIOSSLContext(configuration: configuration)
         } catch {

@@ -57,6 +57,7 @@ enum JobSchema {
           "default": false
         },
         "admin": { "$ref": "#/definitions/admin", "description": "Log in to every source mailbox as an admin (e.g. a Dovecot master user) instead of with the users' passwords." },
+        "auth": { "$ref": "#/definitions/auth", "description": "Sign every source mailbox in with OAuth2 instead of its password (not together with admin)." },
         "timeout": { "$ref": "#/definitions/duration" }
       }
     },
@@ -89,6 +90,7 @@ enum JobSchema {
             },
             "tls": { "$ref": "#/definitions/tls" },
             "admin": { "$ref": "#/definitions/admin", "description": "Log in to every destination mailbox as an admin. Without it, each user's local_password from the users file is used." },
+            "auth": { "$ref": "#/definitions/auth", "description": "Sign every destination mailbox in with OAuth2 instead of its password (not together with admin)." },
             "allow_plaintext_login": {
               "description": "Allow credentials over an unencrypted connection. A warning when true.",
               "type": "boolean",
@@ -256,6 +258,77 @@ enum JobSchema {
           "default": "*"
         }
       }
+    },
+    "auth": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["oauth2"],
+      "properties": {
+        "oauth2": {
+          "description": "OAuth2 bearer tokens (SASL XOAUTH2 or OAUTHBEARER) with exactly one token source. The users file's password for this side may be empty.",
+          "type": "object",
+          "additionalProperties": false,
+          "oneOf": [
+            { "required": ["token"], "not": { "anyOf": [{ "required": ["token_command"] }, { "required": ["client_credentials"] }, { "required": ["service_account"] }] } },
+            { "required": ["token_command"], "not": { "anyOf": [{ "required": ["token"] }, { "required": ["client_credentials"] }, { "required": ["service_account"] }] } },
+            { "required": ["client_credentials"], "not": { "anyOf": [{ "required": ["token"] }, { "required": ["token_command"] }, { "required": ["service_account"] }] } },
+            { "required": ["service_account"], "not": { "anyOf": [{ "required": ["token"] }, { "required": ["token_command"] }, { "required": ["client_credentials"] }] } }
+          ],
+          "properties": {
+            "mechanism": {
+              "description": "auto takes OAUTHBEARER when the server offers it, else XOAUTH2.",
+              "enum": ["auto", "xoauth2", "oauthbearer"],
+              "default": "auto"
+            },
+            "token": {
+              "description": "One bearer token for every mailbox: env:NAME or file:PATH.",
+              "type": "string",
+              "pattern": "^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$"
+            },
+            "token_command": {
+              "description": "A program and its arguments ({user} is replaced by the mailbox); it prints that mailbox's token on standard output.",
+              "type": "array",
+              "minItems": 1,
+              "items": { "type": "string" }
+            },
+            "client_credentials": {
+              "description": "Microsoft identity platform, app-only access: one token for the whole job.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["client_id", "client_secret"],
+              "anyOf": [{ "required": ["tenant"] }, { "required": ["token_url"] }],
+              "properties": {
+                "tenant": { "description": "The Microsoft Entra tenant (domain or id).", "type": "string", "minLength": 1 },
+                "client_id": { "description": "The app registration's application (client) id.", "type": "string", "minLength": 1 },
+                "client_secret": {
+                  "description": "env:NAME or file:PATH. A literal secret is accepted with a warning.",
+                  "type": "string",
+                  "minLength": 1,
+                  "pattern": "^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|(?!env:|file:).+)$"
+                },
+                "scope": { "type": "string", "minLength": 1, "default": "https://outlook.office365.com/.default" },
+                "token_url": { "$ref": "#/definitions/token_url", "description": "Default: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token." }
+              }
+            },
+            "service_account": {
+              "description": "Google Workspace domain-wide delegation: a JWT (RS256) per mailbox, exchanged for that mailbox's token.",
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["key_file"],
+              "properties": {
+                "key_file": { "description": "The service account's JSON key; relative to the job file's folder.", "type": "string", "minLength": 1 },
+                "scope": { "type": "string", "minLength": 1, "default": "https://mail.google.com/" },
+                "token_url": { "$ref": "#/definitions/token_url", "description": "Default: https://oauth2.googleapis.com/token." }
+              }
+            }
+          }
+        }
+      }
+    },
+    "token_url": {
+      "description": "https URL of the OAuth2 token endpoint (plain http only for a loopback address, with a warning).",
+      "type": "string",
+      "pattern": "^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])([:/]|$))"
     },
     "duration": {
       "description": "Like 120s, 2m, 1h, 500ms, or a number of seconds.",

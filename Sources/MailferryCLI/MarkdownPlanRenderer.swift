@@ -21,6 +21,9 @@ struct MarkdownPlanRenderer {
             text += "Offline plan: no server was contacted; each user lists the source endpoints in the order "
                 + "they are tried and the job's folder rules.\n"
         }
+        for side in ["source", "destination"] {
+            if let method = plan.signIn?[side] { text += "Sign-in \(side): \(code(method)).\n" }
+        }
         text += "\n" + summaryTable(plan.summary) + "\n"
 
         var leftOut = 0

@@ -26,7 +26,15 @@ struct OfflinePlanner {
         }
         return MigrationPlan(
             job: job.planReference(digest: digest), offline: true,
-            users: users)
+            users: users, signIn: signIn)
+    }
+
+    /// `oauth2 (…)` per side that signs in with OAuth2; nil when both sides use passwords.
+    private var signIn: [String: String]? {
+        var sides: [String: String] = [:]
+        sides["source"] = job.source.oauth2?.summary
+        sides["destination"] = job.destination.imapOAuth2?.summary
+        return sides.isEmpty ? nil : sides
     }
 
     private func folderRows(route: SourceRoute) -> [FolderPlan] {

@@ -1,8 +1,10 @@
 /// Keeps secrets out of the source lines echoed under diagnostics. Masking replaces each scalar
 /// with `*`, so columns (and the caret) stay where they were.
 enum SnippetRedaction: Sendable, Equatable {
-    /// A job file: the value of any `…password:` key is masked unless it is an `env:` or `file:`
-    /// reference (a literal secret is already a warning; it must not be printed as well).
+    /// A job file: the value of any `…password:`, `…secret:` or `…token:` key (`client_secret`, an
+    /// OAuth2 `token`) is masked unless it is an `env:` or `file:` reference (a literal secret is
+    /// already a diagnostic; it must not be printed as well). `token_url` and `token_command` are not
+    /// secrets and stay readable.
     case jobFile
     /// A users file holds passwords in its fields: everything is masked except the delimiters and,
     /// when the delimiter is known, an unquoted first field (the source user).
@@ -38,7 +40,7 @@ enum SnippetRedaction: Sendable, Equatable {
     }
 
     private static func maskPasswordValues(in line: String) -> String {
-        let pattern = #/(?i)[A-Za-z0-9_-]*password["']?\s*:[ \t]*/#
+        let pattern = #/(?i)[A-Za-z0-9_-]*(password|secret|token)["']?\s*:[ \t]*/#
         var scalars = Array(line.unicodeScalars)
         var searchStart = line.startIndex
         while let match = line[searchStart...].firstMatch(of: pattern) {

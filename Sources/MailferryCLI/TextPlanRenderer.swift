@@ -18,6 +18,9 @@ struct TextPlanRenderer {
             text += "Offline: no server was contacted. Each user shows the source endpoints in the order they\n"
             text += "are tried and the job's folder rules; online planning shows the folders that will change.\n"
         }
+        for side in ["source", "destination"] {
+            if let method = plan.signIn?[side] { text += "Sign-in \(side): \(method)\n" }
+        }
         for user in plan.users {
             text += "\n" + render(user)
         }

@@ -2,6 +2,12 @@
 public enum Destination: Sendable, Hashable {
     case imap(IMAPDestination)
     case maildir(MaildirDestination)
+
+    /// The IMAP destination's `auth.oauth2`, if it has one.
+    public var imapOAuth2: OAuth2Settings? {
+        if case .imap(let destination) = self { return destination.oauth2 }
+        return nil
+    }
 }
 
 public struct IMAPDestination: Sendable, Hashable {
@@ -17,6 +23,8 @@ public struct IMAPDestination: Sendable, Hashable {
     public var tls: TLSSettings
     /// Without an admin each mailbox logs in with the `local_password` from the users file.
     public var admin: AdminLogin?
+    /// `auth.oauth2`: mailboxes sign in with bearer tokens; the users file's passwords are not used.
+    public var oauth2: OAuth2Settings?
     public var allowPlaintextLogin: Bool
     public var timeout: Duration
 

@@ -72,18 +72,25 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
     public var offline: Bool
     public var users: [UserPlan]
     public var summary: PlanSummary
+    /// How each side signs in when it does not use passwords, e.g. `source` ->
+    /// `oauth2 (client credentials, tenant contoso.onmicrosoft.com)`; nil when both use passwords.
+    public var signIn: [String: String]?
 
-    public init(job: JobReference, offline: Bool, users: [UserPlan], shard: Shard? = nil) {
+    public init(
+        job: JobReference, offline: Bool, users: [UserPlan], shard: Shard? = nil, signIn: [String: String]? = nil
+    ) {
         self.formatVersion = Self.currentFormatVersion
         self.job = job
         self.shard = shard
         self.offline = offline
         self.users = users
         self.summary = PlanSummary(users: users)
+        self.signIn = signIn
     }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
+        case signIn = "sign_in"
         case job, offline, users, summary, shard
     }
 }

@@ -39,6 +39,8 @@ public struct SourceServer: Sendable, Hashable {
     public var tls: TLSSettings
     public var allowPlaintextLogin: Bool
     public var admin: AdminLogin?
+    /// `auth.oauth2`: mailboxes sign in with bearer tokens; the users file's passwords are not used.
+    public var oauth2: OAuth2Settings?
     /// Applies to connecting and to a server that stays silent while a command is in flight.
     public var timeout: Duration
 

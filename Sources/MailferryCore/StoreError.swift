@@ -4,6 +4,9 @@
 public enum StoreError: UserFacingError, Equatable {
     /// Wrong credentials or a refused login. Never retried (retrying locks accounts).
     case loginFailed(server: String, reason: String)
+    /// No OAuth2 token could be had (token endpoint refused or unreachable, command failed), or the
+    /// server refused the token. Never retried; the reason says what the admin must fix.
+    case oauth2(reason: String)
     /// TCP connect refused, unknown host, TLS verification failed: the user's endpoint is unusable.
     case unreachable(server: String, reason: String)
     /// Timed out or disconnected; retried with backoff, resuming where the run stood.
@@ -34,6 +37,8 @@ public enum StoreError: UserFacingError, Equatable {
         case .loginFailed(let server, let reason):
             return "login failed at \(server): \(reason) — check the user's password (or the admin login) in the users file"
         case .unreachable(_, let reason):
+            return reason
+        case .oauth2(let reason):
             return reason
         case .interrupted(_, let reason):
             return reason

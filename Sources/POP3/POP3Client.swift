@@ -26,6 +26,8 @@ public final class POP3Client {
     private let limits: POP3Limits
     private let allowPlaintextLogin: Bool
     private let trace: POP3Trace?
+    /// Where the session connected, for OAUTHBEARER's host and port fields; nil over a given transport.
+    private var endpoint: (host: String, port: Int)?
     private var framer: POP3ResponseFramer
     private var state: State = .authorization
 
@@ -60,9 +62,11 @@ public final class POP3Client {
         case .implicitTLS: stls = .never
         case .plain(let policy): stls = policy
         }
-        return try await open(
+        let client = try await open(
             over: MailConnectionTransport(connection), stls: stls, allowPlaintextLogin: options.allowPlaintextLogin,
             limits: options.limits, trace: trace)
+        client.endpoint = (options.host, options.port)
+        return client
     }
 
     /// Starts a session over an established transport: greeting, CAPA, STLS per `stls`.
@@ -155,8 +159,51 @@ public final class POP3Client {
                 await fail()
                 throw .protocolError("the server sent a SASL challenge after AUTH PLAIN with an initial response")
             }
+        case .bearer(let user, let token, let mechanism):
+            try await authenticate(bearerToken: token, user: user, mechanism: mechanism)
         }
         state = .transaction
+    }
+
+    /// RFC 5034 AUTH with XOAUTH2 or OAUTHBEARER. The initial response goes with the command when the
+    /// line stays within 255 octets (RFC 5034 section 4), else after the server's empty challenge.
+    /// A challenge after the response is the error report: acknowledged, then decoded into the error.
+    nonisolated(nonsending) private func authenticate(bearerToken token: String, user: String, mechanism: BearerTokenSASL?)
+        async throws(POP3Error)
+    {
+        guard let chosen = mechanism ?? BearerTokenSASL.preferred(offered: capabilities.saslMechanisms) else {
+            throw .mechanismNotOffered("OAUTHBEARER or XOAUTH2")
+        }
+        if !capabilities.entries.isEmpty, !capabilities.saslMechanisms.contains(chosen.rawValue) {
+            throw .mechanismNotOffered(chosen.rawValue)
+        }
+        let response: String
+        do {
+            response = try chosen.initialResponse(user: user, token: token, host: endpoint?.host, port: endpoint?.port)
+        } catch {
+            throw .invalidArgument(error.userMessage)
+        }
+        var status: POP3Status
+        if "AUTH \(chosen.rawValue) \(response)".utf8.count <= 255 {
+            status = try await command(.authBearer(mechanism: chosen.rawValue, initialResponse: response))
+        } else {
+            status = try await command(.authBearer(mechanism: chosen.rawValue, initialResponse: nil))
+            if status.kind == .continuation { status = try await command(.saslResponse(response)) }
+        }
+        switch status.kind {
+        case .ok:
+            return
+        case .error:
+            throw .loginFailed(serverText: status.serverText)
+        case .continuation:
+            let challenge = BearerTokenSASL.describeChallenge(status.serverText)
+            let final = try await command(.saslResponse(chosen.errorAcknowledgement))
+            guard final.kind == .error else {
+                await fail()
+                throw .protocolError("the server did not end AUTH \(chosen.rawValue) with -ERR after its error challenge")
+            }
+            throw .tokenRefused(challenge: challenge, serverText: final.serverText)
+        }
     }
 
     // MARK: - Transaction state

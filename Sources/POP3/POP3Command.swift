@@ -1,3 +1,4 @@
+import MailTransport
 import NIOCore
 
 /// The commands this client sends. There is deliberately no DELE: mailferry never deletes mail
@@ -10,6 +11,10 @@ public enum POP3Command: Sendable, Equatable {
     /// `AUTH PLAIN <initial-response>` (RFC 5034 with the RFC 4616 message): log in as `authcid`
     /// with `password`, acting as `authzid` when it is given (admin impersonation).
     case authPlain(authzid: String?, authcid: String, password: String)
+    /// `AUTH XOAUTH2|OAUTHBEARER [<initial-response>]` (RFC 5034, RFC 7628); the response is base64.
+    case authBearer(mechanism: String, initialResponse: String?)
+    /// A client response line in a SASL exchange (base64, or empty).
+    case saslResponse(String)
     case stat
     case uidl(Int?)
     case list(Int?)
@@ -40,6 +45,8 @@ public enum POP3Command: Sendable, Equatable {
         switch self {
         case .pass: "PASS ****"
         case .authPlain: "AUTH PLAIN ****"
+        case .authBearer(let mechanism, let response): "AUTH \(mechanism)" + (response == nil ? "" : " ****")
+        case .saslResponse(let response): response.isEmpty || response == "AQ==" ? response : "****"
         case .user(let name): "USER \(name.filter { !$0.isNewline && $0 != "\0" })"
         default: (try? wireLine()) ?? "?"
         }
@@ -56,6 +63,15 @@ public enum POP3Command: Sendable, Equatable {
         case .authPlain(let authzid, let authcid, let password):
             let message = try Self.plainMessage(authzid: authzid, authcid: authcid, password: password)
             return "AUTH PLAIN " + Self.base64(message)
+        case .authBearer(let mechanism, let response):
+            var line = "AUTH " + (try Self.checked(mechanism, what: "SASL mechanism"))
+            if let response { line += " " + (try Self.checked(response, what: "SASL response")) }
+            return line
+        case .saslResponse(let response):
+            guard !response.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) else {
+                throw .invalidArgument("the SASL response contains a line break or NUL")
+            }
+            return response
         case .stat: return "STAT"
         case .uidl(let number): return "UIDL" + (try Self.optionalNumber(number))
         case .list(let number): return "LIST" + (try Self.optionalNumber(number))
@@ -99,24 +115,6 @@ public enum POP3Command: Sendable, Equatable {
         return Array((authzid ?? "").utf8) + [0] + Array(authcid.utf8) + [0] + Array(password.utf8)
     }
 
-    private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-
-    /// Standard base64 with padding (RFC 4648 section 4); Foundation is not imported here.
-    static func base64(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index < bytes.count {
-            let first = bytes[index]
-            let second = index + 1 < bytes.count ? bytes[index + 1] : 0
-            let third = index + 2 < bytes.count ? bytes[index + 2] : 0
-            output.append(base64Alphabet[Int(first >> 2)])
-            output.append(base64Alphabet[Int((first & 0x03) << 4 | second >> 4)])
-            output.append(
-                index + 1 < bytes.count ? base64Alphabet[Int((second & 0x0F) << 2 | third >> 6)] : UInt8(ascii: "="))
-            output.append(index + 2 < bytes.count ? base64Alphabet[Int(third & 0x3F)] : UInt8(ascii: "="))
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
+    /// Standard base64 with padding (RFC 4648 section 4).
+    static func base64(_ bytes: [UInt8]) -> String { SASLBase64.encode(bytes) }
 }

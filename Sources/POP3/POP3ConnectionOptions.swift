@@ -56,6 +56,8 @@ public enum POP3Credentials: Sendable {
     /// AUTH PLAIN (RFC 5034, RFC 4616): authenticate as `authcid`, act as `authzid` when given
     /// (admin impersonation).
     case plain(authzid: String?, authcid: String, password: String)
+    /// AUTH XOAUTH2 or OAUTHBEARER with an OAuth2 bearer token; nil mechanism chooses from CAPA.
+    case bearer(user: String, token: String, mechanism: BearerTokenSASL?)
 
     /// The identity for messages and traces; never the password.
     public var displayName: String {
@@ -63,6 +65,7 @@ public enum POP3Credentials: Sendable {
         case .userPass(let user, _): user
         case .plain(let authzid?, let authcid, _): "\(authzid) (as \(authcid))"
         case .plain(nil, let authcid, _): authcid
+        case .bearer(let user, _, _): user
         }
     }
 }

@@ -4,6 +4,8 @@ import MailTransport
 public enum POP3Error: Error, Sendable, Equatable {
     /// The server refused the credentials (`-ERR` to PASS or AUTH), with its own words.
     case loginFailed(serverText: String)
+    /// AUTH XOAUTH2/OAUTHBEARER was refused after the server's error challenge (decoded JSON status).
+    case tokenRefused(challenge: String, serverText: String)
     /// The server answered a command other than a login with `-ERR`.
     case commandFailed(command: String, serverText: String)
     /// The server's greeting was `-ERR`.
@@ -36,6 +38,8 @@ public enum POP3Error: Error, Sendable, Equatable {
         switch self {
         case .loginFailed(let serverText):
             "POP3 login failed: the server said \"\(serverText)\"; check the user name and password"
+        case .tokenRefused(let challenge, let serverText):
+            "the server refused the OAuth2 token: \(challenge) (\"\(serverText)\")"
         case .commandFailed(let command, let serverText):
             "the POP3 server refused \(command): \"\(serverText)\""
         case .greetingRejected(let serverText):
@@ -59,7 +63,7 @@ public enum POP3Error: Error, Sendable, Equatable {
             "refusing to send credentials over an unencrypted connection; enable TLS or set "
                 + "`allow_plaintext_login: true`"
         case .mechanismNotOffered(let mechanism):
-            "the POP3 server does not offer SASL \(mechanism), which admin (authzid) logins need"
+            "the POP3 server does not offer SASL \(mechanism), which this login needs"
         case .sessionClosed:
             "the POP3 session is closed"
         case .transport(let error):

@@ -28,12 +28,17 @@ struct MailboxSnapshot: Equatable, CustomStringConvertible {
         folders.keys.sorted().map { "\($0): \(folders[$0]?.count ?? 0) messages" }.joined(separator: "\n")
     }
 
-    static func read(host: String, port: Int, caFile: String, user: String, password: String) async throws
-        -> MailboxSnapshot
+    /// - Parameter bearerToken: sign in with XOAUTH2/OAUTHBEARER instead (an OAuth2-only server).
+    static func read(host: String, port: Int, caFile: String, user: String, password: String, bearerToken: String? = nil)
+        async throws -> MailboxSnapshot
     {
         let client = try await IMAPClient.connect(
             IMAPClientConfiguration(host: host, port: port, security: .implicitTLS, tls: TLSOptions(caFile: caFile)))
-        try await client.login(user: user, password: password)
+        if let bearerToken {
+            try await client.authenticate(bearerToken: bearerToken, user: user)
+        } else {
+            try await client.login(user: user, password: password)
+        }
         let list = try await client.listMailboxes()
         let namespaces = try await client.namespaces()
         let prefix = namespaces?.personal.first?.prefix ?? ""

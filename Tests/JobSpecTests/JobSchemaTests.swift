@@ -88,6 +88,11 @@ struct JobSchemaTests {
         #expect(keys(["properties", "folders"]) == Set(JobFileChecker.folderKeys))
         #expect(keys(["properties", "users"]) == Set(JobFileChecker.usersKeys))
         #expect(keys(["properties", "options"]) == Set(JobFileChecker.optionKeys))
+        #expect(keys(definitions + ["auth"]) == Set(JobFileChecker.authKeys))
+        #expect(keys(definitions + ["auth", "properties", "oauth2"]) == Set(JobFileChecker.oauth2Keys))
+        let oauth2 = definitions + ["auth", "properties", "oauth2", "properties"]
+        #expect(keys(oauth2 + ["client_credentials"]) == Set(JobFileChecker.clientCredentialsKeys))
+        #expect(keys(oauth2 + ["service_account"]) == Set(JobFileChecker.serviceAccountKeys))
     }
 
     @Test func schemaIsDraft07AndClosed() throws {

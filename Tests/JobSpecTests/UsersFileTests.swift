@@ -61,7 +61,7 @@ struct UsersFileTests {
         defer { fixture.remove() }
         let result = fixture.load()
         expectDiagnostic(result, .error, at: fixture.usersMark(0), containing: "empty source user")
-        expectDiagnostic(result, .error, at: fixture.usersMark(1), containing: "empty source password; it may be left empty only when source.admin is set")
+        expectDiagnostic(result, .error, at: fixture.usersMark(1), containing: "empty source password; it may be left empty only when source.admin or source.auth is set")
     }
 
     @Test func emptyPasswordIsFineWithSourceAdmin() throws {

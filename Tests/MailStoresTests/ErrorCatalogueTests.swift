@@ -2,6 +2,7 @@ import Foundation
 import IMAP
 import MailTransport
 import MailferryCore
+import OAuth2
 import POP3
 import Testing
 
@@ -49,6 +50,16 @@ import Testing
         ("connection refused by", POP3ErrorMapping.storeError(POP3Error.transport(.connectionRefused(host: "old", port: 995)), server: "old:995")),
         ("TLS certificate verification failed for", POP3ErrorMapping.storeError(POP3Error.transport(.tlsVerificationFailed(host: "old", reason: "self signed")), server: "old:995")),
         ("protocol error from", POP3ErrorMapping.storeError(POP3Error.protocolError("unexpected line"), server: "old:995")),
+        // OAuth2 (issue 19): as BearerLogin and the token provider report them.
+        ("OAuth2 client rejected (invalid_client)", StoreError.oauth2(reason: OAuth2Error.invalidClient(endpoint: "https://login/token", description: "").userMessage)),
+        ("OAuth2 delegation not granted (unauthorized_client)", StoreError.oauth2(reason: OAuth2Error.unauthorizedClient(endpoint: "https://oauth2/token", description: "").userMessage)),
+        ("OAuth2 mailbox not permitted", StoreError.oauth2(reason: OAuth2Error.mailboxNotPermitted(user: "zoe", description: "").userMessage)),
+        ("OAuth2 token endpoint unreachable", StoreError.oauth2(reason: OAuth2Error.endpointUnreachable(endpoint: "https://login/token", reason: "connection refused").userMessage)),
+        ("OAuth2 token request refused by", StoreError.oauth2(reason: OAuth2Error.tokenRequestRefused(endpoint: "https://login/token", status: 400, error: "invalid_scope", description: "").userMessage)),
+        ("the server refused the OAuth2 token for", StoreError.oauth2(reason: BearerLogin.refusedMessage(user: "zoe", server: "new:993", detail: #"{"status":"401"}"#))),
+        ("the server refused the OAuth2 token", IMAPErrorMapping.storeError(IMAPError.tokenRefused(challenge: #"{"status":"401"}"#, text: text(.authenticationFailed, "Authentication failed.")), server: "new:993")),
+        ("the server refused the OAuth2 token", POP3ErrorMapping.storeError(POP3Error.tokenRefused(challenge: #"{"status":"401"}"#, serverText: "[AUTH] Authentication failed."), server: "old:995")),
+        ("OAuth2 token_command", StoreError.oauth2(reason: OAuth2Error.commandFailed(program: "get-token", reason: "it exited with status 1").userMessage)),
     ]
 
     @Test func everyDocumentedMessageIsWhatTheCodeSays() throws {
@@ -67,5 +78,7 @@ import Testing
         #expect(retried["login failed at"] == false)
         #expect(retried["connection refused by"] == false)
         #expect(retried["quota exceeded on the destination"] == false)
+        #expect(retried["OAuth2 client rejected (invalid_client)"] == false)
+        #expect(retried["OAuth2 token endpoint unreachable"] == false)
     }
 }

@@ -29,3 +29,40 @@ public func withCleanSignalSpawnAttributes<Result>(_ body: (inout SpawnAttribute
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     return try body(&attributes)
 }
+
+/// Starts `executable` with `arguments` (argv[0] is the executable), a clean signal mask, standard
+/// input from /dev/null and standard output and error into `outputPath` (mode 0600). `environment`
+/// replaces the test process's environment when given. Returns its pid.
+public func spawnWithCleanSignals(
+    _ executable: String, _ arguments: [String], outputPath: String, environment: [String: String]? = nil
+) throws -> pid_t {
+    #if canImport(Glibc)
+        var fileActions = posix_spawn_file_actions_t()
+    #else
+        var fileActions: posix_spawn_file_actions_t?
+    #endif
+    posix_spawn_file_actions_init(&fileActions)
+    defer { posix_spawn_file_actions_destroy(&fileActions) }
+    posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer {
+        for argument in argv { free(argument) }
+    }
+    var pid = pid_t()
+    let environmentStrings: [UnsafeMutablePointer<CChar>?]? = environment.map { variables in
+        variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    }
+    defer {
+        for variable in environmentStrings ?? [] { free(variable) }
+    }
+    let spawned = withCleanSignalSpawnAttributes { attributes in
+        if var environmentStrings {
+            return posix_spawn(&pid, executable, &fileActions, &attributes, argv, &environmentStrings)
+        }
+        return posix_spawn(&pid, executable, &fileActions, &attributes, argv, environ)
+    }
+    guard spawned == 0 else { throw DovecotServerError.spawnFailed(errno: spawned) }
+    return pid
+}

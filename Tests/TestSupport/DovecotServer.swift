@@ -27,19 +27,24 @@ public final class DovecotServer: Sendable {
         public var pop3: Bool
         /// False: MULTIAPPEND is not offered after login, so clients send one APPEND per message.
         public var multiappend: Bool
+        /// OAuth2-only mode: logins take only XOAUTH2 and OAUTHBEARER, with a token listed in this
+        /// file (absolute, world-readable; written by `OAuth2TokenService`). Passwords are refused.
+        public var oauth2TokensFile: String?
 
         public init(
             users: [(String, String)] = [("alice", "alicepw")],
             masterUser: (String, String)? = nil,
             namespace: Namespace = .default,
             pop3: Bool = true,
-            multiappend: Bool = true
+            multiappend: Bool = true,
+            oauth2TokensFile: String? = nil
         ) {
             self.users = users
             self.masterUser = masterUser
             self.namespace = namespace
             self.pop3 = pop3
             self.multiappend = multiappend
+            self.oauth2TokensFile = oauth2TokensFile
         }
     }
 
@@ -113,6 +118,9 @@ public final class DovecotServer: Sendable {
                 arguments += ["--master", "\(name):\(password)"]
             }
             if !options.multiappend { arguments.append("--no-multiappend") }
+            if let tokens = options.oauth2TokensFile {
+                arguments += ["--oauth2", tokens]
+            }
             let result = try await runScriptAsync(arguments)
             if result.status == 0 {
                 let environment = try readEnvironment(directory)
@@ -303,36 +311,7 @@ public final class DovecotServer: Sendable {
         let outputPath = "\(NSTemporaryDirectory())/mailferry-dovecot-script-\(UUID().uuidString).out"
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
 
-        #if canImport(Glibc)
-            var fileActions = posix_spawn_file_actions_t()
-        #else
-            var fileActions: posix_spawn_file_actions_t?
-        #endif
-        posix_spawn_file_actions_init(&fileActions)
-        defer { posix_spawn_file_actions_destroy(&fileActions) }
-        posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
-
-
-        let argv: [UnsafeMutablePointer<CChar>?] = ([script] + arguments).map { strdup($0) } + [nil]
-        defer {
-            for argument in argv { free(argument) }
-        }
-        var pid = pid_t()
-        let environmentStrings: [UnsafeMutablePointer<CChar>?]? = environment.map { variables in
-            variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        }
-        defer {
-            for variable in environmentStrings ?? [] { free(variable) }
-        }
-        let spawned = withCleanSignalSpawnAttributes { attributes in
-            if var environmentStrings {
-                return posix_spawn(&pid, script, &fileActions, &attributes, argv, &environmentStrings)
-            }
-            return posix_spawn(&pid, script, &fileActions, &attributes, argv, environ)
-        }
-        guard spawned == 0 else { throw DovecotServerError.spawnFailed(errno: spawned) }
+        let pid = try spawnWithCleanSignals(script, arguments, outputPath: outputPath, environment: environment)
 
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
