@@ -11,8 +11,8 @@ import Synchronization
 /// `MAILFERRY_TEST_KILL_AT=PHASE:N` kills it in another phase: `fetch` halfway through the Nth
 /// message body read from the source, `create`/`subscribe` right after the destination confirmed
 /// the Nth CREATE/SUBSCRIBE, `store` right after the Nth flag update, `commit` right after the Nth
-/// batch of appended messages was committed to the journal. Each phase kill first writes
-/// `mailferry-test-kill: PHASE N` to stderr, so a test knows where it landed.
+/// batch of appended messages was committed to the journal. Each kill first writes
+/// `mailferry-test-kill: PHASE N` (or `append MOMENT`) to stderr, so a test knows where it landed.
 /// Kills land at exact steps instead of at times that a loaded machine makes random.
 /// Unset (always, outside tests), stores are used as they are.
 struct CrashInjection: Sendable {
@@ -97,7 +97,7 @@ struct CrashInjection: Sendable {
     /// For `StoreFactory.destinationCommandSent`: kills once the armed user's APPEND is fully sent.
     var commandSent: @Sendable (String, String) -> Void {
         { [armed] user, command in
-            if command == "APPEND", armed.contains(user) { kill(getpid(), SIGKILL) }
+            if command == "APPEND", armed.contains(user) { CrashInjection.die(marker: "append sent") }
         }
     }
 
@@ -148,7 +148,7 @@ struct KillSwitchDestinationStore: DestinationStore {
         switch injection.moment {
         case .after:
             let uid = try await inner.append(message, body: body, to: folder)
-            kill(getpid(), SIGKILL)
+            CrashInjection.die(marker: "append after")
             return uid
         case .during:
             let half = max(1, body.size / 2)
@@ -179,7 +179,7 @@ struct KillSwitchDestinationStore: DestinationStore {
         }
         try await inner.appendBatch(numbered, to: folder) { appended in
             if injection.moment == .after, appended.contains(where: { chosen.isMarked($0.summary.sourceKey) }) {
-                kill(getpid(), SIGKILL)
+                CrashInjection.die(marker: "append after")
             }
             try await stored(appended)
             injection.reached(.commit)
@@ -195,7 +195,8 @@ struct KillSwitchDestinationStore: DestinationStore {
 
     /// Passes chunks on and kills the process (through `die`) once `limit` bytes went through.
     static func dying<Chunks: AsyncSequence & Sendable>(
-        _ chunks: Chunks, after limit: Int64, die: @escaping @Sendable () -> Void = { kill(getpid(), SIGKILL) }
+        _ chunks: Chunks, after limit: Int64,
+        die: @escaping @Sendable () -> Void = { CrashInjection.die(marker: "append during") }
     )
         -> any AsyncSequence<[UInt8], any Error> & Sendable
     where Chunks.Element == [UInt8], Chunks.Failure == any Error {

@@ -132,6 +132,11 @@
                 process.waitUntilExit()
                 if process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL {
                     killedAt.append(copied())
+                    // The process says where it died just before it does.
+                    let output = (try? String(contentsOfFile: fixture.path("apply-\(point).out"), encoding: .utf8)) ?? ""
+                    #expect(
+                        output.contains("mailferry-test-kill: append \(moment(point))\n"),
+                        "run \(point) died elsewhere than at APPEND \(moment(point)): \(output.suffix(500))")
                 } else {
                     finishedEarly += 1
                 }
@@ -167,6 +172,17 @@
             // Dovecot logs a client that vanished during an APPEND as "Disconnected: ... (While APPENDing: ...)".
             let log = (try? String(contentsOfFile: destination.directory + "/dovecot.log", encoding: .utf8)) ?? ""
             let insideAppend = log.split(separator: "\n").filter { $0.contains("(While APPENDing:") }.count
+            // A "during" kill should cut an APPEND on the wire. It does not yet: the hook fires when
+            // the body reader passes halfway, and Dovecot shows those sessions ended between
+            // commands ("STATUS finished … ago"), so the body was read ahead of the APPEND being
+            // sent. Recorded as a known issue (visible in every run) until the kill follows the
+            // bytes written to the socket.
+            let duringKills = (1...points).filter { moment($0) == "during" }.count
+            if duringKills > 0, !maildir {
+                withKnownIssue("'during' kills land before the APPEND reaches the wire (issue 24)", isIntermittent: true) {
+                    #expect(insideAppend >= 1, "no connection was cut inside an APPEND in \(duringKills) 'during' kills")
+                }
+            }
             print(
                 """
                 crash-resume (\(maildir ? "maildir" : "imap"), moments \((1...points).map(moment))): \
