@@ -139,20 +139,14 @@
         ) async throws {
             let source = try await DovecotServer.start(.init(users: users, masterUser: admin, pop3: false))
             let destination = try await DovecotServer.start(.init(users: users, masterUser: admin, pop3: false))
-            do {
+            try await DovecotServer.stopping([source, destination]) {
                 let fixture = try JobFixture(
                     job: CrashResumeEndToEndTests.job(source: source, destination: destination),
                     users: users.map { "\($0.0),\($0.1)\n" }.joined())
                 defer { fixture.remove() }
                 for (index, user) in users.enumerated() { try MailTools.seed(source, user: user.0, seed: 31 + index) }
                 try await body(source, destination, fixture)
-            } catch {
-                await source.stop()
-                await destination.stop()
-                throw error
             }
-            await source.stop()
-            await destination.stop()
         }
 
         static func copied(_ destination: DovecotServer, users: [(String, String)] = users) -> Int {

@@ -143,20 +143,12 @@
                 .init(
                     users: [("alice", "alice-destination"), ("bob", "bob-destination"), ("carol", "carol-destination")],
                     masterUser: admin, pop3: false))
-            var fixtures: [JobFixture] = []
-            defer { for fixture in fixtures { fixture.remove() } }
-            do {
-                fixtures = try await Self.check(source: source, destination: destination)
-            } catch {
-                await source.stop()
-                await destination.stop()
-                throw error
+            try await DovecotServer.stopping([source, destination]) {
+                try await Self.check(source: source, destination: destination)
             }
-            await source.stop()
-            await destination.stop()
         }
 
-        static func check(source: DovecotServer, destination: DovecotServer) async throws -> [JobFixture] {
+        static func check(source: DovecotServer, destination: DovecotServer) async throws {
             for user in ["alice", "bob", "carol", "dave"] {
                 for index in 1...3 {
                     try source.deliver(Self.message(user: user, index: index), to: user)
@@ -178,6 +170,7 @@
                 job: job(name: "secrets-broken", source: source, destination: destination, adminVariable: adminVariable),
                 users: brokenUsers)
             let fixtures = [good, wrongAdmin, broken]
+            defer { for fixture in fixtures { fixture.remove() } }
             let environments = [
                 good.jobPath: [adminVariable: adminPassword],
                 wrongAdmin.jobPath: [adminVariable: wrongAdminPassword],
@@ -237,7 +230,6 @@
                 }
             }
             try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: locked)
-            return fixtures
         }
 
         /// source user -> (state, last error) from a `status --format json` document.
