@@ -304,6 +304,7 @@ def fetch_batch(conn, account, raw, uids, skip_deleted):
     if typ != "OK":
         raise CompareError(f"{account.label}: UID FETCH in {raw!r} failed: {data}")
     result = []
+    answered = set()
     for message in parse_fetch(data):
         text = message["text"]
         flags = re.search(rb'FLAGS \(([^)]*)\)', text)
@@ -311,6 +312,9 @@ def fetch_batch(conn, account, raw, uids, skip_deleted):
         body = next((lit for head, lit in message["literals"] if re.search(rb'BODY\[\](<0>)? \{\d+\+?\}$', head)), None)
         if flags is None or date is None or body is None:
             continue   # an unsolicited FETCH (flag update) without the items we asked for
+        uid = re.search(rb'UID (\d+)', text)
+        if uid:
+            answered.add(int(uid.group(1)))
         flag_tuple = normalize_flags(flags.group(1).decode("utf-8", "surrogateescape"))
         if skip_deleted and "\\Deleted" in flag_tuple:
             continue
@@ -318,6 +322,11 @@ def fetch_batch(conn, account, raw, uids, skip_deleted):
         result.append({"sha": sha, "norm": normalized, "flags": flag_tuple,
                        "date": parse_internaldate(date.group(1).decode()),
                        "subject": subject_of(body)})
+    # A message whose body did not come back is an error, never "equal": both sides failing alike
+    # must not look like both sides holding the same message.
+    unanswered = sorted(set(uids) - answered)
+    if unanswered:
+        raise CompareError(f"{account.label}: UID FETCH in {raw!r} returned no BODY[] for UIDs {unanswered[:10]}")
     return result
 
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic test-mail corpora written straight into a Dovecot Maildir++ tree.
 
-    scripts/corpus.py seed --maildir USER_MAILDIR_ROOT --profile {e2e,small,mixed,large1}
+    scripts/corpus.py seed --maildir USER_MAILDIR_ROOT --profile {e2e,small,mixed,large1,folder20k,large21}
                            --seed N [--owner UID:GID] [--quiet]
     scripts/corpus.py describe --profile P --seed N        (figures only, writes nothing)
 
@@ -201,7 +201,30 @@ def profile_large1(rng):
                           eightbit=False, special=False, attachment=True)]
 
 
-PROFILES = {"e2e": profile_e2e, "small": profile_small, "mixed": profile_mixed, "large1": profile_large1}
+def profile_folder20k(rng):
+    """One folder of 20,000 small messages (many UID batches), beside a small one."""
+    folders = [Folder("INBOX", 20000), Folder("Archive", 50)]
+    specs = []
+    for folder in folders:
+        for _ in range(folder.count):
+            specs.append(Spec(folder.name, rng.randint(600, 1600), random_flags(rng, 0.8), [],
+                              epoch(rng.choice(range(2015, 2026)), rng), rng.choice(TIMEZONES),
+                              msgid=rng.random() < 0.9, eightbit=False, special=False, attachment=False))
+    return folders, specs
+
+
+def profile_large21(rng):
+    """One message of about 21 MiB (21.7 MB) beside two small ones."""
+    folders = [Folder("INBOX", 3)]
+    specs = [Spec("INBOX", 21 * MIB, "S", [], epoch(2025, rng), 60, msgid=True,
+                  eightbit=False, special=False, attachment=True)]
+    specs += [Spec("INBOX", 4 * KIB, "", [], epoch(2025, rng), 0, msgid=True,
+                   eightbit=False, special=False, attachment=False) for _ in range(2)]
+    return folders, specs
+
+
+PROFILES = {"e2e": profile_e2e, "small": profile_small, "mixed": profile_mixed, "large1": profile_large1,
+            "folder20k": profile_folder20k, "large21": profile_large21}
 
 
 def apportion(total, weights):

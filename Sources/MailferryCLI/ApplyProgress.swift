@@ -43,21 +43,24 @@ final class ApplyProgress: MigrationObserver, Sendable {
     private let plainInterval: Duration
     private let sink: @Sendable (String) -> Void
     private let style: TerminalStyle
-    private let clock = ContinuousClock()
+    /// The time; tests pass a clock they advance by hand.
+    private let now: @Sendable () -> ContinuousClock.Instant
     private let state: Mutex<State>
 
     /// - Parameter sink: where the text goes; stderr by default.
     init(
         totalUsers: Int, terminal: Bool, colors: Bool, plainInterval: Duration = ApplyProgress.plainInterval,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now },
         sink: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }
     ) {
+        self.now = now
         self.totalUsers = totalUsers
         self.terminal = terminal
         self.plainInterval = plainInterval
         self.sink = sink
         self.style = TerminalStyle(enabled: colors)
-        let now = ContinuousClock.now
-        state = Mutex(State(started: now, lastPlainLine: now))
+        let started = now()
+        state = Mutex(State(started: started, lastPlainLine: started))
     }
 
     /// How often `tick()` should be called.
@@ -69,7 +72,7 @@ final class ApplyProgress: MigrationObserver, Sendable {
             var above: [String] = []
             switch event {
             case .userStarted(let user, let destination):
-                state.active[user] = ActiveUser(destinationUser: destination, started: clock.now)
+                state.active[user] = ActiveUser(destinationUser: destination, started: now())
                 state.order.append(user)
             case .folderStarted(let user, let folder, let messages, let bytes):
                 state.active[user]?.folder = folder.description
@@ -84,7 +87,7 @@ final class ApplyProgress: MigrationObserver, Sendable {
                 above.append(
                     "\(user): attempt \(attempt) interrupted: \(reason); retrying in \(DurationText.format(delay))")
             case .userFinished(let user, let outcome):
-                let elapsed = state.active[user].map { clock.now - $0.started } ?? .zero
+                let elapsed = state.active[user].map { now() - $0.started } ?? .zero
                 let destination = state.active[user]?.destinationUser ?? ""
                 state.active[user] = nil
                 state.order.removeAll { $0 == user }
@@ -106,8 +109,8 @@ final class ApplyProgress: MigrationObserver, Sendable {
             guard !state.stopped else { return }
             if terminal {
                 redraw(&state, above: [])
-            } else if !state.active.isEmpty, clock.now - state.lastPlainLine >= plainInterval {
-                state.lastPlainLine = clock.now
+            } else if !state.active.isEmpty, now() - state.lastPlainLine >= plainInterval {
+                state.lastPlainLine = now()
                 write("progress: " + overallLine(state) + "\n")
             }
         }
@@ -143,7 +146,7 @@ final class ApplyProgress: MigrationObserver, Sendable {
 
     /// Users, then volume, then speed: one line each in the terminal block, one line joined otherwise.
     private func overallParts(_ state: State) -> [String] {
-        let elapsed = DurationText.seconds(clock.now - state.started)
+        let elapsed = DurationText.seconds(now() - state.started)
         let users = "\(state.finished)/\(totalUsers) users finished, \(state.active.count) active"
         let volume = "\(state.messagesCopied) messages (\(ByteCountText.format(state.bytesCopied))) copied"
         var speed = "elapsed \(DurationText.format(seconds: elapsed))"
@@ -157,7 +160,7 @@ final class ApplyProgress: MigrationObserver, Sendable {
     }
 
     private func activeLine(_ user: String, _ active: ActiveUser) -> String {
-        let elapsed = DurationText.seconds(clock.now - active.started)
+        let elapsed = DurationText.seconds(now() - active.started)
         var line = "  \(user)" + (active.folder.map { " (\($0))" } ?? "")
         line += ": \(active.messagesCopied)/\(active.messagesAnnounced) messages, "
         line += "\(ByteCountText.format(active.bytesCopied))/\(ByteCountText.format(active.bytesAnnounced))"

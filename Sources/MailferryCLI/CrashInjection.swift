@@ -8,7 +8,12 @@ import Synchronization
 /// not yet committed); `N:during` kills it halfway through the Nth message's literal; `N:sent`
 /// once the last byte of the APPEND (or MULTIAPPEND) carrying the Nth message went out, before its
 /// response is read, so that the server stores the command after the process is gone.
-/// Kills land at exact journal steps instead of at times that a loaded machine makes random.
+/// `MAILFERRY_TEST_KILL_AT=PHASE:N` kills it in another phase: `fetch` halfway through the Nth
+/// message body read from the source, `create`/`subscribe` right after the destination confirmed
+/// the Nth CREATE/SUBSCRIBE, `store` right after the Nth flag update, `commit` right after the Nth
+/// batch of appended messages was committed to the journal. Each kill first writes
+/// `mailferry-test-kill: PHASE N` (or `append MOMENT`) to stderr, so a test knows where it landed.
+/// Kills land at exact steps instead of at times that a loaded machine makes random.
 /// Unset (always, outside tests), stores are used as they are.
 struct CrashInjection: Sendable {
     enum Moment: String, Sendable {
@@ -17,26 +22,71 @@ struct CrashInjection: Sendable {
         case sent
     }
 
-    static let variable = "MAILFERRY_TEST_KILL_AT_APPEND"
+    enum Phase: String, Sendable {
+        case fetch
+        case create
+        case subscribe
+        case store
+        case commit
+    }
 
+    static let variable = "MAILFERRY_TEST_KILL_AT_APPEND"
+    static let phaseVariable = "MAILFERRY_TEST_KILL_AT"
+
+    /// 0: no APPEND kill.
     let appendNumber: Int
     let moment: Moment
+    let phase: Phase?
+    let phaseNumber: Int
     private let appends = AppendCounter()
+    private let phaseEvents = AppendCounter()
     /// Users whose chosen message is inside the APPEND being written (`sent`).
     private let armed = ArmedUsers()
 
     init?(environment: [String: String]) {
-        guard let text = environment[Self.variable] else { return nil }
-        let parts = text.split(separator: ":")
-        guard let number = parts.first.flatMap({ Int($0) }), number > 0 else { return nil }
-        appendNumber = number
-        moment = parts.count > 1 ? Moment(rawValue: String(parts[1])) ?? .after : .after
+        let appendParts = environment[Self.variable]?.split(separator: ":") ?? []
+        let number = appendParts.first.flatMap { Int($0) } ?? 0
+        appendNumber = max(0, number)
+        moment = appendParts.count > 1 ? Moment(rawValue: String(appendParts[1])) ?? .after : .after
+        let phaseParts = environment[Self.phaseVariable]?.split(separator: ":") ?? []
+        let chosenPhase = phaseParts.first.flatMap { Phase(rawValue: String($0)) }
+        let chosenNumber = phaseParts.count > 1 ? Int(phaseParts[1]) ?? 0 : 0
+        phase = chosenNumber > 0 ? chosenPhase : nil
+        phaseNumber = chosenNumber
+        guard appendNumber > 0 || phase != nil else { return nil }
     }
 
-    /// The same connector, with destinations that die at the chosen APPEND.
+    /// Counts one event of `phase`; at the chosen one, reports it on stderr and dies.
+    func reached(_ event: Phase) {
+        guard event == phase, phaseEvents.next() == phaseNumber else { return }
+        Self.die(marker: "\(event.rawValue) \(phaseNumber)")
+    }
+
+    /// The body of a message read from the source; the chosen one kills the process halfway through.
+    func watched(_ body: MessageBody) -> MessageBody {
+        guard phase == .fetch, phaseEvents.next() == phaseNumber else { return body }
+        // Without `native`, the destination reads the counted chunks.
+        return MessageBody(
+            size: body.size,
+            chunks: KillSwitchDestinationStore.dying(body.chunks, after: max(1, body.size / 2)) {
+                Self.die(marker: "fetch \(phaseNumber)")
+            })
+    }
+
+    /// Writes `mailferry-test-kill: MARKER` to stderr (unbuffered), then SIGKILLs the process.
+    static func die(marker: String) {
+        let line = Array("mailferry-test-kill: \(marker)\n".utf8)
+        _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        kill(getpid(), SIGKILL)
+    }
+
+    /// The same connector, with stores that die at the chosen step.
     func wrap(_ connector: StoreConnector, sourceUser: String) -> StoreConnector {
         StoreConnector(
-            openSource: connector.openSource,
+            openSource: { [self] in
+                let source = try await connector.openSource()
+                return phase == .fetch ? KillSwitchSourceStore(inner: source, injection: self) : source
+            },
             openDestination: { [self] in
                 KillSwitchDestinationStore(
                     inner: try await connector.openDestination(), injection: self, sourceUser: sourceUser)
@@ -47,7 +97,7 @@ struct CrashInjection: Sendable {
     /// For `StoreFactory.destinationCommandSent`: kills once the armed user's APPEND is fully sent.
     var commandSent: @Sendable (String, String) -> Void {
         { [armed] user, command in
-            if command == "APPEND", armed.contains(user) { kill(getpid(), SIGKILL) }
+            if command == "APPEND", armed.contains(user) { CrashInjection.die(marker: "append sent") }
         }
     }
 
@@ -59,7 +109,7 @@ struct CrashInjection: Sendable {
         func contains(_ user: String) -> Bool { users.withLock { $0.contains(user) } }
     }
 
-    /// Counts APPENDs across every user of the process.
+    /// Counts events (APPENDs, or steps of the chosen phase) across every user of the process.
     final class AppendCounter: Sendable {
         private let count = Atomic<Int>(0)
         func next() -> Int { count.add(1, ordering: .relaxed).newValue }
@@ -78,10 +128,17 @@ struct KillSwitchDestinationStore: DestinationStore {
     func folders() async throws -> [FolderInfo] { try await inner.folders() }
     func state(of folder: MailboxPath) async throws -> FolderState? { try await inner.state(of: folder) }
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary] { try await inner.summaries(in: folder) }
-    func create(_ folder: MailboxPath) async throws { try await inner.create(folder) }
-    func subscribe(_ folder: MailboxPath) async throws { try await inner.subscribe(folder) }
+    func create(_ folder: MailboxPath) async throws {
+        try await inner.create(folder)
+        injection.reached(.create)
+    }
+    func subscribe(_ folder: MailboxPath) async throws {
+        try await inner.subscribe(folder)
+        injection.reached(.subscribe)
+    }
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {
         try await inner.setFlags(flags, ofUID: uid, in: folder)
+        injection.reached(.store)
     }
     func withBodies<Result: Sendable>(
         of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
@@ -96,7 +153,7 @@ struct KillSwitchDestinationStore: DestinationStore {
         switch injection.moment {
         case .after:
             let uid = try await inner.append(message, body: body, to: folder)
-            kill(getpid(), SIGKILL)
+            CrashInjection.die(marker: "append after")
             return uid
         case .during:
             let half = max(1, body.size / 2)
@@ -127,9 +184,10 @@ struct KillSwitchDestinationStore: DestinationStore {
         }
         try await inner.appendBatch(numbered, to: folder) { appended in
             if injection.moment == .after, appended.contains(where: { chosen.isMarked($0.summary.sourceKey) }) {
-                kill(getpid(), SIGKILL)
+                CrashInjection.die(marker: "append after")
             }
             try await stored(appended)
+            injection.reached(.commit)
         }
     }
 
@@ -140,13 +198,16 @@ struct KillSwitchDestinationStore: DestinationStore {
         func isMarked(_ sourceKey: String) -> Bool { key.withLock { $0 == sourceKey } }
     }
 
-    /// Passes chunks on and kills the process once `limit` bytes went through.
-    static func dying<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, after limit: Int64)
+    /// Passes chunks on and kills the process (through `die`) once `limit` bytes went through.
+    static func dying<Chunks: AsyncSequence & Sendable>(
+        _ chunks: Chunks, after limit: Int64,
+        die: @escaping @Sendable () -> Void = { CrashInjection.die(marker: "append during") }
+    )
         -> any AsyncSequence<[UInt8], any Error> & Sendable
     where Chunks.Element == [UInt8], Chunks.Failure == any Error {
         let counter = ByteCounter()
         return chunks.map { chunk in
-            if counter.add(Int64(chunk.count)) >= limit { kill(getpid(), SIGKILL) }
+            if counter.add(Int64(chunk.count)) >= limit { die() }
             return chunk
         }
     }

@@ -28,6 +28,12 @@ struct MailboxSnapshot: Equatable, CustomStringConvertible {
         folders.keys.sorted().map { "\($0): \(folders[$0]?.count ?? 0) messages" }.joined(separator: "\n")
     }
 
+    struct UnreadBody: Error, CustomStringConvertible {
+        var folder: String
+        var uid: UInt32
+        var description: String { "\(folder) UID \(uid): the server returned no body" }
+    }
+
     /// - Parameter bearerToken: sign in with XOAUTH2/OAUTHBEARER instead (an OAuth2-only server).
     static func read(host: String, port: Int, caFile: String, user: String, password: String, bearerToken: String? = nil)
         async throws -> MailboxSnapshot
@@ -57,9 +63,11 @@ struct MailboxSnapshot: Equatable, CustomStringConvertible {
                         for try await chunk in stream { hasher.update(chunk.readableBytesView) }
                         return hasher.hexDigest()
                     }
+                    // A body that does not come back is an error: two failures must not compare equal.
+                    guard let digest else { throw UnreadBody(folder: path, uid: metadata.uid) }
                     messages.append(
                         Message(
-                            sha256: digest ?? "missing",
+                            sha256: digest,
                             flags: MessageFlags(metadata.flags).sorted,
                             internalDate: metadata.internalDate?.description ?? "none"))
                 }

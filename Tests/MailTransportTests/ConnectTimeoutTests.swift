@@ -44,17 +44,16 @@ struct ConnectTimeoutTests {
         }
     }
 
-    @Test func unansweredConnectTimesOut() async throws {
+    /// The outcome is the typed timeout (not a refusal, not a connection); the time limit only
+    /// guards against a hang and asserts nothing about speed.
+    @Test(.timeLimit(.minutes(2))) func unansweredConnectTimesOut() async throws {
         let listener = try FullBacklogListener()
-        let started = ContinuousClock.now
         await #expect(throws: TransportError.timedOut(.connect)) {
             let connection = try await MailConnection.connect(
                 host: "127.0.0.1", port: listener.port, security: .plain,
                 timeouts: TransportTimeouts(connect: .milliseconds(300), idle: .seconds(5)))
             await connection.close()
         }
-        // Not a timing assertion (speed belongs in bench/): only proof that the connect did not hang.
-        #expect(ContinuousClock.now - started < .seconds(120))
         withExtendedLifetime(listener) {}
     }
 }

@@ -44,22 +44,34 @@ import Testing
         #expect(!capture.value.contains("\u{1B}["))
     }
 
-    @Test func plainOverallLineOnlyWhenDueAndUsersAreActive() async throws {
+    /// A clock the test advances by hand: "due" depends on the interval, never on machine speed.
+    final class ManualTime: Sendable {
+        private let instant = Mutex(ContinuousClock.now)
+        var now: ContinuousClock.Instant { instant.withLock { $0 } }
+        func advance(by duration: Duration) { instant.withLock { $0 += duration } }
+    }
+
+    @Test func plainOverallLineOnlyWhenDueAndUsersAreActive() {
         let capture = Capture()
+        let time = ManualTime()
         let progress = ApplyProgress(
-            totalUsers: 3, terminal: false, colors: false, plainInterval: .milliseconds(50), sink: capture.append)
+            totalUsers: 3, terminal: false, colors: false, plainInterval: .seconds(5), now: { time.now },
+            sink: capture.append)
+        time.advance(by: .seconds(6))
         progress.tick()
         #expect(capture.value.isEmpty, "nothing active, nothing to say")
         progress.handle(.userStarted(sourceUser: "alice", destinationUser: "alice@new.example"))
         progress.handle(.messageCopied(sourceUser: "alice", bytes: 2048))
+        time.advance(by: .seconds(1))
         progress.tick()
-        #expect(capture.value.isEmpty, "not due yet")
-        try await Task.sleep(for: .milliseconds(80))
-        progress.tick()
-        #expect(
-            capture.value.hasPrefix("progress: 0/3 users finished, 1 active, 1 messages (2.0 KiB) copied, elapsed "))
+        #expect(capture.value == "progress: 0/3 users finished, 1 active, 1 messages (2.0 KiB) copied, elapsed 7.0 s, 292 bytes/s\n")
+        time.advance(by: .milliseconds(4999))
         progress.tick()
         #expect(capture.value.split(separator: "\n").count == 1, "at most one line per interval")
+        time.advance(by: .milliseconds(1))
+        progress.tick()
+        #expect(capture.value.split(separator: "\n").count == 2, "the next line once the interval passed")
+        #expect(capture.value.hasSuffix("elapsed 12.0 s, 170 bytes/s\n"))
     }
 
     @Test func terminalBlockIsRedrawnInPlace() {

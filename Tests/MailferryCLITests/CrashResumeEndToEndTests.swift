@@ -134,6 +134,11 @@
                 process.waitUntilExit()
                 if process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL {
                     killedAt.append(copied())
+                    // The process says where it died just before it does.
+                    let output = (try? String(contentsOfFile: fixture.path("apply-\(point).out"), encoding: .utf8)) ?? ""
+                    #expect(
+                        output.contains("mailferry-test-kill: append \(moment(point))\n"),
+                        "run \(point) died elsewhere than at APPEND \(moment(point)): \(output.suffix(500))")
                 } else {
                     finishedEarly += 1
                 }
@@ -169,6 +174,17 @@
             // Dovecot logs a client that vanished during an APPEND as "Disconnected: ... (While APPENDing: ...)".
             let log = (try? String(contentsOfFile: destination.directory + "/dovecot.log", encoding: .utf8)) ?? ""
             let insideAppend = log.split(separator: "\n").filter { $0.contains("(While APPENDing:") }.count
+            // A "during" kill should cut an APPEND on the wire. It does not always: the hook fires
+            // when the body reader passes halfway, and in some runs Dovecot shows every such
+            // session ended between commands ("STATUS finished … ago"): the body was read ahead of
+            // the APPEND being sent. Recorded as an intermittent known issue until the kill follows
+            // the bytes written to the socket.
+            let duringKills = (1...points).filter { moment($0) == "during" }.count
+            if duringKills > 0, !maildir {
+                withKnownIssue("'during' kills may land before the APPEND reaches the wire (issue 24)", isIntermittent: true) {
+                    #expect(insideAppend >= 1, "no connection was cut inside an APPEND in \(duringKills) 'during' kills")
+                }
+            }
             print(
                 """
                 crash-resume (\(maildir ? "maildir" : "imap"), moments \((1...points).map(moment))): \

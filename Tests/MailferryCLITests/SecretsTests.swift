@@ -1,207 +1,266 @@
-import Foundation
-import TestSupport
-import Testing
+#if os(Linux)
+    import Foundation
+    import TestSupport
+    import Testing
 
-/// No password from a users file and no `env:` secret may appear in any output of any command,
-/// in any format, nor in any file a command writes.
-@Suite struct SecretsTests {
-    /// Each password, and each part of one around the delimiter (a masked line keeps delimiters).
-    static let secrets =
-        JobFixture.userPasswords + JobFixture.userPasswords.flatMap { $0.split(separator: ",").map(String.init) }
-        + [JobFixture.adminSecret]
+    /// No password from a users file and no `env:` secret may appear in any output of any command,
+    /// in any format, nor in any file a command writes: run against two real Dovecot servers, with
+    /// logins that succeed, logins the servers refuse (a wrong user password, a wrong admin password)
+    /// and server errors (a destination account that does not exist, a source folder the server
+    /// cannot open), and with a users file full of problems.
+    @Suite(.serialized) struct SecretsTests {
+        /// The passwords hold `"`, `\` and `/`, so that their JSON-escaped and IMAP-quoted forms differ
+        /// from the plain one; carol's holds the users file's delimiter too.
+        static let alicePassword = #"Qx7"al\ice-SECRET/91zz"#
+        static let bobServerPassword = "Wm4-bob-real-SECRET-22yy"
+        static let bobWrongPassword = #"Wm4-bob-WRONG"SECRET\22yy"#
+        static let carolPassword = #"Carol-SECRET,pw\55"xx/"#
+        static let davePassword = #"Dave"SECRET\dd/77-zz"#
+        static let adminPassword = #"EnvAdmin"SECRET\4711/kk"#
+        static let wrongAdminPassword = #"Wrong-admin"SECRET\0815/x"#
+        static let adminVariable = "MAILFERRY_TEST_SECRET_ADMIN"
 
-    /// A users file with problems, so that diagnostics point into lines holding passwords.
-    static let brokenUsers = """
-        alice,\(JobFixture.userPasswords[0]),alice.new,extra,fields,here
-        bob,\(JobFixture.userPasswords[1])
-        bob,"\(JobFixture.userPasswords[2])"
-        "carol,x",\(JobFixture.userPasswords[0]),too,many,fields
+        static let passwords = [
+            alicePassword, bobServerPassword, bobWrongPassword, carolPassword, davePassword, adminPassword,
+            wrongAdminPassword,
+        ]
 
-        """
+        /// Every form in which a password could leak: plain, JSON-escaped (with and without `\/`),
+        /// IMAP-quoted, base64 alone and as AUTHENTICATE PLAIN carries it (`authzid\0authcid\0password`,
+        /// for the users themselves and for the master user `admin` logging in as them), and each part
+        /// of a password around the users file's delimiter (a masked line keeps delimiters).
+        static var forbiddenForms: [(form: String, text: String)] {
+            var forms: [(String, String)] = []
+            for password in passwords {
+                forms.append(("plain", password))
+                forms.append(("JSON-escaped", jsonEscaped(password, slash: false)))
+                forms.append(("JSON-escaped with \\/", jsonEscaped(password, slash: true)))
+                forms.append(("IMAP-quoted", imapQuoted(password)))
+                forms.append(("base64", Data(password.utf8).base64EncodedString()))
+                for part in password.split(separator: ",") where part.count >= 6 && part != Substring(password) {
+                    forms.append(("part", String(part)))
+                }
+            }
+            for (user, password) in [
+                ("alice", alicePassword), ("bob", bobWrongPassword), ("carol", carolPassword), ("dave", davePassword),
+            ] {
+                forms.append(("AUTHENTICATE PLAIN", base64("\0\(user)\0\(password)")))
+                forms.append(("AUTHENTICATE PLAIN", base64("\(user)\0\(user)\0\(password)")))
+                for admin in [adminPassword, wrongAdminPassword] {
+                    forms.append(("AUTHENTICATE PLAIN (master)", base64("\(user)\0admin\0\(admin)")))
+                    forms.append(("AUTHENTICATE PLAIN (master)", base64("\0\(user)*admin\0\(admin)")))
+                }
+            }
+            return forms
+        }
 
-    @Test func noCommandOrFormatPrintsASecret() throws {
-        // Servers that cannot be reached, so that the online commands run through to the end.
-        let fixture = try JobFixture(job: JobFixture.unreachableJob)
-        defer { fixture.remove() }
-        let broken = try JobFixture(users: Self.brokenUsers)
-        defer { broken.remove() }
-        let binary = try MailferryBinary.locate()
-        let out = fixture.path("plan.json")
-        var runs: [[String]] = []
-        for job in [fixture.jobPath, broken.jobPath] {
+        static func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+
+        static func jsonEscaped(_ text: String, slash: Bool) -> String {
+            var escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            if slash { escaped = escaped.replacingOccurrences(of: "/", with: "\\/") }
+            return escaped
+        }
+
+        static func imapQuoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+
+        /// A users-file field: quoted, inner quotes doubled.
+        static func csvField(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+        /// alice logs in and migrates; bob's password is wrong (the source refuses the login); a
+        /// folder of carol's cannot be opened (a server error inside the session); dave has no
+        /// destination account (the destination refuses the master login).
+        static let users = """
+            alice,\(csvField(alicePassword))
+            bob,\(csvField(bobWrongPassword))
+            carol,\(csvField(carolPassword))
+            dave,\(csvField(davePassword))
+
+            """
+
+        /// A users file with problems, so that diagnostics point into lines holding passwords.
+        static let brokenUsers = """
+            alice,\(csvField(alicePassword)),alice.new,extra,fields,here
+            bob,\(csvField(bobWrongPassword))
+            bob,\(csvField(carolPassword))
+            "carol,x",\(csvField(alicePassword)),too,many,fields
+            dave,"\(alicePassword)
+
+            """
+
+        static func job(name: String, source: DovecotServer, destination: DovecotServer, adminVariable: String) -> String {
+            """
+            version: 1
+            name: \(name)
+            \(source.imapsSourceYAML(timeout: "10s"))
+            \(destination.imapsDestinationYAML(adminVariable: adminVariable))
+            users:
+              file: users.csv
+            options:
+              retries: 0
+
+            """
+        }
+
+        /// Every command and format on one job; each `plan` writes its own `--out` file.
+        static func runs(for fixture: JobFixture) -> [[String]] {
+            let job = fixture.jobPath
+            var runs: [[String]] = []
             for format in ["text", "github", "json"] {
                 runs.append(["validate", "--format", format, job])
                 runs.append(["validate", "--strict", "--format", format, job])
             }
             for format in ["text", "markdown", "json"] {
-                runs.append(["plan", "--offline", "--format", format, "--out", out, job])
+                runs.append(["plan", "--offline", "--format", format, "--out", fixture.path("offline.\(format)"), job])
                 runs.append(["plan", "--offline", "--detailed-exitcode", "--format", format, "--user", "bob", job])
+                runs.append(["plan", "--format", format, "--out", fixture.path("plan.\(format)"), job])
+                runs.append(["plan", "--verbose", "--format", format, job])
             }
-            runs.append(["plan", job])
-            runs.append(["plan", "--verbose", job])
+            for format in ["text", "json"] {
+                runs.append(["apply", "--dry-run", "--format", format, job])
+                runs.append(["apply", "--dry-run", "--verbose", "--format", format, job])
+            }
             runs.append(["apply", "--verbose", job])
-            runs.append(["plan", "--format", "json", job])
-            runs.append(["apply", "--dry-run", job])
-            runs.append(["apply", job])
-            runs.append(["apply", "--format", "json", "--plan", out, job])
-            runs.append(["status", job])
-            runs.append(["status", "--format", "json", job])
-            for user in ["alice", "bob", "carol@old.example"] { runs.append(["logs", job, user]) }
+            runs.append(["apply", "--format", "json", "--plan", fixture.path("plan.json"), job])
+            runs.append(["apply", "--format", "json", job])
+            for format in ["text", "json"] { runs.append(["status", "--format", format, job]) }
+            for user in ["alice", "bob", "carol", "dave"] { runs.append(["logs", job, user]) }
+            return runs
         }
-        runs.append(["schema"])
-        runs.append(["--help"])
-        runs.append(["init", fixture.path("scaffold")])
 
-        var brokenReported = false
-        for arguments in runs {
-            let result = try binary.run(arguments, environment: JobFixture.environment)
-            for secret in Self.secrets {
-                #expect(!result.stdout.contains(secret), "\(arguments) printed a secret on stdout")
-                #expect(!result.stderr.contains(secret), "\(arguments) printed a secret on stderr")
-            }
-            if arguments.contains(broken.jobPath) && arguments.first == "validate" && result.status == 1 {
-                brokenReported = true
-            }
-        }
-        #expect(brokenReported, "the broken users file must produce diagnostics")
-        let planFile = try String(contentsOfFile: out, encoding: .utf8)
-        for secret in Self.secrets {
-            #expect(!planFile.contains(secret))
-        }
-        // The state: SQLite database (and its WAL) and every log, byte for byte.
-        let state = fixture.stateDirectory
-        let stateFiles = FileManager.default.enumerator(atPath: state)?.allObjects as? [String] ?? []
-        #expect(stateFiles.contains("state.sqlite"), "apply ran and wrote state")
-        #expect(stateFiles.contains { $0.hasPrefix("logs/") }, "apply wrote logs")
-        for path in stateFiles {
-            let data = (try? Data(contentsOf: URL(fileURLWithPath: state + "/" + path))) ?? Data()
-            for secret in Self.secrets {
-                #expect(data.range(of: Data(secret.utf8)) == nil, "\(path) holds a secret")
+        @Test func noCommandOrFormatPrintsOrStoresASecretAgainstRealServers() async throws {
+            let admin = ("admin", Self.adminPassword)
+            let source = try await DovecotServer.start(
+                .init(
+                    users: [
+                        ("alice", Self.alicePassword), ("bob", Self.bobServerPassword), ("carol", Self.carolPassword),
+                        ("dave", Self.davePassword),
+                    ],
+                    masterUser: admin, pop3: false))
+            let destination = try await DovecotServer.start(
+                .init(
+                    users: [("alice", "alice-destination"), ("bob", "bob-destination"), ("carol", "carol-destination")],
+                    masterUser: admin, pop3: false))
+            try await DovecotServer.stopping([source, destination]) {
+                try await Self.check(source: source, destination: destination)
             }
         }
-        let written = FileManager.default.enumerator(atPath: fixture.path("scaffold"))?.allObjects as? [String] ?? []
-        for path in written {
-            let text = (try? String(contentsOfFile: fixture.path("scaffold/\(path)"), encoding: .utf8)) ?? ""
-            for secret in Self.secrets { #expect(!text.contains(secret)) }
-        }
-    }
 
-    /// OAuth2: the client secret, every token the service issued and the service account's private key
-    /// (as PEM, its base64 lines, JSON-escaped and base64-encoded whole) appear in no output and no state
-    /// file, through a real sign-in with `--verbose` traces on OAuth2-only servers.
-    @Test func noOAuth2SecretAppears() async throws {
-        _ = try await OAuth2TokenService.ensureTestCertificate()
-        let fixture = try JobFixture(job: "version: 1\n", users: "alice,\n")
-        defer { fixture.remove() }
-        let email = "secrets@mailferry-test.iam.gserviceaccount.com"
-        let key = try await OAuth2TokenService.makeServiceAccountKey(
-            in: fixture.directory.path, email: email, tokenURI: "https://oauth2.googleapis.com/token")
-        let clientSecret = "OAuthClient-SECRET-8812-qq"
-        let service = try await OAuth2TokenService.start(.init(
-            lifetime: 30, clients: [("app", clientSecret)], serviceAccounts: [(email, key.publicKeyFile)],
-            mailboxes: ["alice"]))
-        defer { service.stop() }
-        let source = try await DovecotServer.start(.init(users: [("alice", "unused")], pop3: false, oauth2TokensFile: service.tokensFile))
-        let destination = try await DovecotServer.start(
-            .init(users: [("alice", "unused")], pop3: false, oauth2TokensFile: service.tokensFile))
-        try await DovecotServer.stopping([source, destination]) {
-            for number in 1...2 {
-                try source.deliver(Data("Subject: \(number)\r\nMessage-ID: <s\(number)@x>\r\n\r\nbody\r\n".utf8), to: "alice")
+        static func check(source: DovecotServer, destination: DovecotServer) async throws {
+            for user in ["alice", "bob", "carol", "dave"] {
+                for index in 1...3 {
+                    try source.deliver(Self.message(user: user, index: index), to: user)
+                    try source.deliver(Self.message(user: user, index: index), to: user, folder: "Archive")
+                }
             }
-            try fixture.write("""
-                version: 1
-                name: fixture-job
-                source:
-                  host: 127.0.0.1
-                  protocol: imap4s
-                  ports: { imap4s: \(source.imapsPort) }
-                  tls: { ca_file: \(source.caFile) }
-                  auth:
-                    oauth2:
-                      client_credentials:
-                        client_id: app
-                        client_secret: env:MF_CLIENT_SECRET
-                        token_url: \(service.tokenURL)
-                destination:
-                  imap:
-                    host: 127.0.0.1
-                    port: \(destination.imapsPort)
-                    tls: { ca_file: \(destination.caFile) }
-                    auth:
-                      oauth2:
-                        service_account:
-                          key_file: \(key.keyFile)
-                          token_url: \(service.tokenURL)
-                users:
-                  file: users.csv
+            // A folder the server cannot open: its Maildir directory unreadable by the mail user.
+            let locked = source.mailDirectory(for: "carol") + "/.Locked"
+            try source.deliver(Self.message(user: "carol", index: 9), to: "carol", folder: "Locked")
+            try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: locked)
 
-                """, to: "job.yaml")
+            let good = try JobFixture(
+                job: job(name: "secrets-good", source: source, destination: destination, adminVariable: adminVariable),
+                users: users)
+            let wrongAdmin = try JobFixture(
+                job: job(name: "secrets-wrong-admin", source: source, destination: destination, adminVariable: adminVariable),
+                users: users)
+            let broken = try JobFixture(
+                job: job(name: "secrets-broken", source: source, destination: destination, adminVariable: adminVariable),
+                users: brokenUsers)
+            let fixtures = [good, wrongAdmin, broken]
+            defer { for fixture in fixtures { fixture.remove() } }
+            let environments = [
+                good.jobPath: [adminVariable: adminPassword],
+                wrongAdmin.jobPath: [adminVariable: wrongAdminPassword],
+                broken.jobPath: [adminVariable: adminPassword],
+            ]
+
             let binary = try MailferryBinary.locate()
-            var outputs: [String] = []
-            for arguments in [
-                ["validate", "--format", "json"], ["validate"], ["plan", "--offline"], ["plan", "--offline", "--format", "json"],
-                ["plan", "--offline", "--format", "markdown"], ["plan", "--verbose"], ["apply", "--verbose"], ["status"],
-            ] {
-                let result = try binary.run(arguments + [fixture.jobPath], environment: ["MF_CLIENT_SECRET": clientSecret])
-                outputs += [result.stdout, result.stderr]
-                if arguments.first == "apply" { #expect(result.status == 0, "\(result.stdout)\(result.stderr)") }
-                if arguments == ["plan", "--offline"] {
-                    #expect(result.stdout.contains("Sign-in source: oauth2 (client credentials, \(service.tokenURL))"))
-                    #expect(result.stdout.contains("Sign-in destination: oauth2 (service account, key service-account.json)"))
-                }
-                if arguments == ["apply", "--verbose"] {
-                    #expect(result.stderr.contains("AUTHENTICATE OAUTHBEARER <redacted>"), "\(result.stderr)")
+            let forms = forbiddenForms
+            var brokenReported = false
+            for fixture in fixtures {
+                for arguments in runs(for: fixture) {
+                    let result = try binary.run(arguments, environment: environments[fixture.jobPath] ?? [:])
+                    for (form, text) in forms {
+                        #expect(!result.stdout.contains(text), "\(arguments) printed a secret (\(form)) on stdout")
+                        #expect(!result.stderr.contains(text), "\(arguments) printed a secret (\(form)) on stderr")
+                    }
+                    if fixture.jobPath == broken.jobPath, arguments.first == "validate", result.status == 1 {
+                        brokenReported = true
+                    }
                 }
             }
-            outputs.append(try binary.run(["logs", fixture.jobPath, "alice"]).stdout)
+            #expect(brokenReported, "the broken users file must produce diagnostics")
 
-            // Literal secrets written into a job file are diagnostics whose source lines are echoed masked.
-            let literalSecret = "Literal-CLIENT-secret-3321"
-            let literalToken = "ya29.Literal-TOKEN-7781"
-            try fixture.write("""
-                version: 1
-                source:
-                  host: mail.old.example
-                  auth: { oauth2: { client_credentials: { tenant: t.example, client_id: app, client_secret: \(literalSecret) } } }
-                destination:
-                  imap:
-                    host: mail.new.example
-                    auth:
-                      oauth2:
-                        token: \(literalToken)
-                users:
-                  file: users.csv
+            // The runs did reach the servers: alice was migrated, the servers refused bob's password
+            // and the wrong admin password, and carol's locked folder was a server error.
+            #expect(MailTools.storedMessages(destination, user: "alice") == 6)
+            let sourceLog = (try? String(contentsOfFile: source.directory + "/dovecot.log", encoding: .utf8)) ?? ""
+            let destinationLog = (try? String(contentsOfFile: destination.directory + "/dovecot.log", encoding: .utf8)) ?? ""
+            #expect(sourceLog.contains("auth failed") && sourceLog.contains("user=<bob>"), "bob's login refused")
+            #expect(destinationLog.contains("auth failed"), "the wrong admin password refused")
+            let goodStatus = try binary.run(["status", "--format", "json", good.jobPath])
+            let states = Self.userStates(goodStatus.stdout)
+            #expect(states["alice"]?.state == "done", "\(goodStatus.stdout)")
+            #expect(states["bob"]?.error?.contains("AUTHENTICATIONFAILED") == true, "\(goodStatus.stdout)")
+            #expect(states["carol"]?.state != "done" && states["carol"]?.error?.contains("Locked") == true, "\(goodStatus.stdout)")
+            #expect(states["dave"]?.state == "failed" && states["dave"]?.error != nil, "\(goodStatus.stdout)")
 
-                """, to: "literal.yaml")
-            for format in ["text", "github", "json"] {
-                let result = try binary.run(["validate", "--format", format, fixture.path("literal.yaml")])
-                #expect(result.status == 1, "a literal token is an error")
-                for secret in [literalSecret, literalToken] {
-                    #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(format) printed \(secret)")
+            // Every file the commands wrote: states (SQLite and WAL), logs, `--out` files, of every
+            // job, the broken one's included; only the users files (the input) hold the passwords.
+            for fixture in fixtures {
+                let files = FileManager.default.enumerator(atPath: fixture.directory.path)?.allObjects as? [String] ?? []
+                let written = files.filter { $0 != "users.csv" && $0 != "job.yaml" }
+                if fixture.jobPath != broken.jobPath {
+                    #expect(written.contains { $0.hasSuffix("state.sqlite") }, "\(fixture.jobPath): apply wrote state")
+                    #expect(written.contains { $0.contains("/logs/") }, "\(fixture.jobPath): apply wrote logs")
+                    #expect(written.contains("plan.json") && written.contains("offline.markdown"))
+                }
+                for path in written {
+                    var isDirectory: ObjCBool = false
+                    let full = fixture.directory.path + "/" + path
+                    guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue
+                    else { continue }
+                    let data = try Data(contentsOf: URL(fileURLWithPath: full))
+                    for (form, text) in forms {
+                        #expect(data.range(of: Data(text.utf8)) == nil, "\(full) holds a secret (\(form))")
+                    }
                 }
             }
+            try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: locked)
+        }
 
-            let tokens = try String(contentsOfFile: service.tokensFile, encoding: .utf8).split(separator: "\n")
-                .compactMap { $0.split(separator: " ").first.map(String.init) }
-            #expect(!tokens.isEmpty, "the run signed in with issued tokens")
-            let keyJSON = try #require(
-                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: key.keyFile))) as? [String: String])
-            let pem = try #require(keyJSON["private_key"])
-            let pemLines = pem.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("-----") }
-            let secrets = [clientSecret, pem, pem.replacingOccurrences(of: "\n", with: "\\n"),
-                Data(pem.utf8).base64EncodedString(), pemLines.joined()] + pemLines + tokens
-            for output in outputs {
-                for secret in secrets { #expect(!output.contains(secret), "an output holds a secret") }
-            }
-            let state = fixture.stateDirectory
-            let stateFiles = FileManager.default.enumerator(atPath: state)?.allObjects as? [String] ?? []
-            #expect(stateFiles.contains("state.sqlite"))
-            for path in stateFiles {
-                let data = (try? Data(contentsOf: URL(fileURLWithPath: state + "/" + path))) ?? Data()
-                for secret in secrets {
-                    #expect(data.range(of: Data(secret.utf8)) == nil, "\(path) holds a secret")
+        /// source user -> (state, last error) from a `status --format json` document.
+        static func userStates(_ json: String) -> [String: (state: String, error: String?)] {
+            var states: [String: (state: String, error: String?)] = [:]
+            func visit(_ value: Any) {
+                if let object = value as? [String: Any] {
+                    if let user = object["source_user"] as? String, let state = object["state"] as? String {
+                        states[user] = (state, object["last_error"] as? String)
+                    }
+                    object.values.forEach(visit)
+                } else if let array = value as? [Any] {
+                    array.forEach(visit)
                 }
             }
+            if let document = try? JSONSerialization.jsonObject(with: Data(json.utf8)) { visit(document) }
+            return states
+        }
+
+        static func message(user: String, index: Int) -> Data {
+            Data(
+                """
+                From: sender\(index)@example.org\r
+                To: \(user)@example.org\r
+                Subject: secrets test \(index)\r
+                Message-ID: <secrets-\(user)-\(index)@example.org>\r
+                Date: Mon, 1 Jun 2026 10:0\(index):00 +0000\r
+                \r
+                Body \(index) of \(user).\r
+
+                """.utf8)
         }
     }
-}
+#endif

@@ -1,37 +1,35 @@
 #if os(Linux)
     import Foundation
-    import TestSupport
-    import Testing
 
     /// The repository's Swift-independent judges, scripts/corpus.py and scripts/compare-mailboxes.py:
     /// they seed a source Maildir and compare two accounts over IMAP exactly (per folder the multiset of
     /// sha256 of BODY[], flags and INTERNALDATE, plus folders and subscriptions), so that what mailferry
     /// did is judged by code that does not share its IMAP client.
-    enum MailTools {
+    public enum MailTools {
         /// compare-mailboxes.py's `--json` report, the figures a test asserts on.
-        struct Comparison {
-            var identical: Bool
-            var folders: [String: Int]
-            var messagesA: Int
-            var messagesB: Int
-            var matched: Int
-            var missing: Int
-            var extra: Int
-            var duplicates: Int
-            var mismatches: Int
-            var foldersMissing: [String]
-            var foldersExtra: [String]
-            var report: String
+        public struct Comparison: Sendable {
+            public var identical: Bool
+            public var folders: [String: Int]
+            public var messagesA: Int
+            public var messagesB: Int
+            public var matched: Int
+            public var missing: Int
+            public var extra: Int
+            public var duplicates: Int
+            public var mismatches: Int
+            public var foldersMissing: [String]
+            public var foldersExtra: [String]
+            public var report: String
         }
 
         struct Failure: Error, CustomStringConvertible {
-            var description: String
+            public var description: String
         }
 
-        static var scripts: String { DovecotServer.repositoryRoot + "/scripts" }
+        public static var scripts: String { DovecotServer.repositoryRoot + "/scripts" }
 
         /// Writes the `profile` corpus with `seed` into the user's Maildir on `server`, owned by its mail user.
-        static func seed(_ server: DovecotServer, user: String, profile: String = "e2e", seed: Int) throws {
+        public static func seed(_ server: DovecotServer, user: String, profile: String = "e2e", seed: Int) throws {
             let result = try run([
                 "\(scripts)/corpus.py", "seed", "--maildir", server.mailDirectory(for: user), "--profile", profile,
                 "--seed", String(seed), "--owner", "\(server.mailUID):\(server.mailGID)", "--quiet",
@@ -40,7 +38,7 @@
         }
 
         /// Compares `user` on `a` with `user` on `b` (both logging in with `password`, over implicit TLS).
-        static func compare(
+        public static func compare(
             _ a: DovecotServer, _ b: DovecotServer, user: String, password: String, subscriptions: Bool = true
         ) throws -> Comparison {
             var arguments = [
@@ -71,7 +69,7 @@
 
         /// Message files Dovecot holds for `user` (INBOX and every folder; `tmp/` excluded): a cheap count
         /// that follows an apply while it runs, without an IMAP session of its own.
-        static func storedMessages(_ server: DovecotServer, user: String) -> Int {
+        public static func storedMessages(_ server: DovecotServer, user: String) -> Int {
             let manager = FileManager.default
             var count = 0
             for folder in maildirFolders(server, user: user) {
@@ -84,7 +82,7 @@
 
         /// Whether Dovecot is receiving an APPEND literal for `user` of at least `minimumBytes` so far:
         /// it writes the message into `tmp/` as it arrives and moves it to `new/` or `cur/` at the end.
-        static func receivingMessage(_ server: DovecotServer, user: String, minimumBytes: Int) -> Bool {
+        public static func receivingMessage(_ server: DovecotServer, user: String, minimumBytes: Int) -> Bool {
             let manager = FileManager.default
             for folder in maildirFolders(server, user: user) {
                 for name in (try? manager.contentsOfDirectory(atPath: folder + "/tmp")) ?? [] {
@@ -103,7 +101,7 @@
         }
 
         /// Maildir++ folder directories (`.Name`) below the user's root: what a CREATE leaves on disk.
-        static func folderDirectories(_ server: DovecotServer, user: String) -> [String] {
+        public static func folderDirectories(_ server: DovecotServer, user: String) -> [String] {
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: server.mailDirectory(for: user))) ?? []
             return entries.filter { name in
                 var isDirectory: ObjCBool = false
