@@ -31,7 +31,8 @@ public func withCleanSignalSpawnAttributes<Result>(_ body: (inout SpawnAttribute
 }
 
 /// Starts `executable` with `arguments` (argv[0] is the executable), a clean signal mask, standard
-/// input from /dev/null and standard output and error into `outputPath` (mode 0600). `environment`
+/// input from /dev/null, standard output and error into `outputPath` (mode 0600) and no other
+/// descriptor of the test process. `environment`
 /// replaces the test process's environment when given. Returns its pid.
 public func spawnWithCleanSignals(
     _ executable: String, _ arguments: [String], outputPath: String, environment: [String: String]? = nil
@@ -46,6 +47,11 @@ public func spawnWithCleanSignals(
     posix_spawn_file_actions_addopen(&fileActions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&fileActions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
+    #if canImport(Glibc)
+        // Nothing else of the test process: a daemon holding a copy of another test's socket keeps
+        // that connection open after the test closed it, so its client never sees EOF.
+        posix_spawn_file_actions_addclosefrom_np(&fileActions, 3)
+    #endif
     let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
     defer {
         for argument in argv { free(argument) }
