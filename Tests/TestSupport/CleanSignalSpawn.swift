@@ -49,8 +49,12 @@ public func spawnWithCleanSignals(
     posix_spawn_file_actions_adddup2(&fileActions, 1, 2)
     #if canImport(Glibc)
         // Nothing else of the test process: a daemon holding a copy of another test's socket keeps
-        // that connection open after the test closed it, so its client never sees EOF.
-        posix_spawn_file_actions_addclosefrom_np(&fileActions, 3)
+        // that connection open after the test closed it, so its client never sees EOF. glibc 2.34+
+        // has posix_spawn_file_actions_addclosefrom_np, which Swift's Glibc module does not import.
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&fileActions, 3)
+        }
     #endif
     let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
     defer {
