@@ -51,11 +51,4 @@ public struct ApplyRun: Sendable {
             return UserResult(account: account, outcome: outcome, startedAt: started, finishedAt: Date())
         }
     }
-
-    /// completed: every user done; failed: no user done and at least one failed; partial otherwise.
-    public static func outcome(of states: [UserState]) -> RunOutcome {
-        if states.allSatisfy({ $0 == .done }) { return .completed }
-        if states.allSatisfy({ $0 == .failed }) { return .failed }
-        return .partial
-    }
 }
