@@ -5,7 +5,7 @@
 
     /// `status --watch` while `apply` runs in another process: on a real terminal (tmux) the table is
     /// redrawn in place, through a pipe only changed rows are printed; rows change state live and the
-    /// command ends by itself when the run does. The source accepts connections but never greets, so
+    /// command ends by itself when the run does. The source (plain IMAP) accepts connections but never greets, so
     /// alice stays "running" until the test resets her connection and closes the listener: the test,
     /// not the machine's speed, decides when the state changes.
     @Suite(.serialized) struct StatusWatchTerminalTests {
@@ -13,8 +13,11 @@
         /// - Parameter extraUsers: users of the users file that this apply does not run (more rows).
         static func startApply(extraUsers: Int = 0) async throws -> (Process, JobFixture, SilentListener) {
             let listener = try SilentListener()
+            // Plain IMAP: the wait for a greeting is bounded by `timeout` (10 minutes here), where a TLS
+            // handshake would be cut at 30 s, which a loaded machine can reach before the first redraw.
             let job = JobFixture.unreachableJob
-                .replacingOccurrences(of: "ports: { imap4s: 1 }", with: "ports: { imap4s: \(listener.port) }\n  timeout: 120s")
+                .replacingOccurrences(of: "protocol: imap4s", with: "protocol: imap4")
+                .replacingOccurrences(of: "ports: { imap4s: 1 }", with: "ports: { imap4: \(listener.port) }\n  timeout: 600s")
                 + "options:\n  concurrency: 1\n  retries: 0\n"
             let extra = (0..<extraUsers).map { "user\($0),pw-\($0)\n" }.joined()
             let fixture = try JobFixture(job: job, users: JobFixture.validUsers + extra)
