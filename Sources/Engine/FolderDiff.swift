@@ -11,11 +11,16 @@ public struct FolderDiff: Sendable {
     public enum SkipReason: Sendable, Hashable, CustomStringConvertible {
         case olderThanSince(CalendarDay)
         case largerThanMaximum(Int64)
+        /// Larger than the destination provider's message size cap.
+        case largerThanProviderCap(Int64, MailProvider)
 
         public var description: String {
             switch self {
             case .olderThanSince(let day): return "received before \(day) (options.since)"
             case .largerThanMaximum(let limit): return "larger than \(limit) bytes (options.max_message_size)"
+            case .largerThanProviderCap(let limit, let provider):
+                return "larger than \(provider.displayName)'s message size limit of \(limit / 1_048_576) MB "
+                    + "(\(limit) bytes; destination provider \(provider.rawValue))"
             }
         }
     }
@@ -62,6 +67,10 @@ public struct FolderDiff: Sendable {
             }
             if let limit = options.maxMessageSize, message.size > limit {
                 skipped.append((message, .largerThanMaximum(limit)))
+                continue
+            }
+            if let cap = options.destinationProvider.messageSizeCap, message.size > cap {
+                skipped.append((message, .largerThanProviderCap(cap, options.destinationProvider)))
                 continue
             }
             if let match = pool[message.identity]?.popLast() {

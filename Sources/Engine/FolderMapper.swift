@@ -1,7 +1,9 @@
 import MailferryCore
 
-/// Applies a job's folder rules to the folders a source lists: skip globs first, then the longest
-/// matching translation (which also carries subfolders), then special-use attributes.
+/// Applies a job's folder rules to the folders a source lists: skip globs first, then the source
+/// provider's conventions (`ProviderFolderConventions`; Gmail's All Mail goes to the archive folder,
+/// archived mail only), then the longest matching translation (which also carries subfolders), then
+/// special-use attributes.
 public struct FolderMapper: Sendable {
     public var rules: FolderRules
 
@@ -11,6 +13,9 @@ public struct FolderMapper: Sendable {
 
     /// One mapping per source folder, sorted by source path (INBOX first, parents before children).
     public func map(source: [FolderInfo], destination: [FolderInfo]) -> [FolderMapping] {
+        let conventions = ProviderFolderConventions(provider: rules.sourceProvider)
+        let source = conventions.annotated(source)
+        let destination = ProviderFolderConventions(provider: rules.destinationProvider).annotated(destination)
         let globs = rules.skip.map(FolderGlob.init)
         let destinationBySpecialUse = Dictionary(
             destination.compactMap { info in info.specialUse.map { ($0, info.path) } },
@@ -26,14 +31,30 @@ public struct FolderMapper: Sendable {
                     source: folder, destination: nil,
                     reason: "holds no messages (\\Noselect); subfolders are created with their parents")
             }
+            if let reason = conventions.skipReason(for: folder) {
+                return FolderMapping(source: folder, destination: nil, reason: reason)
+            }
+            if rules.sourceProvider == .gmail, folder.specialUse == .all {
+                let archive = rules.archive.map(MailboxPath.init) ?? destinationBySpecialUse[.archive] ?? MailboxPath("Archive")
+                return FolderMapping(
+                    source: folder, destination: archive,
+                    reason: "Gmail's All Mail: only mail in no other folder (archived) -> \(archive)",
+                    selection: .archivedOnly)
+            }
             if let translated = translate(folder.path) {
                 return FolderMapping(source: folder, destination: translated.path, reason: translated.reason)
             }
-            if rules.specialUse, let use = folder.specialUse, let target = destinationBySpecialUse[use],
-                target != folder.path
-            {
-                return FolderMapping(
-                    source: folder, destination: target, reason: "special-use \(use.rawValue) -> \(target)")
+            if rules.specialUse, let use = folder.specialUse {
+                if let target = destinationBySpecialUse[use] {
+                    if target != folder.path {
+                        return FolderMapping(
+                            source: folder, destination: target, reason: "special-use \(use.rawValue) -> \(target)")
+                    }
+                } else if let target = conventions.conventionalName(for: use), target != folder.path {
+                    return FolderMapping(
+                        source: folder, destination: target,
+                        reason: "special-use \(use.rawValue) -> \(target) (the destination has no \(use.rawValue) folder)")
+                }
             }
             return FolderMapping(source: folder, destination: folder.path, reason: "same name")
         }

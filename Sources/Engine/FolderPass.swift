@@ -37,7 +37,8 @@ struct FolderPass: Sendable {
 
         // Fast path: neither side changed since the last complete sync of this folder. Without CONDSTORE
         // a flag change leaves the state equal, so flags are then always compared.
-        let fastPathAllowed = (sourceState.highestModSeq != nil || !options.flags) && !inDoubt
+        // A selection (Gmail's All Mail) depends on other folders too: never the fast path.
+        let fastPathAllowed = (sourceState.highestModSeq != nil || !options.flags) && !inDoubt && mapping.selection == .all
         if fastPathAllowed, pools[target] == nil, let ledger,
             let record = try? ledger.folderRecord(sourceUser: sourceUser, sourceFolder: folder),
             record.destinationFolder == target, record.source == sourceState, record.destination == destinationState
@@ -55,16 +56,17 @@ struct FolderPass: Sendable {
         // paired): the source is listed without what identities need, and nothing is compared.
         let nothingToPair = knownPool?.isEmpty ?? ((destinationState?.messageCount ?? 0) == 0)
         let identified = identifyAll || !nothingToPair
-        let messages: [MessageSummary]
+        let listed: [MessageSummary]
         let listedDestination: [MessageSummary]?
         do {
-            (messages, listedDestination) = try await Self.both(
+            (listed, listedDestination) = try await Self.both(
                 { listSource ? try await source.summaries(in: folder, identified: identified) : [] },
                 { knownPool == nil && !nothingToPair ? try await destination.summaries(in: target) : nil })
         } catch {
             pools[target] = knownPool
             throw error
         }
+        let messages = mapping.selection.admitted(listed)
         var pool = knownPool ?? FolderDiff.pool(of: listedDestination ?? [])
         let diff = FolderDiff(
             source: messages, pool: &pool, options: options, acceptsKeywords: destination.acceptsKeywords)

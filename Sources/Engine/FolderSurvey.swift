@@ -35,7 +35,8 @@ public struct FolderSurvey: Sendable {
         let sourceFolders = try await source.folders()
         let destinationFolders = try await destination.folders()
         let existing = Set(destinationFolders.filter(\.selectable).map(\.path))
-        let mappings = FolderMapper(rules: rules).map(source: sourceFolders, destination: destinationFolders)
+        let mappings = try await ArchivedMailSelection.resolve(
+            FolderMapper(rules: rules).map(source: sourceFolders, destination: destinationFolders), source: source)
         let pass = FolderPass(
             sourceUser: state?.sourceUser ?? "", options: options, ledger: state?.ledger, identifyAll: identifyAll)
 

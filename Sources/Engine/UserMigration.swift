@@ -113,11 +113,12 @@ public struct UserMigration: Sendable {
         // A \Noselect name on the destination is only a hierarchy level: it still has to be created.
         var destinationFolders = Set(destinationList.filter(\.selectable).map(\.path))
         var subscribed = Set(destinationList.filter(\.subscribed).map(\.path))
-        let mappings = FolderMapper(rules: rules).map(source: sourceFolders, destination: destinationList)
+        let mappings = try await ArchivedMailSelection.resolve(
+            FolderMapper(rules: rules).map(source: sourceFolders, destination: destinationList), source: source)
         context.update { $0.counts.foldersTotal = mappings.filter { !$0.isSkipped }.count }
 
-        for mapping in mappings where mapping.isSkipped {
-            context.write("skip folder \(mapping.source.path): \(mapping.reason)")
+        for mapping in mappings where mapping.isSkipped || mapping.selection != .all {
+            context.write("\(mapping.isSkipped ? "skip" : "select") folder \(mapping.source.path): \(mapping.reason)")
         }
         // Deliveries in doubt (a run died with their APPEND in flight): their folders go last, once the
         // destination has settled, so that a batch the server stored after the crash is seen.

@@ -25,7 +25,7 @@ public struct IMAPListEntry: Sendable, Equatable {
 
     /// The RFC 6154 special-use attribute, if any (`\Sent`, `\Drafts`, `\Trash`, `\Junk`, `\Archive`, …).
     public var specialUse: String? {
-        let uses = ["\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash"]
+        let uses = ["\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Important", "\\Junk", "\\Sent", "\\Trash"]
         return uses.first { hasAttribute($0) }
     }
 }

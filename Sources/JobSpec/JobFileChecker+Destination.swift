@@ -2,7 +2,9 @@ import MailferryCore
 
 extension JobFileChecker {
     static let destinationKeys = ["imap", "maildir"]
-    static let imapDestinationKeys = ["host", "port", "security", "tls", "admin", "auth", "allow_plaintext_login", "timeout"]
+    static let imapDestinationKeys = [
+        "host", "port", "security", "tls", "admin", "auth", "allow_plaintext_login", "timeout", "provider", "limits",
+    ]
     static let maildirKeys = ["path"]
     static let maildirPlaceholders = ["user", "localpart", "domain"]
 
@@ -70,6 +72,18 @@ extension JobFileChecker {
         if let node = fields["timeout"] {
             if let value = duration(node, path: "\(path).timeout") { destination.timeout = value } else { valid = false }
         }
+        if let node = fields["provider"] {
+            if let value = enumeration(node, path: "\(path).provider", as: MailProvider.self) {
+                destination.provider = value
+            } else {
+                valid = false
+            }
+        }
+        var limits = ServerLimits()
+        if let limitsEntry = fields.entry("limits") {
+            if let value = serverLimits(limitsEntry, path: "\(path).limits") { limits = value } else { valid = false }
+        }
+        destination.limits = limits.filled(from: .defaults(for: destination.provider, side: .destination))
         if valid, destination.security == .none, !destination.allowPlaintextLogin, let node = fields["security"] {
             report.error("security: none sends passwords in clear, which is refused; "
                 + "set allow_plaintext_login: true if that is intended", at: node.position)

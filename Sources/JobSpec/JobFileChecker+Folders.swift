@@ -1,7 +1,7 @@
 import MailferryCore
 
 extension JobFileChecker {
-    static let folderKeys = ["skip", "translate", "merge", "special_use"]
+    static let folderKeys = ["skip", "translate", "merge", "special_use", "archive"]
 
     mutating func checkFolders(_ entry: YAMLEntry?, source: SourceServer?) -> FolderRules? {
         guard let entry else { return FolderRules() }
@@ -51,6 +51,16 @@ extension JobFileChecker {
         }
         if let node = fields["special_use"] {
             if let value = boolean(node, path: "folders.special_use") { rules.specialUse = value } else { valid = false }
+        }
+        if let node = fields["archive"] {
+            if let value = string(node, path: "folders.archive") {
+                rules.archive = value.trimmingWhitespace
+                if let source, source.provider != .gmail {
+                    report.warning("folders.archive has no effect unless source.provider is gmail", at: node.position)
+                }
+            } else {
+                valid = false
+            }
         }
 
         // A translated folder that is also skipped: one of the two rules is a mistake.

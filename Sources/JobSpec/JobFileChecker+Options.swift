@@ -70,7 +70,7 @@ extension JobFileChecker {
             }
         }
         if let node = fields["max_message_size"] {
-            if let size = messageSize(node) { options.maxMessageSize = size } else { valid = false }
+            if let size = size(node, path: "options.max_message_size") { options.maxMessageSize = size } else { valid = false }
         }
         if let node = fields["flags"] {
             if let value = boolean(node, path: "options.flags") { options.flags = value } else { valid = false }
@@ -86,8 +86,8 @@ extension JobFileChecker {
         return valid ? options : nil
     }
 
-    private mutating func messageSize(_ node: YAMLNode) -> Int64? {
-        let path = "options.max_message_size"
+    /// `35MB`, `10MiB`, `500KB` or a number of bytes; at least 1 byte.
+    mutating func size(_ node: YAMLNode, path: String) -> Int64? {
         let size: Int64?
         if let scalar = node.scalar, scalar.kind == .integer {
             size = scalar.integer.map(Int64.init)

@@ -2,7 +2,10 @@ import Foundation
 import MailferryCore
 
 extension JobFileChecker {
-    static let sourceKeys = ["host", "protocol", "ports", "starttls", "tls", "allow_plaintext_login", "admin", "auth", "timeout"]
+    static let sourceKeys = [
+        "host", "protocol", "ports", "starttls", "tls", "allow_plaintext_login", "admin", "auth", "timeout", "provider",
+        "limits",
+    ]
     static let portKeys = ["imap4", "imap4s", "pop3", "pop3s"]
     static let tlsKeys = ["verify", "ca_file"]
     static let adminKeys = ["user", "password", "style", "separator"]
@@ -37,8 +40,9 @@ extension JobFileChecker {
                 keyPosition: portsEntry.keyPosition))
             {
                 for key in Self.portKeys {
-                    guard let node = ports[key], let port = note(self.port(node, path: "source.ports.\(key)", allowZero: true))
-                    else { continue }
+                    guard let node = ports[key], let port = note(portList(node, path: "source.ports.\(key)")) else {
+                        continue
+                    }
                     explicitPorts[key] = node
                     switch key {
                     case "imap4": server.ports.imap4 = port
@@ -68,6 +72,14 @@ extension JobFileChecker {
         if let node = fields["timeout"], let value = note(duration(node, path: "source.timeout")) {
             server.timeout = value
         }
+        if let node = fields["provider"], let value = note(enumeration(node, path: "source.provider", as: MailProvider.self)) {
+            server.provider = value
+        }
+        var limits = ServerLimits()
+        if let entry = fields.entry("limits"), let value = note(serverLimits(entry, path: "source.limits")) {
+            limits = value
+        }
+        server.limits = limits.filled(from: .defaults(for: server.provider, side: .source))
 
         if protocolIsKnown {
             checkPortsAgainstProtocol(server, fields: fields, explicitPorts: explicitPorts, valid: &valid)
@@ -96,7 +108,7 @@ extension JobFileChecker {
         switch server.protocol {
         case .auto:
             let all = [server.ports.imap4, server.ports.imap4s, server.ports.pop3, server.ports.pop3s]
-            if all.allSatisfy({ $0 == 0 }) {
+            if all.allSatisfy(\.isDisabled) {
                 let position = protocolNode?.position ?? fields.entry("ports")?.keyPosition ?? YAMLPosition(line: 1, column: 1)
                 report.error("protocol auto has no port left: every port in source.ports is 0", at: position)
                 valid = false
@@ -143,6 +155,37 @@ extension JobFileChecker {
             return nil
         }
         return value
+    }
+
+    /// A port or a list of ports tried in order; `0` alone disables the protocol.
+    mutating func portList(_ node: YAMLNode, path: String) -> PortList? {
+        guard case .sequence(let items) = node.content else {
+            return port(node, path: path, allowZero: true).map { PortList([$0]) }
+        }
+        guard !items.isEmpty else {
+            report.error("'\(path)' is an empty list; give one port or more, or 0 to disable the protocol",
+                at: node.position)
+            return nil
+        }
+        var ports: [Int] = []
+        var valid = true
+        for item in items {
+            guard let value = port(item, path: path, allowZero: true) else {
+                valid = false
+                continue
+            }
+            if value == 0 {
+                report.error("0 disables the protocol and cannot be one of several ports in '\(path)'; "
+                    + "write 0 alone or leave it out", at: item.position)
+                valid = false
+            } else if ports.contains(value) {
+                report.error("port \(value) is listed twice in '\(path)'", at: item.position)
+                valid = false
+            } else {
+                ports.append(value)
+            }
+        }
+        return valid ? PortList(ports) : nil
     }
 
     mutating func plaintextLogin(_ node: YAMLNode, path: String) -> Bool? {

@@ -71,8 +71,12 @@ public struct JobLoader: Sendable {
 
         var job: Job?
         if !diagnostics.hasErrors, let source = parts.source, let destination = parts.destination,
-            let folders = parts.folders, let users = parts.users, let options = parts.options
+            var folders = parts.folders, let users = parts.users, var options = parts.options
         {
+            // The providers' conventions travel with the folder rules and options the engine gets.
+            folders.sourceProvider = source.provider
+            folders.destinationProvider = destination.provider
+            options.destinationProvider = destination.provider
             job = Job(
                 name: name, nameIsDerived: parts.name == nil, file: path, source: source, destination: destination,
                 folders: folders, usersFile: users, options: options, accounts: accounts)

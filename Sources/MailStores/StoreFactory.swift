@@ -21,13 +21,22 @@ public struct StoreFactory: Sendable {
     /// One per side that signs in with `auth.oauth2`, shared by all mailboxes (tokens cached in memory).
     private let sourceTokens: BearerTokenProvider?
     private let destinationTokens: BearerTokenProvider?
+    /// `limits.connections` of each side, shared by all mailboxes of the job.
+    private let sourceGate: ConnectionGate?
+    private let destinationGate: ConnectionGate?
+    /// What `limits` rates are measured on.
+    private let clock: any LimitClock
 
     /// - Parameter environment: the process environment, passed in by the CLI (for `env:` secrets).
     public init(
         job: Job, environment: [String: String], trace: (@Sendable (String) -> Void)? = nil,
-        destinationCommandSent: (@Sendable (_ sourceUser: String, _ command: String) -> Void)? = nil
+        destinationCommandSent: (@Sendable (_ sourceUser: String, _ command: String) -> Void)? = nil,
+        clock: any LimitClock = SystemLimitClock()
     ) {
         self.job = job
+        self.clock = clock
+        sourceGate = job.source.limits.connections.map(ConnectionGate.init(limit:))
+        destinationGate = job.destination.limits.connections.map(ConnectionGate.init(limit:))
         self.environment = environment
         self.trace = trace
         self.destinationCommandSent = destinationCommandSent
@@ -44,11 +53,47 @@ public struct StoreFactory: Sendable {
     }
 
     /// Connections are opened (and logged in) only when the engine calls the connector's closures.
+    /// The mailbox's rates (`limits`) hold across the connector's sessions, retries included.
     public func connector(for account: Account) -> StoreConnector {
-        StoreConnector(
-            openSource: { try await openSource(for: account) },
-            openDestination: { try await openDestination(for: account) },
+        let sourcePacer = TrafficPacer(limits: job.source.limits, clock: clock)
+        let destinationPacer = TrafficPacer(limits: job.destination.limits, clock: clock)
+        return StoreConnector(
+            openSource: { try await openLimitedSource(for: account, pacer: sourcePacer) },
+            openDestination: { try await openLimitedDestination(for: account, pacer: destinationPacer) },
             affinity: EventLoopAffinity())
+    }
+
+    /// The most connections open at once to each side so far (nil for a side without a cap).
+    public func peakConnections() async -> (source: Int?, destination: Int?) {
+        (await sourceGate?.peak, await destinationGate?.peak)
+    }
+
+    private func openLimitedSource(for account: Account, pacer: TrafficPacer) async throws -> any SourceStore {
+        guard sourceGate != nil || !pacer.isUnlimited else { return try await openSource(for: account) }
+        let route = job.source.route
+        let connections = route.inboxUsesFolderEndpoints || route.folders.isEmpty ? 1 : 2
+        await sourceGate?.acquire(connections)
+        do {
+            let store = try await openSource(for: account)
+            return LimitedSourceStore(inner: store, pacer: pacer, gate: sourceGate, connections: connections)
+        } catch {
+            await sourceGate?.release(connections)
+            throw error
+        }
+    }
+
+    private func openLimitedDestination(for account: Account, pacer: TrafficPacer) async throws
+        -> any DestinationStore
+    {
+        guard destinationGate != nil || !pacer.isUnlimited else { return try await openDestination(for: account) }
+        await destinationGate?.acquire(1)
+        do {
+            let store = try await openDestination(for: account)
+            return LimitedDestinationStore(inner: store, pacer: pacer, gate: destinationGate)
+        } catch {
+            await destinationGate?.release(1)
+            throw error
+        }
     }
 
     private var jobDirectory: String { (job.file as NSString).deletingLastPathComponent }

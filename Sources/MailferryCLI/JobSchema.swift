@@ -35,7 +35,7 @@ enum JobSchema {
           "default": "auto"
         },
         "ports": {
-          "description": "Port per protocol; 0 disables that protocol.",
+          "description": "Port or list of ports per protocol, tried in order when a connection is refused; 0 disables that protocol.",
           "type": "object",
           "additionalProperties": false,
           "properties": {
@@ -58,7 +58,9 @@ enum JobSchema {
         },
         "admin": { "$ref": "#/definitions/admin", "description": "Log in to every source mailbox as an admin (e.g. a Dovecot master user) instead of with the users' passwords." },
         "auth": { "$ref": "#/definitions/auth", "description": "Sign every source mailbox in with OAuth2 instead of its password (not together with admin)." },
-        "timeout": { "$ref": "#/definitions/duration" }
+        "timeout": { "$ref": "#/definitions/duration" },
+        "provider": { "$ref": "#/definitions/provider" },
+        "limits": { "$ref": "#/definitions/limits" }
       }
     },
     "destination": {
@@ -96,7 +98,9 @@ enum JobSchema {
               "type": "boolean",
               "default": false
             },
-            "timeout": { "$ref": "#/definitions/duration" }
+            "timeout": { "$ref": "#/definitions/duration" },
+            "provider": { "$ref": "#/definitions/provider" },
+            "limits": { "$ref": "#/definitions/limits" }
           }
         },
         "maildir": {
@@ -140,6 +144,11 @@ enum JobSchema {
           "description": "Map \\Sent \\Drafts \\Trash \\Junk \\Archive folders by their SPECIAL-USE attribute.",
           "type": "boolean",
           "default": true
+        },
+        "archive": {
+          "description": "With source.provider gmail: the destination folder for archived mail (in All Mail only). Default: the destination's \\Archive folder, else Archive.",
+          "type": "string",
+          "minLength": 1
         }
       }
     },
@@ -213,9 +222,32 @@ enum JobSchema {
       "pattern": "^\\s*([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?)\\s*$"
     },
     "sourcePort": {
-      "type": "integer",
-      "minimum": 0,
-      "maximum": 65535
+      "oneOf": [
+        { "type": "integer", "minimum": 0, "maximum": 65535 },
+        { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "type": "integer", "minimum": 1, "maximum": 65535 } }
+      ]
+    },
+    "size": {
+      "oneOf": [
+        { "type": "integer", "minimum": 1 },
+        { "type": "string", "pattern": "^\\s*[0-9]+\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?\\s*$" }
+      ]
+    },
+    "provider": {
+      "description": "Whose server this is: its folder conventions, message size cap and default limits (README, Providers).",
+      "enum": ["generic", "gmail", "microsoft365", "exchange"],
+      "default": "generic"
+    },
+    "limits": {
+      "description": "How hard this server may be used; the provider fills in what is left out.",
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "connections": { "description": "Connections open at once to this server, across every mailbox of the job.", "type": "integer", "minimum": 1 },
+        "messages_per_second": { "description": "Messages per second and mailbox.", "type": "number", "exclusiveMinimum": 0 },
+        "bytes_per_second": { "$ref": "#/definitions/size", "description": "Bytes per second and mailbox." },
+        "bytes_per_day": { "$ref": "#/definitions/size", "description": "Bytes per mailbox in any 24 hours; when used up the mailbox pauses until it may go on." }
+      }
     },
     "tls": {
       "description": "Certificate verification.",

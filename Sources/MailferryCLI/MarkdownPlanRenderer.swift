@@ -25,6 +25,10 @@ struct MarkdownPlanRenderer {
             if let method = plan.signIn?[side] { text += "Sign-in \(side): \(code(method)).\n" }
         }
         text += "\n" + summaryTable(plan.summary) + "\n"
+        if let estimate = plan.durationUnderLimits {
+            text += "Under the limits the job takes at least **\(LimitDurationText.duration(seconds: estimate.seconds))** "
+                + "(slowest: \(LimitDurationText.sentence(estimate))).\n\n"
+        }
 
         var leftOut = 0
         for (index, user) in plan.users.enumerated() {
@@ -71,6 +75,7 @@ struct MarkdownPlanRenderer {
             text += "- folders: none; \(PlanNotes.inboxOnly)\n"
         }
         if !user.candidates.isEmpty { text += "- tries \(user.candidates.map(code).joined(separator: ", "))\n" }
+        if let estimate = user.durationUnderLimits { text += "- under the limits: \(LimitDurationText.sentence(estimate))\n" }
         if !user.folders.isEmpty {
             text += "\n| | source | destination | action | reason | to copy | size | present | flags |\n"
             text += "|---|---|---|---|---|---:|---:|---:|---:|\n"

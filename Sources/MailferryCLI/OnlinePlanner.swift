@@ -27,8 +27,14 @@ struct OnlinePlanner {
                 account: account, connector: factory.connector(for: account), expectedEndpoint: expected,
                 candidates: candidates)
         }
-        return MigrationPlan(
+        var plan = MigrationPlan(
             job: job.planReference(digest: digest), offline: false,
             users: users)
+        let connections = [job.source.limits.connections, job.destination.limits.connections].compactMap { $0 }
+        plan.estimateDurations(
+            source: .init(limits: job.source.limits, provider: job.source.provider),
+            destination: .init(limits: job.destination.limits, provider: job.destination.provider),
+            parallel: ([concurrency] + connections).min() ?? concurrency)
+        return plan
     }
 }

@@ -26,6 +26,10 @@ struct TextPlanRenderer {
         }
         if plan.users.isEmpty { text += "\nNo users selected.\n" }
         text += "\n" + summaryLine(plan.summary) + "\n"
+        if let estimate = plan.durationUnderLimits {
+            text += "Under the limits the job takes at least \(LimitDurationText.duration(seconds: estimate.seconds)) "
+                + "(slowest: \(LimitDurationText.sentence(estimate))).\n"
+        }
         return text
     }
 
@@ -44,6 +48,9 @@ struct TextPlanRenderer {
             text += "      folders     none: \(PlanNotes.inboxOnly)\n"
         }
         if !user.candidates.isEmpty { text += "      tries       \(user.candidates.joined(separator: ", "))\n" }
+        if let estimate = user.durationUnderLimits {
+            text += "      limits      \(LimitDurationText.sentence(estimate))\n"
+        }
         for folder in user.folders {
             text += folderLine(folder) + "\n"
         }

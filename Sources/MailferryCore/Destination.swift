@@ -3,6 +3,18 @@ public enum Destination: Sendable, Hashable {
     case imap(IMAPDestination)
     case maildir(MaildirDestination)
 
+    /// The IMAP destination's `provider`; a Maildir is a generic store.
+    public var provider: MailProvider {
+        if case .imap(let destination) = self { return destination.provider }
+        return .generic
+    }
+
+    /// The IMAP destination's `limits`; a Maildir has none.
+    public var limits: ServerLimits {
+        if case .imap(let destination) = self { return destination.limits }
+        return ServerLimits()
+    }
+
     /// The IMAP destination's `auth.oauth2`, if it has one.
     public var imapOAuth2: OAuth2Settings? {
         if case .imap(let destination) = self { return destination.oauth2 }
@@ -27,10 +39,15 @@ public struct IMAPDestination: Sendable, Hashable {
     public var oauth2: OAuth2Settings?
     public var allowPlaintextLogin: Bool
     public var timeout: Duration
+    /// `provider`: its folder conventions, message size cap and default `limits`.
+    public var provider: MailProvider
+    /// `limits`, with the provider's defaults filled in.
+    public var limits: ServerLimits
 
     public init(
         host: String, port: Int = 993, security: Security = .tls, tls: TLSSettings = TLSSettings(),
-        admin: AdminLogin? = nil, allowPlaintextLogin: Bool = false, timeout: Duration = .seconds(120)
+        admin: AdminLogin? = nil, allowPlaintextLogin: Bool = false, timeout: Duration = .seconds(120),
+        provider: MailProvider = .generic, limits: ServerLimits = ServerLimits()
     ) {
         self.host = host
         self.port = port
@@ -39,6 +56,8 @@ public struct IMAPDestination: Sendable, Hashable {
         self.admin = admin
         self.allowPlaintextLogin = allowPlaintextLogin
         self.timeout = timeout
+        self.provider = provider
+        self.limits = limits
     }
 }
 

@@ -19,11 +19,23 @@ public struct FolderRules: Sendable, Hashable {
     public var merge: Bool
     /// Map `\Sent \Drafts \Trash \Junk \Archive` folders by their SPECIAL-USE attribute.
     public var specialUse: Bool
+    /// `folders.archive`: where a Gmail source's archived mail (in All Mail only) goes; nil: the
+    /// destination's `\Archive` folder, else `Archive`.
+    public var archive: String?
+    /// The sides' `provider`, whose folder conventions apply (set from `source` and `destination.imap`).
+    public var sourceProvider: MailProvider
+    public var destinationProvider: MailProvider
 
-    public init(skip: [String] = [], translate: [Translation] = [], merge: Bool = false, specialUse: Bool = true) {
+    public init(
+        skip: [String] = [], translate: [Translation] = [], merge: Bool = false, specialUse: Bool = true,
+        archive: String? = nil, sourceProvider: MailProvider = .generic, destinationProvider: MailProvider = .generic
+    ) {
         self.skip = skip
         self.translate = translate
         self.merge = merge
         self.specialUse = specialUse
+        self.archive = archive
+        self.sourceProvider = sourceProvider
+        self.destinationProvider = destinationProvider
     }
 }

@@ -14,10 +14,13 @@ public struct FolderInfo: Sendable, Hashable {
     }
 }
 
-/// RFC 6154 special-use attributes that `folders.special_use` maps by.
+/// RFC 6154 special-use attributes that `folders.special_use` maps by (`\Important`: RFC 8457).
 public enum SpecialUse: String, Sendable, Hashable, CaseIterable, Codable {
+    case all = "\\All"
     case archive = "\\Archive"
     case drafts = "\\Drafts"
+    case flagged = "\\Flagged"
+    case important = "\\Important"
     case junk = "\\Junk"
     case sent = "\\Sent"
     case trash = "\\Trash"

@@ -8,16 +8,20 @@ public struct MigrationOptions: Sendable, Hashable {
     public var maxMessageSize: Int64?
     public var flags: Bool
     public var retries: Int
+    /// `destination.imap.provider`: a larger message than its cap (`MailProvider.messageSizeCap`) is
+    /// skipped and reported, as the server would refuse it.
+    public var destinationProvider: MailProvider
 
     public init(
         concurrency: Int = 8, since: CalendarDay? = nil, maxMessageSize: Int64? = nil, flags: Bool = true,
-        retries: Int = 3
+        retries: Int = 3, destinationProvider: MailProvider = .generic
     ) {
         self.concurrency = concurrency
         self.since = since
         self.maxMessageSize = maxMessageSize
         self.flags = flags
         self.retries = retries
+        self.destinationProvider = destinationProvider
     }
 }
 

@@ -75,6 +75,8 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
     /// How each side signs in when it does not use passwords, e.g. `source` ->
     /// `oauth2 (client credentials, tenant contoso.onmicrosoft.com)`; nil when both use passwords.
     public var signIn: [String: String]?
+    /// The least time the whole job takes under the `limits` (`estimateDurations`).
+    public var durationUnderLimits: DurationUnderLimits?
 
     public init(
         job: JobReference, offline: Bool, users: [UserPlan], shard: Shard? = nil, signIn: [String: String]? = nil
@@ -92,6 +94,7 @@ public struct MigrationPlan: Sendable, Hashable, Codable {
         case formatVersion = "format_version"
         case signIn = "sign_in"
         case job, offline, users, summary, shard
+        case durationUnderLimits = "duration_under_limits"
     }
 }
 
@@ -142,6 +145,8 @@ public struct UserPlan: Sendable, Hashable, Codable {
     public var candidates: [String]
     public var error: String?
     public var folders: [FolderPlan]
+    /// The least time copying this mailbox takes under the sides' `limits`; nil without such limits.
+    public var durationUnderLimits: DurationUnderLimits?
 
     public init(
         sourceUser: String, destinationUser: String, status: Status, endpoint: Endpoints, candidates: [String],
@@ -162,6 +167,7 @@ public struct UserPlan: Sendable, Hashable, Codable {
         case sourceUser = "source_user"
         case destinationUser = "destination_user"
         case status, endpoint, candidates, error, folders
+        case durationUnderLimits = "duration_under_limits"
     }
 }
 

@@ -77,8 +77,8 @@ public struct SourceRoute: Sendable, Hashable {
 }
 
 extension SourceServer {
-    /// The documented order: implicit-TLS ports first, then the plain port (STARTTLS per `starttls`);
-    /// ports set to 0 are never tried. `auto`: INBOX over POP3 (IMAP when POP3 is disabled),
+    /// The documented order: implicit-TLS ports first, then the plain ports (STARTTLS per `starttls`),
+    /// each protocol's ports in the order listed; protocols set to 0 are never tried. `auto`: INBOX over POP3 (IMAP when POP3 is disabled),
     /// other folders over IMAP (none when IMAP is disabled).
     public var route: SourceRoute {
         let plainSecurity: SourceEndpoint.Security
@@ -87,30 +87,28 @@ extension SourceServer {
         case .optional: plainSecurity = .startTLSOptional
         case .never: plainSecurity = .plain
         }
-        func endpoint(_ kind: SourceEndpoint.Kind, _ port: Int, _ security: SourceEndpoint.Security)
-            -> SourceEndpoint?
+        func endpoints(_ kind: SourceEndpoint.Kind, _ ports: PortList, _ security: SourceEndpoint.Security)
+            -> [SourceEndpoint]
         {
-            port > 0 ? SourceEndpoint(kind: kind, host: host, port: port, security: security) : nil
+            ports.ports.map { SourceEndpoint(kind: kind, host: host, port: $0, security: security) }
         }
-        let imaps = endpoint(.imap, ports.imap4s, .implicitTLS)
-        let imap = endpoint(.imap, ports.imap4, plainSecurity)
-        let pop3s = endpoint(.pop3, ports.pop3s, .implicitTLS)
-        let pop3 = endpoint(.pop3, ports.pop3, plainSecurity)
+        let imaps = endpoints(.imap, ports.imap4s, .implicitTLS)
+        let imap = endpoints(.imap, ports.imap4, plainSecurity)
+        let pop3s = endpoints(.pop3, ports.pop3s, .implicitTLS)
+        let pop3 = endpoints(.pop3, ports.pop3, plainSecurity)
 
         switch self.protocol {
         case .imap4:
-            let list = [imap].compactMap { $0 }
-            return SourceRoute(inbox: list, folders: list)
+            return SourceRoute(inbox: imap, folders: imap)
         case .imap4s:
-            let list = [imaps].compactMap { $0 }
-            return SourceRoute(inbox: list, folders: list)
+            return SourceRoute(inbox: imaps, folders: imaps)
         case .pop3:
-            return SourceRoute(inbox: [pop3].compactMap { $0 }, folders: [])
+            return SourceRoute(inbox: pop3, folders: [])
         case .pop3s:
-            return SourceRoute(inbox: [pop3s].compactMap { $0 }, folders: [])
+            return SourceRoute(inbox: pop3s, folders: [])
         case .auto:
-            let imapList = [imaps, imap].compactMap { $0 }
-            let popList = [pop3s, pop3].compactMap { $0 }
+            let imapList = imaps + imap
+            let popList = pop3s + pop3
             return SourceRoute(inbox: popList.isEmpty ? imapList : popList, folders: imapList)
         }
     }

@@ -17,14 +17,14 @@ public struct SourceServer: Sendable, Hashable {
         case never
     }
 
-    /// One port per protocol; 0 disables that protocol.
+    /// The ports of each protocol, tried in order; 0 disables that protocol.
     public struct Ports: Sendable, Hashable {
-        public var imap4: Int
-        public var imap4s: Int
-        public var pop3: Int
-        public var pop3s: Int
+        public var imap4: PortList
+        public var imap4s: PortList
+        public var pop3: PortList
+        public var pop3s: PortList
 
-        public init(imap4: Int = 143, imap4s: Int = 993, pop3: Int = 110, pop3s: Int = 995) {
+        public init(imap4: PortList = 143, imap4s: PortList = 993, pop3: PortList = 110, pop3s: PortList = 995) {
             self.imap4 = imap4
             self.imap4s = imap4s
             self.pop3 = pop3
@@ -43,11 +43,15 @@ public struct SourceServer: Sendable, Hashable {
     public var oauth2: OAuth2Settings?
     /// Applies to connecting and to a server that stays silent while a command is in flight.
     public var timeout: Duration
+    /// `provider`: its folder conventions and default `limits`.
+    public var provider: MailProvider
+    /// `limits`, with the provider's defaults filled in.
+    public var limits: ServerLimits
 
     public init(
         host: String, protocol: MailProtocol = .auto, ports: Ports = Ports(), starttls: StartTLSPolicy = .required,
         tls: TLSSettings = TLSSettings(), allowPlaintextLogin: Bool = false, admin: AdminLogin? = nil,
-        timeout: Duration = .seconds(120)
+        timeout: Duration = .seconds(120), provider: MailProvider = .generic, limits: ServerLimits = ServerLimits()
     ) {
         self.host = host
         self.protocol = `protocol`
@@ -57,5 +61,7 @@ public struct SourceServer: Sendable, Hashable {
         self.allowPlaintextLogin = allowPlaintextLogin
         self.admin = admin
         self.timeout = timeout
+        self.provider = provider
+        self.limits = limits
     }
 }

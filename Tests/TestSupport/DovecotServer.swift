@@ -30,6 +30,12 @@ public final class DovecotServer: Sendable {
         /// OAuth2-only mode: logins take only XOAUTH2 and OAUTHBEARER, with a token listed in this
         /// file (absolute, world-readable; written by `OAuth2TokenService`). Passwords are refused.
         public var oauth2TokensFile: String?
+        /// False: no SPECIAL-USE attributes in the default namespace (an Exchange-like server).
+        public var specialUse: Bool
+        /// Gmail's shape (default namespace only): "[Gmail]/All Mail" (`\All`, every message of the
+        /// user's folders but Trash and Junk, plus those of the unlisted "Archived/Mail", which a test
+        /// creates for mail that has no label) and "[Gmail]/Starred" (`\Flagged`), both virtual.
+        public var gmail: Bool
 
         public init(
             users: [(String, String)] = [("alice", "alicepw")],
@@ -37,7 +43,9 @@ public final class DovecotServer: Sendable {
             namespace: Namespace = .default,
             pop3: Bool = true,
             multiappend: Bool = true,
-            oauth2TokensFile: String? = nil
+            oauth2TokensFile: String? = nil,
+            specialUse: Bool = true,
+            gmail: Bool = false
         ) {
             self.users = users
             self.masterUser = masterUser
@@ -45,6 +53,8 @@ public final class DovecotServer: Sendable {
             self.pop3 = pop3
             self.multiappend = multiappend
             self.oauth2TokensFile = oauth2TokensFile
+            self.specialUse = specialUse
+            self.gmail = gmail
         }
     }
 
@@ -118,6 +128,8 @@ public final class DovecotServer: Sendable {
                 arguments += ["--master", "\(name):\(password)"]
             }
             if !options.multiappend { arguments.append("--no-multiappend") }
+            if !options.specialUse { arguments.append("--no-special-use") }
+            if options.gmail { arguments.append("--gmail") }
             if let tokens = options.oauth2TokensFile {
                 arguments += ["--oauth2", tokens]
             }
@@ -251,6 +263,11 @@ public final class DovecotServer: Sendable {
             return "(no dovecot.log)"
         }
         return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
+    /// A loopback port nothing listens on (the kernel's pick for port 0, closed again): connecting is refused.
+    public static func unusedPort() throws -> Int {
+        try freePorts(count: 1)[0]
     }
 
     /// Ports the kernel hands out for port 0, held open together so that they differ.

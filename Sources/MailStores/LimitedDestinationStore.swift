@@ -1,0 +1,49 @@
+import MailferryCore
+
+/// A destination store under `destination.imap.limits`: its connection holds a place at the job's
+/// `ConnectionGate` until it is closed, and messages are written no faster than the mailbox's
+/// `TrafficPacer` allows.
+struct LimitedDestinationStore: DestinationStore {
+    let inner: any DestinationStore
+    let pacer: TrafficPacer
+    let gate: ConnectionGate?
+
+    var acceptsKeywords: Bool { inner.acceptsKeywords }
+
+    func folders() async throws -> [FolderInfo] { try await inner.folders() }
+
+    func state(of folder: MailboxPath) async throws -> FolderState? { try await inner.state(of: folder) }
+
+    func summaries(in folder: MailboxPath) async throws -> [MessageSummary] { try await inner.summaries(in: folder) }
+
+    func create(_ folder: MailboxPath) async throws { try await inner.create(folder) }
+
+    func subscribe(_ folder: MailboxPath) async throws { try await inner.subscribe(folder) }
+
+    @discardableResult
+    func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
+        try await pacer.admit(message)
+        return try await inner.append(message, body: body, to: folder)
+    }
+
+    func appendBatch(
+        _ messages: MessageBodies, to folder: MailboxPath, stored: @Sendable ([AppendedMessage]) async throws -> Void
+    ) async throws {
+        try await inner.appendBatch(pacer.paced(messages), to: folder, stored: stored)
+    }
+
+    func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {
+        try await inner.setFlags(flags, ofUID: uid, in: folder)
+    }
+
+    func withBodies<Result: Sendable>(
+        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+    ) async throws -> Result {
+        try await inner.withBodies(of: messages, in: folder, consume)
+    }
+
+    func close() async {
+        await inner.close()
+        await gate?.release(1)
+    }
+}

@@ -1,0 +1,99 @@
+/// How long copying takes at least under the sides' `limits`: the slowest limit decides
+/// ("1.8 GiB to upload into Gmail at 500 MB a day: 4 days"). A daily budget counts whole days once
+/// it is exceeded: a mailbox that needs 3.9 days' budgets finishes on the fourth day.
+public struct DurationUnderLimits: Sendable, Hashable, Codable {
+    public enum Limit: String, Sendable, Hashable, Codable {
+        case bytesPerDay = "bytes_per_day"
+        case bytesPerSecond = "bytes_per_second"
+        case messagesPerSecond = "messages_per_second"
+    }
+
+    /// One side of a migration as the estimate sees it.
+    public struct Side: Sendable, Hashable {
+        public var limits: ServerLimits
+        public var provider: MailProvider
+
+        public init(limits: ServerLimits, provider: MailProvider) {
+            self.limits = limits
+            self.provider = provider
+        }
+    }
+
+    public var seconds: Int64
+    /// Which side's which limit decides.
+    public var side: String
+    public var limit: Limit
+    /// The limit's value (bytes or messages per second, bytes per day).
+    public var value: Double
+    public var provider: MailProvider
+    public var messages: Int
+    public var bytes: Int64
+
+    public init(
+        seconds: Int64, side: String, limit: Limit, value: Double, provider: MailProvider, messages: Int, bytes: Int64
+    ) {
+        self.seconds = seconds
+        self.side = side
+        self.limit = limit
+        self.value = value
+        self.provider = provider
+        self.messages = messages
+        self.bytes = bytes
+    }
+
+    /// Nil when nothing is to be copied or neither side has a limit that takes time.
+    public static func estimate(messages: Int, bytes: Int64, source: Side, destination: Side) -> DurationUnderLimits? {
+        guard messages > 0 || bytes > 0 else { return nil }
+        var slowest: DurationUnderLimits?
+        for (name, side) in [("source", source), ("destination", destination)] {
+            var candidates: [(Double, Limit, Double)] = []
+            // Within one day's budget the budget costs no time; beyond it, every day started counts.
+            if let perDay = side.limits.bytesPerDay, bytes > perDay {
+                let days = (Double(bytes) / Double(perDay)).rounded(.up)
+                candidates.append((days * 86_400, .bytesPerDay, Double(perDay)))
+            }
+            if let perSecond = side.limits.bytesPerSecond {
+                candidates.append((Double(bytes) / Double(perSecond), .bytesPerSecond, Double(perSecond)))
+            }
+            if let perSecond = side.limits.messagesPerSecond {
+                candidates.append((Double(messages) / perSecond, .messagesPerSecond, perSecond))
+            }
+            for (seconds, limit, value) in candidates where seconds > Double(slowest?.seconds ?? 0) {
+                slowest = DurationUnderLimits(
+                    seconds: Int64(seconds.rounded(.up)), side: name, limit: limit, value: value,
+                    provider: side.provider, messages: messages, bytes: bytes)
+            }
+        }
+        return slowest
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seconds, side, limit, value, provider, messages, bytes
+    }
+}
+
+extension MigrationPlan {
+    /// Fills in each user's duration under the limits, and the job's: mailboxes run `parallel` at a
+    /// time (the job's concurrency, capped by the connection limits), and a job never takes less than
+    /// its slowest mailbox.
+    public mutating func estimateDurations(
+        source: DurationUnderLimits.Side, destination: DurationUnderLimits.Side, parallel: Int
+    ) {
+        for index in users.indices {
+            let folders = users[index].folders
+            users[index].durationUnderLimits = DurationUnderLimits.estimate(
+                messages: folders.reduce(0) { $0 + $1.messagesToCopy }, bytes: folders.reduce(0) { $0 + $1.bytesToCopy },
+                source: source, destination: destination)
+        }
+        let estimates = users.compactMap(\.durationUnderLimits)
+        guard let slowest = estimates.max(by: { $0.seconds < $1.seconds }) else {
+            durationUnderLimits = nil
+            return
+        }
+        var job = slowest
+        job.messages = summary.messagesToCopy
+        job.bytes = summary.bytesToCopy
+        job.seconds = max(slowest.seconds, estimates.reduce(0) { $0 + $1.seconds } / Int64(max(1, parallel)))
+        durationUnderLimits = job
+    }
+}

@@ -1,0 +1,91 @@
+import MailferryCore
+import Synchronization
+import Testing
+
+@testable import MailStores
+
+/// A clock that only moves when slept on: rates are measured without waiting.
+final class ManualLimitClock: LimitClock {
+    private let time = Mutex<Double>(0)
+    private let sleeps = Mutex<[Double]>([])
+
+    func now() -> Double { time.withLock { $0 } }
+
+    func sleep(seconds: Double) async throws {
+        guard seconds > 0 else { return }
+        sleeps.withLock { $0.append(seconds) }
+        time.withLock { $0 += seconds }
+    }
+
+    var slept: [Double] { sleeps.withLock { $0 } }
+}
+
+@Suite struct TrafficLimitsTests {
+    func message(size: Int64) -> MessageSummary {
+        MessageSummary(
+            uid: 1, sourceKey: "1:1", size: size, internalDate: InternalDate(secondsSince1970: 0), flags: .none,
+            identity: .unread(size: size))
+    }
+
+    @Test func messagesPerSecondHoldsOverARun() async throws {
+        let clock = ManualLimitClock()
+        let pacer = TrafficPacer(limits: ServerLimits(messagesPerSecond: 5), clock: clock)
+        for _ in 0..<55 { try await pacer.admit(message(size: 100)) }
+        // A second's worth (5) goes at once, the other 50 at 5 a second: 10 s, never sooner.
+        #expect(abs(clock.now() - 10) < 1e-9)
+        // Smooth: no pause longer than one message's share.
+        #expect(clock.slept.allSatisfy { $0 <= 0.2 + 1e-9 })
+    }
+
+    @Test func bytesPerSecondCountsEachMessagesSize() async throws {
+        let clock = ManualLimitClock()
+        let pacer = TrafficPacer(limits: ServerLimits(bytesPerSecond: 1_000), clock: clock)
+        try await pacer.admit(message(size: 1_000))  // the saved-up second
+        try await pacer.admit(message(size: 3_000))
+        try await pacer.admit(message(size: 500))
+        #expect(abs(clock.now() - 3.5) < 1e-9)
+    }
+
+    @Test func idleTimeSavesUpAtMostOneSecond() {
+        let bucket = TokenBucket(rate: 10)
+        #expect(bucket.reserve(10, now: 0) == 0)
+        // A minute idle buys one second's worth, not sixty.
+        #expect(bucket.reserve(10, now: 60) == 0)
+        #expect(abs(bucket.reserve(10, now: 60) - 1) < 1e-9)
+    }
+
+    /// Connections open at once, as the holders of the gate's places count them.
+    final class OpenCount: Sendable {
+        let state = Mutex<(now: Int, peak: Int)>((0, 0))
+
+        func add(_ count: Int) {
+            state.withLock { state in
+                state.now += count
+                state.peak = max(state.peak, state.now)
+            }
+        }
+
+        var now: Int { state.withLock { $0.now } }
+        var peak: Int { state.withLock { $0.peak } }
+    }
+
+    @Test func connectionGateNeverLetsMoreThanItsLimitIn() async throws {
+        let gate = ConnectionGate(limit: 3)
+        let open = OpenCount()
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    let count = index % 4 == 0 ? 2 : 1
+                    await gate.acquire(count)
+                    open.add(count)
+                    await Task.yield()
+                    open.add(-count)
+                    await gate.release(count)
+                }
+            }
+        }
+        #expect(open.peak <= 3)
+        #expect(await gate.peak <= 3)
+        #expect(open.now == 0)
+    }
+}

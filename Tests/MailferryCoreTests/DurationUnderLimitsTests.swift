@@ -1,0 +1,56 @@
+import MailferryCore
+import Testing
+
+@Suite struct DurationUnderLimitsTests {
+    let none = DurationUnderLimits.Side(limits: ServerLimits(), provider: .generic)
+
+    @Test func gmailUploadBudgetCountsWholeDays() throws {
+        let gmail = DurationUnderLimits.Side(
+            limits: .defaults(for: .gmail, side: .destination), provider: .gmail)
+        let bytes: Int64 = 1_932_735_283  // 1.8 GiB
+        let estimate = try #require(
+            DurationUnderLimits.estimate(messages: 9_000, bytes: bytes, source: none, destination: gmail))
+        #expect(estimate.seconds == 4 * 86_400)
+        #expect(estimate.limit == .bytesPerDay)
+        #expect(estimate.side == "destination")
+        #expect(estimate.value == 500_000_000)
+    }
+
+    @Test func theSlowestLimitOfEitherSideDecides() throws {
+        let source = DurationUnderLimits.Side(limits: ServerLimits(messagesPerSecond: 10), provider: .exchange)
+        let destination = DurationUnderLimits.Side(limits: ServerLimits(bytesPerSecond: 1_000_000), provider: .generic)
+        let byMessages = try #require(
+            DurationUnderLimits.estimate(messages: 1_000, bytes: 50_000_000, source: source, destination: destination))
+        #expect(byMessages.seconds == 100)
+        #expect(byMessages.limit == .messagesPerSecond)
+        let byBytes = try #require(
+            DurationUnderLimits.estimate(messages: 100, bytes: 500_000_000, source: source, destination: destination))
+        #expect(byBytes.seconds == 500)
+        #expect(byBytes.side == "destination")
+        #expect(DurationUnderLimits.estimate(messages: 0, bytes: 0, source: source, destination: destination) == nil)
+        #expect(DurationUnderLimits.estimate(messages: 5, bytes: 5, source: none, destination: none) == nil)
+    }
+
+    @Test func theJobRunsMailboxesInParallelButNeverFasterThanTheSlowest() throws {
+        func user(_ name: String, bytes: Int64) -> UserPlan {
+            UserPlan(
+                sourceUser: name, destinationUser: name, status: .ready, endpoint: .init(inbox: nil, folders: nil),
+                candidates: [],
+                folders: [
+                    FolderPlan(
+                        source: "INBOX", destination: "INBOX", action: .update, reason: "", messagesToCopy: 10,
+                        bytesToCopy: bytes, messagesPresent: 0, flagsToUpdate: 0, messagesSkipped: 0)
+                ])
+        }
+        var plan = MigrationPlan(
+            job: .init(name: "j", file: "j.yaml", digest: "d"), offline: false,
+            users: [user("a", bytes: 400), user("b", bytes: 100), user("c", bytes: 100), user("d", bytes: 200)])
+        let perSecond = DurationUnderLimits.Side(limits: ServerLimits(bytesPerSecond: 1), provider: .generic)
+        plan.estimateDurations(source: none, destination: perSecond, parallel: 2)
+        #expect(plan.users.map { $0.durationUnderLimits?.seconds } == [400, 100, 100, 200])
+        #expect(plan.durationUnderLimits?.seconds == 400)
+        #expect(plan.durationUnderLimits?.bytes == 800)
+        plan.estimateDurations(source: none, destination: perSecond, parallel: 1)
+        #expect(plan.durationUnderLimits?.seconds == 800)
+    }
+}
