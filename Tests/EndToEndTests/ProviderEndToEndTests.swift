@@ -183,6 +183,71 @@ import Testing
         }
     }
 
+    @Test func connectionCapsHoldAcrossAllUsersOfTheJob() async throws {
+        let users = (1...6).map { ("user\($0)", "pw-\($0)") }
+        let source = try await DovecotServer.start(.init(users: users, pop3: false))
+        let destination = try await DovecotServer.start(.init(users: users, pop3: false))
+        let sourceProxy = try FaultProxy.start(targetPort: source.imapsPort)
+        let destinationProxy = try FaultProxy.start(targetPort: destination.imapsPort)
+        defer {
+            sourceProxy.stop()
+            destinationProxy.stop()
+        }
+        try await DovecotServer.stopping([source, destination]) {
+            for (user, password) in users {
+                let seeding = try await client(source, user, password)
+                for number in 1...3 { try await append(seeding, "INBOX", "\(user)-\(number)") }
+                try await seeding.logout()
+            }
+            let directory = NSTemporaryDirectory() + "mf-provider-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let yaml = """
+                version: 1
+                name: caps
+                source:
+                  host: 127.0.0.1
+                  protocol: imap4s
+                  ports: { imap4s: \(sourceProxy.port) }
+                  tls: { ca_file: \(source.caFile) }
+                  limits: { connections: 2 }
+                destination:
+                  imap:
+                    host: 127.0.0.1
+                    port: \(destinationProxy.port)
+                    tls: { ca_file: \(destination.caFile) }
+                    provider: gmail
+                    limits: { connections: 1 }
+                users:
+                  file: users.csv
+                options:
+                  concurrency: 6
+                """
+            try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
+            let lines = users.map { "\($0.0),\($0.1),\($0.0),\($0.1)" }.joined(separator: "\n") + "\n"
+            try lines.write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
+            chmod(directory + "/users.csv", 0o600)
+            let loaded = JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml")
+            let job = try #require(loaded.job, "\(loaded.diagnostics.map(\.message))")
+            #expect(job.destination.limits.bytesPerDay == 500_000_000)
+            let ledger = try Ledger.open(directory: directory + "/state")
+            let factory = StoreFactory(job: job, environment: [:])
+            let results = await ApplyRun(
+                rules: job.folders, options: job.options, ledger: ledger,
+                runID: try ledger.beginRun(command: .apply, startedAt: Date()), connector: factory.connector(for:)
+            ).run(job.accounts, concurrency: 6)
+            #expect(results.allSatisfy { $0.outcome.state == .done }, "\(results.map(\.outcome.lastError))")
+            #expect(results.reduce(0) { $0 + $1.outcome.counts.messagesCopied } == 18)
+            // Counted by the proxies, which see every connection the job opens.
+            #expect(sourceProxy.connections == 6)
+            #expect(sourceProxy.peakOpenConnections <= 2)
+            #expect(destinationProxy.peakOpenConnections <= 1)
+            let peaks = await factory.peakConnections()
+            #expect(peaks.source == 2)
+            #expect(peaks.destination == 1)
+        }
+    }
+
     @Test func secondPortIsUsedWhenTheFirstRefuses() async throws {
         let source = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
         let destination = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))

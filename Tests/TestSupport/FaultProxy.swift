@@ -62,6 +62,9 @@ public final class FaultProxy: @unchecked Sendable {
     private var stopped = false
     private var enabled = true
     private var connectionCount = 0
+    /// Client sockets being served, to count the connections a client holds open at once.
+    private var liveClients: Set<Int32> = []
+    private var openPeak = 0
     private var injected: [FaultKind: Int] = [:]
     private var captured: [UInt8] = []
     private let threads = DispatchGroup()
@@ -93,6 +96,10 @@ public final class FaultProxy: @unchecked Sendable {
     /// Cuts and stalls: the faults that break a connection (delays do not).
     public var disruptiveFaults: Int { faults.filter { $0.key != .delay }.values.reduce(0, +) }
     public var connections: Int { lock.withLock { connectionCount } }
+    /// The most connections clients held open at once: counted when a connection arrives, over the
+    /// connections whose client has not hung up (a client that closed counts as gone at once, even
+    /// while the proxy is still winding its side down).
+    public var peakOpenConnections: Int { lock.withLock { openPeak } }
     /// The first `captureLimit` bytes clients sent, over all connections.
     public var clientBytes: [UInt8] { lock.withLock { captured } }
 
@@ -164,6 +171,9 @@ public final class FaultProxy: @unchecked Sendable {
             guard client >= 0 else { continue }
             let (number, faulty) = lock.withLock { () -> (Int, Bool) in
                 connectionCount += 1
+                liveClients = liveClients.filter { !Self.clientHungUp($0) }
+                liveClients.insert(client)
+                openPeak = max(openPeak, liveClients.count)
                 return (connectionCount - 1, enabled)
             }
             let schedule = faulty ? FaultSchedule.draw(seed: configuration.seed, connection: number, configuration) : .clean
@@ -191,7 +201,14 @@ public final class FaultProxy: @unchecked Sendable {
             link.run()
         }
         if server >= 0 { close(server) }
+        lock.withLock { _ = liveClients.remove(client) }
         close(client)
+    }
+
+    /// The client shut down its side (Linux POLLRDHUP) or the socket is gone.
+    private static func clientHungUp(_ descriptor: Int32) -> Bool {
+        var entry = pollfd(fd: descriptor, events: 0x2000, revents: 0)
+        return poll(&entry, 1, 0) > 0 && entry.revents & (0x2000 | Int16(POLLHUP) | Int16(POLLERR)) != 0
     }
 
     static func address(_ host: String, port: Int) -> sockaddr_in {
