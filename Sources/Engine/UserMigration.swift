@@ -18,6 +18,10 @@ public struct UserMigration: Sendable {
     /// First retry delay; doubles per attempt up to `maximumRetryDelay`.
     public var retryDelay: Duration
     public var maximumRetryDelay: Duration
+    /// Pauses when a server asks to slow down (`StoreError.throttled`).
+    public var throttleBackoff = ThrottleBackoff()
+    /// Waits out a pause; tests pass a clock that does not really wait.
+    public var pause: @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
 
     public init(
         account: Account, rules: FolderRules, options: MigrationOptions, ledger: Ledger, connector: StoreConnector,
@@ -71,6 +75,7 @@ public struct UserMigration: Sendable {
     /// The first attempt and its retries, until one completes or an error is final.
     private func attempts(_ context: UserRunContext) async -> UserOutcome {
         var attempt = 0
+        var throttles = 0
         while true {
             attempt += 1
             do {
@@ -80,6 +85,15 @@ public struct UserMigration: Sendable {
                 }
                 let done = context.folderFailures.isEmpty && context.counts.messagesFailed == 0
                 return UserOutcome(state: done ? .done : .partial, counts: context.counts, lastError: context.lastError)
+            } catch let StoreError.throttled(server, reason, hint) where throttles < throttleBackoff.limit {
+                // Not a failure and not a retry: the attempt does not count against options.retries.
+                throttles += 1
+                attempt -= 1
+                let delay = throttleBackoff.delay(throttle: throttles, hint: hint)
+                context.write("\(server) asks to slow down (\(reason)); pausing \(delay) before resuming")
+                observer.handle(
+                    .retrying(sourceUser: account.sourceUser, attempt: throttles, delay: delay, reason: "throttled: \(reason)"))
+                await pause(delay)
             } catch let error as StoreError where error.isTransient && attempt <= options.retries {
                 let delay = backoff(attempt: attempt)
                 context.write("attempt \(attempt) interrupted: \(error.userMessage); retrying in \(delay)")
@@ -90,8 +104,13 @@ public struct UserMigration: Sendable {
                 let message = (error as? any UserFacingError)?.userMessage ?? String(describing: type(of: error))
                 context.write("failed: \(message)")
                 let counts = context.counts
-                if case .quotaExceeded = error as? StoreError {
+                // A full mailbox or a server still throttling after every pause: nothing failed for
+                // good, the next run goes on.
+                switch error as? StoreError {
+                case .quotaExceeded?, .throttled?:
                     return UserOutcome(state: .partial, counts: counts, lastError: message)
+                default:
+                    break
                 }
                 return UserOutcome(state: counts.messagesCopied > 0 ? .partial : .failed, counts: counts, lastError: message)
             }

@@ -11,6 +11,7 @@ enum IMAPErrorMapping {
             if let transport = error as? TransportError { return storeError(transport, server: server) }
             return .protocolViolation(server: server, reason: "unexpected error: \(type(of: error))")
         }
+        if let throttle = throttle(error, server: server) { return throttle }
         switch error {
         case .transport(let transport):
             return storeError(transport, server: server)
@@ -36,6 +37,16 @@ enum IMAPErrorMapping {
             return .protocolViolation(server: server, reason: error.userMessage)
         case .encoding:
             return .messageRefused(reason: error.userMessage)
+        }
+    }
+
+    /// A refusal or BYE that asks to slow down (`ThrottleSignal`).
+    private static func throttle(_ error: IMAPError, server: String) -> StoreError? {
+        switch error {
+        case .loginFailed(let text), .serverBye(let text), .commandFailed(_, .no, let text):
+            return ThrottleSignal.throttle(code: text.rawCode, text: text.text, server: server)
+        default:
+            return nil
         }
     }
 

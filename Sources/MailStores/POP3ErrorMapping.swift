@@ -14,6 +14,12 @@ enum POP3ErrorMapping {
             return .protocolViolation(server: server, reason: "unexpected error: \(type(of: error))")
         }
         switch error {
+        case .loginFailed(let text), .commandFailed(_, let text), .greetingRejected(let text):
+            if let throttle = ThrottleSignal.throttle(pop3Text: text, server: server) { return throttle }
+        default:
+            break
+        }
+        switch error {
         case .transport(let transport):
             return IMAPErrorMapping.storeError(transport, server: server)
         case .loginFailed(let serverText):

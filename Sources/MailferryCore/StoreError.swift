@@ -24,6 +24,10 @@ public enum StoreError: UserFacingError, Equatable {
     case quotaExceeded(reason: String)
     /// A folder vanished or cannot be opened; that folder fails.
     case folderUnavailable(folder: String, reason: String)
+    /// The server asks to slow down (`[THROTTLED]`, `[UNAVAILABLE]`, Exchange's "Request is
+    /// throttled", BYE on too many connections, POP3 `[LOGIN-DELAY]`/`[IN-USE]`): the user pauses for
+    /// `retryAfter` when the server hinted it, else an exponential backoff, and resumes. Not a failure.
+    case throttled(server: String, reason: String, retryAfter: Duration?)
 
     public var isTransient: Bool {
         switch self {
@@ -54,6 +58,8 @@ public enum StoreError: UserFacingError, Equatable {
             return "quota exceeded on the destination: \(reason) — raise the mailbox quota and run apply again"
         case .folderUnavailable(let folder, let reason):
             return "cannot open folder \"\(folder)\": \(reason)"
+        case .throttled(let server, let reason, _):
+            return "\(server) asks to slow down: \(reason)"
         }
     }
 }

@@ -1,0 +1,136 @@
+import Engine
+import Foundation
+import IMAP
+import JobSpec
+import Ledger
+import MailStores
+import MailTransport
+import MailferryCore
+import NIOCore
+import Synchronization
+import TestSupport
+import Testing
+
+/// A source that throttles (BYE over its connection limit, then Exchange's "Request is throttled"
+/// in the middle of a body FETCH), through a proxy in front of a real Dovecot: the user pauses for
+/// the hinted time or the backoff, resumes, and copies every message exactly once.
+@Suite(.serialized) struct ThrottleEndToEndTests {
+    final class Pauses: Sendable {
+        private let recorded = Mutex<[Duration]>([])
+        func add(_ duration: Duration) { recorded.withLock { $0.append(duration) } }
+        var all: [Duration] { recorded.withLock { $0 } }
+    }
+
+    @Test func hintedAndBackoffPausesAreHonouredAndNothingIsLostOrDoubled() async throws {
+        let source = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
+        let destination = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
+        let proxy = try ThrottleProxy.start(
+            targetPort: source.imapPort,
+            acts: [
+                .byeGreeting("[UNAVAILABLE] Too many simultaneous connections"),
+                .refuse(containing: "BODY.PEEK[]", text: "Request is throttled. Suggested Backoff Time: 1500 milliseconds"),
+            ])
+        defer { proxy.stop() }
+        try await DovecotServer.stopping([source, destination]) {
+            let seeding = try await IMAPClient.connect(
+                IMAPClientConfiguration(
+                    host: source.host, port: source.imapsPort, security: .implicitTLS, tls: TLSOptions(caFile: source.caFile)))
+            try await seeding.login(user: "alice", password: "alice-pw")
+            for number in 1...5 {
+                let text = "From: a@old.example\r\nSubject: m\(number)\r\nMessage-ID: <m\(number)@old.example>\r\n\r\nbody\r\n"
+                _ = try await seeding.append(to: "INBOX", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(string: text))))
+            }
+            try await seeding.logout()
+
+            let directory = NSTemporaryDirectory() + "mf-throttle-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let yaml = """
+                version: 1
+                name: throttle
+                source:
+                  host: 127.0.0.1
+                  protocol: imap4
+                  ports: { imap4: \(proxy.port) }
+                  starttls: never
+                  allow_plaintext_login: true
+                destination:
+                  imap: { host: 127.0.0.1, port: \(destination.imapsPort), security: tls, tls: { ca_file: \(destination.caFile) } }
+                users:
+                  file: users.csv
+                options:
+                  retries: 0
+                """
+            try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
+            try "alice,alice-pw,alice,alice-pw\n".write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
+            chmod(directory + "/users.csv", 0o600)
+            let loaded = JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml")
+            let job = try #require(loaded.job, "\(loaded.diagnostics.map(\.message))")
+            let ledger = try Ledger.open(directory: directory + "/state")
+            let account = try #require(job.accounts.first)
+            let pauses = Pauses()
+            var migration = UserMigration(
+                account: account, rules: job.folders, options: job.options, ledger: ledger,
+                connector: StoreFactory(job: job, environment: [:]).connector(for: account))
+            migration.throttleBackoff = ThrottleBackoff(initial: .seconds(20), maximum: .seconds(60), limit: 3)
+            migration.pause = { pauses.add($0) }
+
+            let outcome = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+            // Throttles are neither failures nor retries: with retries: 0 the user still completes.
+            #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
+            #expect(outcome.counts.messagesCopied == 5)
+            #expect(pauses.all == [.seconds(20), .milliseconds(1500)])
+            #expect(proxy.connections == 3)
+
+            let reading = try await IMAPClient.connect(
+                IMAPClientConfiguration(
+                    host: destination.host, port: destination.imapsPort, security: .implicitTLS,
+                    tls: TLSOptions(caFile: destination.caFile)))
+            try await reading.login(user: "alice", password: "alice-pw")
+            #expect(try await reading.status("INBOX").messages == 5)
+            try await reading.logout()
+            let log = try String(contentsOfFile: ledger.log(sourceUser: "alice").path, encoding: .utf8)
+            #expect(log.contains("asks to slow down ([UNAVAILABLE] Too many simultaneous connections); pausing 20.0 seconds"))
+        }
+    }
+
+    @Test func aServerThatKeepsThrottlingLeavesTheUserPartialAfterTheLimit() async throws {
+        let source = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
+        let destination = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
+        let proxy = try ThrottleProxy.start(
+            targetPort: source.imapPort, acts: Array(repeating: .byeGreeting("Too many connections"), count: 10))
+        defer { proxy.stop() }
+        try await DovecotServer.stopping([source, destination]) {
+            let directory = NSTemporaryDirectory() + "mf-throttle-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let yaml = """
+                version: 1
+                name: throttle
+                source: { host: 127.0.0.1, protocol: imap4, ports: { imap4: \(proxy.port) }, starttls: never, allow_plaintext_login: true }
+                destination:
+                  imap: { host: 127.0.0.1, port: \(destination.imapsPort), security: tls, tls: { ca_file: \(destination.caFile) } }
+                users:
+                  file: users.csv
+                """
+            try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
+            try "alice,alice-pw,alice,alice-pw\n".write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
+            chmod(directory + "/users.csv", 0o600)
+            let job = try #require(JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml").job)
+            let ledger = try Ledger.open(directory: directory + "/state")
+            let account = try #require(job.accounts.first)
+            let pauses = Pauses()
+            var migration = UserMigration(
+                account: account, rules: job.folders, options: job.options, ledger: ledger,
+                connector: StoreFactory(job: job, environment: [:]).connector(for: account))
+            migration.throttleBackoff = ThrottleBackoff(initial: .seconds(10), maximum: .seconds(25), limit: 3)
+            migration.pause = { pauses.add($0) }
+            let outcome = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+            #expect(outcome.state == .partial)
+            #expect(outcome.lastError?.contains("asks to slow down") == true)
+            // Exponential, capped, and bounded in number: no retry storm.
+            #expect(pauses.all == [.seconds(10), .seconds(20), .seconds(25)])
+            #expect(proxy.connections == 4)
+        }
+    }
+}
