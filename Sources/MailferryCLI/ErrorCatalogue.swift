@@ -39,8 +39,14 @@ enum ErrorCatalogue {
         Entry(
             name: "server said BYE", message: "the server closed the session (BYE)",
             meaning:
-                "The server ended the session on its own, often for too many connections or shutdown.",
-            action: "Lower `options.concurrency` if the server limits connections per user or IP."),
+                "The server ended the session on its own (shutdown, idle limit). A BYE about too many connections is a throttle (next row).",
+            action: "Nothing if the retry succeeds."),
+        Entry(
+            name: "throttled by the server", message: "throttled by",
+            meaning:
+                "The server throttles: IMAP `[THROTTLED]` or `[UNAVAILABLE]` (RFC 5530), Exchange Online's `Request is throttled. Suggested Backoff Time: N milliseconds`, a BYE or refusal for too many connections (`Too many simultaneous connections`, `connection limit`), POP3 `[LOGIN-DELAY]`, `[IN-USE]` or `[SYS/TEMP]`. The user pauses for the hinted time, else 30 s doubling up to 15 min, then reconnects and resumes by diffing (nothing lost or copied twice); the user's log says `pausing …`. After 10 pauses in one run the user stops as **partial** with this message.",
+            action:
+                "Nothing, usually. If it recurs, lower the side's `limits` (`connections`, `messages_per_second`) or `options.concurrency`, or set the `provider` so that its defaults apply; run `apply` again later."),
         Entry(
             name: "TLS verification failed", message: "TLS certificate verification failed for",
             meaning:

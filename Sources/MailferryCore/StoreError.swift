@@ -59,7 +59,7 @@ public enum StoreError: UserFacingError, Equatable {
         case .folderUnavailable(let folder, let reason):
             return "cannot open folder \"\(folder)\": \(reason)"
         case .throttled(let server, let reason, _):
-            return "\(server) asks to slow down: \(reason)"
+            return "throttled by \(server): \(reason)"
         }
     }
 }

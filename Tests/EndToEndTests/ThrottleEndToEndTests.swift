@@ -127,7 +127,7 @@ import Testing
             migration.pause = { pauses.add($0) }
             let outcome = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
             #expect(outcome.state == .partial)
-            #expect(outcome.lastError?.contains("asks to slow down") == true)
+            #expect(outcome.lastError?.hasPrefix("throttled by 127.0.0.1:") == true, "\(outcome.lastError ?? "")")
             // Exponential, capped, and bounded in number: no retry storm.
             #expect(pauses.all == [.seconds(10), .seconds(20), .seconds(25)])
             #expect(proxy.connections == 4)
