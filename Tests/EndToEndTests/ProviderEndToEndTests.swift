@@ -43,9 +43,9 @@ import Testing
     }
 
     struct Migration {
-        var directory: String
-        var job: Job
-        var ledger: Ledger
+        var folder: TestJobFolder
+        var job: Job { folder.job }
+        var ledger: Ledger { folder.ledger }
 
         func run() async throws -> UserOutcome {
             let account = try #require(job.accounts.first)
@@ -62,27 +62,21 @@ import Testing
                 expectedEndpoint: job.source.route.expectedEndpoints, candidates: job.source.route.candidates)
         }
 
-        func remove() { try? FileManager.default.removeItem(atPath: directory) }
+        func remove() { folder.remove() }
     }
 
     func migration(source: String, destination: DovecotServer) throws -> Migration {
-        let directory = NSTemporaryDirectory() + "mf-provider-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let yaml = """
-            version: 1
-            name: provider
-            \(source)
-            destination:
-              imap: { host: 127.0.0.1, port: \(destination.imapsPort), security: tls, tls: { ca_file: \(destination.caFile) } }
-            users:
-              file: users.csv
-            """
-        try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
-        try "alice,alice-pw,alice,alice-pw\n".write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
-        chmod(directory + "/users.csv", 0o600)
-        let loaded = JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml")
-        let job = try #require(loaded.job, "\(loaded.diagnostics.map(\.message))")
-        return Migration(directory: directory, job: job, ledger: try Ledger.open(directory: directory + "/state"))
+        Migration(
+            folder: try TestJobFolder(
+                yaml: """
+                    version: 1
+                    name: provider
+                    \(source)
+                    destination:
+                      imap: { host: 127.0.0.1, port: \(destination.imapsPort), security: tls, tls: { ca_file: \(destination.caFile) } }
+                    users:
+                      file: users.csv
+                    """))
     }
 
     func sourceYAML(_ server: DovecotServer, provider: String, ports: String? = nil) -> String {
@@ -199,10 +193,9 @@ import Testing
                 for number in 1...3 { try await append(seeding, "INBOX", "\(user)-\(number)") }
                 try await seeding.logout()
             }
-            let directory = NSTemporaryDirectory() + "mf-provider-\(UUID().uuidString)"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let yaml = """
+            let lines = users.map { "\($0.0),\($0.1),\($0.0),\($0.1)" }.joined(separator: "\n") + "\n"
+            let folder = try TestJobFolder(
+                yaml: """
                 version: 1
                 name: caps
                 source:
@@ -222,15 +215,11 @@ import Testing
                   file: users.csv
                 options:
                   concurrency: 6
-                """
-            try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
-            let lines = users.map { "\($0.0),\($0.1),\($0.0),\($0.1)" }.joined(separator: "\n") + "\n"
-            try lines.write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
-            chmod(directory + "/users.csv", 0o600)
-            let loaded = JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml")
-            let job = try #require(loaded.job, "\(loaded.diagnostics.map(\.message))")
+                """, users: lines)
+            defer { folder.remove() }
+            let job = folder.job
             #expect(job.destination.limits.bytesPerDay == 500_000_000)
-            let ledger = try Ledger.open(directory: directory + "/state")
+            let ledger = folder.ledger
             let factory = StoreFactory(job: job, environment: [:])
             let results = await ApplyRun(
                 rules: job.folders, options: job.options, ledger: ledger,

@@ -21,6 +21,18 @@ import Testing
         var all: [Duration] { recorded.withLock { $0 } }
     }
 
+    /// A migration whose pauses are recorded instead of waited for.
+    static func migration(_ account: Account, job: Job, ledger: Ledger, backoff: ThrottleBackoff, pauses: Pauses)
+        -> UserMigration
+    {
+        var migration = UserMigration(
+            account: account, rules: job.folders, options: job.options, ledger: ledger,
+            connector: StoreFactory(job: job, environment: [:]).connector(for: account))
+        migration.throttleBackoff = backoff
+        migration.pause = { pauses.add($0) }
+        return migration
+    }
+
     @Test func hintedAndBackoffPausesAreHonouredAndNothingIsLostOrDoubled() async throws {
         let source = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
         let destination = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
@@ -42,10 +54,8 @@ import Testing
             }
             try await seeding.logout()
 
-            let directory = NSTemporaryDirectory() + "mf-throttle-\(UUID().uuidString)"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let yaml = """
+            let folder = try TestJobFolder(
+                yaml: """
                 version: 1
                 name: throttle
                 source:
@@ -60,20 +70,15 @@ import Testing
                   file: users.csv
                 options:
                   retries: 0
-                """
-            try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
-            try "alice,alice-pw,alice,alice-pw\n".write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
-            chmod(directory + "/users.csv", 0o600)
-            let loaded = JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml")
-            let job = try #require(loaded.job, "\(loaded.diagnostics.map(\.message))")
-            let ledger = try Ledger.open(directory: directory + "/state")
+                """)
+            defer { folder.remove() }
+            let job = folder.job
+            let ledger = folder.ledger
             let account = try #require(job.accounts.first)
             let pauses = Pauses()
-            var migration = UserMigration(
-                account: account, rules: job.folders, options: job.options, ledger: ledger,
-                connector: StoreFactory(job: job, environment: [:]).connector(for: account))
-            migration.throttleBackoff = ThrottleBackoff(initial: .seconds(20), maximum: .seconds(60), limit: 3)
-            migration.pause = { pauses.add($0) }
+            let migration = Self.migration(
+                account, job: job, ledger: ledger, backoff: ThrottleBackoff(initial: .seconds(20), maximum: .seconds(60), limit: 3),
+                pauses: pauses)
 
             let outcome = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
             // Throttles are neither failures nor retries: with retries: 0 the user still completes.
@@ -101,10 +106,8 @@ import Testing
             targetPort: source.imapPort, acts: Array(repeating: .byeGreeting("Too many connections"), count: 10))
         defer { proxy.stop() }
         try await DovecotServer.stopping([source, destination]) {
-            let directory = NSTemporaryDirectory() + "mf-throttle-\(UUID().uuidString)"
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let yaml = """
+            let folder = try TestJobFolder(
+                yaml: """
                 version: 1
                 name: throttle
                 source: { host: 127.0.0.1, protocol: imap4, ports: { imap4: \(proxy.port) }, starttls: never, allow_plaintext_login: true }
@@ -112,19 +115,15 @@ import Testing
                   imap: { host: 127.0.0.1, port: \(destination.imapsPort), security: tls, tls: { ca_file: \(destination.caFile) } }
                 users:
                   file: users.csv
-                """
-            try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
-            try "alice,alice-pw,alice,alice-pw\n".write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
-            chmod(directory + "/users.csv", 0o600)
-            let job = try #require(JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml").job)
-            let ledger = try Ledger.open(directory: directory + "/state")
+                """)
+            defer { folder.remove() }
+            let job = folder.job
+            let ledger = folder.ledger
             let account = try #require(job.accounts.first)
             let pauses = Pauses()
-            var migration = UserMigration(
-                account: account, rules: job.folders, options: job.options, ledger: ledger,
-                connector: StoreFactory(job: job, environment: [:]).connector(for: account))
-            migration.throttleBackoff = ThrottleBackoff(initial: .seconds(10), maximum: .seconds(25), limit: 3)
-            migration.pause = { pauses.add($0) }
+            let migration = Self.migration(
+                account, job: job, ledger: ledger, backoff: ThrottleBackoff(initial: .seconds(10), maximum: .seconds(25), limit: 3),
+                pauses: pauses)
             let outcome = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
             #expect(outcome.state == .partial)
             #expect(outcome.lastError?.hasPrefix("throttled by 127.0.0.1:") == true, "\(outcome.lastError ?? "")")

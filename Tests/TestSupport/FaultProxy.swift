@@ -137,12 +137,13 @@ public final class FaultProxy: @unchecked Sendable {
 
     // MARK: - Sockets
 
-    private func openListener() throws {
+    /// A listening socket on `host` at a free port, and that port.
+    static func listening(on host: String) throws -> (descriptor: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw FaultProxyError.socket(call: "socket", errno: errno) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = Self.address(listenHost, port: 0)
+        var address = Self.address(host, port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let ok = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -154,7 +155,12 @@ public final class FaultProxy: @unchecked Sendable {
             close(fd)
             throw FaultProxyError.socket(call: "bind/listen", errno: error)
         }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    private func openListener() throws {
+        let (fd, port) = try Self.listening(on: listenHost)
+        self.port = port
         listener = fd
         threads.enter()
         Thread { [self] in

@@ -62,21 +62,8 @@ public final class ThrottleProxy: @unchecked Sendable {
     private var isStopped: Bool { lock.withLock { stopped } }
 
     private func openListener() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw FaultProxyError.socket(call: "socket", errno: errno) }
-        var address = FaultProxy.address("127.0.0.1", port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard ok else {
-            let error = errno
-            close(fd)
-            throw FaultProxyError.socket(call: "bind/listen", errno: error)
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        let (fd, port) = try FaultProxy.listening(on: "127.0.0.1")
+        self.port = port
         listener = fd
         threads.enter()
         Thread { [self] in
