@@ -104,10 +104,10 @@ public struct UserMigration: Sendable {
                 let message = (error as? any UserFacingError)?.userMessage ?? String(describing: type(of: error))
                 context.write("failed: \(message)")
                 let counts = context.counts
-                // A full mailbox or a server still throttling after every pause: nothing failed for
-                // good, the next run goes on.
+                // A full mailbox, a server still throttling after every pause or a daily budget used
+                // up: nothing failed for good, the next run goes on.
                 switch error as? StoreError {
-                case .quotaExceeded?, .throttled?:
+                case .quotaExceeded?, .throttled?, .budgetExhausted?:
                     return UserOutcome(state: .partial, counts: counts, lastError: message)
                 default:
                     break

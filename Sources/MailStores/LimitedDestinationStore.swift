@@ -29,7 +29,7 @@ struct LimitedDestinationStore: DestinationStore {
     func appendBatch(
         _ messages: MessageBodies, to folder: MailboxPath, stored: @Sendable ([AppendedMessage]) async throws -> Void
     ) async throws {
-        try await inner.appendBatch(pacer.paced(messages), to: folder, stored: stored)
+        try await pacer.pacing(messages) { paced in try await inner.appendBatch(paced, to: folder, stored: stored) }
     }
 
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {

@@ -32,7 +32,9 @@ struct LimitedSourceStore: SourceStore {
         of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         let pacer = pacer
-        return try await inner.withBodies(of: messages, in: folder) { bodies in try await consume(pacer.paced(bodies)) }
+        return try await inner.withBodies(of: messages, in: folder) { bodies in
+            try await pacer.pacing(bodies) { paced in try await consume(paced) }
+        }
     }
 
     func close() async {

@@ -26,15 +26,24 @@ public struct StoreFactory: Sendable {
     private let destinationGate: ConnectionGate?
     /// What `limits` rates are measured on.
     private let clock: any LimitClock
+    /// Where each mailbox's daily budget (`limits.bytes_per_day`) is kept between runs: a file per
+    /// source user and side in the job's state; nil keeps it in memory only.
+    private let budgetFile: (@Sendable (_ sourceUser: String, _ side: ServerLimits.Side) -> String)?
+    /// The wall clock daily budgets count on.
+    private let now: @Sendable () -> Date
 
     /// - Parameter environment: the process environment, passed in by the CLI (for `env:` secrets).
     public init(
         job: Job, environment: [String: String], trace: (@Sendable (String) -> Void)? = nil,
         destinationCommandSent: (@Sendable (_ sourceUser: String, _ command: String) -> Void)? = nil,
-        clock: any LimitClock = SystemLimitClock()
+        clock: any LimitClock = SystemLimitClock(),
+        budgetFile: (@Sendable (_ sourceUser: String, _ side: ServerLimits.Side) -> String)? = nil,
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.job = job
         self.clock = clock
+        self.budgetFile = budgetFile
+        self.now = now
         sourceGate = job.source.limits.connections.map(ConnectionGate.init(limit:))
         destinationGate = job.destination.limits.connections.map(ConnectionGate.init(limit:))
         self.environment = environment
@@ -55,12 +64,25 @@ public struct StoreFactory: Sendable {
     /// Connections are opened (and logged in) only when the engine calls the connector's closures.
     /// The mailbox's rates (`limits`) hold across the connector's sessions, retries included.
     public func connector(for account: Account) -> StoreConnector {
-        let sourcePacer = TrafficPacer(limits: job.source.limits, clock: clock)
-        let destinationPacer = TrafficPacer(limits: job.destination.limits, clock: clock)
+        let sourcePacer = TrafficPacer(
+            limits: job.source.limits, clock: clock,
+            daily: budget(job.source.limits, side: .source, provider: job.source.provider, user: account.sourceUser))
+        let destinationPacer = TrafficPacer(
+            limits: job.destination.limits, clock: clock,
+            daily: budget(
+                job.destination.limits, side: .destination, provider: job.destination.provider, user: account.sourceUser))
         return StoreConnector(
             openSource: { try await openLimitedSource(for: account, pacer: sourcePacer) },
             openDestination: { try await openLimitedDestination(for: account, pacer: destinationPacer) },
             affinity: EventLoopAffinity())
+    }
+
+    private func budget(_ limits: ServerLimits, side: ServerLimits.Side, provider: MailProvider, user: String)
+        -> DailyBudget?
+    {
+        limits.bytesPerDay.map {
+            DailyBudget(limit: $0, side: side, provider: provider, file: budgetFile?(user, side), now: now)
+        }
     }
 
     /// The most connections open at once to each side so far (nil for a side without a cap).

@@ -140,8 +140,12 @@ struct ApplyCommand: AsyncParsableCommand {
             }
         }
         let crashInjection = CrashInjection(environment: environment)
+        let budgets = (ledger.directory as NSString).appendingPathComponent("budgets")
         let factory = StoreFactory(
-            job: job, environment: environment, trace: tracing.sink, destinationCommandSent: crashInjection?.commandSent)
+            job: job, environment: environment, trace: tracing.sink, destinationCommandSent: crashInjection?.commandSent,
+            budgetFile: { user, side in
+                "\(budgets)/\(UserLog.fileName(for: user).dropLast(".log".count)).\(side.rawValue).json"
+            })
         let applyRun = ApplyRun(
             rules: job.folders, options: job.options, ledger: ledger, runID: runID, observer: progress,
             program: MailferryVersion.description

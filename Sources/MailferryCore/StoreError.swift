@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors that stores report to the engine, classified so that the engine can decide without knowing
 /// which protocol is underneath: retry (transient), give up on the user, or skip one folder or message.
 /// Messages follow the error catalogue in docs/errors.md.
@@ -28,6 +30,9 @@ public enum StoreError: UserFacingError, Equatable {
     /// throttled", BYE on too many connections, POP3 `[LOGIN-DELAY]`/`[IN-USE]`): the user pauses for
     /// `retryAfter` when the server hinted it, else an exponential backoff, and resumes. Not a failure.
     case throttled(server: String, reason: String, retryAfter: Duration?)
+    /// The mailbox used up a side's `limits.bytes_per_day`: the user stops as partial and may go on
+    /// at `resumeAt` (nothing lost; the next run resumes).
+    case budgetExhausted(side: String, limit: Int64, provider: String, resumeAt: Date)
 
     public var isTransient: Bool {
         switch self {
@@ -60,6 +65,10 @@ public enum StoreError: UserFacingError, Equatable {
             return "cannot open folder \"\(folder)\": \(reason)"
         case .throttled(let server, let reason, _):
             return "throttled by \(server): \(reason)"
+        case .budgetExhausted(let side, let limit, let provider, let resumeAt):
+            let server = provider == MailProvider.generic.rawValue ? "the \(side)" : "\(side) (\(provider))"
+            return "daily budget used up: \(limit) bytes a day for \(server); run again after "
+                + StoredTimestamp.text(resumeAt)
         }
     }
 }

@@ -132,4 +132,72 @@ import Testing
             #expect(proxy.connections == 4)
         }
     }
+    @Test func aDailyBudgetStopsTheUserAndTheNextDaysRunsResumeExactly() async throws {
+        let source = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
+        let destination = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
+        try await DovecotServer.stopping([source, destination]) {
+            let seeding = try await IMAPClient.connect(
+                IMAPClientConfiguration(
+                    host: source.host, port: source.imapsPort, security: .implicitTLS, tls: TLSOptions(caFile: source.caFile)))
+            try await seeding.login(user: "alice", password: "alice-pw")
+            for number in 1...5 {  // 71 bytes each: two fit in a day's 150
+                let text = "From: a@old.example\r\nSubject: m\(number)\r\nMessage-ID: <m\(number)@old.example>\r\n\r\nbody\r\n"
+                _ = try await seeding.append(to: "INBOX", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(string: text))))
+            }
+            try await seeding.logout()
+            let folder = try TestJobFolder(
+                yaml: """
+                    version: 1
+                    name: budget
+                    \(source.imapsSourceYAML())
+                    destination:
+                      imap:
+                        host: 127.0.0.1
+                        port: \(destination.imapsPort)
+                        tls: { ca_file: \(destination.caFile) }
+                        provider: gmail
+                        limits: { bytes_per_day: 150 }
+                    users:
+                      file: users.csv
+                    """)
+            defer { folder.remove() }
+            let job = folder.job
+            let account = try #require(job.accounts.first)
+            let seconds = Mutex<Double>(1_800_000_000)
+            let factory = StoreFactory(
+                job: job, environment: [:], budgetFile: { user, side in "\(folder.directory)/budgets/\(user).\(side).json" },
+                now: { Date(timeIntervalSince1970: seconds.withLock { $0 }) })
+            func run() async throws -> UserOutcome {
+                await UserMigration(
+                    account: account, rules: job.folders, options: job.options, ledger: folder.ledger,
+                    connector: factory.connector(for: account)
+                ).run(in: try folder.ledger.beginRun(command: .apply, startedAt: Date()))
+            }
+
+            let first = try await run()
+            #expect(first.state == .partial)
+            #expect(first.counts.messagesCopied == 2)
+            #expect(
+                first.lastError
+                    == "daily budget used up: 150 bytes a day for destination (gmail); run again after 2027-01-16 08:00 UTC")
+            // The same day: the budget is still used up, nothing moves.
+            let sameDay = try await run()
+            #expect(sameDay.counts.messagesCopied == 0)
+            #expect(sameDay.state == .partial)
+            seconds.withLock { $0 += 86_400 }
+            #expect(try await run().counts.messagesCopied == 2)
+            seconds.withLock { $0 += 86_400 }
+            let last = try await run()
+            #expect(last.state == .done, "\(last.lastError ?? "")")
+            #expect(last.counts.messagesCopied == 1)
+
+            let reading = try await IMAPClient.connect(
+                IMAPClientConfiguration(
+                    host: destination.host, port: destination.imapsPort, security: .implicitTLS,
+                    tls: TLSOptions(caFile: destination.caFile)))
+            try await reading.login(user: "alice", password: "alice-pw")
+            #expect(try await reading.status("INBOX").messages == 5)
+            try await reading.logout()
+        }
+    }
 }

@@ -38,6 +38,7 @@ import Testing
         ("message refused by the destination", IMAPErrorMapping.storeError(IMAPError.commandFailed(command: "APPEND", status: .no, text: text(nil, "Rejected")), server: "new:993")),
         ("throttled by", IMAPErrorMapping.storeError(IMAPError.commandFailed(command: "UID FETCH", status: .no, text: text(nil, "Request is throttled. Suggested Backoff Time: 299961 milliseconds")), server: "outlook.office365.com:993")),
         ("throttled by", POP3ErrorMapping.storeError(POP3Error.loginFailed(serverText: "[LOGIN-DELAY] wait 5 minutes"), server: "old:110")),
+        ("daily budget used up", .budgetExhausted(side: "destination", limit: 500_000_000, provider: "gmail", resumeAt: Date(timeIntervalSince1970: 1_800_000_000))),
         ("quota exceeded on the destination", IMAPErrorMapping.storeError(IMAPError.commandFailed(command: "APPEND", status: .no, text: text(.overQuota, "Quota exceeded")), server: "new:993")),
         ("message vanished from the source", .messageVanished(folder: "INBOX", uid: 7)),
         ("cannot open folder", .folderUnavailable(folder: "Gone", reason: "no such mailbox")),
@@ -81,6 +82,7 @@ import Testing
         #expect(retried["connection refused by"] == false)
         #expect(retried["quota exceeded on the destination"] == false)
         #expect(retried["throttled by"] == false)
+        #expect(retried["daily budget used up"] == false)
         #expect(retried["OAuth2 client rejected (invalid_client)"] == false)
         #expect(retried["OAuth2 token endpoint unreachable"] == false)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import MailferryCore
 import Synchronization
 import Testing
@@ -87,5 +88,42 @@ final class ManualLimitClock: LimitClock {
         #expect(open.peak <= 3)
         #expect(await gate.peak <= 3)
         #expect(open.now == 0)
+    }
+}
+
+@Suite struct DailyBudgetTests {
+    final class WallClock: Sendable {
+        private let seconds = Mutex<Double>(1_800_000_000)
+        func advance(_ by: Double) { seconds.withLock { $0 += by } }
+        var now: @Sendable () -> Date { { Date(timeIntervalSince1970: self.seconds.withLock { $0 }) } }
+    }
+
+    @Test func aMessageOverTheBudgetWaitsUntilEnoughBytesAgeOutAndTheBudgetSurvivesARestart() throws {
+        let file = NSTemporaryDirectory() + "mf-budget-\(UUID().uuidString)/alice.destination.json"
+        defer { try? FileManager.default.removeItem(atPath: (file as NSString).deletingLastPathComponent) }
+        let clock = WallClock()
+        let budget = DailyBudget(limit: 1_000, side: .destination, provider: .gmail, file: file, now: clock.now)
+        try budget.spend(400)
+        clock.advance(3_600)
+        try budget.spend(400)
+        #expect(throws: StoreError.budgetExhausted(
+            side: "destination", limit: 1_000, provider: "gmail", resumeAt: Date(timeIntervalSince1970: 1_800_086_400))
+        ) { try budget.spend(300) }
+
+        // A new run reads what this one used.
+        let again = DailyBudget(limit: 1_000, side: .destination, provider: .gmail, file: file, now: clock.now)
+        #expect(throws: StoreError.self) { try again.spend(300) }
+        clock.advance(86_400 - 3_600 + 1)  // the first 400 bytes are a day old
+        try again.spend(300)
+        #expect(throws: StoreError.self) { try again.spend(400) }
+    }
+
+    @Test func aMessageLargerThanTheWholeBudgetGoesAloneOnAFreshDay() throws {
+        let clock = WallClock()
+        let budget = DailyBudget(limit: 1_000, side: .source, provider: .generic, file: nil, now: clock.now)
+        try budget.spend(5_000)
+        #expect(throws: StoreError.self) { try budget.spend(1) }
+        clock.advance(86_401)
+        try budget.spend(1)
     }
 }
