@@ -40,7 +40,7 @@ public struct UserMigration: Sendable {
     /// state would no longer say what happened, though nothing copied is lost.
     public func run(in runID: RunID) async -> UserOutcome {
         let user = account.sourceUser
-        let context = UserRunContext(sourceUser: user, runID: runID, ledger: ledger, observer: observer)
+        let context = UserRunContext(pair: account.pair, runID: runID, ledger: ledger, observer: observer)
         observer.handle(.userStarted(sourceUser: user, destinationUser: account.destinationUser))
         var outcome: UserOutcome
         do {
@@ -52,7 +52,7 @@ public struct UserMigration: Sendable {
             context.write("failed: \(error.userMessage)")
         }
         context.write(
-            "finished: \(outcome.state.rawValue); copied \(outcome.counts.messagesCopied), present \(outcome.counts.messagesPresent), skipped \(outcome.counts.messagesSkipped), failed \(outcome.counts.messagesFailed), flags updated \(outcome.counts.flagsUpdated)"
+            "finished: \(outcome.state.rawValue); copied \(outcome.counts.messagesCopied), present \(outcome.counts.messagesPresent), skipped \(outcome.counts.messagesSkipped), failed \(outcome.counts.messagesFailed), flags updated \(outcome.counts.flagsUpdated), kept deleted \(outcome.counts.messagesKeptDeleted), deleted \(outcome.counts.messagesDeleted)"
         )
         do {
             try ledger.userFinished(
@@ -132,7 +132,7 @@ public struct UserMigration: Sendable {
         let ordered = mappings.filter { !doubt.covers($0.source.path) } + doubtful
         var settled = doubtful.isEmpty
         var failedFolders: Set<MailboxPath> = []
-        let pass = FolderPass(sourceUser: user, options: options, ledger: ledger)
+        let pass = FolderPass(pair: account.pair, options: options, ledger: ledger)
         var pools = FolderPass.Pools()
         for mapping in ordered {
             guard let target = mapping.destination else { continue }

@@ -137,6 +137,24 @@ actor IMAPDestinationStore: DestinationStore {
         }
     }
 
+    func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
+        guard !uids.isEmpty else { return true }
+        let name = directory.serverName(of: folder)
+        do {
+            if selected?.name != name || selected?.writable != true {
+                selected = nil
+                _ = try await client.select(name)
+                selected = (name, true)
+            }
+            try await client.storeFlags(uids: uids, .add, flags: ["\\Deleted"])
+            guard await client.hasCapability("UIDPLUS") else { return false }
+            try await client.uidExpunge(uids: uids)
+            return true
+        } catch {
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
+        }
+    }
+
     /// Read-only: EXAMINE (unless the folder is selected already) and BODY.PEEK, so nothing changes.
     func withBodies<Result: Sendable>(
         of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result

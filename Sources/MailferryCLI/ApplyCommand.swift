@@ -47,6 +47,12 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var selection: UserSelectionOptions
     @OptionGroup var sharding: ShardOptions
 
+    @Flag(help: "Copy again what users deleted or moved on the destination since the last sync (options.restore_deleted).")
+    var restoreDeleted = false
+
+    @Flag(help: "Lift the mass-delete guard for this run (options.deletions: mirror).")
+    var allowMassDelete = false
+
     @Option(help: ArgumentHelp("Mailboxes migrated at once (default: options.concurrency of the job).", valueName: "N"))
     var concurrency: Int?
 
@@ -63,7 +69,9 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded = try LoadedJob.load(jobFile)
+        var loaded = try LoadedJob.load(jobFile)
+        if restoreDeleted { loaded.job.options.restoreDeleted = true }
+        loaded.job.options.allowMassDelete = allowMassDelete
         let accounts = try selectedAccounts(loaded)
         if let shard = sharding.shard, accounts.isEmpty, !dryRun {
             Console().write(ShardOptions.emptyShardNote(shard, job: loaded.job))

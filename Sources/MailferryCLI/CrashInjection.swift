@@ -140,6 +140,9 @@ struct KillSwitchDestinationStore: DestinationStore {
         try await inner.setFlags(flags, ofUID: uid, in: folder)
         injection.reached(.store)
     }
+    func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
+        try await inner.delete(uids: uids, in: folder)
+    }
     func withBodies<Result: Sendable>(
         of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {

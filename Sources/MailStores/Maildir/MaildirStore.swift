@@ -212,6 +212,22 @@ public final class MaildirStore: DestinationStore {
         }
     }
 
+    public func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
+        let directory = try directory(of: folder)
+        if uids.contains(where: { runState.base(ofUID: $0, folderKey: directory) == nil }) {
+            _ = try await summaries(in: folder)
+        }
+        let bases = Set(uids.compactMap { runState.base(ofUID: $0, folderKey: directory) })
+        for file in try messageFiles(in: folder, directory: directory) where bases.contains(file.fileName.base) {
+            // Already gone (the user's client removed it meanwhile) is what was asked.
+            guard unlink(file.path) == 0 || errno == ENOENT else {
+                throw StoreError.messageRefused(
+                    reason: "cannot remove \(file.path): \(String(cString: strerror(errno)))")
+            }
+        }
+        return true
+    }
+
     /// Reads the files of the listed messages in chunks; a file Dovecot stored with bare LFs is served
     /// with CRLF, as Dovecot serves it over IMAP (its `W=` size).
     public func withBodies<Result: Sendable>(
