@@ -119,6 +119,21 @@ public struct UserMigration: Sendable {
         for mapping in mappings where mapping.isSkipped {
             context.write("skip folder \(mapping.source.path): \(mapping.reason)")
         }
+        for rename in try await FolderRename.detect(
+            mappings: mappings, records: try ledger.folderRecords(sourceUser: user), sourceFolders: sourceFolders,
+            destinationFolders: destinationFolders, source: source)
+        {
+            let old = rename.record.destinationFolder
+            try await destination.rename(old, to: rename.newDestination)
+            try ledger.renameFolder(
+                account.pair, sourceFolder: rename.record.sourceFolder, to: rename.mapping.source.path,
+                destinationFolder: old, to: rename.newDestination)
+            destinationFolders.remove(old)
+            destinationFolders.insert(rename.newDestination)
+            context.write(
+                "folder \(rename.record.sourceFolder) was renamed \(rename.mapping.source.path) on the source: renamed "
+                    + "\(old) -> \(rename.newDestination) on the destination")
+        }
         // Deliveries in doubt (a run died with their APPEND in flight): their folders go last, once the
         // destination has settled, so that a batch the server stored after the crash is seen.
         var doubt = DeliveryDoubt(try ledger.pendingIntents(sourceUser: user))

@@ -99,3 +99,30 @@ extension Ledger {
             destinationFlags: MessageFlags(destinationFlags.split(separator: " ").map(String.init)))
     }
 }
+
+extension Ledger {
+    /// Follows a folder renamed on the source (and on the destination after it): its sync record
+    /// and baseline move to the new names, so that the next pass takes up where the last one ended.
+    public func renameFolder(
+        _ pair: MailboxPair, sourceFolder: MailboxPath, to newSourceFolder: MailboxPath,
+        destinationFolder: MailboxPath, to newDestinationFolder: MailboxPath
+    ) throws(LedgerError) {
+        try write { db in
+            let from = StoredMailboxPath.text(sourceFolder)
+            let to = StoredMailboxPath.text(newSourceFolder)
+            let destination = StoredMailboxPath.text(newDestinationFolder)
+            try db.execute(
+                sql: "UPDATE folder_record SET source_folder = ?, destination_folder = ? WHERE source_user = ? AND source_folder = ?",
+                arguments: [to, destination, pair.sourceUser, from])
+            try db.execute(
+                sql: """
+                    UPDATE sync_baseline SET source_folder = ?, destination_folder = ?
+                    WHERE source_user = ? AND destination_user = ? AND source_folder = ? AND destination_folder = ?
+                    """,
+                arguments: [
+                    to, destination, pair.sourceUser, pair.destinationUser, from,
+                    StoredMailboxPath.text(destinationFolder),
+                ])
+        }
+    }
+}

@@ -71,6 +71,18 @@ actor IMAPDestinationStore: DestinationStore {
         directory.remember(folder, as: name)
     }
 
+    func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws {
+        let name = directory.serverName(of: folder)
+        let newServerName = directory.naming.serverName(of: newName)
+        do {
+            if selected?.name == name { selected = nil }  // select again under its new name
+            try await client.rename(name, to: newServerName)
+        } catch {
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
+        }
+        directory.remember(newName, as: newServerName)
+    }
+
     func subscribe(_ folder: MailboxPath) async throws {
         do {
             try await client.subscribe(directory.serverName(of: folder))

@@ -120,6 +120,9 @@ public protocol DestinationStore: Sendable {
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary]
     func create(_ folder: MailboxPath) async throws
     func subscribe(_ folder: MailboxPath) async throws
+    /// Renames a folder, which keeps its messages (and their UIDs) and its children: a folder renamed
+    /// on the source is renamed on the destination rather than copied again.
+    func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws
     /// Appends with the summary's flags and INTERNALDATE; returns the new UID when the store knows it.
     @discardableResult
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32?

@@ -189,6 +189,13 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
         }
     }
 
+    func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws {
+        lock.withLock {
+            boxes[newName] = boxes.removeValue(forKey: folder)
+            uidNext[newName] = uidNext.removeValue(forKey: folder)
+        }
+    }
+
     func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
         lock.withLock { boxes[folder]?.removeAll { uids.contains($0.uid) } }
         return true

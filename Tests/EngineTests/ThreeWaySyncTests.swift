@@ -132,6 +132,19 @@ import Testing
         #expect(third.counts.messagesCopied == 0 && third.counts.messagesKeptDeleted == 1)
     }
 
+    @Test func aFolderRenamedOnTheSourceIsRenamedOnTheDestination() async throws {
+        let ledger = try makeLedger()
+        let source = seeded()
+        let destination = InMemoryStore()
+        _ = try await run(source, destination, ledger: ledger)
+        try await source.rename(MailboxPath("Archive"), to: MailboxPath("Old Mail"))
+        let again = try await run(source, destination, ledger: ledger)
+        #expect(again.state == .done)
+        #expect(again.counts.messagesCopied == 0)
+        #expect(destination.contents(of: "Old Mail").count == 1)
+        #expect(try await destination.folders().map(\.path.description).sorted() == ["INBOX", "Old Mail"])
+    }
+
     @Test func mirrorRemovesWhatLeftTheSourceAndNeverTheUsersOwnMail() async throws {
         let ledger = try makeLedger()
         let source = seeded()

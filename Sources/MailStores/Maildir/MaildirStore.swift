@@ -132,6 +132,23 @@ public final class MaildirStore: DestinationStore {
         }
     }
 
+    /// Renames the folder's directory and those of its children (Maildir++ keeps a child as
+    /// `.Parent.Child` beside its parent).
+    public func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws {
+        let from = try directory(of: folder)
+        let to = try directory(of: newName)
+        let fromName = String(from.dropFirst(root.count + 1))
+        let toName = String(to.dropFirst(root.count + 1))
+        do throws(FileSystemFailure) {
+            for entry in try MaildirFileSystem.entries(of: root)
+            where entry == fromName || entry.hasPrefix(fromName + ".") {
+                try MaildirFileSystem.rename(from: root + "/" + entry, to: root + "/" + toName + entry.dropFirst(fromName.count))
+            }
+        } catch {
+            throw StoreError.folderRefused(folder: folder.description, reason: "cannot rename to \(newName): \(error.text)")
+        }
+    }
+
     public func subscribe(_ folder: MailboxPath) async throws {
         _ = try directory(of: folder)  // refuses names Maildir++ cannot hold
         do throws(FileSystemFailure) {
