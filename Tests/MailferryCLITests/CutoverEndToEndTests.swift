@@ -19,20 +19,30 @@
             var binary: MailferryBinary
             let environment = [JobFixture.adminVariable: CutoverEndToEndTests.admin.1]
 
-            func apply(_ extra: [String] = []) throws -> MailferryBinary.Outcome {
-                try binary.run(["apply"] + extra + [fixture.jobPath], environment: environment)
+            // Each runs a child process, off the cooperative pool (see offCooperativePool).
+            func apply(_ extra: [String] = []) async throws -> MailferryBinary.Outcome {
+                try await run(["apply"] + extra + [fixture.jobPath])
             }
 
-            func plan(_ extra: [String] = []) throws -> MailferryBinary.Outcome {
-                try binary.run(["plan"] + extra + [fixture.jobPath], environment: environment)
+            func plan(_ extra: [String] = []) async throws -> MailferryBinary.Outcome {
+                try await run(["plan"] + extra + [fixture.jobPath])
             }
 
-            func list(_ server: DovecotServer, _ user: String) throws -> Mailbox {
-                try MailTools.listMailbox(server, user: user, password: CutoverEndToEndTests.password(user))
+            func run(_ arguments: [String]) async throws -> MailferryBinary.Outcome {
+                let (binary, environment) = (binary, environment)
+                return try await offCooperativePool { try binary.run(arguments, environment: environment) }
             }
 
-            func act(_ server: DovecotServer, _ user: String, _ arguments: [String]) throws {
-                try MailTools.actAsUser(server, user: user, password: CutoverEndToEndTests.password(user), arguments)
+            func list(_ server: DovecotServer, _ user: String) async throws -> Mailbox {
+                try await offCooperativePool {
+                    try MailTools.listMailbox(server, user: user, password: CutoverEndToEndTests.password(user))
+                }
+            }
+
+            func act(_ server: DovecotServer, _ user: String, _ arguments: [String]) async throws {
+                _ = try await offCooperativePool {
+                    try MailTools.actAsUser(server, user: user, password: CutoverEndToEndTests.password(user), arguments)
+                }
             }
         }
 
@@ -86,10 +96,10 @@
 
         @Test func reRunsKeepWhatTheUserDidAndBringWhatTheSourceGot() async throws {
             try await withServers { servers in
-                try MailTools.seed(servers.source, user: "alice", seed: 71)
-                let first = try servers.apply(["--user", "alice"])
+                try await offCooperativePool { try MailTools.seed(servers.source, user: "alice", seed: 71) }
+                let first = try await servers.apply(["--user", "alice"])
                 #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
-                let copied = try servers.list(servers.destination, "alice")
+                let copied = try await servers.list(servers.destination, "alice")
                 let inbox = try #require(copied["INBOX"]).filter { !$0.flags.contains("\\Deleted") }
                 #expect(inbox.count >= 12)
                 let deleted = inbox[0..<3].map(\.sha)
@@ -100,24 +110,24 @@
                 let unreadOnSource = inbox.last { $0.flags.contains("\\Seen") }?.sha
 
                 // On the new server the user deletes three messages, moves one, reads one, tags one.
-                try servers.act(servers.destination, "alice", ["delete", "INBOX"] + deleted)
-                try servers.act(servers.destination, "alice", ["move", "INBOX", "Work", moved])
-                if let readByUser { try servers.act(servers.destination, "alice", ["flags", "INBOX", readByUser.sha, "+\\Seen"]) }
-                try servers.act(servers.destination, "alice", ["flags", "INBOX", tagged, "+$UserTag"])
+                try await servers.act(servers.destination, "alice", ["delete", "INBOX"] + deleted)
+                try await servers.act(servers.destination, "alice", ["move", "INBOX", "Work", moved])
+                if let readByUser { try await servers.act(servers.destination, "alice", ["flags", "INBOX", readByUser.sha, "+\\Seen"]) }
+                try await servers.act(servers.destination, "alice", ["flags", "INBOX", tagged, "+$UserTag"])
                 // On the old server: new mail, a flag set, one marked unread, a folder renamed.
                 try servers.source.deliver(Self.message(1, user: "alice"), to: "alice")
                 try servers.source.deliver(Self.message(2, user: "alice"), to: "alice")
-                try servers.act(servers.source, "alice", ["flags", "INBOX", flaggedOnSource, "+\\Flagged"])
-                if let unreadOnSource { try servers.act(servers.source, "alice", ["flags", "INBOX", unreadOnSource, "-\\Seen"]) }
-                try servers.act(servers.source, "alice", ["rename", "Lists/dev-announce", "Lists/announce"])
-                let sourceNow = try servers.list(servers.source, "alice")
+                try await servers.act(servers.source, "alice", ["flags", "INBOX", flaggedOnSource, "+\\Flagged"])
+                if let unreadOnSource { try await servers.act(servers.source, "alice", ["flags", "INBOX", unreadOnSource, "-\\Seen"]) }
+                try await servers.act(servers.source, "alice", ["rename", "Lists/dev-announce", "Lists/announce"])
+                let sourceNow = try await servers.list(servers.source, "alice")
 
-                let plan = try servers.plan(["--user", "alice", "--format", "json"])
+                let plan = try await servers.plan(["--user", "alice", "--format", "json"])
                 #expect(plan.status == 0, "\(plan.stderr)")
                 #expect(plan.stdout.contains("\"sync_baseline\":true") || plan.stdout.contains("\"sync_baseline\" : true"))
-                let second = try servers.apply(["--user", "alice"])
+                let second = try await servers.apply(["--user", "alice"])
                 #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
-                let after = try servers.list(servers.destination, "alice")
+                let after = try await servers.list(servers.destination, "alice")
 
                 for sha in deleted { #expect(Self.count(sha, in: after) == 0, "a deleted message came back") }
                 #expect(Self.count(moved, in: after) == 1)
@@ -140,58 +150,58 @@
                 #expect(Self.duplicates(after, comparedWith: sourceNow).isEmpty, "\(Self.duplicates(after, comparedWith: sourceNow))")
 
                 // A third pass has nothing to do; the plan says what stays deleted.
-                let quiet = try servers.plan(["--user", "alice", "--detailed-exitcode"])
+                let quiet = try await servers.plan(["--user", "alice", "--detailed-exitcode"])
                 #expect(quiet.status == 0, "\(quiet.stdout)")
                 #expect(quiet.stdout.contains("4 deleted on the destination since the last sync (kept deleted)"), "\(quiet.stdout)")
 
                 // The state directory lost: nothing is duplicated, and the plan says what it cannot know.
                 try FileManager.default.removeItem(atPath: servers.fixture.path(".mailferry/cutover"))
-                let blind = try servers.plan(["--user", "alice"])
+                let blind = try await servers.plan(["--user", "alice"])
                 #expect(blind.stdout.contains("sync state  none: flags taken from the source, deletions on the destination cannot be seen"), "\(blind.stdout)")
-                let third = try servers.apply(["--user", "alice"])
+                let third = try await servers.apply(["--user", "alice"])
                 #expect(third.status == 0, "\(third.stdout)\(third.stderr)")
-                let blindAfter = try servers.list(servers.destination, "alice")
+                let blindAfter = try await servers.list(servers.destination, "alice")
                 #expect(Self.duplicates(blindAfter, comparedWith: sourceNow).isEmpty, "\(Self.duplicates(blindAfter, comparedWith: sourceNow))")
             }
         }
 
         @Test func mirrorFollowsSourceDeletionsWithinTheGuard() async throws {
             try await withServers(options: "  deletions: mirror\n") { servers in
-                try MailTools.seed(servers.source, user: "bob", seed: 72)
-                #expect(try servers.apply(["--user", "bob"]).status == 0)
-                let sourceInbox = try #require(try servers.list(servers.source, "bob")["INBOX"])
+                try await offCooperativePool { try MailTools.seed(servers.source, user: "bob", seed: 72) }
+                #expect(try await servers.apply(["--user", "bob"]).status == 0)
+                let sourceInbox = try #require(try await servers.list(servers.source, "bob")["INBOX"])
                 let gone = sourceInbox[0..<2].map(\.sha)
-                try servers.act(servers.source, "bob", ["delete", "INBOX"] + gone)
+                try await servers.act(servers.source, "bob", ["delete", "INBOX"] + gone)
                 // Mail the user keeps on the new server only is never touched.
                 try servers.destination.deliver(Self.message(9, user: "bob"), to: "bob")
 
-                let plan = try servers.plan(["--user", "bob"])
+                let plan = try await servers.plan(["--user", "bob"])
                 #expect(plan.stdout.contains("x INBOX -> INBOX"), "\(plan.stdout)")
                 #expect(plan.stdout.contains("2 to delete (gone from the source)"), "\(plan.stdout)")
-                let mirrored = try servers.apply(["--user", "bob"])
+                let mirrored = try await servers.apply(["--user", "bob"])
                 #expect(mirrored.status == 0, "\(mirrored.stdout)\(mirrored.stderr)")
-                var after = try servers.list(servers.destination, "bob")
+                var after = try await servers.list(servers.destination, "bob")
                 for sha in gone { #expect(Self.count(sha, in: after) == 0) }
                 #expect(after["INBOX"]?.count == sourceInbox.count - 2 + 1)
 
                 // The source shows a folder empty: the guard refuses to empty it on the destination.
                 let work = try #require(after["Work"])
-                try servers.act(servers.source, "bob", ["delete", "Work"] + work.map(\.sha))
-                let refused = try servers.apply(["--user", "bob"])
+                try await servers.act(servers.source, "bob", ["delete", "Work"] + work.map(\.sha))
+                let refused = try await servers.apply(["--user", "bob"])
                 #expect(refused.status == 3)
-                let logs = try servers.binary.run(["logs", servers.fixture.jobPath, "bob"], environment: servers.environment)
+                let logs = try await servers.run(["logs", servers.fixture.jobPath, "bob"])
                 #expect(logs.stdout.contains("mass-delete guard"), "\(logs.stdout)")
-                after = try servers.list(servers.destination, "bob")
+                after = try await servers.list(servers.destination, "bob")
                 #expect(after["Work"]?.count == work.count)
-                let allowed = try servers.apply(["--user", "bob", "--allow-mass-delete"])
+                let allowed = try await servers.apply(["--user", "bob", "--allow-mass-delete"])
                 #expect(allowed.status == 0, "\(allowed.stdout)\(allowed.stderr)")
-                #expect(try servers.list(servers.destination, "bob")["Work"]?.isEmpty == true)
+                #expect(try await servers.list(servers.destination, "bob")["Work"]?.isEmpty == true)
             }
         }
 
         @Test func watchBringsNewMailUntilSIGTERM() async throws {
             try await withServers { servers in
-                try MailTools.seed(servers.source, user: "carol", seed: 73)
+                try await offCooperativePool { try MailTools.seed(servers.source, user: "carol", seed: 73) }
                 let process = Process()
                 process.executableURL = servers.binary.url
                 process.arguments = ["apply", "--watch", "0.5", "--user", "carol", servers.fixture.jobPath]
@@ -203,23 +213,28 @@
                 defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
                 // Once the first pass copied everything, a message delivered to the source arrives.
-                let seeded = try servers.list(servers.source, "carol").values.reduce(0) { $0 + $1.count }
-                func total() throws -> Int { try servers.list(servers.destination, "carol").values.reduce(0) { $0 + $1.count } }
+                let seeded = try await servers.list(servers.source, "carol").values.reduce(0) { $0 + $1.count }
+                func total() async throws -> Int {
+                    try await servers.list(servers.destination, "carol").values.reduce(0) { $0 + $1.count }
+                }
                 var deadline = Date().addingTimeInterval(120)
-                while try total() < seeded, Date() < deadline { try await Task.sleep(for: .milliseconds(200)) }
-                #expect(try total() == seeded)
+                while try await total() < seeded, Date() < deadline { try await Task.sleep(for: .milliseconds(200)) }
+                #expect(try await total() == seeded)
                 try servers.source.deliver(Self.message(1, user: "carol"), to: "carol")
                 deadline = Date().addingTimeInterval(60)
-                while try total() < seeded + 1, Date() < deadline { try await Task.sleep(for: .milliseconds(200)) }
-                #expect(try total() == seeded + 1, "the delivered message arrives on a later pass")
+                while try await total() < seeded + 1, Date() < deadline { try await Task.sleep(for: .milliseconds(200)) }
+                #expect(try await total() == seeded + 1, "the delivered message arrives on a later pass")
 
                 kill(process.processIdentifier, SIGTERM)
-                let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
+                let stderr = try await offCooperativePool {
+                    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    process.waitUntilExit()
+                    return text
+                }
                 #expect(process.terminationStatus == 0, "\(stderr)")
                 #expect(stderr.contains("SIGTERM: stopping the watch"), "\(stderr)")
                 #expect(stderr.contains("watch pass 2"), "\(stderr)")
-                let status = try servers.binary.run(["status", "--format", "json", servers.fixture.jobPath], environment: servers.environment)
+                let status = try await servers.run(["status", "--format", "json", servers.fixture.jobPath])
                 let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
                 let users = try #require(document["users"] as? [[String: Any]])
                 #expect(users.first { $0["source_user"] as? String == "carol" }?["state"] as? String == "done")
