@@ -15,11 +15,16 @@ public struct FolderWork: Sendable {
     /// The last complete sync's record when neither side changed since (the fast path): nothing
     /// was listed and nothing is to do.
     public var unchangedSince: Ledger.FolderRecord?
+    /// The diff's deletions trip the mass-delete guard: none is made.
+    public var deletionsRefused: Bool
+    /// The destination folder's name before apply renames it, following a rename on the source.
+    public var renamedFrom: MailboxPath?
 
     public init(
         mapping: FolderMapping, destinationExists: Bool, diff: FolderDiff?, sourceState: FolderState?,
-        destinationState: FolderState? = nil, unchangedSince: Ledger.FolderRecord? = nil
+        destinationState: FolderState? = nil, unchangedSince: Ledger.FolderRecord? = nil, deletionsRefused: Bool = false
     ) {
+        self.deletionsRefused = deletionsRefused
         self.mapping = mapping
         self.destinationExists = destinationExists
         self.diff = diff
@@ -32,11 +37,14 @@ public struct FolderWork: Sendable {
         guard mapping.destination != nil else { return .skip }
         if !destinationExists { return .create }
         guard let diff else { return .noop }
+        if !diff.toDelete.isEmpty, !deletionsRefused { return .delete }
+        if renamedFrom != nil { return .update }
         return diff.toCopy.isEmpty && diff.flagUpdates.isEmpty ? .noop : .update
     }
 
     public var messagesPresent: Int { diff?.present.count ?? unchangedSince?.messagesPresent ?? 0 }
     public var messagesSkipped: Int { diff?.skipped.count ?? unchangedSince?.messagesSkipped ?? 0 }
+    public var messagesKeptDeleted: Int { diff?.keptDeleted.count ?? unchangedSince?.messagesKeptDeleted ?? 0 }
 
     /// The plan's change record for this folder.
     public var plan: FolderPlan {
@@ -44,7 +52,9 @@ public struct FolderWork: Sendable {
         switch action {
         case .skip: reason = mapping.reason
         case .create: reason = "missing on destination; \(mapping.reason)"
-        case .update: reason = mapping.reason
+        case .update, .delete:
+            reason = renamedFrom.map { "renamed on the source: \($0) is renamed on the destination; \(mapping.reason)" }
+                ?? mapping.reason
         case .noop:
             reason = unchangedSince == nil
                 ? "up to date; \(mapping.reason)" : "unchanged since the last complete sync; \(mapping.reason)"
@@ -58,7 +68,10 @@ public struct FolderWork: Sendable {
             bytesToCopy: diff?.bytesToCopy ?? 0,
             messagesPresent: messagesPresent,
             flagsToUpdate: diff?.flagUpdates.count ?? 0,
-            messagesSkipped: messagesSkipped
+            messagesSkipped: messagesSkipped,
+            messagesKeptDeleted: messagesKeptDeleted,
+            messagesToDelete: diff?.toDelete.count ?? 0,
+            deletionsRefused: deletionsRefused
         )
     }
 }

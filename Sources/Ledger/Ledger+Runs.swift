@@ -74,7 +74,8 @@ extension Ledger {
                         destination_user = excluded.destination_user, state = excluded.state,
                         started_at = excluded.started_at, finished_at = NULL, last_error = NULL,
                         folders_done = 0, folders_total = 0, messages_copied = 0, messages_present = 0,
-                        messages_skipped = 0, messages_failed = 0, bytes_copied = 0, flags_updated = 0
+                        messages_skipped = 0, messages_failed = 0, bytes_copied = 0, flags_updated = 0,
+                        messages_kept_deleted = 0, messages_deleted = 0
                     """,
                 arguments: [
                     run.rawValue, sourceUser, destinationUser, UserResultState.running.rawValue, StoredDate.text(at),
@@ -100,6 +101,26 @@ extension Ledger {
                 extraSQL: ", state = ?, finished_at = ?, last_error = ?",
                 extraArguments: [UserResultState(state).rawValue, StoredDate.text(at), lastError]
             )
+        }
+    }
+
+    /// When each user last finished an apply `done` (every folder synced): the time of its last
+    /// complete pass, which a later partial or running pass does not move.
+    public func lastCompletedSyncs() throws(LedgerError) -> [String: Date] {
+        try read { db in
+            var result: [String: Date] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT u.source_user, MAX(u.finished_at) AS finished_at FROM user_result u
+                    JOIN run r ON r.id = u.run_id
+                    WHERE r.command = ? AND u.state = ? AND u.finished_at IS NOT NULL GROUP BY u.source_user
+                    """,
+                arguments: [RunCommand.apply.rawValue, UserResultState.done.rawValue])
+            {
+                result[try row.decode(forColumn: "source_user")] = try Ledger.decodeDate(row, "finished_at")
+            }
+            return result
         }
     }
 
@@ -169,12 +190,13 @@ extension Ledger {
         let countArguments: StatementArguments = [
             counts.foldersDone, counts.foldersTotal, counts.messagesCopied, counts.messagesPresent,
             counts.messagesSkipped, counts.messagesFailed, counts.bytesCopied, counts.flagsUpdated,
+            counts.messagesKeptDeleted, counts.messagesDeleted,
         ]
         try db.execute(
             sql: """
                 UPDATE user_result SET folders_done = ?, folders_total = ?, messages_copied = ?,
                     messages_present = ?, messages_skipped = ?, messages_failed = ?, bytes_copied = ?,
-                    flags_updated = ?\(extraSQL)
+                    flags_updated = ?, messages_kept_deleted = ?, messages_deleted = ?\(extraSQL)
                 WHERE run_id = ? AND source_user = ?
                 """,
             arguments: countArguments + extraArguments + [run.rawValue, sourceUser]
@@ -227,7 +249,9 @@ extension Ledger {
             messagesSkipped: try row.decode(forColumn: "messages_skipped"),
             messagesFailed: try row.decode(forColumn: "messages_failed"),
             bytesCopied: try row.decode(forColumn: "bytes_copied"),
-            flagsUpdated: try row.decode(forColumn: "flags_updated")
+            flagsUpdated: try row.decode(forColumn: "flags_updated"),
+            messagesKeptDeleted: try row.decode(forColumn: "messages_kept_deleted"),
+            messagesDeleted: try row.decode(forColumn: "messages_deleted")
         )
     }
 

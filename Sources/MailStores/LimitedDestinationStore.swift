@@ -20,6 +20,8 @@ struct LimitedDestinationStore: DestinationStore {
 
     func subscribe(_ folder: MailboxPath) async throws { try await inner.subscribe(folder) }
 
+    func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws { try await inner.rename(folder, to: newName) }
+
     @discardableResult
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
         try await pacer.admit(message)
@@ -34,6 +36,10 @@ struct LimitedDestinationStore: DestinationStore {
 
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {
         try await inner.setFlags(flags, ofUID: uid, in: folder)
+    }
+
+    func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
+        try await inner.delete(uids: uids, in: folder)
     }
 
     func withBodies<Result: Sendable>(

@@ -17,8 +17,9 @@ enum UserReportJSON {
             case messagesCopied = "messages_copied", messagesPresent = "messages_present"
             case messagesSkipped = "messages_skipped", messagesFailed = "messages_failed"
             case bytesCopied = "bytes_copied", flagsUpdated = "flags_updated"
+            case messagesKeptDeleted = "messages_kept_deleted", messagesDeleted = "messages_deleted"
             case startedAt = "started_at", finishedAt = "finished_at", durationSeconds = "duration_seconds"
-            case lastError = "last_error"
+            case lastError = "last_error", lastCompletedAt = "last_completed_at"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -36,11 +37,14 @@ enum UserReportJSON {
             try container.encode(counts.messagesFailed, forKey: .messagesFailed)
             try container.encode(counts.bytesCopied, forKey: .bytesCopied)
             try container.encode(counts.flagsUpdated, forKey: .flagsUpdated)
+            try container.encode(counts.messagesKeptDeleted, forKey: .messagesKeptDeleted)
+            try container.encode(counts.messagesDeleted, forKey: .messagesDeleted)
             try container.encode(row.startedAt.map(UserReportJSON.timestamp), forKey: .startedAt)
             try container.encode(row.finishedAt.map(UserReportJSON.timestamp), forKey: .finishedAt)
             // Milliseconds are plenty; fewer digits keep the output readable.
             try container.encode(row.durationSeconds.map { ($0 * 1000).rounded() / 1000 }, forKey: .durationSeconds)
             try container.encode(row.lastError, forKey: .lastError)
+            try container.encode(row.lastCompletedAt.map(UserReportJSON.timestamp), forKey: .lastCompletedAt)
         }
     }
 

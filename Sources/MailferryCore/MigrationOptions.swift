@@ -8,19 +8,30 @@ public struct MigrationOptions: Sendable, Hashable {
     public var maxMessageSize: Int64?
     public var flags: Bool
     public var retries: Int
+    /// `options.deletions`.
+    public var deletions: DeletionPolicy
+    /// Copy again what the user deleted on the destination since the last sync (`--restore-deleted`,
+    /// `options.restore_deleted`); otherwise it stays deleted.
+    public var restoreDeleted: Bool
+    /// Lift the mass-delete guard for this run (`--allow-mass-delete`; never in the job file).
+    public var allowMassDelete: Bool
     /// `destination.imap.provider`: a larger message than its cap (`MailProvider.messageSizeCap`) is
     /// skipped and reported, as the server would refuse it.
     public var destinationProvider: MailProvider
 
     public init(
         concurrency: Int = 8, since: CalendarDay? = nil, maxMessageSize: Int64? = nil, flags: Bool = true,
-        retries: Int = 3, destinationProvider: MailProvider = .generic
+        retries: Int = 3, deletions: DeletionPolicy = .keep, restoreDeleted: Bool = false, allowMassDelete: Bool = false,
+        destinationProvider: MailProvider = .generic
     ) {
         self.concurrency = concurrency
         self.since = since
         self.maxMessageSize = maxMessageSize
         self.flags = flags
         self.retries = retries
+        self.deletions = deletions
+        self.restoreDeleted = restoreDeleted
+        self.allowMassDelete = allowMassDelete
         self.destinationProvider = destinationProvider
     }
 }

@@ -109,10 +109,10 @@ import Testing
         let account = try #require(job.accounts.first)
         let factory = StoreFactory(job: job, environment: [:])
         let run = try ledger.beginRun(command: .apply, startedAt: Date())
-        let outcome = await UserMigration(
-            account: account, rules: job.folders, options: job.options, ledger: ledger,
-            connector: factory.connector(for: account), retryDelay: .milliseconds(50)
-        ).run(in: run)
+        let outcome = try #require(
+            await ApplyRun(
+                rules: job.folders, options: job.options, ledger: ledger, runID: run, retryDelay: .milliseconds(50)
+            ) { factory.connector(for: $0) }.outcomes([account], concurrency: 1)[account.sourceUser])
         try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
         return outcome
     }
