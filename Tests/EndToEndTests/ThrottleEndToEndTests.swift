@@ -21,6 +21,31 @@ import Testing
         var all: [Duration] { recorded.withLock { $0 } }
     }
 
+    static func session(_ server: DovecotServer) async throws -> IMAPClient {
+        let client = try await IMAPClient.connect(
+            IMAPClientConfiguration(
+                host: server.host, port: server.imapsPort, security: .implicitTLS, tls: TLSOptions(caFile: server.caFile)))
+        try await client.login(user: "alice", password: "alice-pw")
+        return client
+    }
+
+    /// alice's INBOX gets m1 … m5, 71 bytes each.
+    static func seedFiveMessages(_ server: DovecotServer) async throws {
+        let client = try await session(server)
+        for number in 1...5 {
+            let text = "From: a@old.example\r\nSubject: m\(number)\r\nMessage-ID: <m\(number)@old.example>\r\n\r\nbody\r\n"
+            _ = try await client.append(to: "INBOX", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(string: text))))
+        }
+        try await client.logout()
+    }
+
+    static func inboxCount(_ server: DovecotServer) async throws -> Int? {
+        let client = try await session(server)
+        let count = try await client.status("INBOX").messages
+        try await client.logout()
+        return count
+    }
+
     /// A migration whose pauses are recorded instead of waited for.
     static func migration(_ account: Account, job: Job, ledger: Ledger, backoff: ThrottleBackoff, pauses: Pauses)
         -> UserMigration
@@ -44,15 +69,7 @@ import Testing
             ])
         defer { proxy.stop() }
         try await DovecotServer.stopping([source, destination]) {
-            let seeding = try await IMAPClient.connect(
-                IMAPClientConfiguration(
-                    host: source.host, port: source.imapsPort, security: .implicitTLS, tls: TLSOptions(caFile: source.caFile)))
-            try await seeding.login(user: "alice", password: "alice-pw")
-            for number in 1...5 {
-                let text = "From: a@old.example\r\nSubject: m\(number)\r\nMessage-ID: <m\(number)@old.example>\r\n\r\nbody\r\n"
-                _ = try await seeding.append(to: "INBOX", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(string: text))))
-            }
-            try await seeding.logout()
+            try await Self.seedFiveMessages(source)
 
             let folder = try TestJobFolder(
                 yaml: """
@@ -87,13 +104,7 @@ import Testing
             #expect(pauses.all == [.seconds(20), .milliseconds(1500)])
             #expect(proxy.connections == 3)
 
-            let reading = try await IMAPClient.connect(
-                IMAPClientConfiguration(
-                    host: destination.host, port: destination.imapsPort, security: .implicitTLS,
-                    tls: TLSOptions(caFile: destination.caFile)))
-            try await reading.login(user: "alice", password: "alice-pw")
-            #expect(try await reading.status("INBOX").messages == 5)
-            try await reading.logout()
+            #expect(try await Self.inboxCount(destination) == 5)
             let log = try String(contentsOfFile: ledger.log(sourceUser: "alice").path, encoding: .utf8)
             #expect(log.contains("asks to slow down ([UNAVAILABLE] Too many simultaneous connections); pausing 20.0 seconds"))
         }
@@ -136,15 +147,7 @@ import Testing
         let source = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
         let destination = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
         try await DovecotServer.stopping([source, destination]) {
-            let seeding = try await IMAPClient.connect(
-                IMAPClientConfiguration(
-                    host: source.host, port: source.imapsPort, security: .implicitTLS, tls: TLSOptions(caFile: source.caFile)))
-            try await seeding.login(user: "alice", password: "alice-pw")
-            for number in 1...5 {  // 71 bytes each: two fit in a day's 150
-                let text = "From: a@old.example\r\nSubject: m\(number)\r\nMessage-ID: <m\(number)@old.example>\r\n\r\nbody\r\n"
-                _ = try await seeding.append(to: "INBOX", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(string: text))))
-            }
-            try await seeding.logout()
+            try await Self.seedFiveMessages(source)  // 71 bytes each: two fit in a day's 150
             let folder = try TestJobFolder(
                 yaml: """
                     version: 1
@@ -191,13 +194,7 @@ import Testing
             #expect(last.state == .done, "\(last.lastError ?? "")")
             #expect(last.counts.messagesCopied == 1)
 
-            let reading = try await IMAPClient.connect(
-                IMAPClientConfiguration(
-                    host: destination.host, port: destination.imapsPort, security: .implicitTLS,
-                    tls: TLSOptions(caFile: destination.caFile)))
-            try await reading.login(user: "alice", password: "alice-pw")
-            #expect(try await reading.status("INBOX").messages == 5)
-            try await reading.logout()
+            #expect(try await Self.inboxCount(destination) == 5)
         }
     }
 }
