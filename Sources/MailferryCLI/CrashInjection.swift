@@ -125,6 +125,7 @@ struct KillSwitchDestinationStore: DestinationStore {
     let sourceUser: String
 
     var acceptsKeywords: Bool { inner.acceptsKeywords }
+    var uidsPersist: Bool { inner.uidsPersist }
     func folders() async throws -> [FolderInfo] { try await inner.folders() }
     func state(of folder: MailboxPath) async throws -> FolderState? { try await inner.state(of: folder) }
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary] { try await inner.summaries(in: folder) }

@@ -114,6 +114,9 @@ public protocol SourceStore: Sendable {
 public protocol DestinationStore: Sendable {
     /// Whether keywords are kept (IMAP PERMANENTFLAGS has `\*` or the keyword); otherwise only system flags.
     var acceptsKeywords: Bool { get }
+    /// Whether the UIDs it reports name the same messages in later sessions (IMAP, while the folder
+    /// keeps its UIDVALIDITY); false where they are numbers of this session only (Maildir).
+    var uidsPersist: Bool { get }
     func folders() async throws -> [FolderInfo]
     /// Nil when the folder does not exist.
     func state(of folder: MailboxPath) async throws -> FolderState?
@@ -160,6 +163,8 @@ extension SourceStore {
 }
 
 extension DestinationStore {
+    public var uidsPersist: Bool { true }
+
     /// Stores without a command for several messages append one by one.
     public func appendBatch(
         _ messages: MessageBodies, to folder: MailboxPath,

@@ -229,6 +229,9 @@ public final class MaildirStore: DestinationStore {
         }
     }
 
+    /// UIDs are this session's numbers of the files (sorted by name), not Dovecot's.
+    public var uidsPersist: Bool { false }
+
     public func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
         let directory = try directory(of: folder)
         if uids.contains(where: { runState.base(ofUID: $0, folderKey: directory) == nil }) {
