@@ -112,7 +112,7 @@
             }.sorted()
         }
 
-        private static func run(_ command: [String], environment extra: [String: String] = [:]) throws
+        static func run(_ command: [String], environment extra: [String: String] = [:]) throws
             -> (status: Int32, output: String)
         {
             let process = Process()

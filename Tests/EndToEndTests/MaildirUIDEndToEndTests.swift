@@ -1,0 +1,175 @@
+import Engine
+import Foundation
+import JobSpec
+import Ledger
+import MailStores
+import MailferryCore
+import TestSupport
+import Testing
+
+/// Clients keep their caches after the switch: a Maildir mailferry wrote, served by a real Dovecot,
+/// answers `UID FETCH`, UIDVALIDITY and POP3 `UIDL` as the source did. Both sides are read by
+/// scripts/mailbox-uids.py, which shares no code with mailferry.
+@Suite(.serialized) struct MaildirUIDEndToEndTests {
+    static let user = ("alice", "alice-pw")
+
+    @Test func imapUIDsAndUIDValiditySurviveTheMove() async throws {
+        let source = try await DovecotServer.start(.init(users: [Self.user], pop3: false))
+        let directory = NSTemporaryDirectory() + "mf-maildir-uids-\(UUID().uuidString)"
+        var failure: (any Error)?
+        do {
+            let destination = try await DovecotServer.start(.init(users: [Self.user], pop3: false))
+            do {
+                try await imapScenario(source: source, destination: destination, directory: directory)
+            } catch {
+                failure = error
+            }
+            await destination.stop()
+        } catch {
+            failure = error
+        }
+        await source.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+        if let failure { throw failure }
+    }
+
+    @Test func pop3UIDLsSurviveTheMove() async throws {
+        let source = try await DovecotServer.start(.init(users: [Self.user]))
+        let directory = NSTemporaryDirectory() + "mf-maildir-uidls-\(UUID().uuidString)"
+        var failure: (any Error)?
+        do {
+            let destination = try await DovecotServer.start(.init(users: [Self.user]))
+            do {
+                try await pop3Scenario(source: source, destination: destination, directory: directory)
+            } catch {
+                failure = error
+            }
+            await destination.stop()
+        } catch {
+            failure = error
+        }
+        await source.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+        if let failure { throw failure }
+    }
+
+    private func imapScenario(source: DovecotServer, destination: DovecotServer, directory: String) async throws {
+        // Source: Dovecot numbers what was delivered, then some messages go, so UIDs have gaps that a
+        // numbering of its own (1, 2, 3...) on the destination would not reproduce.
+        let inbox = try deliver(6, to: source, folder: nil, tag: "in")
+        let work = try deliver(4, to: source, folder: "Work", tag: "work")
+        _ = try deliver(3, to: source, folder: "Archive", tag: "archive")
+        _ = try read(source)
+        for path in [inbox[1], inbox[4], work[0]] { try FileManager.default.removeItem(atPath: path) }
+        // Destination: "Work" exists with two messages its clients have seen.
+        _ = try deliver(2, to: destination, folder: "Work", tag: "dest-work")
+        let destinationBefore = try read(destination)
+        let ownWork = try #require(destinationBefore["Work"])
+        #expect(ownWork.digestsByUID.count == 2)
+
+        let sourceView = try read(source)
+        #expect(sourceView["INBOX"]?.digestsByUID.keys.sorted() == [1, 3, 4, 6])
+        #expect(sourceView["Work"]?.digestsByUID.keys.sorted() == [2, 3, 4])
+
+        let job = try makeJob(
+            source: "  protocol: imap4\n  ports: { imap4: \(source.imapPort) }\n  tls: { ca_file: \(source.caFile) }",
+            destination: destination, directory: directory)
+        let state = directory + "/state"
+        let first = try await migrate(job, state: state)
+        #expect(first.state == .done, "\(first.lastError ?? "")")
+        #expect(first.counts.messagesCopied == 4 + 3 + 3)
+
+        var destinationView = try read(destination)
+        // New or empty folders: the source's UIDVALIDITY and UIDs, each UID naming the same message.
+        #expect(destinationView["INBOX"] == sourceView["INBOX"])
+        #expect(destinationView["Archive"] == sourceView["Archive"])
+        // A folder that had messages keeps its UIDVALIDITY and their UIDs; the new ones come after them.
+        let work2 = try #require(destinationView["Work"])
+        #expect(work2.uidValidity == ownWork.uidValidity)
+        for (uid, digest) in ownWork.digestsByUID { #expect(work2.digestsByUID[uid] == digest) }
+        let added = work2.digestsByUID.filter { ownWork.digestsByUID[$0.key] == nil }
+        #expect(Set(added.values) == Set(sourceView["Work"]?.digestsByUID.values ?? [:].values))
+        #expect(added.keys.allSatisfy { $0 > (ownWork.digestsByUID.keys.max() ?? 0) })
+
+        // New mail on the source (again with a gap): the next run gives it the source's UIDs too.
+        let arrivals = try deliver(3, to: source, folder: nil, tag: "late")
+        _ = try read(source)
+        try FileManager.default.removeItem(atPath: arrivals[0])
+        let sourceLater = try read(source)
+        #expect(sourceLater["INBOX"]?.digestsByUID.keys.sorted() == [1, 3, 4, 6, 8, 9])
+        let second = try await migrate(job, state: state)
+        #expect(second.state == .done && second.counts.messagesCopied == 2)
+        destinationView = try read(destination)
+        #expect(destinationView["INBOX"] == sourceLater["INBOX"])
+        #expect(destinationView["Work"] == work2)
+    }
+
+    private func pop3Scenario(source: DovecotServer, destination: DovecotServer, directory: String) async throws {
+        let files = try deliver(5, to: source, folder: nil, tag: "pop")
+        _ = try MailTools.pop3UIDLs(source, user: Self.user.0, password: Self.user.1)
+        try FileManager.default.removeItem(atPath: files[1])
+        let sourceListing = try MailTools.pop3UIDLs(source, user: Self.user.0, password: Self.user.1)
+        #expect(sourceListing.count == 4)
+
+        let job = try makeJob(
+            source: "  protocol: pop3\n  ports: { pop3: \(source.pop3Port) }\n  tls: { ca_file: \(source.caFile) }",
+            destination: destination, directory: directory)
+        let outcome = try await migrate(job, state: directory + "/state")
+        #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
+        #expect(outcome.counts.messagesCopied == 4)
+
+        let destinationListing = try MailTools.pop3UIDLs(destination, user: Self.user.0, password: Self.user.1)
+        #expect(destinationListing == sourceListing)
+    }
+
+    /// Delivers `count` messages as files into the user's Maildir (nil: INBOX); returns their paths.
+    private func deliver(_ count: Int, to server: DovecotServer, folder: String?, tag: String) throws -> [String] {
+        try (1...count).map { number in
+            let text =
+                "From: Ann <ann@old.example>\r\nTo: alice@old.example\r\nSubject: \(tag) \(number)\r\n"
+                + "Date: Mon, \(number) Jan 2024 10:00:00 +0100\r\nMessage-ID: <\(tag).\(number)@old.example>\r\n\r\n"
+                + "Body of \(tag) \(number).\r\n"
+            return try server.deliver(Data(text.utf8), to: Self.user.0, folder: folder)
+        }
+    }
+
+    private func read(_ server: DovecotServer) throws -> [String: MailTools.FolderUIDs] {
+        try MailTools.imapUIDs(server, user: Self.user.0, password: Self.user.1)
+    }
+
+    private func makeJob(source: String, destination: DovecotServer, directory: String) throws -> Job {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let yaml = """
+            version: 1
+            name: maildir-uids
+            source:
+              host: 127.0.0.1
+            \(source)
+              timeout: 20s
+            destination:
+              maildir:
+                path: \(destination.directory)/mail/{user}/Maildir
+            users:
+              file: users.csv
+            options:
+              retries: 1
+            """
+        try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
+        try "\(Self.user.0),\(Self.user.1)\n".write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
+        chmod(directory + "/users.csv", 0o600)
+        let loaded = JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml")
+        return try #require(loaded.job, "job invalid: \(loaded.diagnostics.map(\.message))")
+    }
+
+    private func migrate(_ job: Job, state: String) async throws -> UserOutcome {
+        let ledger = try Ledger.open(directory: state)
+        let account = try #require(job.accounts.first)
+        let run = try ledger.beginRun(command: .apply, startedAt: Date())
+        let outcome = await UserMigration(
+            account: account, rules: job.folders, options: job.options, ledger: ledger,
+            connector: StoreFactory(job: job, environment: [:]).connector(for: account), retryDelay: .milliseconds(50)
+        ).run(in: run)
+        try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
+        return outcome
+    }
+}
