@@ -56,13 +56,14 @@ import Testing
     private func imapScenario(source: DovecotServer, destination: DovecotServer, directory: String) async throws {
         // Source: Dovecot numbers what was delivered, then some messages go, so UIDs have gaps that a
         // numbering of its own (1, 2, 3...) on the destination would not reproduce.
-        let inbox = try deliver(6, to: source, folder: nil, tag: "in")
-        let work = try deliver(4, to: source, folder: "Work", tag: "work")
-        _ = try deliver(3, to: source, folder: "Archive", tag: "archive")
+        try deliver(6, to: source, folder: nil, tag: "in")
+        try deliver(4, to: source, folder: "Work", tag: "work")
+        try deliver(3, to: source, folder: "Archive", tag: "archive")
         _ = try read(source)
-        for path in [inbox[1], inbox[4], work[0]] { try FileManager.default.removeItem(atPath: path) }
+        try remove(uids: [2, 5], from: source, folder: nil)
+        try remove(uids: [1], from: source, folder: "Work")
         // Destination: "Work" exists with two messages its clients have seen.
-        _ = try deliver(2, to: destination, folder: "Work", tag: "dest-work")
+        try deliver(2, to: destination, folder: "Work", tag: "dest-work")
         let destinationBefore = try read(destination)
         let ownWork = try #require(destinationBefore["Work"])
         #expect(ownWork.digestsByUID.count == 2)
@@ -92,9 +93,9 @@ import Testing
         #expect(added.keys.allSatisfy { $0 > (ownWork.digestsByUID.keys.max() ?? 0) })
 
         // New mail on the source (again with a gap): the next run gives it the source's UIDs too.
-        let arrivals = try deliver(3, to: source, folder: nil, tag: "late")
+        try deliver(3, to: source, folder: nil, tag: "late")
         _ = try read(source)
-        try FileManager.default.removeItem(atPath: arrivals[0])
+        try remove(uids: [7], from: source, folder: nil)
         let sourceLater = try read(source)
         #expect(sourceLater["INBOX"]?.digestsByUID.keys.sorted() == [1, 3, 4, 6, 8, 9])
         let second = try await migrate(job, state: state)
@@ -105,9 +106,9 @@ import Testing
     }
 
     private func pop3Scenario(source: DovecotServer, destination: DovecotServer, directory: String) async throws {
-        let files = try deliver(5, to: source, folder: nil, tag: "pop")
+        try deliver(5, to: source, folder: nil, tag: "pop")
         _ = try MailTools.pop3UIDLs(source, user: Self.user.0, password: Self.user.1)
-        try FileManager.default.removeItem(atPath: files[1])
+        try remove(uids: [2], from: source, folder: nil)
         let sourceListing = try MailTools.pop3UIDLs(source, user: Self.user.0, password: Self.user.1)
         #expect(sourceListing.count == 4)
 
@@ -122,15 +123,37 @@ import Testing
         #expect(destinationListing == sourceListing)
     }
 
-    /// Delivers `count` messages as files into the user's Maildir (nil: INBOX); returns their paths.
-    private func deliver(_ count: Int, to server: DovecotServer, folder: String?, tag: String) throws -> [String] {
-        try (1...count).map { number in
+    /// Delivers `count` messages as files into the user's Maildir (nil: INBOX).
+    private func deliver(_ count: Int, to server: DovecotServer, folder: String?, tag: String) throws {
+        for number in 1...count {
             let text =
                 "From: Ann <ann@old.example>\r\nTo: alice@old.example\r\nSubject: \(tag) \(number)\r\n"
                 + "Date: Mon, \(number) Jan 2024 10:00:00 +0100\r\nMessage-ID: <\(tag).\(number)@old.example>\r\n\r\n"
                 + "Body of \(tag) \(number).\r\n"
-            return try server.deliver(Data(text.utf8), to: Self.user.0, folder: folder)
+            try server.deliver(Data(text.utf8), to: Self.user.0, folder: folder)
         }
+    }
+
+    /// Removes the files of the messages Dovecot numbered `uids` (it numbers in directory order, not
+    /// in the order of delivery): they are gone at its next look, leaving gaps in the UIDs.
+    private func remove(uids: Set<UInt32>, from server: DovecotServer, folder: String?) throws {
+        let directory = server.mailDirectory(for: Self.user.0) + (folder.map { "/." + $0 } ?? "")
+        let records = try String(contentsOfFile: directory + "/dovecot-uidlist", encoding: .utf8).split(separator: "\n")
+        var removed = 0
+        for record in records.dropFirst() {
+            guard let uid = UInt32(record.prefix(while: { $0 != " " })), uids.contains(uid),
+                let colon = record.range(of: " :")
+            else { continue }
+            let base = String(record[colon.upperBound...])
+            for sub in ["cur", "new"] {
+                for name in try FileManager.default.contentsOfDirectory(atPath: "\(directory)/\(sub)")
+                where name == base || name.hasPrefix(base + ":") {
+                    try FileManager.default.removeItem(atPath: "\(directory)/\(sub)/\(name)")
+                    removed += 1
+                }
+            }
+        }
+        #expect(removed == uids.count, "removed \(removed) of UIDs \(uids.sorted()) in \(directory)")
     }
 
     private func read(_ server: DovecotServer) throws -> [String: MailTools.FolderUIDs] {
