@@ -8,7 +8,9 @@ import MailferryCore
 /// `prepare` found: copies, flag updates, the folder's sync record. `plan` runs `prepare` only and
 /// `apply` runs both, so the plan shows what apply does by construction.
 struct FolderPass: Sendable {
-    var sourceUser: String
+    /// Whose folders: the source user, and the destination mailbox the baseline belongs to.
+    var pair: MailboxPair
+    var sourceUser: String { pair.sourceUser }
     var options: MigrationOptions
     /// The state to take the fast path from; nil reads everything (no state, or `verify`).
     var ledger: Ledger?
@@ -16,9 +18,17 @@ struct FolderPass: Sendable {
     /// (`verify` reports identities; `plan` and `apply` save the server that work on a new folder).
     var identifyAll = false
 
-    /// Destination messages by identity, one pool per destination folder shared by every source
-    /// folder merged into it, so that one destination message is never counted twice.
-    typealias Pools = [MailboxPath: [MessageIdentity: [MessageSummary]]]
+    /// Per destination folder, shared by every source folder merged into it: its messages by
+    /// identity (so that one destination message is never counted twice) and its sync baseline.
+    struct Pools: Sendable {
+        var messages: [MailboxPath: [MessageIdentity: [MessageSummary]]] = [:]
+        var baselines: [MailboxPath: SyncBaseline] = [:]
+    }
+
+    /// The mass-delete guard: a run never removes more than half of a folder's messages (beyond
+    /// `massDeleteAllowance`), nor anything from a folder the source now shows empty, unless
+    /// `allowMassDelete` (a source that shows an empty folder for a moment must not empty the destination).
+    static let massDeleteAllowance = 10
 
     /// - Parameters:
     ///   - destinationExists: whether the destination folder exists (apply creates it before).
@@ -38,7 +48,7 @@ struct FolderPass: Sendable {
         // Fast path: neither side changed since the last complete sync of this folder. Without CONDSTORE
         // a flag change leaves the state equal, so flags are then always compared.
         let fastPathAllowed = (sourceState.highestModSeq != nil || !options.flags) && !inDoubt
-        if fastPathAllowed, pools[target] == nil, let ledger,
+        if fastPathAllowed, pools.messages[target] == nil, let ledger,
             let record = try? ledger.folderRecord(sourceUser: sourceUser, sourceFolder: folder),
             record.destinationFolder == target, record.source == sourceState, record.destination == destinationState
         {
@@ -49,12 +59,14 @@ struct FolderPass: Sendable {
 
         // Taken out of the dictionary while it changes, so that it is not copied (a whole mailbox's
         // summaries when there is no state directory).
-        let knownPool = pools.removeValue(forKey: target)
+        let knownPool = pools.messages.removeValue(forKey: target)
+        var baseline = try pools.baselines.removeValue(forKey: target) ?? loadBaseline(of: target)
         let listSource = sourceState.messageCount > 0
         // Nothing on the destination to pair with (an empty or new folder, or every message already
-        // paired): the source is listed without what identities need, and nothing is compared.
+        // paired): the source is listed without what identities need, and nothing is compared, unless
+        // the baseline matches messages by identity.
         let nothingToPair = knownPool?.isEmpty ?? ((destinationState?.messageCount ?? 0) == 0)
-        let identified = identifyAll || !nothingToPair
+        let identified = identifyAll || !nothingToPair || !baseline.isEmpty
         let messages: [MessageSummary]
         let listedDestination: [MessageSummary]?
         do {
@@ -62,16 +74,40 @@ struct FolderPass: Sendable {
                 { listSource ? try await source.summaries(in: folder, identified: identified) : [] },
                 { knownPool == nil && !nothingToPair ? try await destination.summaries(in: target) : nil })
         } catch {
-            pools[target] = knownPool
+            pools.messages[target] = knownPool
+            pools.baselines[target] = baseline
             throw error
         }
         var pool = knownPool ?? FolderDiff.pool(of: listedDestination ?? [])
+        // The baseline's destination UIDs still name the same messages while the destination
+        // folder keeps the UIDVALIDITY of its last complete sync.
+        let record = try ledger?.folderRecord(sourceUser: sourceUser, sourceFolder: folder)
+        let uidsValid = record != nil && record?.destinationFolder == target
+            && record?.destination.uidValidity == destinationState?.uidValidity
         let diff = FolderDiff(
-            source: messages, pool: &pool, options: options, acceptsKeywords: destination.acceptsKeywords)
-        pools[target] = pool
+            source: messages, folder: folder, target: target, pool: &pool, baseline: &baseline, options: options,
+            acceptsKeywords: destination.acceptsKeywords, destinationUIDsValid: uidsValid)
+        pools.messages[target] = pool
+        pools.baselines[target] = baseline
         return FolderWork(
             mapping: mapping, destinationExists: destinationExists, diff: diff, sourceState: sourceState,
-            destinationState: destinationState)
+            destinationState: destinationState,
+            deletionsRefused: !options.allowMassDelete
+                && Self.massDelete(diff.toDelete.count, sourceCount: messages.count, destinationState: destinationState))
+    }
+
+    /// This user's baseline for one destination folder; empty without a state.
+    private func loadBaseline(of target: MailboxPath) throws -> SyncBaseline {
+        guard let ledger else { return SyncBaseline([]) }
+        return SyncBaseline(try ledger.baseline(pair, destinationFolder: target))
+    }
+
+    /// Whether removing `count` messages trips the mass-delete guard.
+    static func massDelete(_ count: Int, sourceCount: Int, destinationState: FolderState?) -> Bool {
+        guard count > 0 else { return false }
+        if sourceCount == 0 { return true }
+        let folderSize = destinationState?.messageCount ?? count
+        return count > massDeleteAllowance && count * 2 > folderSize
     }
 
     /// Copies what `work` found missing, sets the flags it found different and records the folder
@@ -93,9 +129,15 @@ struct FolderPass: Sendable {
         context.update { tally in
             tally.counts.messagesPresent += diff.present.count
             tally.counts.messagesSkipped += diff.skipped.count
+            tally.counts.messagesKeptDeleted += diff.keptDeleted.count
         }
         for (message, reason) in diff.skipped {
             context.write("skip \(folder) uid \(message.uid) (\(message.size) bytes): \(reason)")
+        }
+        if !diff.keptDeleted.isEmpty {
+            context.write(
+                "folder \(folder) -> \(target): \(diff.keptDeleted.count) deleted on the destination since the last sync "
+                    + "(kept deleted; --restore-deleted copies them again)")
         }
         context.observer.handle(
             .folderStarted(sourceUser: sourceUser, folder: folder, messages: diff.toCopy.count, bytes: diff.bytesToCopy))
@@ -113,16 +155,23 @@ struct FolderPass: Sendable {
             context.update { $0.counts.flagsUpdated += 1 }
             context.write("flags \(target) uid \(update.destinationUID) -> \(update.flags)")
         }
+        // The pairs' baseline after their flags were set: a crash before this only makes the next run
+        // see the flags it set as the user's, which it keeps.
+        try context.ledger.saveBaseline(diff.baselineUpdates, for: pair)
+        try context.ledger.removeBaseline(diff.baselineRemovals, for: pair)
+        let deleted = try await mirrorDeletions(work, diff: diff, destination: destination, context: context)
         context.write(
             "folder \(folder) -> \(target): copied \(diff.toCopy.count - failed), present \(diff.present.count), "
-                + "skipped \(diff.skipped.count), flags \(diff.flagUpdates.count)")
+                + "skipped \(diff.skipped.count), flags \(diff.flagUpdates.count)"
+                + (diff.keptDeleted.isEmpty ? "" : ", kept deleted \(diff.keptDeleted.count)")
+                + (deleted > 0 ? ", deleted \(deleted)" : ""))
 
         // Record both states only when the folder is complete, so a later run may skip it. A folder
         // this run did not touch still has the state read before (a later change only makes the next
         // run compare again); one it wrote to is asked again.
-        let untouched = diff.toCopy.isEmpty && diff.flagUpdates.isEmpty && work.destinationState != nil
+        let untouched = diff.toCopy.isEmpty && diff.flagUpdates.isEmpty && deleted == 0 && work.destinationState != nil
         let destinationStateAfter = untouched ? work.destinationState : try await destination.state(of: target)
-        if failed == 0, let destinationState = destinationStateAfter {
+        if failed == 0, !work.deletionsRefused, let destinationState = destinationStateAfter {
             try context.ledger.saveFolderRecord(
                 Ledger.FolderRecord(
                     sourceUser: sourceUser, sourceFolder: folder, destinationFolder: target, source: sourceState,
@@ -130,6 +179,37 @@ struct FolderPass: Sendable {
                     messagesSkipped: diff.skipped.count, syncedAt: Date()))
         }
         return failed
+    }
+
+    /// Removes from the destination what left the source (`deletions: mirror`), unless the guard
+    /// refused; returns how many were removed (or marked `\Deleted` where the server cannot expunge by UID).
+    private func mirrorDeletions(
+        _ work: FolderWork, diff: FolderDiff, destination: any DestinationStore, context: UserRunContext
+    ) async throws -> Int {
+        guard let target = work.mapping.destination, !diff.toDelete.isEmpty else { return 0 }
+        let folder = work.mapping.source.path
+        if work.deletionsRefused {
+            let message =
+                "mass-delete guard: \(diff.toDelete.count) of \(work.destinationState?.messageCount ?? 0) messages in "
+                + "\(target) left the source (\(folder)); nothing deleted there (check the source, then "
+                + "apply --allow-mass-delete)"
+            context.update { tally in
+                tally.folderFailures.append(folder.description)
+                tally.lastError = message
+            }
+            context.write(message)
+            return 0
+        }
+        let uids = diff.toDelete.map(\.destination.uid)
+        let expunged = try await destination.delete(uids: uids, in: target)
+        try context.ledger.removeBaseline(diff.toDelete.map(\.baseline), for: pair)
+        context.update { $0.counts.messagesDeleted += uids.count }
+        for deletion in diff.toDelete {
+            context.write(
+                "deleted \(target) uid \(deletion.destination.uid): gone from \(folder) since the last sync"
+                    + (expunged ? "" : " (marked \\Deleted; the server cannot expunge by UID)"))
+        }
+        return uids.count
     }
 
     /// Runs `first` and `second` at once, each on its own server connection, and waits for both

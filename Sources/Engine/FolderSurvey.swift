@@ -9,12 +9,12 @@ public struct FolderSurvey: Sendable {
     public var options: MigrationOptions
     /// The job's state and the user, for the fast path (folders unchanged since their last complete
     /// sync are not listed, as `apply` does not list them); nil lists every folder.
-    public var state: (ledger: Ledger, sourceUser: String)?
+    public var state: (ledger: Ledger, pair: MailboxPair)?
     /// Identities for every source message (`verify`), even where nothing can be paired.
     public var identifyAll: Bool
 
     public init(
-        rules: FolderRules, options: MigrationOptions, state: (ledger: Ledger, sourceUser: String)? = nil,
+        rules: FolderRules, options: MigrationOptions, state: (ledger: Ledger, pair: MailboxPair)? = nil,
         identifyAll: Bool = false
     ) {
         self.rules = rules
@@ -37,7 +37,7 @@ public struct FolderSurvey: Sendable {
         let existing = Set(destinationFolders.filter(\.selectable).map(\.path))
         let mappings = FolderMapper(rules: rules).map(source: sourceFolders, destination: destinationFolders)
         let pass = FolderPass(
-            sourceUser: state?.sourceUser ?? "", options: options, ledger: state?.ledger, identifyAll: identifyAll)
+            pair: state?.pair ?? MailboxPair(sourceUser: "", destinationUser: ""), options: options, ledger: state?.ledger, identifyAll: identifyAll)
 
         var pools = FolderPass.Pools()
         var work: [FolderWork] = []
@@ -47,7 +47,7 @@ public struct FolderSurvey: Sendable {
                 try await pass.prepare(
                     mapping, destinationExists: exists, source: source, destination: destination, pools: &pools))
         }
-        let unpaired = pools.mapValues { pool in pool.values.flatMap { $0 }.sorted { $0.uid < $1.uid } }
+        let unpaired = pools.messages.mapValues { pool in pool.values.flatMap { $0 }.sorted { $0.uid < $1.uid } }
         return (work, unpaired)
     }
 }

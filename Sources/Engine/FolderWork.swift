@@ -15,11 +15,14 @@ public struct FolderWork: Sendable {
     /// The last complete sync's record when neither side changed since (the fast path): nothing
     /// was listed and nothing is to do.
     public var unchangedSince: Ledger.FolderRecord?
+    /// The diff's deletions trip the mass-delete guard: none is made.
+    public var deletionsRefused: Bool
 
     public init(
         mapping: FolderMapping, destinationExists: Bool, diff: FolderDiff?, sourceState: FolderState?,
-        destinationState: FolderState? = nil, unchangedSince: Ledger.FolderRecord? = nil
+        destinationState: FolderState? = nil, unchangedSince: Ledger.FolderRecord? = nil, deletionsRefused: Bool = false
     ) {
+        self.deletionsRefused = deletionsRefused
         self.mapping = mapping
         self.destinationExists = destinationExists
         self.diff = diff
@@ -32,6 +35,7 @@ public struct FolderWork: Sendable {
         guard mapping.destination != nil else { return .skip }
         if !destinationExists { return .create }
         guard let diff else { return .noop }
+        if !diff.toDelete.isEmpty, !deletionsRefused { return .delete }
         return diff.toCopy.isEmpty && diff.flagUpdates.isEmpty ? .noop : .update
     }
 
@@ -44,7 +48,7 @@ public struct FolderWork: Sendable {
         switch action {
         case .skip: reason = mapping.reason
         case .create: reason = "missing on destination; \(mapping.reason)"
-        case .update: reason = mapping.reason
+        case .update, .delete: reason = mapping.reason
         case .noop:
             reason = unchangedSince == nil
                 ? "up to date; \(mapping.reason)" : "unchanged since the last complete sync; \(mapping.reason)"
@@ -58,7 +62,10 @@ public struct FolderWork: Sendable {
             bytesToCopy: diff?.bytesToCopy ?? 0,
             messagesPresent: messagesPresent,
             flagsToUpdate: diff?.flagUpdates.count ?? 0,
-            messagesSkipped: messagesSkipped
+            messagesSkipped: messagesSkipped,
+            messagesKeptDeleted: diff?.keptDeleted.count ?? 0,
+            messagesToDelete: diff?.toDelete.count ?? 0,
+            deletionsRefused: deletionsRefused
         )
     }
 }

@@ -62,12 +62,13 @@ struct MessageCopier {
         let ledger = ledger
         let observer = context.observer
         let user = sourceUser
+        let pair = context.pair
         do {
             try await source.withBodies(of: batch, in: folder) { bodies in
                 try await destination.appendBatch(bodies, to: target) { appended in
-                    try ledger.commit(appended.compactMap { message in
-                        entries[message.summary.sourceKey].map { ($0, message.uid) }
-                    })
+                    try ledger.commit(
+                        appended.compactMap { message in entries[message.summary.sourceKey].map { ($0, message.uid) } },
+                        baseline: appended.map { Self.baseline(of: $0, from: folder, to: target) }, for: pair)
                     stored.add(appended)
                     for message in appended {
                         observer.handle(.messageCopied(sourceUser: user, bytes: message.summary.size))
@@ -117,7 +118,10 @@ struct MessageCopier {
             let newUID = try await source.withBody(of: message, in: folder) { body in
                 try await destination.append(message, body: body, to: target)
             }
-            if let entry { try ledger.commit(entry, destinationUID: newUID) }
+            try ledger.commit(
+                entry.map { [($0, newUID)] } ?? [],
+                baseline: [Self.baseline(of: AppendedMessage(summary: message, uid: newUID), from: folder, to: target)],
+                for: context.pair)
             context.observer.handle(.messageCopied(sourceUser: sourceUser, bytes: message.size))
             account([AppendedMessage(summary: message, uid: newUID)], from: folder, to: target)
             return 0
@@ -127,6 +131,14 @@ struct MessageCopier {
             noteFailure(message, in: folder, error: error)
             return 1
         }
+    }
+
+    /// A copied message's baseline: both sides have the flags it was appended with.
+    static func baseline(of message: AppendedMessage, from folder: MailboxPath, to target: MailboxPath) -> BaselineEntry {
+        BaselineEntry(
+            sourceFolder: folder, sourceKey: message.summary.sourceKey, identity: message.summary.identity,
+            destinationFolder: target, destinationUID: message.uid, sourceFlags: message.summary.flags,
+            destinationFlags: message.summary.flags)
     }
 
     private func account(_ messages: [AppendedMessage], from folder: MailboxPath, to target: MailboxPath) {

@@ -40,7 +40,7 @@ public struct UserMigration: Sendable {
     /// state would no longer say what happened, though nothing copied is lost.
     public func run(in runID: RunID) async -> UserOutcome {
         let user = account.sourceUser
-        let context = UserRunContext(sourceUser: user, runID: runID, ledger: ledger, observer: observer)
+        let context = UserRunContext(pair: account.pair, runID: runID, ledger: ledger, observer: observer)
         observer.handle(.userStarted(sourceUser: user, destinationUser: account.destinationUser))
         var outcome: UserOutcome
         do {
@@ -52,7 +52,7 @@ public struct UserMigration: Sendable {
             context.write("failed: \(error.userMessage)")
         }
         context.write(
-            "finished: \(outcome.state.rawValue); copied \(outcome.counts.messagesCopied), present \(outcome.counts.messagesPresent), skipped \(outcome.counts.messagesSkipped), failed \(outcome.counts.messagesFailed), flags updated \(outcome.counts.flagsUpdated)"
+            "finished: \(outcome.state.rawValue); copied \(outcome.counts.messagesCopied), present \(outcome.counts.messagesPresent), skipped \(outcome.counts.messagesSkipped), failed \(outcome.counts.messagesFailed), flags updated \(outcome.counts.flagsUpdated), kept deleted \(outcome.counts.messagesKeptDeleted), deleted \(outcome.counts.messagesDeleted)"
         )
         do {
             try ledger.userFinished(
@@ -119,6 +119,21 @@ public struct UserMigration: Sendable {
         for mapping in mappings where mapping.isSkipped {
             context.write("skip folder \(mapping.source.path): \(mapping.reason)")
         }
+        for rename in try await FolderRename.detect(
+            mappings: mappings, records: try ledger.folderRecords(sourceUser: user), sourceFolders: sourceFolders,
+            destinationFolders: destinationFolders, source: source)
+        {
+            let old = rename.record.destinationFolder
+            try await destination.rename(old, to: rename.newDestination)
+            try ledger.renameFolder(
+                account.pair, sourceFolder: rename.record.sourceFolder, to: rename.mapping.source.path,
+                destinationFolder: old, to: rename.newDestination)
+            destinationFolders.remove(old)
+            destinationFolders.insert(rename.newDestination)
+            context.write(
+                "folder \(rename.record.sourceFolder) was renamed \(rename.mapping.source.path) on the source: renamed "
+                    + "\(old) -> \(rename.newDestination) on the destination")
+        }
         // Deliveries in doubt (a run died with their APPEND in flight): their folders go last, once the
         // destination has settled, so that a batch the server stored after the crash is seen.
         var doubt = DeliveryDoubt(try ledger.pendingIntents(sourceUser: user))
@@ -132,7 +147,7 @@ public struct UserMigration: Sendable {
         let ordered = mappings.filter { !doubt.covers($0.source.path) } + doubtful
         var settled = doubtful.isEmpty
         var failedFolders: Set<MailboxPath> = []
-        let pass = FolderPass(sourceUser: user, options: options, ledger: ledger)
+        let pass = FolderPass(pair: account.pair, options: options, ledger: ledger)
         var pools = FolderPass.Pools()
         for mapping in ordered {
             guard let target = mapping.destination else { continue }

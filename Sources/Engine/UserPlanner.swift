@@ -27,9 +27,10 @@ public struct UserPlanner: Sendable {
             sourceUser: account.sourceUser, destinationUser: account.destinationUser, status: .ready,
             endpoint: expectedEndpoint, candidates: candidates, folders: [])
         do {
-            let (endpoints, work) = try await survey(connector: connector, sourceUser: account.sourceUser)
+            let (endpoints, work) = try await survey(connector: connector, pair: account.pair)
             plan.endpoint = endpoints
             plan.folders = work.map(\.plan)
+            plan.syncBaseline = try ledger?.hasBaseline(account.pair) ?? false
         } catch {
             plan.status = .unreachable
             plan.error = (error as? any UserFacingError)?.userMessage ?? "unexpected error: \(type(of: error))"
@@ -37,10 +38,10 @@ public struct UserPlanner: Sendable {
         return plan
     }
 
-    private func survey(connector: StoreConnector, sourceUser: String) async throws -> (UserPlan.Endpoints, [FolderWork]) {
+    private func survey(connector: StoreConnector, pair: MailboxPair) async throws -> (UserPlan.Endpoints, [FolderWork]) {
         try await connector.withStores { source, destination in
             let work = try await FolderSurvey(
-                rules: rules, options: options, state: ledger.map { (ledger: $0, sourceUser: sourceUser) })
+                rules: rules, options: options, state: ledger.map { (ledger: $0, pair: pair) })
                 .survey(source: source, destination: destination)
             return (source.endpoints, work)
         }

@@ -14,18 +14,19 @@ final class UserRunContext: Sendable {
         var lastError: String?
     }
 
-    let sourceUser: String
+    let pair: MailboxPair
+    var sourceUser: String { pair.sourceUser }
     let runID: RunID
     let ledger: Ledger
     let log: UserLog
     let observer: any MigrationObserver
     private let tally = Mutex(Tally())
 
-    init(sourceUser: String, runID: RunID, ledger: Ledger, observer: any MigrationObserver) {
-        self.sourceUser = sourceUser
+    init(pair: MailboxPair, runID: RunID, ledger: Ledger, observer: any MigrationObserver) {
+        self.pair = pair
         self.runID = runID
         self.ledger = ledger
-        self.log = ledger.log(sourceUser: sourceUser)
+        self.log = ledger.log(sourceUser: pair.sourceUser)
         self.observer = observer
     }
 
@@ -40,6 +41,7 @@ final class UserRunContext: Sendable {
         update { tally in
             tally.counts.messagesPresent = 0
             tally.counts.messagesSkipped = 0
+            tally.counts.messagesKeptDeleted = 0
             tally.counts.foldersDone = 0
             tally.folderFailures = []
         }

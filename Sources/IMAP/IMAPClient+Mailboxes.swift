@@ -115,6 +115,16 @@ extension IMAPClient {
         try await run(command)
     }
 
+    /// `rename = "RENAME" SP mailbox SP mailbox`: the folder keeps its messages, UIDs and children.
+    public func rename(_ mailbox: String, to newName: String) async throws(IMAPError) {
+        var command = IMAPCommand("RENAME")
+        command.syntax("RENAME ")
+        command.mailbox(mailbox)
+        command.space()
+        command.mailbox(newName)
+        try await run(command)
+    }
+
     /// `subscribe = "SUBSCRIBE" SP mailbox`
     public func subscribe(_ mailbox: String) async throws(IMAPError) {
         var command = IMAPCommand("SUBSCRIBE")

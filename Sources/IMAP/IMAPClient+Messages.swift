@@ -256,6 +256,15 @@ extension IMAPClient {
         try await run(IMAPCommand("UID STORE", [.syntax(text)])) { if case .fetch = $0 { true } else { false } }
     }
 
+    /// `UID EXPUNGE sequence-set` (RFC 4315): removes exactly these messages, which must already be
+    /// marked `\Deleted`; other messages marked `\Deleted` stay. Needs `UIDPLUS`.
+    public func uidExpunge(uids: [UInt32]) async throws(IMAPError) {
+        guard !uids.isEmpty else { return }
+        try await run(IMAPCommand("UID EXPUNGE", [.syntax("UID EXPUNGE \(IMAPUIDSet.render(uids))")])) {
+            if case .expunge = $0 { true } else { false }
+        }
+    }
+
     /// Checks each flag's syntax and drops `\Recent`, which servers refuse in APPEND and STORE.
     static func settableFlags(_ flags: [String]) throws(IMAPError) -> [String] {
         for flag in flags where !isValidFlag(flag) { throw .encoding(.invalidSyntax(flag)) }

@@ -2,7 +2,9 @@ import MailferryCore
 
 extension JobFileChecker {
     static let usersKeys = ["file", "delimiter", "destination_domain"]
-    static let optionKeys = ["concurrency", "since", "max_message_size", "flags", "retries"]
+    static let optionKeys = [
+        "concurrency", "since", "max_message_size", "flags", "retries", "deletions", "restore_deleted",
+    ]
 
     /// The users-file settings, the position of `users.file`, and whether the delimiter can be used.
     mutating func checkUsers(_ entry: YAMLEntry) -> (UsersFileSettings?, YAMLPosition?, Bool) {
@@ -80,6 +82,20 @@ extension JobFileChecker {
                 options.retries = value
             } else {
                 if node.scalar?.integer != nil { report.error("options.retries must be 0 or more", at: node.position) }
+                valid = false
+            }
+        }
+        if let node = fields["deletions"] {
+            if let value = enumeration(node, path: "options.deletions", as: DeletionPolicy.self) {
+                options.deletions = value
+            } else {
+                valid = false
+            }
+        }
+        if let node = fields["restore_deleted"] {
+            if let value = boolean(node, path: "options.restore_deleted") {
+                options.restoreDeleted = value
+            } else {
                 valid = false
             }
         }

@@ -57,7 +57,7 @@ extension Ledger {
     public func commit(_ entries: [(entry: JournalEntryID, destinationUID: UInt32?)]) throws(LedgerError) {
         try write { db in
             for (entry, uid) in entries {
-                try Self.setState(of: entry, to: JournalState.committed, destinationUID: uid.map { Int64($0) }, in: db)
+                try Self.setJournalState(of: entry, to: JournalState.committed, destinationUID: uid.map { Int64($0) }, in: db)
             }
         }
     }
@@ -82,7 +82,7 @@ extension Ledger {
         guard !entries.isEmpty else { return }
         try write { db in
             for entry in entries {
-                try Self.setState(of: entry, to: outcome.rawValue, destinationUID: nil, in: db)
+                try Self.setJournalState(of: entry, to: outcome.rawValue, destinationUID: nil, in: db)
             }
         }
     }
@@ -113,21 +113,21 @@ extension Ledger {
         }
     }
 
-    /// Deletes everything recorded about one user: journal, folder records and results.
+    /// Deletes everything recorded about one user: journal, sync baseline, folder records and results.
     /// The user's log file stays (it is the admin's record).
     public func forgetUser(_ sourceUser: String) throws(LedgerError) {
         try write { db in
-            for table in ["journal", "folder_record", "user_result"] {
+            for table in ["journal", "sync_baseline", "folder_record", "user_result"] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE source_user = ?", arguments: [sourceUser])
             }
         }
     }
 
     private func setState(of entry: JournalEntryID, to state: String, destinationUID: Int64?) throws(LedgerError) {
-        try write { db in try Self.setState(of: entry, to: state, destinationUID: destinationUID, in: db) }
+        try write { db in try Self.setJournalState(of: entry, to: state, destinationUID: destinationUID, in: db) }
     }
 
-    private static func setState(
+    static func setJournalState(
         of entry: JournalEntryID, to state: String, destinationUID: Int64?, in db: Database
     ) throws {
         try db.cachedStatement(

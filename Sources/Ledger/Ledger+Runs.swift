@@ -74,7 +74,8 @@ extension Ledger {
                         destination_user = excluded.destination_user, state = excluded.state,
                         started_at = excluded.started_at, finished_at = NULL, last_error = NULL,
                         folders_done = 0, folders_total = 0, messages_copied = 0, messages_present = 0,
-                        messages_skipped = 0, messages_failed = 0, bytes_copied = 0, flags_updated = 0
+                        messages_skipped = 0, messages_failed = 0, bytes_copied = 0, flags_updated = 0,
+                        messages_kept_deleted = 0, messages_deleted = 0
                     """,
                 arguments: [
                     run.rawValue, sourceUser, destinationUser, UserResultState.running.rawValue, StoredDate.text(at),
@@ -169,12 +170,13 @@ extension Ledger {
         let countArguments: StatementArguments = [
             counts.foldersDone, counts.foldersTotal, counts.messagesCopied, counts.messagesPresent,
             counts.messagesSkipped, counts.messagesFailed, counts.bytesCopied, counts.flagsUpdated,
+            counts.messagesKeptDeleted, counts.messagesDeleted,
         ]
         try db.execute(
             sql: """
                 UPDATE user_result SET folders_done = ?, folders_total = ?, messages_copied = ?,
                     messages_present = ?, messages_skipped = ?, messages_failed = ?, bytes_copied = ?,
-                    flags_updated = ?\(extraSQL)
+                    flags_updated = ?, messages_kept_deleted = ?, messages_deleted = ?\(extraSQL)
                 WHERE run_id = ? AND source_user = ?
                 """,
             arguments: countArguments + extraArguments + [run.rawValue, sourceUser]
@@ -227,7 +229,9 @@ extension Ledger {
             messagesSkipped: try row.decode(forColumn: "messages_skipped"),
             messagesFailed: try row.decode(forColumn: "messages_failed"),
             bytesCopied: try row.decode(forColumn: "bytes_copied"),
-            flagsUpdated: try row.decode(forColumn: "flags_updated")
+            flagsUpdated: try row.decode(forColumn: "flags_updated"),
+            messagesKeptDeleted: try row.decode(forColumn: "messages_kept_deleted"),
+            messagesDeleted: try row.decode(forColumn: "messages_deleted")
         )
     }
 

@@ -73,6 +73,33 @@ enum LedgerSchema {
                     """
             )
         }
+        migrator.registerMigration("v2: per-message sync baseline") { db in
+            // What both sides held when a message was last synced: the third side of a three-way
+            // re-run. One row per source message (folder + key, the key carrying IMAP's UIDVALIDITY)
+            // and destination mailbox (a users file may send a source user elsewhere later); flags
+            // as space-separated text, each side's as it was then.
+            try db.execute(
+                sql: """
+                    CREATE TABLE sync_baseline (
+                        source_user TEXT NOT NULL,
+                        destination_user TEXT NOT NULL,
+                        source_folder TEXT NOT NULL,
+                        source_key TEXT NOT NULL,
+                        identity TEXT NOT NULL,
+                        destination_folder TEXT NOT NULL,
+                        destination_uid INTEGER,
+                        source_flags TEXT NOT NULL,
+                        destination_flags TEXT NOT NULL,
+                        synced_at TEXT NOT NULL,
+                        PRIMARY KEY (source_user, destination_user, source_folder, source_key)
+                    );
+                    CREATE INDEX sync_baseline_by_destination
+                        ON sync_baseline(source_user, destination_user, destination_folder);
+                    ALTER TABLE user_result ADD COLUMN messages_kept_deleted INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE user_result ADD COLUMN messages_deleted INTEGER NOT NULL DEFAULT 0;
+                    """
+            )
+        }
         return migrator
     }()
 }

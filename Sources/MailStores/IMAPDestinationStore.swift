@@ -71,6 +71,18 @@ actor IMAPDestinationStore: DestinationStore {
         directory.remember(folder, as: name)
     }
 
+    func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws {
+        let name = directory.serverName(of: folder)
+        let newServerName = directory.naming.serverName(of: newName)
+        do {
+            if selected?.name == name { selected = nil }  // select again under its new name
+            try await client.rename(name, to: newServerName)
+        } catch {
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
+        }
+        directory.remember(newName, as: newServerName)
+    }
+
     func subscribe(_ folder: MailboxPath) async throws {
         do {
             try await client.subscribe(directory.serverName(of: folder))
@@ -132,6 +144,24 @@ actor IMAPDestinationStore: DestinationStore {
                 selected = (name, true)
             }
             try await client.storeFlags(uids: [uid], .replace, flags: flags.sorted)
+        } catch {
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
+        }
+    }
+
+    func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
+        guard !uids.isEmpty else { return true }
+        let name = directory.serverName(of: folder)
+        do {
+            if selected?.name != name || selected?.writable != true {
+                selected = nil
+                _ = try await client.select(name)
+                selected = (name, true)
+            }
+            try await client.storeFlags(uids: uids, .add, flags: ["\\Deleted"])
+            guard await client.hasCapability("UIDPLUS") else { return false }
+            try await client.uidExpunge(uids: uids)
+            return true
         } catch {
             throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }

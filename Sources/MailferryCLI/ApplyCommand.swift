@@ -47,8 +47,21 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var selection: UserSelectionOptions
     @OptionGroup var sharding: ShardOptions
 
+    @Flag(help: "Copy again what users deleted or moved on the destination since the last sync (options.restore_deleted).")
+    var restoreDeleted = false
+
+    @Flag(help: "Lift the mass-delete guard for this run (options.deletions: mirror).")
+    var allowMassDelete = false
+
     @Option(help: ArgumentHelp("Mailboxes migrated at once (default: options.concurrency of the job).", valueName: "N"))
     var concurrency: Int?
+
+    @Option(
+        name: .customLong("watch"),
+        help: ArgumentHelp(
+            "Apply again every INTERVAL seconds (default 300) until SIGINT/SIGTERM, which ends the pass in "
+                + "progress and the loop.", valueName: "INTERVAL"))
+    var watchInterval: Double?
 
     @Option(help: "Output format of the final report (with --dry-run: of the plan): text or json.")
     var format: ReportFormat = .text
@@ -60,10 +73,18 @@ struct ApplyCommand: AsyncParsableCommand {
         if jobFile.isEmpty { throw ValidationError("The job file path is empty.") }
         if planFile?.isEmpty == true { throw ValidationError("--plan needs a file path.") }
         if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1.") }
+        if let watchInterval {
+            if !(watchInterval >= 0.1 && watchInterval <= 86_400) {
+                throw ValidationError("--watch needs an interval from 0.1 to 86400 seconds.")
+            }
+            if dryRun || planFile != nil { throw ValidationError("--watch repeats apply; leave out --dry-run and --plan.") }
+        }
     }
 
     func run() async throws {
-        let loaded = try LoadedJob.load(jobFile)
+        var loaded = try LoadedJob.load(jobFile)
+        if restoreDeleted { loaded.job.options.restoreDeleted = true }
+        loaded.job.options.allowMassDelete = allowMassDelete
         let accounts = try selectedAccounts(loaded)
         if let shard = sharding.shard, accounts.isEmpty, !dryRun {
             Console().write(ShardOptions.emptyShardNote(shard, job: loaded.job))
@@ -86,6 +107,37 @@ struct ApplyCommand: AsyncParsableCommand {
         let stateDirectory = loaded.stateDirectory(override: state.stateDirectory)
         try Self.refuseOverlappingRuns(stateDirectory: stateDirectory, shard: sharding.shard)
         let ledger = try Ledger.open(directory: sharding.stateFolder(of: loaded, override: state.stateDirectory).path)
+        guard let watchInterval else {
+            let (runID, rows) = try await pass(
+                accounts, job: loaded.job, ledger: ledger, environment: environment, limit: limit, watch: nil)
+            try report(loaded, accounts: accounts, runID: runID, rows: rows)
+            if rows.contains(where: { $0.state != .done }) { throw ExitCode(3) }
+            return
+        }
+        // A pass, then another every interval, until a signal: each pass is a run of its own, so
+        // `status` shows the last one while the next waits.
+        let watch = WatchStop()
+        defer { watch.remove() }
+        var number = 0
+        var last: (RunID, [UserReportRow])
+        repeat {
+            number += 1
+            last = try await pass(accounts, job: loaded.job, ledger: ledger, environment: environment, limit: limit, watch: watch)
+            let summary = UserReportTableRenderer.summaryLine(last.1)
+            Console().writeError(
+                "mailferry: watch pass \(number) (\(last.0)) ended \(UserReportJSON.timestamp(Date())): \(summary)"
+                    + (watch.requested == nil ? " Next pass in \(DurationText.format(seconds: watchInterval)).\n" : "\n"))
+            if watch.requested != nil { break }
+            await watch.wait(seconds: watchInterval)
+        } while watch.requested == nil
+        try report(loaded, accounts: accounts, runID: last.0, rows: last.1)
+        if last.1.contains(where: { $0.state != .done }) { throw ExitCode(3) }
+    }
+
+    /// One run over every selected user, recorded in the state from its start to its end.
+    private func pass(
+        _ accounts: [Account], job: Job, ledger: Ledger, environment: [String: String], limit: Int, watch: WatchStop?
+    ) async throws -> (RunID, [UserReportRow]) {
         if let other = try ledger.otherRunInProgress(), other.command == .apply {
             throw CLIError.runInProgress(run: other.id.rawValue, pid: other.pid, host: other.host)
         }
@@ -96,8 +148,12 @@ struct ApplyCommand: AsyncParsableCommand {
             throw CLIError.runInProgress(run: other.id.rawValue, pid: other.pid, host: other.host)
         }
         let rows = await migrate(
-            accounts, job: loaded.job, ledger: ledger, run: runID, environment: environment, limit: limit)
+            accounts, job: job, ledger: ledger, run: runID, environment: environment, limit: limit, watch: watch)
+        return (runID, rows)
+    }
 
+    /// The final report per user, to stdout.
+    private func report(_ loaded: LoadedJob, accounts: [Account], runID: RunID, rows: [UserReportRow]) throws {
         let console = Console()
         switch format {
         case .text:
@@ -116,23 +172,27 @@ struct ApplyCommand: AsyncParsableCommand {
                 try StableJSON.encode(
                     ApplyDocument(job: loaded.job, run: runID.rawValue, outcome: Self.outcome(of: rows), rows: rows)))
         }
-        if rows.contains(where: { $0.state != .done }) { throw ExitCode(3) }
     }
 
     /// Runs every user to its end (one user's failure never stops the others) and closes the run.
     private func migrate(
-        _ accounts: [Account], job: Job, ledger: Ledger, run runID: RunID, environment: [String: String], limit: Int
+        _ accounts: [Account], job: Job, ledger: Ledger, run runID: RunID, environment: [String: String], limit: Int,
+        watch: WatchStop?
     ) async -> [UserReportRow] {
         let progress = ApplyProgress(
             totalUsers: accounts.count, terminal: isatty(2) == 1,
             colors: Console.colorsEnabled(fileDescriptor: 2, environment: environment))
-        let interrupts = InterruptHandler { number in
+        let interrupted: @Sendable (Int32) -> Void = { number in
             progress.stop()
             try? ledger.finishRun(runID, finishedAt: Date(), outcome: .interrupted)
             let name = InterruptHandler.name(of: number)
             Console().writeError(
                 "mailferry: \(name): stopped; \(runID) recorded as interrupted. Run apply again to resume.\n")
         }
+        // Under --watch the first signal lets this pass end; only a second one interrupts it.
+        let interrupts = watch == nil ? InterruptHandler(onInterrupt: interrupted) : nil
+        watch?.passStarted { interrupted(watch?.requested ?? SIGTERM) }
+        defer { watch?.passEnded() }
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: progress.interval)
@@ -159,11 +219,13 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         ticker.cancel()
         progress.stop()
-        guard interrupts.claimCompletion() else {
-            // A signal arrived just now; its handler records the run and exits.
-            while true { try? await Task.sleep(for: .seconds(60)) }
+        if let interrupts {
+            guard interrupts.claimCompletion() else {
+                // A signal arrived just now; its handler records the run and exits.
+                while true { try? await Task.sleep(for: .seconds(60)) }
+            }
+            interrupts.remove()
         }
-        interrupts.remove()
         try? ledger.finishRun(runID, finishedAt: Date(), outcome: Self.outcome(of: rows))
         return rows
     }

@@ -202,6 +202,16 @@ enum JobSchema {
           "type": "integer",
           "minimum": 0,
           "default": 3
+        },
+        "deletions": {
+          "description": "What a re-run does with a message it copied earlier that is gone from the source: keep it on the destination, or mirror the deletion (within the mass-delete guard; never a message mailferry did not copy or pair).",
+          "enum": ["keep", "mirror"],
+          "default": "keep"
+        },
+        "restore_deleted": {
+          "description": "Copy again what users deleted or moved on the destination since the last sync (as apply --restore-deleted).",
+          "type": "boolean",
+          "default": false
         }
       }
     }

@@ -55,7 +55,13 @@ struct MarkdownPlanRenderer {
         | \(summary.foldersUnchanged) | \(summary.foldersSkipped) | \(summary.messagesToCopy) \
         | \(ByteCountText.format(summary.bytesToCopy)) |
 
-        """
+        """ + deletionLine(summary)
+    }
+
+    private func deletionLine(_ summary: PlanSummary) -> String {
+        guard summary.messagesToDelete + summary.messagesKeptDeleted > 0 else { return "" }
+        return "\n\(summary.messagesToDelete) messages to delete (gone from the source), "
+            + "\(summary.messagesKeptDeleted) kept deleted (deleted on the destination since the last sync).\n"
     }
 
     private func userSection(_ user: UserPlan) -> String {
@@ -71,13 +77,15 @@ struct MarkdownPlanRenderer {
             text += "- folders: none; \(PlanNotes.inboxOnly)\n"
         }
         if !user.candidates.isEmpty { text += "- tries \(user.candidates.map(code).joined(separator: ", "))\n" }
+        if user.syncBaseline == false { text += "- sync state: none; \(PlanNotes.noSyncBaseline)\n" }
         if !user.folders.isEmpty {
             text += "\n| | source | destination | action | reason | to copy | size | present | flags |\n"
             text += "|---|---|---|---|---|---:|---:|---:|---:|\n"
             for folder in user.folders {
                 let glyph = folder.action.glyph == " " ? "" : "`\(folder.action.glyph)`"
                 text += "| \(glyph) | \(cell(code(folder.source))) | \(folder.destination.map { cell(code($0)) } ?? "") "
-                text += "| \(folder.action.rawValue) | \(cell(folder.reason)) | \(folder.messagesToCopy) "
+                let reason = ([folder.reason] + PlanNotes.deletions(folder)).joined(separator: "; ")
+                text += "| \(folder.action.rawValue) | \(cell(reason)) | \(folder.messagesToCopy) "
                 text += "| \(ByteCountText.format(folder.bytesToCopy)) | \(folder.messagesPresent) | \(folder.flagsToUpdate) |\n"
             }
         }

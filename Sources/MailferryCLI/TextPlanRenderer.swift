@@ -1,7 +1,7 @@
 import MailferryCore
 
 /// A plan for a terminal, Terraform-like: a block per user, a line per folder marked with the
-/// action's glyph (`+` create, `~` update, blank no-op, `-` skip), `!` for an unreachable user,
+/// action's glyph (`+` create, `~` update, `x` deletes messages, blank no-op, `-` skip), `!` for an unreachable user,
 /// and a summary line with counts per action.
 struct TextPlanRenderer {
     var style: TerminalStyle
@@ -44,6 +44,7 @@ struct TextPlanRenderer {
             text += "      folders     none: \(PlanNotes.inboxOnly)\n"
         }
         if !user.candidates.isEmpty { text += "      tries       \(user.candidates.joined(separator: ", "))\n" }
+        if user.syncBaseline == false { text += "      sync state  none: \(PlanNotes.noSyncBaseline)\n" }
         for folder in user.folders {
             text += folderLine(folder) + "\n"
         }
@@ -60,10 +61,12 @@ struct TextPlanRenderer {
         if folder.flagsToUpdate > 0 { details.append("\(folder.flagsToUpdate) flag updates") }
         if folder.messagesPresent > 0 { details.append("\(folder.messagesPresent) present") }
         if folder.messagesSkipped > 0 { details.append("\(folder.messagesSkipped) left out") }
+        details += PlanNotes.deletions(folder)
         line += "  (\(details.joined(separator: "; ")))"
         switch folder.action {
         case .create: return style.green(line)
         case .update: return style.yellow(line)
+        case .delete: return style.red(line)
         case .skip: return style.red(line)
         case .noop: return line
         }
@@ -75,7 +78,10 @@ struct TextPlanRenderer {
         line += ", \(summary.foldersToCreate) to create, \(summary.foldersToUpdate) to update,"
         line += " \(summary.foldersUnchanged) unchanged, \(summary.foldersSkipped) to skip;"
         line += " \(summary.messagesToCopy) messages (\(ByteCountText.format(summary.bytesToCopy))) to copy,"
-        line += " \(summary.flagsToUpdate) flag updates."
+        line += " \(summary.flagsToUpdate) flag updates"
+        if summary.messagesToDelete > 0 { line += ", \(summary.messagesToDelete) to delete" }
+        if summary.messagesKeptDeleted > 0 { line += ", \(summary.messagesKeptDeleted) kept deleted" }
+        line += "."
         return style.bold(line)
     }
 }

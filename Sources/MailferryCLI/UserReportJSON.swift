@@ -17,6 +17,7 @@ enum UserReportJSON {
             case messagesCopied = "messages_copied", messagesPresent = "messages_present"
             case messagesSkipped = "messages_skipped", messagesFailed = "messages_failed"
             case bytesCopied = "bytes_copied", flagsUpdated = "flags_updated"
+            case messagesKeptDeleted = "messages_kept_deleted", messagesDeleted = "messages_deleted"
             case startedAt = "started_at", finishedAt = "finished_at", durationSeconds = "duration_seconds"
             case lastError = "last_error"
         }
@@ -36,6 +37,8 @@ enum UserReportJSON {
             try container.encode(counts.messagesFailed, forKey: .messagesFailed)
             try container.encode(counts.bytesCopied, forKey: .bytesCopied)
             try container.encode(counts.flagsUpdated, forKey: .flagsUpdated)
+            try container.encode(counts.messagesKeptDeleted, forKey: .messagesKeptDeleted)
+            try container.encode(counts.messagesDeleted, forKey: .messagesDeleted)
             try container.encode(row.startedAt.map(UserReportJSON.timestamp), forKey: .startedAt)
             try container.encode(row.finishedAt.map(UserReportJSON.timestamp), forKey: .finishedAt)
             // Milliseconds are plenty; fewer digits keep the output readable.

@@ -2,8 +2,11 @@
 /// express; a `--watch` not followed by a number gets the default interval before parsing.
 enum WatchArgument {
     static let defaultInterval = "2"
+    /// `apply --watch`: a pass every 5 minutes, the pace of mail arriving before an MX switch.
+    static let defaultApplyInterval = "300"
 
     static func normalized(_ arguments: [String]) -> [String] {
+        let interval = arguments.first == "apply" ? defaultApplyInterval : defaultInterval
         var result: [String] = []
         var index = 0
         while index < arguments.count {
@@ -15,7 +18,7 @@ enum WatchArgument {
             }
             if argument == "--watch" {
                 let next = index + 1 < arguments.count ? arguments[index + 1] : nil
-                if next.flatMap(Double.init) == nil { result.append(defaultInterval) }
+                if next.flatMap(Double.init) == nil { result.append(interval) }
             }
             index += 1
         }

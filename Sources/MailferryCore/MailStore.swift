@@ -110,7 +110,7 @@ public protocol SourceStore: Sendable {
     func close() async
 }
 
-/// The side mail is written to. Never deletes anything.
+/// The side mail is written to. Deletes only when asked to mirror the source's deletions.
 public protocol DestinationStore: Sendable {
     /// Whether keywords are kept (IMAP PERMANENTFLAGS has `\*` or the keyword); otherwise only system flags.
     var acceptsKeywords: Bool { get }
@@ -120,6 +120,9 @@ public protocol DestinationStore: Sendable {
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary]
     func create(_ folder: MailboxPath) async throws
     func subscribe(_ folder: MailboxPath) async throws
+    /// Renames a folder, which keeps its messages (and their UIDs) and its children: a folder renamed
+    /// on the source is renamed on the destination rather than copied again.
+    func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws
     /// Appends with the summary's flags and INTERNALDATE; returns the new UID when the store knows it.
     @discardableResult
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32?
@@ -134,6 +137,11 @@ public protocol DestinationStore: Sendable {
     ) async throws
     /// Replaces the flags of one message (keywords dropped when not accepted).
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws
+    /// Removes messages that mailferry copied earlier and the source no longer has (`deletions:
+    /// mirror`), and nothing else: IMAP marks them `\Deleted` and, with UIDPLUS, expunges exactly
+    /// those UIDs (without it they stay marked: a plain EXPUNGE would also remove what the user
+    /// marked); Maildir removes their files. Returns whether they are gone (false: only marked).
+    func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool
     /// Streams the bodies of several listed messages of one folder without changing anything (IMAP:
     /// EXAMINE and BODY.PEEK), as `verify --deep` reads them; valid only inside the closure. Messages
     /// gone meanwhile are left out.

@@ -32,7 +32,16 @@ public struct MessageIdentity: Sendable, Hashable, Comparable, CustomStringConve
     /// For a message listed without its header fields, because nothing on the destination could be
     /// paired with it (the destination folder is empty). Never equal to an identity made from headers:
     /// only for copying into an empty folder, never for comparing.
-    public static func unread(size: Int64) -> MessageIdentity { MessageIdentity(key: "unread:\(size)") }
+    public static func unread(size: Int64) -> MessageIdentity { MessageIdentity(key: "\(unreadPrefix)\(size)") }
+
+    /// Starts the key of every `unread(size:)` identity.
+    public static let unreadPrefix = "unread:"
+
+    /// Whether this is an `unread(size:)` identity, which matches nothing.
+    public var isUnread: Bool { key.hasPrefix(Self.unreadPrefix) }
+
+    /// The message's size, which every key ends with (":<size>").
+    public var size: Int64? { key.split(separator: ":").last.flatMap { Int64($0) } }
 
     public var description: String { key }
 

@@ -8,16 +8,26 @@ public struct MigrationOptions: Sendable, Hashable {
     public var maxMessageSize: Int64?
     public var flags: Bool
     public var retries: Int
+    /// `options.deletions`.
+    public var deletions: DeletionPolicy
+    /// Copy again what the user deleted on the destination since the last sync (`--restore-deleted`,
+    /// `options.restore_deleted`); otherwise it stays deleted.
+    public var restoreDeleted: Bool
+    /// Lift the mass-delete guard for this run (`--allow-mass-delete`; never in the job file).
+    public var allowMassDelete: Bool
 
     public init(
         concurrency: Int = 8, since: CalendarDay? = nil, maxMessageSize: Int64? = nil, flags: Bool = true,
-        retries: Int = 3
+        retries: Int = 3, deletions: DeletionPolicy = .keep, restoreDeleted: Bool = false, allowMassDelete: Bool = false
     ) {
         self.concurrency = concurrency
         self.since = since
         self.maxMessageSize = maxMessageSize
         self.flags = flags
         self.retries = retries
+        self.deletions = deletions
+        self.restoreDeleted = restoreDeleted
+        self.allowMassDelete = allowMassDelete
     }
 }
 

@@ -100,12 +100,16 @@ public enum PlanAction: String, Sendable, Hashable, Codable, CaseIterable {
     case update
     case noop
     case skip
+    /// The folder loses messages on the destination (deletions mirrored from the source), whatever
+    /// else it gains.
+    case delete
 
-    /// Text output marks (`+ ~ -`); a no-op folder is shown with a blank mark.
+    /// Text output marks (`+ ~ x -`); a no-op folder is shown with a blank mark.
     public var glyph: Character {
         switch self {
         case .create: return "+"
         case .update: return "~"
+        case .delete: return "x"
         case .noop: return " "
         case .skip: return "-"
         }
@@ -156,12 +160,17 @@ public struct UserPlan: Sendable, Hashable, Codable {
         self.folders = folders
     }
 
-    public var hasChanges: Bool { folders.contains { $0.action == .create || $0.action == .update } }
+    public var hasChanges: Bool { folders.contains { $0.action == .create || $0.action == .update || $0.action == .delete } }
+
+    /// Whether the state holds a sync baseline for this user; nil when unknown (offline, unreachable).
+    /// Without one, flags come from the source and deletions made on the destination cannot be seen.
+    public var syncBaseline: Bool?
 
     enum CodingKeys: String, CodingKey {
         case sourceUser = "source_user"
         case destinationUser = "destination_user"
         case status, endpoint, candidates, error, folders
+        case syncBaseline = "sync_baseline"
     }
 }
 
@@ -179,11 +188,21 @@ public struct FolderPlan: Sendable, Hashable, Codable {
     public var flagsToUpdate: Int
     /// Messages left out by `since` or `max_message_size`.
     public var messagesSkipped: Int
+    /// Deleted (or moved) on the destination since the last sync: not copied again.
+    public var messagesKeptDeleted: Int
+    /// Gone from the source since the last sync and removed from the destination (`deletions: mirror`).
+    public var messagesToDelete: Int
+    /// The deletions trip the mass-delete guard: apply makes none without `--allow-mass-delete`.
+    public var deletionsRefused: Bool
 
     public init(
         source: String, destination: String?, action: PlanAction, reason: String, messagesToCopy: Int = 0,
-        bytesToCopy: Int64 = 0, messagesPresent: Int = 0, flagsToUpdate: Int = 0, messagesSkipped: Int = 0
+        bytesToCopy: Int64 = 0, messagesPresent: Int = 0, flagsToUpdate: Int = 0, messagesSkipped: Int = 0,
+        messagesKeptDeleted: Int = 0, messagesToDelete: Int = 0, deletionsRefused: Bool = false
     ) {
+        self.messagesKeptDeleted = messagesKeptDeleted
+        self.messagesToDelete = messagesToDelete
+        self.deletionsRefused = deletionsRefused
         self.source = source
         self.destination = destination
         self.action = action
@@ -202,6 +221,26 @@ public struct FolderPlan: Sendable, Hashable, Codable {
         case messagesPresent = "messages_present"
         case flagsToUpdate = "flags_to_update"
         case messagesSkipped = "messages_skipped"
+        case messagesKeptDeleted = "messages_kept_deleted"
+        case messagesToDelete = "messages_to_delete"
+        case deletionsRefused = "deletions_refused"
+    }
+
+    /// Plans of older versions lack the deletion keys: zero and false.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        source = try container.decode(String.self, forKey: .source)
+        destination = try container.decodeIfPresent(String.self, forKey: .destination)
+        action = try container.decode(PlanAction.self, forKey: .action)
+        reason = try container.decode(String.self, forKey: .reason)
+        messagesToCopy = try container.decode(Int.self, forKey: .messagesToCopy)
+        bytesToCopy = try container.decode(Int64.self, forKey: .bytesToCopy)
+        messagesPresent = try container.decode(Int.self, forKey: .messagesPresent)
+        flagsToUpdate = try container.decode(Int.self, forKey: .flagsToUpdate)
+        messagesSkipped = try container.decode(Int.self, forKey: .messagesSkipped)
+        messagesKeptDeleted = try container.decodeIfPresent(Int.self, forKey: .messagesKeptDeleted) ?? 0
+        messagesToDelete = try container.decodeIfPresent(Int.self, forKey: .messagesToDelete) ?? 0
+        deletionsRefused = try container.decodeIfPresent(Bool.self, forKey: .deletionsRefused) ?? false
     }
 }
 
@@ -218,6 +257,9 @@ public struct PlanSummary: Sendable, Hashable, Codable {
     public var messagesPresent: Int
     public var flagsToUpdate: Int
     public var messagesSkipped: Int
+    public var foldersWithDeletions: Int
+    public var messagesKeptDeleted: Int
+    public var messagesToDelete: Int
 
     public init(users plans: [UserPlan]) {
         let folders = plans.flatMap(\.folders)
@@ -232,10 +274,15 @@ public struct PlanSummary: Sendable, Hashable, Codable {
         messagesPresent = folders.reduce(0) { $0 + $1.messagesPresent }
         flagsToUpdate = folders.reduce(0) { $0 + $1.flagsToUpdate }
         messagesSkipped = folders.reduce(0) { $0 + $1.messagesSkipped }
+        foldersWithDeletions = folders.filter { $0.action == .delete }.count
+        messagesKeptDeleted = folders.reduce(0) { $0 + $1.messagesKeptDeleted }
+        messagesToDelete = folders.reduce(0) { $0 + ($1.deletionsRefused ? 0 : $1.messagesToDelete) }
     }
 
-    /// Terraform's `--detailed-exitcode` question: would apply change anything?
-    public var hasChanges: Bool { foldersToCreate + foldersToUpdate > 0 || messagesToCopy + flagsToUpdate > 0 }
+    /// Terraform's `--detailed-exitcode` question: would apply change anything? Deletions count.
+    public var hasChanges: Bool {
+        foldersToCreate + foldersToUpdate + foldersWithDeletions > 0 || messagesToCopy + flagsToUpdate + messagesToDelete > 0
+    }
 
     enum CodingKeys: String, CodingKey {
         case users
@@ -249,5 +296,27 @@ public struct PlanSummary: Sendable, Hashable, Codable {
         case messagesPresent = "messages_present"
         case flagsToUpdate = "flags_to_update"
         case messagesSkipped = "messages_skipped"
+        case foldersWithDeletions = "folders_with_deletions"
+        case messagesKeptDeleted = "messages_kept_deleted"
+        case messagesToDelete = "messages_to_delete"
+    }
+
+    /// Plans of older versions lack the deletion keys: zero.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        users = try container.decode(Int.self, forKey: .users)
+        usersUnreachable = try container.decode(Int.self, forKey: .usersUnreachable)
+        foldersToCreate = try container.decode(Int.self, forKey: .foldersToCreate)
+        foldersToUpdate = try container.decode(Int.self, forKey: .foldersToUpdate)
+        foldersUnchanged = try container.decode(Int.self, forKey: .foldersUnchanged)
+        foldersSkipped = try container.decode(Int.self, forKey: .foldersSkipped)
+        messagesToCopy = try container.decode(Int.self, forKey: .messagesToCopy)
+        bytesToCopy = try container.decode(Int64.self, forKey: .bytesToCopy)
+        messagesPresent = try container.decode(Int.self, forKey: .messagesPresent)
+        flagsToUpdate = try container.decode(Int.self, forKey: .flagsToUpdate)
+        messagesSkipped = try container.decode(Int.self, forKey: .messagesSkipped)
+        foldersWithDeletions = try container.decodeIfPresent(Int.self, forKey: .foldersWithDeletions) ?? 0
+        messagesKeptDeleted = try container.decodeIfPresent(Int.self, forKey: .messagesKeptDeleted) ?? 0
+        messagesToDelete = try container.decodeIfPresent(Int.self, forKey: .messagesToDelete) ?? 0
     }
 }

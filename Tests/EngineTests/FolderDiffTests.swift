@@ -75,8 +75,13 @@ import Testing
 
     @Test func mergedSourcesShareOneDestinationPool() {
         var pool = FolderDiff.pool(of: [message(9, id: "a")])
-        let first = FolderDiff(source: [message(1, id: "a")], pool: &pool, options: MigrationOptions(), acceptsKeywords: true)
-        let second = FolderDiff(source: [message(1, id: "a")], pool: &pool, options: MigrationOptions(), acceptsKeywords: true)
+        var baseline = SyncBaseline([])
+        let first = FolderDiff(
+            source: [message(1, id: "a")], folder: MailboxPath("A"), target: .inbox, pool: &pool, baseline: &baseline,
+            options: MigrationOptions(), acceptsKeywords: true)
+        let second = FolderDiff(
+            source: [message(1, id: "a")], folder: MailboxPath("B"), target: .inbox, pool: &pool, baseline: &baseline,
+            options: MigrationOptions(), acceptsKeywords: true)
         #expect(first.present.count == 1)
         #expect(second.toCopy.count == 1)
     }

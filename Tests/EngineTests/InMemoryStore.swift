@@ -18,6 +18,8 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
     private(set) var subscribed: Set<MailboxPath> = []
     private(set) var appendCount = 0
     var acceptsKeywords = true
+    /// Changing it renumbers the store as a server does after a new UIDVALIDITY: new source keys.
+    var uidValidity: UInt32 = 7
     /// Fail the Nth append (1-based) with this error, once.
     var failAppend: (number: Int, error: StoreError)?
     /// Refuse every append of a message whose bytes contain this text, as a server refuses one too large.
@@ -49,14 +51,14 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
 
     func state(of folder: MailboxPath) async throws -> FolderState {
         lock.withLock {
-            FolderState(uidValidity: 7, uidNext: uidNext[folder, default: 1], messageCount: boxes[folder]?.count ?? 0)
+            FolderState(uidValidity: uidValidity, uidNext: uidNext[folder, default: 1], messageCount: boxes[folder]?.count ?? 0)
         }
     }
 
     func state(of folder: MailboxPath) async throws -> FolderState? {
         lock.withLock {
             guard boxes[folder] != nil else { return nil }
-            return FolderState(uidValidity: 7, uidNext: uidNext[folder, default: 1], messageCount: boxes[folder]?.count ?? 0)
+            return FolderState(uidValidity: uidValidity, uidNext: uidNext[folder, default: 1], messageCount: boxes[folder]?.count ?? 0)
         }
     }
 
@@ -65,7 +67,7 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
             (boxes[folder] ?? []).map { stored in
                 let header = stored.bytes.prefix { _ in true }
                 return MessageSummary(
-                    uid: stored.uid, sourceKey: "7:\(stored.uid)", size: Int64(stored.bytes.count),
+                    uid: stored.uid, sourceKey: "\(uidValidity):\(stored.uid)", size: Int64(stored.bytes.count),
                     internalDate: stored.date, flags: stored.flags,
                     identity: MessageIdentity(headers: Array(header), size: Int64(stored.bytes.count)))
             }
@@ -185,6 +187,18 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
             guard let index = boxes[folder]?.firstIndex(where: { $0.uid == uid }) else { return }
             boxes[folder]?[index].flags = flags
         }
+    }
+
+    func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws {
+        lock.withLock {
+            boxes[newName] = boxes.removeValue(forKey: folder)
+            uidNext[newName] = uidNext.removeValue(forKey: folder)
+        }
+    }
+
+    func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
+        lock.withLock { boxes[folder]?.removeAll { uids.contains($0.uid) } }
+        return true
     }
 
     func close() async {}

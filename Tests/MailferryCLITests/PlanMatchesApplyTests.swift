@@ -14,7 +14,8 @@
         struct Counts: Equatable, CustomStringConvertible {
             var messages: Int
             var flags: Int
-            var description: String { "\(messages) messages, \(flags) flag updates" }
+            var keptDeleted: Int
+            var description: String { "\(messages) messages, \(flags) flag updates, \(keptDeleted) kept deleted" }
         }
 
         @Test func planCountsAreWhatApplyDoes() async throws {
@@ -58,8 +59,9 @@
             let changed = try planAndApply(binary, fixture, environment)
             #expect(changed.planned == changed.applied, "after changes on both sides")
             for (user, _) in Self.users {
-                #expect((changed.planned[user]?.messages ?? 0) == 8, "\(user): 5 lost + 3 new")
-                #expect((changed.planned[user]?.flags ?? 0) >= 3, "\(user): flags changed on both sides")
+                // What the user deleted on the destination stays deleted (the sync baseline knows it).
+                #expect(changed.planned[user]?.messages == 3, "\(user): 3 new")
+                #expect(changed.planned[user]?.keptDeleted == 5, "\(user): 5 deleted on the destination")
             }
             let again = try binary.run(["plan", "--detailed-exitcode", fixture.jobPath], environment: environment)
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
@@ -78,7 +80,8 @@
                 let folders = user["folders"] as? [[String: Any]] ?? []
                 planned[user["source_user"] as? String ?? "?"] = Counts(
                     messages: folders.reduce(0) { $0 + ($1["messages_to_copy"] as? Int ?? 0) },
-                    flags: folders.reduce(0) { $0 + ($1["flags_to_update"] as? Int ?? 0) })
+                    flags: folders.reduce(0) { $0 + ($1["flags_to_update"] as? Int ?? 0) },
+                    keptDeleted: folders.reduce(0) { $0 + ($1["messages_kept_deleted"] as? Int ?? 0) })
             }
             var applied: [String: Counts] = [:]
             let applyDocument = try #require(
@@ -86,7 +89,8 @@
             for user in applyDocument["users"] as? [[String: Any]] ?? [] {
                 let counts = user["counts"] as? [String: Any] ?? user
                 applied[user["source_user"] as? String ?? "?"] = Counts(
-                    messages: counts["messages_copied"] as? Int ?? -1, flags: counts["flags_updated"] as? Int ?? -1)
+                    messages: counts["messages_copied"] as? Int ?? -1, flags: counts["flags_updated"] as? Int ?? -1,
+                    keptDeleted: counts["messages_kept_deleted"] as? Int ?? -1)
             }
             return (planned, applied)
         }

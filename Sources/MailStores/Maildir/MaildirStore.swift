@@ -138,6 +138,23 @@ public final class MaildirStore: DestinationStore {
         }
     }
 
+    /// Renames the folder's directory and those of its children (Maildir++ keeps a child as
+    /// `.Parent.Child` beside its parent).
+    public func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws {
+        let from = try directory(of: folder)
+        let to = try directory(of: newName)
+        let fromName = String(from.dropFirst(root.count + 1))
+        let toName = String(to.dropFirst(root.count + 1))
+        do throws(FileSystemFailure) {
+            for entry in try MaildirFileSystem.entries(of: root)
+            where entry == fromName || entry.hasPrefix(fromName + ".") {
+                try MaildirFileSystem.rename(from: root + "/" + entry, to: root + "/" + toName + entry.dropFirst(fromName.count))
+            }
+        } catch {
+            throw StoreError.folderRefused(folder: folder.description, reason: "cannot rename to \(newName): \(error.text)")
+        }
+    }
+
     public func subscribe(_ folder: MailboxPath) async throws {
         _ = try directory(of: folder)  // refuses names Maildir++ cannot hold
         do throws(FileSystemFailure) {
@@ -219,6 +236,22 @@ public final class MaildirStore: DestinationStore {
         } catch {
             throw Self.deliveryError(error)
         }
+    }
+
+    public func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
+        let directory = try directory(of: folder)
+        if uids.contains(where: { runState.base(ofUID: $0, folderKey: directory) == nil }) {
+            _ = try await summaries(in: folder)
+        }
+        let bases = Set(uids.compactMap { runState.base(ofUID: $0, folderKey: directory) })
+        for file in try messageFiles(in: folder, directory: directory) where bases.contains(file.fileName.base) {
+            // Already gone (the user's client removed it meanwhile) is what was asked.
+            guard unlink(file.path) == 0 || errno == ENOENT else {
+                throw StoreError.messageRefused(
+                    reason: "cannot remove \(file.path): \(String(cString: strerror(errno)))")
+            }
+        }
+        return true
     }
 
     /// Reads the files of the listed messages in chunks; a file Dovecot stored with bare LFs is served

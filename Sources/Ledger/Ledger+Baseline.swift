@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+import MailferryCore
+
+// The per-message sync baseline (table `sync_baseline`): written for every message copied (in the
+// transaction that commits its journal entry) or found present, read by the next run's diff.
+extension Ledger {
+    /// Every baseline entry of one destination folder (all the source folders merged into it).
+    public func baseline(_ pair: MailboxPair, destinationFolder: MailboxPath) throws(LedgerError) -> [BaselineEntry] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT * FROM sync_baseline WHERE source_user = ? AND destination_user = ? AND destination_folder = ?",
+                arguments: [pair.sourceUser, pair.destinationUser, StoredMailboxPath.text(destinationFolder)]
+            ).map { row in try Ledger.baselineEntry(row) }
+        }
+    }
+
+    /// Whether any message of this user was ever synced: without it, a re-run cannot tell what the
+    /// user changed on the destination.
+    public func hasBaseline(_ pair: MailboxPair) throws(LedgerError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM sync_baseline WHERE source_user = ? AND destination_user = ?)",
+                arguments: [pair.sourceUser, pair.destinationUser]
+            ) ?? false
+        }
+    }
+
+    /// Records (or replaces) baseline entries in one transaction.
+    public func saveBaseline(_ entries: [BaselineEntry], for pair: MailboxPair, at: Date = Date()) throws(LedgerError) {
+        guard !entries.isEmpty else { return }
+        try write { db in try Self.upsert(entries, for: pair, at: at, in: db) }
+    }
+
+    /// Forgets baseline entries (messages deleted on both sides, or removed by mirroring).
+    public func removeBaseline(_ entries: [BaselineEntry], for pair: MailboxPair) throws(LedgerError) {
+        guard !entries.isEmpty else { return }
+        try write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    DELETE FROM sync_baseline
+                    WHERE source_user = ? AND destination_user = ? AND source_folder = ? AND source_key = ?
+                    """)
+            for entry in entries {
+                try statement.execute(arguments: [
+                    pair.sourceUser, pair.destinationUser, StoredMailboxPath.text(entry.sourceFolder), entry.sourceKey,
+                ])
+            }
+        }
+    }
+
+    /// Marks copies done and records their baseline in one transaction, so that a message is never
+    /// committed without its baseline (nor the reverse).
+    public func commit(
+        _ entries: [(entry: JournalEntryID, destinationUID: UInt32?)], baseline: [BaselineEntry], for pair: MailboxPair,
+        at: Date = Date()
+    ) throws(LedgerError) {
+        try write { db in
+            for (entry, uid) in entries {
+                try Self.setJournalState(of: entry, to: JournalState.committed, destinationUID: uid.map { Int64($0) }, in: db)
+            }
+            try Self.upsert(baseline, for: pair, at: at, in: db)
+        }
+    }
+
+    private static func upsert(_ entries: [BaselineEntry], for pair: MailboxPair, at: Date, in db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO sync_baseline (source_user, destination_user, source_folder, source_key,
+                    identity, destination_folder, destination_uid, source_flags, destination_flags, synced_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let syncedAt = StoredDate.text(at)
+        for entry in entries {
+            try statement.execute(arguments: [
+                pair.sourceUser, pair.destinationUser, StoredMailboxPath.text(entry.sourceFolder), entry.sourceKey,
+                entry.identity.key,
+                StoredMailboxPath.text(entry.destinationFolder), entry.destinationUID.map { Int64($0) },
+                entry.sourceFlags.sorted.joined(separator: " "), entry.destinationFlags.sorted.joined(separator: " "),
+                syncedAt,
+            ])
+        }
+    }
+
+    private static func baselineEntry(_ row: Row) throws -> BaselineEntry {
+        let uid: Int64? = try row.decode(forColumn: "destination_uid")
+        let sourceFlags: String = try row.decode(forColumn: "source_flags")
+        let destinationFlags: String = try row.decode(forColumn: "destination_flags")
+        return BaselineEntry(
+            sourceFolder: try StoredMailboxPath.path(try row.decode(forColumn: "source_folder")),
+            sourceKey: try row.decode(forColumn: "source_key"),
+            identity: MessageIdentity(key: try row.decode(forColumn: "identity")),
+            destinationFolder: try StoredMailboxPath.path(try row.decode(forColumn: "destination_folder")),
+            destinationUID: uid.flatMap { UInt32(exactly: $0) },
+            sourceFlags: MessageFlags(sourceFlags.split(separator: " ").map(String.init)),
+            destinationFlags: MessageFlags(destinationFlags.split(separator: " ").map(String.init)))
+    }
+}
+
+extension Ledger {
+    /// Follows a folder renamed on the source (and on the destination after it): its sync record
+    /// and baseline move to the new names, so that the next pass takes up where the last one ended.
+    public func renameFolder(
+        _ pair: MailboxPair, sourceFolder: MailboxPath, to newSourceFolder: MailboxPath,
+        destinationFolder: MailboxPath, to newDestinationFolder: MailboxPath
+    ) throws(LedgerError) {
+        try write { db in
+            let from = StoredMailboxPath.text(sourceFolder)
+            let to = StoredMailboxPath.text(newSourceFolder)
+            let destination = StoredMailboxPath.text(newDestinationFolder)
+            try db.execute(
+                sql: "UPDATE folder_record SET source_folder = ?, destination_folder = ? WHERE source_user = ? AND source_folder = ?",
+                arguments: [to, destination, pair.sourceUser, from])
+            try db.execute(
+                sql: """
+                    UPDATE sync_baseline SET source_folder = ?, destination_folder = ?
+                    WHERE source_user = ? AND destination_user = ? AND source_folder = ? AND destination_folder = ?
+                    """,
+                arguments: [
+                    to, destination, pair.sourceUser, pair.destinationUser, from,
+                    StoredMailboxPath.text(destinationFolder),
+                ])
+        }
+    }
+}
