@@ -103,6 +103,7 @@ import Testing
         destinationView = try read(destination)
         #expect(destinationView["INBOX"] == sourceLater["INBOX"])
         #expect(destinationView["Work"] == work2)
+        try expectNoDovecotErrors(destination)
     }
 
     private func pop3Scenario(source: DovecotServer, destination: DovecotServer, directory: String) async throws {
@@ -121,6 +122,18 @@ import Testing
 
         let destinationListing = try MailTools.pop3UIDLs(destination, user: Self.user.0, password: Self.user.1)
         #expect(destinationListing == sourceListing)
+        try expectNoDovecotErrors(destination)
+    }
+
+    /// Dovecot read every file mailferry wrote without complaint ("Broken file … dovecot-uidlist" would
+    /// be an error). Its one warning, "UIDVALIDITY changed", is for INBOX, which it had opened while
+    /// still empty before the migration.
+    private func expectNoDovecotErrors(_ server: DovecotServer) throws {
+        let log = try String(contentsOfFile: server.directory + "/dovecot.log", encoding: .utf8)
+        let complaints = log.split(separator: "\n").filter {
+            $0.contains("Error:") || $0.contains("Panic:") || $0.contains("Fatal:") || $0.contains("dovecot-uidlist")
+        }
+        #expect(complaints.isEmpty, "\(complaints)")
     }
 
     /// Delivers `count` messages as files into the user's Maildir (nil: INBOX).
