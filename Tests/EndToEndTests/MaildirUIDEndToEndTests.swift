@@ -14,43 +14,29 @@ import Testing
     static let user = ("alice", "alice-pw")
 
     @Test func imapUIDsAndUIDValiditySurviveTheMove() async throws {
-        let source = try await DovecotServer.start(.init(users: [Self.user], pop3: false))
-        let directory = NSTemporaryDirectory() + "mf-maildir-uids-\(UUID().uuidString)"
-        var failure: (any Error)?
-        do {
-            let destination = try await DovecotServer.start(.init(users: [Self.user], pop3: false))
-            do {
-                try await imapScenario(source: source, destination: destination, directory: directory)
-            } catch {
-                failure = error
-            }
-            await destination.stop()
-        } catch {
-            failure = error
-        }
-        await source.stop()
-        try? FileManager.default.removeItem(atPath: directory)
-        if let failure { throw failure }
+        try await withServers(pop3: false) { try await imapScenario(source: $0, destination: $1, directory: $2) }
     }
 
     @Test func pop3UIDLsSurviveTheMove() async throws {
-        let source = try await DovecotServer.start(.init(users: [Self.user]))
-        let directory = NSTemporaryDirectory() + "mf-maildir-uidls-\(UUID().uuidString)"
-        var failure: (any Error)?
+        try await withServers(pop3: true) { try await pop3Scenario(source: $0, destination: $1, directory: $2) }
+    }
+
+    /// A source and a destination Dovecot (the destination only serves what mailferry writes into its
+    /// mail directory) and a job directory, all removed afterwards.
+    private func withServers(
+        pop3: Bool, _ body: (DovecotServer, DovecotServer, String) async throws -> Void
+    ) async throws {
+        let source = try await DovecotServer.start(.init(users: [Self.user], pop3: pop3))
+        let destination: DovecotServer
         do {
-            let destination = try await DovecotServer.start(.init(users: [Self.user]))
-            do {
-                try await pop3Scenario(source: source, destination: destination, directory: directory)
-            } catch {
-                failure = error
-            }
-            await destination.stop()
+            destination = try await DovecotServer.start(.init(users: [Self.user], pop3: pop3))
         } catch {
-            failure = error
+            await source.stop()
+            throw error
         }
-        await source.stop()
-        try? FileManager.default.removeItem(atPath: directory)
-        if let failure { throw failure }
+        let directory = NSTemporaryDirectory() + "mf-maildir-uids-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await DovecotServer.stopping([source, destination]) { try await body(source, destination, directory) }
     }
 
     private func imapScenario(source: DovecotServer, destination: DovecotServer, directory: String) async throws {
@@ -174,38 +160,11 @@ import Testing
     }
 
     private func makeJob(source: String, destination: DovecotServer, directory: String) throws -> Job {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let yaml = """
-            version: 1
-            name: maildir-uids
-            source:
-              host: 127.0.0.1
-            \(source)
-              timeout: 20s
-            destination:
-              maildir:
-                path: \(destination.directory)/mail/{user}/Maildir
-            users:
-              file: users.csv
-            options:
-              retries: 1
-            """
-        try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
-        try "\(Self.user.0),\(Self.user.1)\n".write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
-        chmod(directory + "/users.csv", 0o600)
-        let loaded = JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml")
-        return try #require(loaded.job, "job invalid: \(loaded.diagnostics.map(\.message))")
+        try MaildirJob.load(
+            name: "maildir-uids", source: source, destination: destination, user: Self.user, directory: directory)
     }
 
     private func migrate(_ job: Job, state: String) async throws -> UserOutcome {
-        let ledger = try Ledger.open(directory: state)
-        let account = try #require(job.accounts.first)
-        let run = try ledger.beginRun(command: .apply, startedAt: Date())
-        let outcome = await UserMigration(
-            account: account, rules: job.folders, options: job.options, ledger: ledger,
-            connector: StoreFactory(job: job, environment: [:]).connector(for: account), retryDelay: .milliseconds(50)
-        ).run(in: run)
-        try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
-        return outcome
+        try await MaildirJob.migrate(job, ledger: try Ledger.open(directory: state))
     }
 }
