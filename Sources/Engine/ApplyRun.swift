@@ -24,12 +24,14 @@ public struct ApplyRun: Sendable {
     /// Opens each user's stores (the CLI's `StoreFactory`, possibly wrapped).
     public var connector: @Sendable (Account) -> StoreConnector
     public var retryDelay: Duration
+    public var maximumRetryDelay: Duration
 
     public init(
         rules: FolderRules, options: MigrationOptions, ledger: Ledger, runID: RunID,
         observer: any MigrationObserver = SilentObserver(), program: String? = nil, retryDelay: Duration = .seconds(1),
-        connector: @escaping @Sendable (Account) -> StoreConnector
+        maximumRetryDelay: Duration = .seconds(30), connector: @escaping @Sendable (Account) -> StoreConnector
     ) {
+        self.maximumRetryDelay = maximumRetryDelay
         self.rules = rules
         self.options = options
         self.ledger = ledger
@@ -40,13 +42,20 @@ public struct ApplyRun: Sendable {
         self.connector = connector
     }
 
+    /// Every user to its end, by source user (the tests' view of a run).
+    public func outcomes(_ accounts: [Account], concurrency: Int) async -> [String: UserOutcome] {
+        Dictionary(
+            await run(accounts, concurrency: concurrency).map { ($0.account.sourceUser, $0.outcome) },
+            uniquingKeysWith: { first, _ in first })
+    }
+
     /// Every user to its end, in the order of `accounts`.
     public func run(_ accounts: [Account], concurrency: Int) async -> [UserResult] {
         await BoundedConcurrency.map(accounts, limit: concurrency) { account in
             let started = Date()
             let migration = UserMigration(
                 account: account, rules: rules, options: options, ledger: ledger, connector: connector(account),
-                observer: observer, program: program, retryDelay: retryDelay)
+                observer: observer, program: program, retryDelay: retryDelay, maximumRetryDelay: maximumRetryDelay)
             let outcome = await migration.run(in: runID)
             return UserResult(account: account, outcome: outcome, startedAt: started, finishedAt: Date())
         }

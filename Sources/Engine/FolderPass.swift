@@ -121,6 +121,7 @@ struct FolderPass: Sendable {
             context.update { tally in
                 tally.counts.messagesPresent += work.messagesPresent
                 tally.counts.messagesSkipped += work.messagesSkipped
+                tally.counts.messagesKeptDeleted += work.messagesKeptDeleted
             }
             context.write(
                 "folder \(folder) -> \(target): unchanged since the last complete sync (\(work.messagesPresent) present)")
@@ -176,7 +177,7 @@ struct FolderPass: Sendable {
                 Ledger.FolderRecord(
                     sourceUser: sourceUser, sourceFolder: folder, destinationFolder: target, source: sourceState,
                     destination: destinationState, messagesPresent: diff.present.count + diff.toCopy.count,
-                    messagesSkipped: diff.skipped.count, syncedAt: Date()))
+                    messagesKeptDeleted: diff.keptDeleted.count, messagesSkipped: diff.skipped.count, syncedAt: Date()))
         }
         return failed
     }

@@ -41,6 +41,7 @@ public struct FolderWork: Sendable {
 
     public var messagesPresent: Int { diff?.present.count ?? unchangedSince?.messagesPresent ?? 0 }
     public var messagesSkipped: Int { diff?.skipped.count ?? unchangedSince?.messagesSkipped ?? 0 }
+    public var messagesKeptDeleted: Int { diff?.keptDeleted.count ?? unchangedSince?.messagesKeptDeleted ?? 0 }
 
     /// The plan's change record for this folder.
     public var plan: FolderPlan {
@@ -63,7 +64,7 @@ public struct FolderWork: Sendable {
             messagesPresent: messagesPresent,
             flagsToUpdate: diff?.flagUpdates.count ?? 0,
             messagesSkipped: messagesSkipped,
-            messagesKeptDeleted: diff?.keptDeleted.count ?? 0,
+            messagesKeptDeleted: messagesKeptDeleted,
             messagesToDelete: diff?.toDelete.count ?? 0,
             deletionsRefused: deletionsRefused
         )

@@ -13,12 +13,16 @@ extension Ledger {
         /// Counts at that sync, so that a skipped folder still reports what it holds.
         public var messagesPresent: Int
         public var messagesSkipped: Int
+        /// Deleted on the destination since an earlier sync and kept so.
+        public var messagesKeptDeleted: Int
         public var syncedAt: Date
 
         public init(
             sourceUser: String, sourceFolder: MailboxPath, destinationFolder: MailboxPath, source: FolderState,
-            destination: FolderState, messagesPresent: Int = 0, messagesSkipped: Int = 0, syncedAt: Date
+            destination: FolderState, messagesPresent: Int = 0, messagesKeptDeleted: Int = 0, messagesSkipped: Int = 0,
+            syncedAt: Date
         ) {
+            self.messagesKeptDeleted = messagesKeptDeleted
             self.messagesPresent = messagesPresent
             self.messagesSkipped = messagesSkipped
             self.sourceUser = sourceUser

@@ -15,6 +15,8 @@ public struct JobState: Sendable {
     public var folders: [JobStateFolder]
     /// Per source user, the most recently started result of any folder.
     public var latestResults: [String: UserResult]
+    /// Per source user, when it last finished an apply done (the latest of any folder).
+    public var lastCompleted: [String: Date] = [:]
     public var runsInProgress: [RunInProgress]
     /// Every recorded run of every folder, newest first (run numbers count per folder).
     public var runs: [RunInfo]
@@ -58,6 +60,7 @@ public struct JobState: Sendable {
             if let known = latestResults[result.sourceUser], known.startedAt >= result.startedAt { continue }
             latestResults[result.sourceUser] = result
         }
+        lastCompleted.merge(try ledger.lastCompletedSyncs()) { max($0, $1) }
         if let run = try ledger.otherRunInProgress() {
             runsInProgress.append(RunInProgress(folder: folder, run: run))
         }

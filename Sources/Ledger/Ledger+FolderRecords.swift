@@ -34,8 +34,8 @@ extension Ledger {
                         source_user, source_folder, destination_folder,
                         source_uid_validity, source_uid_next, source_message_count, source_highest_modseq,
                         destination_uid_validity, destination_uid_next, destination_message_count,
-                        destination_highest_modseq, messages_present, messages_skipped, synced_at
-                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        destination_highest_modseq, messages_present, messages_skipped, messages_kept_deleted, synced_at
+                    ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     record.sourceUser, StoredMailboxPath.text(record.sourceFolder),
@@ -44,7 +44,8 @@ extension Ledger {
                     record.source.highestModSeq.map { Int64(bitPattern: $0) },
                     Int64(record.destination.uidValidity), Int64(record.destination.uidNext),
                     record.destination.messageCount, record.destination.highestModSeq.map { Int64(bitPattern: $0) },
-                    record.messagesPresent, record.messagesSkipped, StoredDate.text(record.syncedAt),
+                    record.messagesPresent, record.messagesSkipped, record.messagesKeptDeleted,
+                    StoredDate.text(record.syncedAt),
                 ]
             )
         }
@@ -78,6 +79,7 @@ extension Ledger {
             source: try state("source"),
             destination: try state("destination"),
             messagesPresent: try row.decode(forColumn: "messages_present"),
+            messagesKeptDeleted: try row.decode(forColumn: "messages_kept_deleted"),
             messagesSkipped: try row.decode(forColumn: "messages_skipped"),
             syncedAt: try decodeDate(row, "synced_at")
         )

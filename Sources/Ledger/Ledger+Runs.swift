@@ -104,6 +104,26 @@ extension Ledger {
         }
     }
 
+    /// When each user last finished an apply `done` (every folder synced): the time of its last
+    /// complete pass, which a later partial or running pass does not move.
+    public func lastCompletedSyncs() throws(LedgerError) -> [String: Date] {
+        try read { db in
+            var result: [String: Date] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT u.source_user, MAX(u.finished_at) AS finished_at FROM user_result u
+                    JOIN run r ON r.id = u.run_id
+                    WHERE r.command = ? AND u.state = ? AND u.finished_at IS NOT NULL GROUP BY u.source_user
+                    """,
+                arguments: [RunCommand.apply.rawValue, UserResultState.done.rawValue])
+            {
+                result[try row.decode(forColumn: "source_user")] = try Ledger.decodeDate(row, "finished_at")
+            }
+            return result
+        }
+    }
+
     /// The latest result per user, sorted by source user: what `status` shows, including a run in
     /// progress in another process. A user still marked running in a run whose process is gone
     /// (killed, crashed, rebooted) reads as `.interrupted`.

@@ -97,6 +97,7 @@ enum LedgerSchema {
                         ON sync_baseline(source_user, destination_user, destination_folder);
                     ALTER TABLE user_result ADD COLUMN messages_kept_deleted INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE user_result ADD COLUMN messages_deleted INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE folder_record ADD COLUMN messages_kept_deleted INTEGER NOT NULL DEFAULT 0;
                     """
             )
         }

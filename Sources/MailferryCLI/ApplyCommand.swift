@@ -14,8 +14,12 @@ struct ApplyCommand: AsyncParsableCommand {
         abstract: "Copy what is missing into every selected user's destination mailbox.",
         discussion: """
             Creates missing folders and copies missing messages with their flags and dates; applies \
-            flags changed on the source to messages copied earlier. Nothing is deleted anywhere and \
-            the source is never changed. Safe to run again at any time: it copies only what is missing.
+            flags changed on the source to messages copied earlier, keeping what users changed on the \
+            destination since the last sync (deleted mail stays deleted unless --restore-deleted). The \
+            source is never changed; the destination loses messages only with options.deletions: mirror \
+            (within the mass-delete guard; --allow-mass-delete lifts it). Safe to run again at any time.
+            --watch [INTERVAL] applies again every INTERVAL seconds (default 300) until a signal, which \
+            lets the pass in progress finish (a second signal interrupts it).
             Progress goes to stderr (redrawn in place on a terminal, a line per finished user and every \
             5 seconds otherwise); the final report per user to stdout.
             --dry-run prints the same diff as `plan` and writes nothing, not even state.

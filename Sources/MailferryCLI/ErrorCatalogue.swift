@@ -17,6 +17,11 @@ enum ErrorCatalogue {
 
     static let entries: [Entry] = [
         Entry(
+            name: "mass-delete guard", message: "mass-delete guard",
+            meaning:
+                "With `options.deletions: mirror`, a run would remove more than half of a destination folder's messages (and more than 10), or anything from a folder the source now shows empty. It removed nothing there; the user ends partial. A source that shows an empty folder for a moment must not empty the destination.",
+            action: "Check the folder on the source. If the deletions are real, run `apply --allow-mass-delete` once."),
+        Entry(
             name: "login failed", message: "login failed at",
             meaning:
                 "The server refused the user's (or admin's) credentials; the server's text follows, e.g. `[AUTHENTICATIONFAILED] Authentication failed.` or POP3's `[AUTH]`. Never retried, so accounts are not locked out.",

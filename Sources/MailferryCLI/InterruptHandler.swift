@@ -24,25 +24,28 @@ final class InterruptHandler: Sendable {
     private let claim = Claim()
 
     init(onInterrupt: @escaping @Sendable (Int32) -> Void) {
-        let queue = DispatchQueue(label: "mailferry.signals")
         let claim = self.claim
-        var installed: [any DispatchSourceSignal] = []
-        for number in Self.signals {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler {
-                guard claim.take() else { return }
-                onInterrupt(number)
-                Foundation.exit(128 + number)
-            }
-            source.resume()
-            installed.append(source)
+        sources = Self.install { number in
+            guard claim.take() else { return }
+            onInterrupt(number)
+            Foundation.exit(128 + number)
         }
-        sources = installed
     }
 
     /// The signals that stop a run cleanly.
     static let signals = [SIGINT, SIGTERM, SIGHUP]
+
+    /// Routes `signals` to `handler` on a queue of its own instead of their default action.
+    static func install(_ handler: @escaping @Sendable (Int32) -> Void) -> [any DispatchSourceSignal] {
+        let queue = DispatchQueue(label: "mailferry.signals")
+        return signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { handler(number) }
+            source.resume()
+            return source
+        }
+    }
 
     /// The signal's name, for the message that reports it.
     static func name(of number: Int32) -> String {

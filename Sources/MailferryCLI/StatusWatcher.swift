@@ -24,7 +24,7 @@ struct StatusWatcher {
                 // Heading, blank, column names, blank, summary, status line, and the cursor's line.
                 let fixedLines = top.reduce(0) { $0 + ($1 == "\n" ? 1 : 0) } + 5
                 let shown = Self.rowsThatFit(snapshot.rows, screenHeight: Self.terminalHeight(), fixedLines: fixedLines)
-                var frame = top + UserReportTableRenderer(colors: colors).render(shown)
+                var frame = top + UserReportTableRenderer(colors: colors).render(shown, width: Self.terminalWidth())
                 if shown.count < snapshot.rows.count {
                     frame += "… \(snapshot.rows.count - shown.count) more users below (the summary counts them all)\n"
                 }
@@ -80,6 +80,13 @@ struct StatusWatcher {
         var size = winsize()
         guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else { return nil }
         return Int(size.ws_row)
+    }
+
+    /// Columns of the terminal on stdout; nil when unknown.
+    static func terminalWidth() -> Int? {
+        var size = winsize()
+        guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
     }
 
     static func intervalText(_ seconds: Double) -> String {

@@ -36,6 +36,8 @@ struct UserReportRow: Sendable, Equatable {
     /// Finished: start to finish; running: elapsed so far; nil when not started or interrupted.
     var durationSeconds: Double?
     var lastError: String?
+    /// When the user last finished an apply done: the last complete pass (nil: never).
+    var lastCompletedAt: Date?
 
     static func notStarted(sourceUser: String, destinationUser: String) -> UserReportRow {
         UserReportRow(
@@ -56,8 +58,9 @@ struct UserReportRow: Sendable, Equatable {
 
     init(
         sourceUser: String, destinationUser: String, state: State, run: Int64?, counts: UserCounts, startedAt: Date?,
-        finishedAt: Date?, durationSeconds: Double?, lastError: String?
+        finishedAt: Date?, durationSeconds: Double?, lastError: String?, lastCompletedAt: Date? = nil
     ) {
+        self.lastCompletedAt = lastCompletedAt
         self.sourceUser = sourceUser
         self.destinationUser = destinationUser
         self.state = state

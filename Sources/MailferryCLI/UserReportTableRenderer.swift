@@ -3,7 +3,7 @@
 struct UserReportTableRenderer {
     static let headings = [
         "SOURCE USER", "DESTINATION USER", "STATE", "FOLDERS", "COPIED", "PRESENT", "SKIPPED", "FAILED", "SIZE",
-        "DURATION", "LAST ERROR",
+        "DURATION", "LAST DONE", "LAST ERROR",
     ]
     /// Columns aligned to the right (the numbers).
     private static let numeric: Set<Int> = [3, 4, 5, 6, 7, 8, 9]
@@ -14,15 +14,21 @@ struct UserReportTableRenderer {
         style = TerminalStyle(enabled: colors)
     }
 
-    func render(_ rows: [UserReportRow]) -> String {
+    /// - Parameter width: a terminal's width: longer lines are cut there (with "…"), so that each
+    ///   row stays one screen line.
+    func render(_ rows: [UserReportRow], width: Int? = nil) -> String {
         let cells = rows.map(Self.cells)
         var widths = Self.headings.map(\.count)
         for row in cells {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
         }
-        var text = style.bold(line(Self.headings, widths: widths)) + "\n"
+        func cut(_ line: String) -> String {
+            guard let width, line.count > width else { return line }
+            return String(line.prefix(max(width - 1, 10))) + "…"
+        }
+        var text = style.bold(cut(line(Self.headings, widths: widths))) + "\n"
         for (row, rowCells) in zip(rows, cells) {
-            text += color(line(rowCells, widths: widths), for: row.state) + "\n"
+            text += color(cut(line(rowCells, widths: widths)), for: row.state) + "\n"
         }
         return text
     }
@@ -52,6 +58,9 @@ struct UserReportTableRenderer {
             number(counts.messagesCopied), number(counts.messagesPresent), number(counts.messagesSkipped),
             number(counts.messagesFailed), started ? ByteCountText.format(counts.bytesCopied) : "-",
             row.durationSeconds.map { DurationText.format(seconds: $0) } ?? "-",
+            // The last complete pass, to the minute, UTC: "2026-12-06 17:01Z".
+            row.lastCompletedAt.map { String(UserReportJSON.timestamp($0).prefix(16)).replacingOccurrences(of: "T", with: " ") + "Z" }
+                ?? "-",
             // One line per row: an error that spans lines is joined.
             (row.lastError ?? "").split(whereSeparator: \.isNewline).joined(separator: " "),
         ]

@@ -20,31 +20,22 @@ final class WatchStop: Sendable {
     nonisolated(unsafe) private let sources: [any DispatchSourceSignal]
 
     init() {
-        let queue = DispatchQueue(label: "mailferry.watch-signals")
         let shared = self.shared
-        var installed: [any DispatchSourceSignal] = []
-        for number in InterruptHandler.signals {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler {
-                let (first, interrupt) = shared.state.withLock { state -> (Bool, (@Sendable () -> Void)?) in
-                    let first = state.requested == nil
-                    if first { state.requested = number }
-                    return (first, state.runInProgress)
-                }
-                let name = InterruptHandler.name(of: number)
-                if first {
-                    let when = interrupt == nil ? "now" : "after this pass (again to stop at once)"
-                    FileHandle.standardError.write(Data("mailferry: \(name): stopping the watch \(when)\n".utf8))
-                    return
-                }
-                interrupt?()
-                Foundation.exit(128 + number)
+        sources = InterruptHandler.install { number in
+            let (first, interrupt) = shared.state.withLock { state -> (Bool, (@Sendable () -> Void)?) in
+                let first = state.requested == nil
+                if first { state.requested = number }
+                return (first, state.runInProgress)
             }
-            source.resume()
-            installed.append(source)
+            if first {
+                let when = interrupt == nil ? "now" : "after this pass (again to stop at once)"
+                FileHandle.standardError.write(
+                    Data("mailferry: \(InterruptHandler.name(of: number)): stopping the watch \(when)\n".utf8))
+                return
+            }
+            interrupt?()
+            Foundation.exit(128 + number)
         }
-        sources = installed
     }
 
     /// The signal that asked the loop to stop, if one did.

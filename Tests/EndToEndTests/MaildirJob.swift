@@ -37,14 +37,15 @@ enum MaildirJob {
         return try #require(loaded.job, "job invalid: \(loaded.diagnostics.map(\.message))")
     }
 
-    /// One run for the job's first account, recorded in `ledger`.
+    /// One run for the job's first account through `ApplyRun`, recorded in `ledger`.
     static func migrate(_ job: Job, ledger: Ledger) async throws -> UserOutcome {
         let account = try #require(job.accounts.first)
+        let factory = StoreFactory(job: job, environment: [:])
         let run = try ledger.beginRun(command: .apply, startedAt: Date())
-        let outcome = await UserMigration(
-            account: account, rules: job.folders, options: job.options, ledger: ledger,
-            connector: StoreFactory(job: job, environment: [:]).connector(for: account), retryDelay: .milliseconds(50)
-        ).run(in: run)
+        let outcome = try #require(
+            await ApplyRun(
+                rules: job.folders, options: job.options, ledger: ledger, runID: run, retryDelay: .milliseconds(50)
+            ) { factory.connector(for: $0) }.outcomes([account], concurrency: 1)[account.sourceUser])
         try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
         return outcome
     }

@@ -47,15 +47,12 @@ import Testing
     func migrateAll(_ setup: Setup, ledger: Ledger) async throws -> [String: UserOutcome] {
         let factory = StoreFactory(job: setup.job, environment: ["DEST_ADMIN_PASSWORD": "admin-pw"])
         let run = try ledger.beginRun(command: .apply, startedAt: Date())
-        let outcomes = await BoundedConcurrency.map(setup.job.accounts, limit: setup.job.options.concurrency) {
-            account in
-            await UserMigration(
-                account: account, rules: setup.job.folders, options: setup.job.options, ledger: ledger,
-                connector: factory.connector(for: account), retryDelay: .milliseconds(50)
-            ).run(in: run)
-        }
+        let outcomes = await ApplyRun(
+            rules: setup.job.folders, options: setup.job.options, ledger: ledger, runID: run,
+            retryDelay: .milliseconds(50)
+        ) { factory.connector(for: $0) }.outcomes(setup.job.accounts, concurrency: setup.job.options.concurrency)
         try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
-        return Dictionary(uniqueKeysWithValues: zip(setup.job.accounts.map(\.sourceUser), outcomes))
+        return outcomes
     }
 
     func snapshot(_ server: DovecotServer, _ user: String) async throws -> MailboxSnapshot {

@@ -142,11 +142,10 @@ import Testing
         let factory = StoreFactory(job: job, environment: environment)
         let run = try ledger.beginRun(command: .apply, startedAt: Date())
         @Sendable func migrateOne(_ account: Account) async -> (String, UserOutcome) {
-            let outcome = await UserMigration(
-                account: account, rules: job.folders, options: job.options, ledger: ledger,
-                connector: factory.connector(for: account), retryDelay: .milliseconds(50)
-            ).run(in: run)
-            return (account.sourceUser, outcome)
+            let outcomes = await ApplyRun(
+                rules: job.folders, options: job.options, ledger: ledger, runID: run, retryDelay: .milliseconds(50)
+            ) { factory.connector(for: $0) }.outcomes([account], concurrency: 1)
+            return (account.sourceUser, outcomes[account.sourceUser] ?? UserOutcome(state: .failed, counts: UserCounts(), lastError: "no outcome"))
         }
         var outcomes: [String: UserOutcome] = [:]
         if let pause {

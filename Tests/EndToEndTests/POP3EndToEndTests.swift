@@ -120,13 +120,9 @@ import Testing
     func migrate(_ job: Job, ledger: Ledger) async throws -> [String: UserOutcome] {
         let factory = StoreFactory(job: job, environment: Self.environment)
         let run = try ledger.beginRun(command: .apply, startedAt: Date())
-        var outcomes: [String: UserOutcome] = [:]
-        for account in job.accounts {
-            outcomes[account.sourceUser] = await UserMigration(
-                account: account, rules: job.folders, options: job.options, ledger: ledger,
-                connector: factory.connector(for: account), retryDelay: .milliseconds(50)
-            ).run(in: run)
-        }
+        let outcomes = await ApplyRun(
+            rules: job.folders, options: job.options, ledger: ledger, runID: run, retryDelay: .milliseconds(50)
+        ) { factory.connector(for: $0) }.outcomes(job.accounts, concurrency: 1)
         try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
         return outcomes
     }

@@ -170,15 +170,12 @@ import Testing
     func apply(_ job: Job, ledger: Ledger) async throws -> [String: UserOutcome] {
         let factory = StoreFactory(job: job, environment: [:])
         let run = try ledger.beginRun(command: .apply, startedAt: Date())
-        let outcomes = await BoundedConcurrency.map(job.accounts, limit: job.options.concurrency) { account in
-            await UserMigration(
-                account: account, rules: job.folders, options: job.options, ledger: ledger,
-                connector: factory.connector(for: account), retryDelay: .milliseconds(10),
-                maximumRetryDelay: .milliseconds(50)
-            ).run(in: run)
-        }
+        let outcomes = await ApplyRun(
+            rules: job.folders, options: job.options, ledger: ledger, runID: run, retryDelay: .milliseconds(10),
+            maximumRetryDelay: .milliseconds(50)
+        ) { factory.connector(for: $0) }.outcomes(job.accounts, concurrency: job.options.concurrency)
         try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
-        return Dictionary(uniqueKeysWithValues: zip(job.accounts.map(\.sourceUser), outcomes))
+        return outcomes
     }
 
     /// Both sides through the proxies: on the plain IMAP ports, so that the proxies can read the

@@ -42,10 +42,12 @@ import Testing
         let job = try #require(loaded.job, "job invalid: \(loaded.diagnostics.map(\.message))")
         let ledger = try Ledger.open(directory: directory + "/state")
         let account = try #require(job.accounts.first)
-        let outcome = await UserMigration(
-            account: account, rules: job.folders, options: job.options, ledger: ledger,
-            connector: StoreFactory(job: job, environment: [:]).connector(for: account)
-        ).run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+        let factory = StoreFactory(job: job, environment: [:])
+        let outcome = try #require(
+            await ApplyRun(
+                rules: job.folders, options: job.options, ledger: ledger,
+                runID: try ledger.beginRun(command: .apply, startedAt: Date())
+            ) { factory.connector(for: $0) }.outcomes([account], concurrency: 1)[account.sourceUser])
         return Result(outcome: outcome)
     }
 

@@ -10,7 +10,8 @@ import Testing
             sourceUser: "alice", destinationUser: "alice@new.example", state: .done, run: 1,
             counts: UserCounts(
                 foldersDone: 3, foldersTotal: 3, messagesCopied: 120, messagesPresent: 3, bytesCopied: 4_404_019),
-            startedAt: nil, finishedAt: nil, durationSeconds: 3.1, lastError: nil),
+            startedAt: nil, finishedAt: nil, durationSeconds: 3.1, lastError: nil,
+            lastCompletedAt: Date(timeIntervalSince1970: 1_796_058_060)),
         UserReportRow(
             sourceUser: "bob", destinationUser: "bob@new.example", state: .failed, run: 1, counts: .zero,
             startedAt: nil, finishedAt: nil, durationSeconds: 0.2, lastError: "login failed\nsecond line"),
@@ -23,7 +24,8 @@ import Testing
         #expect(lines.count == 4)
         #expect(lines[0].hasPrefix("SOURCE USER  DESTINATION USER   STATE        FOLDERS  COPIED"))
         #expect(lines[1].hasPrefix("alice        alice@new.example  done             3/3     120"))
-        #expect(lines[2].hasSuffix("0.2 s  login failed second line"))
+        #expect(lines[1].contains("3.1 s  2026-11-30 17:01Z"), "\(lines[1])")
+        #expect(lines[2].hasSuffix("0.2 s  -                  login failed second line"), "\(lines[2])")
         #expect(lines[3].hasPrefix("carol        carol@new.example  not started        -       -"))
         #expect(!text.contains("\u{1B}["))
     }
