@@ -45,16 +45,16 @@ import Testing
         try deliver(6, to: source, folder: nil, tag: "in")
         try deliver(4, to: source, folder: "Work", tag: "work")
         try deliver(3, to: source, folder: "Archive", tag: "archive")
-        _ = try read(source)
+        _ = try await read(source)
         try remove(uids: [2, 5], from: source, folder: nil)
         try remove(uids: [1], from: source, folder: "Work")
         // Destination: "Work" exists with two messages its clients have seen.
         try deliver(2, to: destination, folder: "Work", tag: "dest-work")
-        let destinationBefore = try read(destination)
+        let destinationBefore = try await read(destination)
         let ownWork = try #require(destinationBefore["Work"])
         #expect(ownWork.digestsByUID.count == 2)
 
-        let sourceView = try read(source)
+        let sourceView = try await read(source)
         #expect(sourceView["INBOX"]?.digestsByUID.keys.sorted() == [1, 3, 4, 6])
         #expect(sourceView["Work"]?.digestsByUID.keys.sorted() == [2, 3, 4])
 
@@ -66,7 +66,7 @@ import Testing
         #expect(first.state == .done, "\(first.lastError ?? "")")
         #expect(first.counts.messagesCopied == 4 + 3 + 3)
 
-        var destinationView = try read(destination)
+        var destinationView = try await read(destination)
         // New or empty folders: the source's UIDVALIDITY and UIDs, each UID naming the same message.
         #expect(destinationView["INBOX"] == sourceView["INBOX"])
         #expect(destinationView["Archive"] == sourceView["Archive"])
@@ -80,13 +80,13 @@ import Testing
 
         // New mail on the source (again with a gap): the next run gives it the source's UIDs too.
         try deliver(3, to: source, folder: nil, tag: "late")
-        _ = try read(source)
+        _ = try await read(source)
         try remove(uids: [7], from: source, folder: nil)
-        let sourceLater = try read(source)
+        let sourceLater = try await read(source)
         #expect(sourceLater["INBOX"]?.digestsByUID.keys.sorted() == [1, 3, 4, 6, 8, 9])
         let second = try await migrate(job, state: state)
         #expect(second.state == .done && second.counts.messagesCopied == 2)
-        destinationView = try read(destination)
+        destinationView = try await read(destination)
         #expect(destinationView["INBOX"] == sourceLater["INBOX"])
         #expect(destinationView["Work"] == workAfter)
         try expectNoDovecotErrors(destination)
@@ -94,9 +94,9 @@ import Testing
 
     private func pop3Scenario(source: DovecotServer, destination: DovecotServer, directory: String) async throws {
         try deliver(5, to: source, folder: nil, tag: "pop")
-        _ = try MailTools.pop3UIDLs(source, user: Self.user.0, password: Self.user.1)
+        _ = try await listUIDLs(source)
         try remove(uids: [2], from: source, folder: nil)
-        let sourceListing = try MailTools.pop3UIDLs(source, user: Self.user.0, password: Self.user.1)
+        let sourceListing = try await listUIDLs(source)
         #expect(sourceListing.count == 4)
 
         let job = try makeJob(
@@ -106,7 +106,7 @@ import Testing
         #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
         #expect(outcome.counts.messagesCopied == 4)
 
-        let destinationListing = try MailTools.pop3UIDLs(destination, user: Self.user.0, password: Self.user.1)
+        let destinationListing = try await listUIDLs(destination)
         #expect(destinationListing == sourceListing)
         try expectNoDovecotErrors(destination)
     }
@@ -155,8 +155,14 @@ import Testing
         #expect(removed == uids.count, "removed \(removed) of UIDs \(uids.sorted()) in \(directory)")
     }
 
-    private func read(_ server: DovecotServer) throws -> [String: MailTools.FolderUIDs] {
-        try MailTools.imapUIDs(server, user: Self.user.0, password: Self.user.1)
+    /// What `server` answers over IMAP; the script runs off the cooperative pool, which a blocked
+    /// thread would take from the other suites running meanwhile.
+    private func read(_ server: DovecotServer) async throws -> [String: MailTools.FolderUIDs] {
+        try await offCooperativePool { try MailTools.imapUIDs(server, user: Self.user.0, password: Self.user.1) }
+    }
+
+    private func listUIDLs(_ server: DovecotServer) async throws -> [MailTools.UIDLEntry] {
+        try await offCooperativePool { try MailTools.pop3UIDLs(server, user: Self.user.0, password: Self.user.1) }
     }
 
     private func makeJob(source: String, destination: DovecotServer, directory: String) throws -> Job {
