@@ -39,13 +39,34 @@ public struct FolderSurvey: Sendable {
         let pass = FolderPass(
             pair: state?.pair ?? MailboxPair(sourceUser: "", destinationUser: ""), options: options, ledger: state?.ledger, identifyAll: identifyAll)
 
+        // Folders renamed on the source since the last sync: apply renames their destination folder
+        // first, so the plan diffs against the folder under its old name.
+        var renamed: [MailboxPath: MailboxPath] = [:]
+        if let state {
+            for rename in try await FolderRename.detect(
+                mappings: mappings, records: try state.ledger.folderRecords(sourceUser: state.pair.sourceUser),
+                sourceFolders: sourceFolders, destinationFolders: existing, source: source)
+            {
+                renamed[rename.mapping.source.path] = rename.record.destinationFolder
+            }
+        }
         var pools = FolderPass.Pools()
         var work: [FolderWork] = []
         for mapping in mappings {
-            let exists = mapping.destination.map(existing.contains) ?? false
-            work.append(
-                try await pass.prepare(
-                    mapping, destinationExists: exists, source: source, destination: destination, pools: &pools))
+            guard let old = renamed[mapping.source.path] else {
+                let exists = mapping.destination.map(existing.contains) ?? false
+                work.append(
+                    try await pass.prepare(
+                        mapping, destinationExists: exists, source: source, destination: destination, pools: &pools))
+                continue
+            }
+            var underOldName = mapping
+            underOldName.destination = old
+            var folderWork = try await pass.prepare(
+                underOldName, destinationExists: true, source: source, destination: destination, pools: &pools)
+            folderWork.mapping = mapping
+            folderWork.renamedFrom = old
+            work.append(folderWork)
         }
         let unpaired = pools.messages.mapValues { pool in pool.values.flatMap { $0 }.sorted { $0.uid < $1.uid } }
         return (work, unpaired)

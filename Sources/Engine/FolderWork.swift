@@ -17,6 +17,8 @@ public struct FolderWork: Sendable {
     public var unchangedSince: Ledger.FolderRecord?
     /// The diff's deletions trip the mass-delete guard: none is made.
     public var deletionsRefused: Bool
+    /// The destination folder's name before apply renames it, following a rename on the source.
+    public var renamedFrom: MailboxPath?
 
     public init(
         mapping: FolderMapping, destinationExists: Bool, diff: FolderDiff?, sourceState: FolderState?,
@@ -36,6 +38,7 @@ public struct FolderWork: Sendable {
         if !destinationExists { return .create }
         guard let diff else { return .noop }
         if !diff.toDelete.isEmpty, !deletionsRefused { return .delete }
+        if renamedFrom != nil { return .update }
         return diff.toCopy.isEmpty && diff.flagUpdates.isEmpty ? .noop : .update
     }
 
@@ -49,7 +52,9 @@ public struct FolderWork: Sendable {
         switch action {
         case .skip: reason = mapping.reason
         case .create: reason = "missing on destination; \(mapping.reason)"
-        case .update, .delete: reason = mapping.reason
+        case .update, .delete:
+            reason = renamedFrom.map { "renamed on the source: \($0) is renamed on the destination; \(mapping.reason)" }
+                ?? mapping.reason
         case .noop:
             reason = unchangedSince == nil
                 ? "up to date; \(mapping.reason)" : "unchanged since the last complete sync; \(mapping.reason)"

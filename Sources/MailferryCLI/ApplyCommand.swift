@@ -216,7 +216,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let rows = await applyRun.run(accounts, concurrency: limit).map { result in
             UserReportRow(
                 sourceUser: result.account.sourceUser, destinationUser: result.account.destinationUser,
-                state: UserReportRow.State(UserResultState(result.outcome.state)), run: runID.rawValue,
+                state: result.outcome.state, run: runID.rawValue,
                 counts: result.outcome.counts, startedAt: result.startedAt, finishedAt: result.finishedAt,
                 durationSeconds: result.finishedAt.timeIntervalSince(result.startedAt),
                 lastError: result.outcome.lastError)

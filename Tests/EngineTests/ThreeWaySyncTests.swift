@@ -132,6 +132,21 @@ import Testing
         #expect(third.counts.messagesCopied == 0 && third.counts.messagesKeptDeleted == 1)
     }
 
+    @Test func aMessageMovedOnTheSourceArrivesInItsNewFolder() async throws {
+        let ledger = try makeLedger()
+        let source = seeded()
+        let destination = InMemoryStore()
+        _ = try await run(source, destination, ledger: ledger)
+        let moved = try #require(source.contents(of: "INBOX").first { $0.uid == 2 })
+        source.add(String(decoding: moved.bytes, as: UTF8.self), to: "Archive", flags: ["\\Seen"])
+        _ = try await source.delete(uids: [2], in: .inbox)
+        let again = try await run(source, destination, ledger: ledger)
+        #expect(again.counts.messagesCopied == 1)
+        #expect(identities(destination, "Archive").contains { $0.contains("<2@x>") })
+        // Kept in INBOX too: deletions are not mirrored by default.
+        #expect(identities(destination, "INBOX").contains { $0.contains("<2@x>") })
+    }
+
     @Test func aFolderRenamedOnTheSourceIsRenamedOnTheDestination() async throws {
         let ledger = try makeLedger()
         let source = seeded()
