@@ -205,7 +205,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         let crashInjection = CrashInjection(environment: environment)
         let factory = StoreFactory(
-            job: job, environment: environment, trace: tracing.sink, destinationCommandSent: crashInjection?.commandSent)
+            job: job, environment: environment, trace: tracing.sink, destinationWire: crashInjection?.wireObserver)
         let applyRun = ApplyRun(
             rules: job.folders, options: job.options, ledger: ledger, runID: runID, observer: progress,
             program: MailferryVersion.description

@@ -43,7 +43,7 @@ public struct FolderState: Sendable, Hashable, Codable {
 public struct MessageSummary: Sendable, Hashable {
     /// UID on IMAP; a stable per-store number elsewhere (POP3: position, with `sourceKey` the UIDL).
     public var uid: UInt32
-    /// A key that names this message in its store across sessions (IMAP: "uidvalidity:uid"; POP3: UIDL).
+    /// A key that names this message in its store across sessions (IMAP: "uidvalidity:uid"; POP3: "uidl:<UIDL>").
     public var sourceKey: String
     public var size: Int64
     public var internalDate: InternalDate
