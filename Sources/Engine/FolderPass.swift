@@ -47,8 +47,10 @@ struct FolderPass: Sendable {
 
         // Fast path: neither side changed since the last complete sync of this folder. Without CONDSTORE
         // a flag change leaves the state equal, so flags are then always compared.
-        // A selection (Gmail's All Mail) depends on other folders too: never the fast path.
-        let fastPathAllowed = (sourceState.highestModSeq != nil || !options.flags) && !inDoubt && mapping.selection == .all
+        // A selection (Gmail's All Mail) depends on other folders too, and `verify` (identifyAll)
+        // lists everything: it checks, it does not trust the last sync. Neither takes the fast path.
+        let fastPathAllowed = (sourceState.highestModSeq != nil || !options.flags) && !inDoubt && !identifyAll
+            && mapping.selection == .all
         if fastPathAllowed, pools.messages[target] == nil, let ledger,
             let record = try? ledger.folderRecord(sourceUser: sourceUser, sourceFolder: folder),
             record.destinationFolder == target, record.source == sourceState, record.destination == destinationState
@@ -84,7 +86,7 @@ struct FolderPass: Sendable {
         // The baseline's destination UIDs still name the same messages while the destination
         // folder keeps the UIDVALIDITY of its last complete sync.
         let record = try ledger?.folderRecord(sourceUser: sourceUser, sourceFolder: folder)
-        let uidsValid = record != nil && record?.destinationFolder == target
+        let uidsValid = destination.uidsPersist && record != nil && record?.destinationFolder == target
             && record?.destination.uidValidity == destinationState?.uidValidity
         let diff = FolderDiff(
             source: messages, folder: folder, target: target, pool: &pool, baseline: &baseline, options: options,

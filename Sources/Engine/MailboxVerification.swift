@@ -14,9 +14,10 @@ public struct MailboxVerification: Sendable {
 
     public var messages: [MessageCheck] { folders.flatMap(\.messages) }
 
-    /// True when every source message within the job's filters has an equal copy and nothing is extra.
+    /// True when every source message within the job's filters has an equal copy (or was deleted on
+    /// the destination by its user since the last sync) and nothing is extra but what the user moved.
     public var isComplete: Bool {
-        extra.isEmpty && !messages.contains { $0.status == .missing || $0.status == .different }
+        !extra.contains { !$0.movedOnDestination } && !messages.contains { $0.status == .missing || $0.status == .different }
     }
 
     public func count(_ status: MessageCheck.Status) -> Int { messages.filter { $0.status == status }.count }
@@ -45,6 +46,9 @@ public struct MessageCheck: Sendable, Hashable {
         case different
         /// Outside the job's filters (`options.since`, `options.max_message_size`): not expected.
         case skipped
+        /// Copied or paired by an earlier sync and deleted or moved on the destination by its user
+        /// since (the sync baseline says so): not expected, as apply does not copy it again.
+        case deletedOnDestination = "deleted_on_destination"
     }
 
     public var sourceFolder: MailboxPath
@@ -113,8 +117,12 @@ public struct ExtraMessage: Sendable, Hashable {
     public var uid: UInt32
     public var identity: MessageIdentity
     public var size: Int64
+    /// The same message is listed as deleted on the destination in the folder it was synced to:
+    /// the user moved it here. Not a difference.
+    public var movedOnDestination: Bool
 
-    public init(folder: MailboxPath, uid: UInt32, identity: MessageIdentity, size: Int64) {
+    public init(folder: MailboxPath, uid: UInt32, identity: MessageIdentity, size: Int64, movedOnDestination: Bool = false) {
+        self.movedOnDestination = movedOnDestination
         self.folder = folder
         self.uid = uid
         self.identity = identity

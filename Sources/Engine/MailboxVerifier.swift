@@ -1,3 +1,4 @@
+import Ledger
 import MailferryCore
 
 /// Proves (or disproves) that one user's migration is complete, reading both sides without changing
@@ -18,22 +19,39 @@ public struct MailboxVerifier: Sendable {
         self.deep = deep
     }
 
-    public func verify(connector: StoreConnector) async throws -> MailboxVerification {
+    /// - Parameter state: the job's state (read only) and the mailbox pair: messages its sync baseline
+    ///   knows as deleted on the destination are reported as such rather than missing, and flags the
+    ///   user changed on the destination are not differences. Nil judges against the source alone.
+    public func verify(connector: StoreConnector, state: (ledger: Ledger, pair: MailboxPair)? = nil) async throws
+        -> MailboxVerification
+    {
         try await connector.withStores { source, destination in
-            try await verify(source: source, destination: destination)
+            try await verify(source: source, destination: destination, state: state)
         }
     }
 
-    public func verify(source: any SourceStore, destination: any DestinationStore) async throws -> MailboxVerification {
-        let survey = FolderSurvey(rules: rules, options: options, identifyAll: true)
+    public func verify(
+        source: any SourceStore, destination: any DestinationStore, state: (ledger: Ledger, pair: MailboxPair)? = nil
+    ) async throws -> MailboxVerification {
+        let survey = FolderSurvey(rules: rules, options: options, state: state, identifyAll: true)
         let (work, unpaired) = try await survey.surveyKeepingUnpaired(source: source, destination: destination)
         var folders: [FolderVerification] = []
         for folder in work {
             folders.append(try await check(folder, source: source, destination: destination))
         }
+        // A message the user moved on the destination is "deleted" where it was synced to and extra
+        // where it went: counted once each way, it is a move, not a difference.
+        var moved: [MessageIdentity: Int] = [:]
+        for check in folders.flatMap(\.messages) where check.status == .deletedOnDestination {
+            moved[check.identity, default: 0] += 1
+        }
         let extra = unpaired.keys.sorted().flatMap { folder in
-            (unpaired[folder] ?? []).map {
-                ExtraMessage(folder: folder, uid: $0.uid, identity: $0.identity, size: $0.size)
+            (unpaired[folder] ?? []).map { message in
+                let wasMoved = (moved[message.identity] ?? 0) > 0
+                if wasMoved { moved[message.identity, default: 0] -= 1 }
+                return ExtraMessage(
+                    folder: folder, uid: message.uid, identity: message.identity, size: message.size,
+                    movedOnDestination: wasMoved)
             }
         }
         return MailboxVerification(folders: folders, extra: extra)
@@ -90,6 +108,12 @@ public struct MailboxVerifier: Sendable {
                     sourceFolder: sourcePath, destinationFolder: target, sourceUID: message.uid, destinationUID: nil,
                     identity: message.identity, size: message.size, status: .missing,
                     sourceDigest: sourceDigests[message.uid]))
+        }
+        for message in diff.keptDeleted {
+            messages.append(
+                MessageCheck(
+                    sourceFolder: sourcePath, destinationFolder: target, sourceUID: message.uid, destinationUID: nil,
+                    identity: message.identity, size: message.size, status: .deletedOnDestination))
         }
         for (message, reason) in diff.skipped {
             messages.append(

@@ -232,7 +232,8 @@ public actor IMAPClient {
     }
 
     /// Writes a message body chunk by chunk into the output buffer, which goes out in writes of
-    /// `outputFlushThreshold` bytes: small messages share a write, large ones keep backpressure.
+    /// `outputFlushThreshold` bytes: small messages share a write, large ones keep backpressure
+    /// (with a `literalBytesSent` observer, each chunk goes out on its own).
     private func stream(_ source: IMAPMessageSource, byteCount: Int) async throws(IMAPError) {
         var written = 0
         while true {
@@ -245,7 +246,12 @@ public actor IMAPClient {
             guard let chunk else { break }
             written += chunk.readableBytes
             guard written <= byteCount else { throw fail(.messageSizeMismatch(expected: byteCount, actual: written)) }
-            if chunk.readableBytes > 0 { try await bufferOutput(chunk) }
+            guard chunk.readableBytes > 0 else { continue }
+            try await bufferOutput(chunk)
+            if let observer = configuration.literalBytesSent {
+                try await flushOutput()
+                observer(written, byteCount)
+            }
         }
         guard written == byteCount else { throw fail(.messageSizeMismatch(expected: byteCount, actual: written)) }
     }

@@ -37,12 +37,18 @@ public struct IMAPClientConfiguration: Sendable {
     /// response is read: the moment a crash leaves the server to finish the command alone.
     /// For observers such as the crash-test aid; nil in normal runs.
     public var commandSent: (@Sendable (String) -> Void)?
+    /// Called each time a chunk of a streamed literal (an APPEND's message) was handed to the kernel,
+    /// with how many of the literal's bytes went out so far and its size. While set, every chunk is
+    /// written as it comes instead of being gathered into larger writes, so that the count is exact.
+    /// For observers such as the crash-test aid; nil in normal runs.
+    public var literalBytesSent: (@Sendable (_ sent: Int, _ total: Int) -> Void)?
 
     public init(
         host: String, port: Int, security: IMAPConnectionSecurity, tls: TLSOptions = TLSOptions(),
         timeouts: TransportTimeouts = TransportTimeouts(), commandTimeout: TimeAmount? = nil,
         allowPlaintextLogin: Bool = false, limits: IMAPLimits = IMAPLimits(),
-        trace: (@Sendable (String) -> Void)? = nil, commandSent: (@Sendable (String) -> Void)? = nil
+        trace: (@Sendable (String) -> Void)? = nil, commandSent: (@Sendable (String) -> Void)? = nil,
+        literalBytesSent: (@Sendable (_ sent: Int, _ total: Int) -> Void)? = nil
     ) {
         self.host = host
         self.port = port
@@ -54,5 +60,6 @@ public struct IMAPClientConfiguration: Sendable {
         self.limits = limits
         self.trace = trace
         self.commandSent = commandSent
+        self.literalBytesSent = literalBytesSent
     }
 }

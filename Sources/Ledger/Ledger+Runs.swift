@@ -33,7 +33,7 @@ extension Ledger {
             guard db.changesCount == 1 else { throw LedgerError.unknownRun(run) }
             try db.execute(
                 sql: "UPDATE user_result SET state = ? WHERE run_id = ? AND state = ?",
-                arguments: [UserResultState.interrupted.rawValue, run.rawValue, UserResultState.running.rawValue]
+                arguments: [UserState.interrupted.rawValue, run.rawValue, UserState.running.rawValue]
             )
         }
     }
@@ -78,7 +78,7 @@ extension Ledger {
                         messages_kept_deleted = 0, messages_deleted = 0
                     """,
                 arguments: [
-                    run.rawValue, sourceUser, destinationUser, UserResultState.running.rawValue, StoredDate.text(at),
+                    run.rawValue, sourceUser, destinationUser, UserState.running.rawValue, StoredDate.text(at),
                 ]
             )
         }
@@ -99,7 +99,7 @@ extension Ledger {
             try Ledger.updateUser(
                 db, run: run, sourceUser: sourceUser, counts: counts,
                 extraSQL: ", state = ?, finished_at = ?, last_error = ?",
-                extraArguments: [UserResultState(state).rawValue, StoredDate.text(at), lastError]
+                extraArguments: [state.rawValue, StoredDate.text(at), lastError]
             )
         }
     }
@@ -116,7 +116,7 @@ extension Ledger {
                     JOIN run r ON r.id = u.run_id
                     WHERE r.command = ? AND u.state = ? AND u.finished_at IS NOT NULL GROUP BY u.source_user
                     """,
-                arguments: [RunCommand.apply.rawValue, UserResultState.done.rawValue])
+                arguments: [RunCommand.apply.rawValue, UserState.done.rawValue])
             {
                 result[try row.decode(forColumn: "source_user")] = try Ledger.decodeDate(row, "finished_at")
             }
@@ -152,7 +152,7 @@ extension Ledger {
             var results: [UserResult] = []
             for row in rows {
                 let runID: Int64 = try row.decode(forColumn: "run_id")
-                var state = try Ledger.decodeEnum(UserResultState.self, row, "state")
+                var state = try Ledger.decodeEnum(UserState.self, row, "state")
                 if state == .running {
                     let runOutcome: String? = try row.decode(forColumn: "run_outcome")
                     let alive: Bool
@@ -213,7 +213,7 @@ extension Ledger {
             )
             try db.execute(
                 sql: "UPDATE user_result SET state = ? WHERE run_id = ? AND state = ?",
-                arguments: [UserResultState.interrupted.rawValue, id, UserResultState.running.rawValue]
+                arguments: [UserState.interrupted.rawValue, id, UserState.running.rawValue]
             )
         }
     }

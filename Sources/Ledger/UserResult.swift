@@ -1,29 +1,20 @@
 import Foundation
 
-/// How a user's migration ended, as the executor reports it.
+/// A user's state, one type from the engine's outcome through the state database to every report.
+/// A migration ends `done`, `partial` or `failed`; the state database also holds `running` (and
+/// `interrupted` for a run that stopped before the user finished); reports add `notStarted`.
 public enum UserState: String, Sendable, Hashable, Codable, CaseIterable {
     case done
     case partial
     case failed
-}
-
-/// A user's state as `status` shows it: the finished states plus the two a user has while or
-/// after a run that did not reach `userFinished`.
-public enum UserResultState: String, Sendable, Hashable, Codable, CaseIterable {
     case running
-    case done
-    case partial
-    case failed
     /// The run stopped (signal, crash, SIGKILL) before this user finished.
     case interrupted
+    /// No apply has reached this user (reports only; never stored).
+    case notStarted = "not_started"
 
-    public init(_ state: UserState) {
-        switch state {
-        case .done: self = .done
-        case .partial: self = .partial
-        case .failed: self = .failed
-        }
-    }
+    /// How the text table shows it.
+    public var label: String { self == .notStarted ? "not started" : rawValue }
 }
 
 /// The latest result of one user: one row of `status`.
@@ -31,7 +22,7 @@ public struct UserResult: Sendable, Hashable {
     public var runID: RunID
     public var sourceUser: String
     public var destinationUser: String
-    public var state: UserResultState
+    public var state: UserState
     public var counts: UserCounts
     public var startedAt: Date
     /// Nil while running and for an interrupted user.
@@ -39,7 +30,7 @@ public struct UserResult: Sendable, Hashable {
     public var lastError: String?
 
     public init(
-        runID: RunID, sourceUser: String, destinationUser: String, state: UserResultState, counts: UserCounts,
+        runID: RunID, sourceUser: String, destinationUser: String, state: UserState, counts: UserCounts,
         startedAt: Date, finishedAt: Date?, lastError: String?
     ) {
         self.runID = runID

@@ -14,7 +14,7 @@ struct IMAPConnector: Sendable {
         let configuration = IMAPClientConfiguration(
             host: settings.host, port: settings.port, security: security, tls: settings.tlsOptions,
             timeouts: settings.timeouts, allowPlaintextLogin: settings.allowPlaintextLogin, trace: settings.labelledTrace,
-            commandSent: settings.commandSent)
+            commandSent: settings.commandSent, literalBytesSent: settings.literalBytesSent)
         // Left an IMAPError, so that callers can tell a refused connection and try the next endpoint.
         let client = try await IMAPClient.connect(configuration)
         do {

@@ -32,7 +32,7 @@ enum IMAPSummaries {
             : MessageIdentity.unread(size: size)
         return MessageSummary(
             uid: metadata.uid,
-            sourceKey: "\(uidValidity):\(metadata.uid)",
+            sourceKey: MessageSourceKey.imapKey(uidValidity: uidValidity, uid: metadata.uid),
             size: size,
             internalDate: metadata.internalDate.map(IMAPDateConversion.internalDate) ?? InternalDate(secondsSince1970: 0),
             flags: MessageFlags(metadata.flags),

@@ -10,6 +10,8 @@ struct LimitedDestinationStore: DestinationStore {
 
     var acceptsKeywords: Bool { inner.acceptsKeywords }
 
+    var uidsPersist: Bool { inner.uidsPersist }
+
     func folders() async throws -> [FolderInfo] { try await inner.folders() }
 
     func state(of folder: MailboxPath) async throws -> FolderState? { try await inner.state(of: folder) }

@@ -73,7 +73,7 @@ actor POP3SourceStore: SourceStore {
                 let arrival = HeaderDate.arrival(in: HeaderFields(parsing: headers))
                 summaries.append(
                     MessageSummary(
-                        uid: UInt32(truncatingIfNeeded: number), sourceKey: "uidl:\(uidl)", size: Int64(size),
+                        uid: UInt32(truncatingIfNeeded: number), sourceKey: MessageSourceKey.pop3Key(uidl: uidl), size: Int64(size),
                         internalDate: arrival ?? fallbackDate, flags: .none,
                         identity: MessageIdentity(headers: headers, size: Int64(size)), internalDateKnown: arrival != nil))
             }

@@ -12,6 +12,8 @@ struct ServerConnectionSettings: Sendable {
     var trace: (@Sendable (String) -> Void)?
     /// See `IMAPClientConfiguration.commandSent`.
     var commandSent: (@Sendable (String) -> Void)? = nil
+    /// See `IMAPClientConfiguration.literalBytesSent`.
+    var literalBytesSent: (@Sendable (_ sent: Int, _ total: Int) -> Void)? = nil
     /// Shared by every connection of the job (see `TLSContextCache`).
     var tlsContexts: TLSContextCache?
 

@@ -13,9 +13,8 @@ public struct StoreFactory: Sendable {
     public let environment: [String: String]
     /// Receives redacted protocol traces (`--verbose`); never a password.
     public let trace: (@Sendable (String) -> Void)?
-    /// Called with the source user and a command's name once an IMAP destination command is fully
-    /// sent (see `IMAPClientConfiguration.commandSent`); for the crash-test aid only.
-    public let destinationCommandSent: (@Sendable (_ sourceUser: String, _ command: String) -> Void)?
+    /// Told what goes out on each IMAP destination connection; for the crash-test aid only.
+    public let destinationWire: DestinationWireObserver?
     /// One TLS context per TLS setting for all the job's connections.
     private let tlsContexts = TLSContextCache()
     /// One per side that signs in with `auth.oauth2`, shared by all mailboxes (tokens cached in memory).
@@ -35,7 +34,7 @@ public struct StoreFactory: Sendable {
     /// - Parameter environment: the process environment, passed in by the CLI (for `env:` secrets).
     public init(
         job: Job, environment: [String: String], trace: (@Sendable (String) -> Void)? = nil,
-        destinationCommandSent: (@Sendable (_ sourceUser: String, _ command: String) -> Void)? = nil,
+        destinationWire: DestinationWireObserver? = nil,
         clock: any LimitClock = SystemLimitClock(),
         budgetFile: (@Sendable (_ sourceUser: String, _ side: ServerLimits.Side) -> String)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
@@ -48,7 +47,7 @@ public struct StoreFactory: Sendable {
         destinationGate = job.destination.limits.connections.map(ConnectionGate.init(limit:))
         self.environment = environment
         self.trace = trace
-        self.destinationCommandSent = destinationCommandSent
+        self.destinationWire = destinationWire
         let directory = (job.file as NSString).deletingLastPathComponent
         sourceTokens = job.source.oauth2.map {
             BearerTokenProvider(settings: $0, tls: job.source.tls, environment: environment, directory: directory)
@@ -224,15 +223,17 @@ public struct StoreFactory: Sendable {
             case .none: security = .plain(starttls: .never)
             }
             var commandSent: (@Sendable (String) -> Void)?
-            if let sent = destinationCommandSent {
+            var literalBytesSent: (@Sendable (Int, Int) -> Void)?
+            if let wire = destinationWire {
                 let user = account.sourceUser
-                commandSent = { command in sent(user, command) }
+                commandSent = { command in wire.commandSent(user, command) }
+                literalBytesSent = { sent, total in wire.literalBytesSent(user, sent, total) }
             }
             let connector = IMAPConnector(
                 settings: ServerConnectionSettings(
                     host: destination.host, port: destination.port, tls: destination.tls,
                     allowPlaintextLogin: destination.allowPlaintextLogin, timeout: destination.timeout, trace: trace,
-                    commandSent: commandSent,
+                    commandSent: commandSent, literalBytesSent: literalBytesSent,
                     tlsContexts: tlsContexts),
                 security: security)
             do {

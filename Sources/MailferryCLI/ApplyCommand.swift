@@ -206,7 +206,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let crashInjection = CrashInjection(environment: environment)
         let budgets = (ledger.directory as NSString).appendingPathComponent("budgets")
         let factory = StoreFactory(
-            job: job, environment: environment, trace: tracing.sink, destinationCommandSent: crashInjection?.commandSent,
+            job: job, environment: environment, trace: tracing.sink, destinationWire: crashInjection?.wireObserver,
             budgetFile: { user, side in
                 "\(budgets)/\(UserLog.fileName(for: user).dropLast(".log".count)).\(side.rawValue).json"
             })
@@ -220,7 +220,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let rows = await applyRun.run(accounts, concurrency: limit).map { result in
             UserReportRow(
                 sourceUser: result.account.sourceUser, destinationUser: result.account.destinationUser,
-                state: UserReportRow.State(UserResultState(result.outcome.state)), run: runID.rawValue,
+                state: result.outcome.state, run: runID.rawValue,
                 counts: result.outcome.counts, startedAt: result.startedAt, finishedAt: result.finishedAt,
                 durationSeconds: result.finishedAt.timeIntervalSince(result.startedAt),
                 lastError: result.outcome.lastError)

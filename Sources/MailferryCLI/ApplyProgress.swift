@@ -133,11 +133,7 @@ final class ApplyProgress: MigrationObserver, Sendable {
         line +=
             "\(counts.messagesFailed) failed, \(ByteCountText.format(counts.bytesCopied)) in \(DurationText.format(elapsed))"
         if let error = outcome.lastError, outcome.state != .done { line += " — \(error)" }
-        switch outcome.state {
-        case .done: return style.green(line)
-        case .partial: return style.yellow(line)
-        case .failed: return style.red(line)
-        }
+        return style.colored(line, for: outcome.state)
     }
 
     private func overallLine(_ state: State) -> String {

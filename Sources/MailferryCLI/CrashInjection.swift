@@ -1,11 +1,13 @@
 import Foundation
+import MailStores
 import MailferryCore
 import Synchronization
 
 /// A testing aid for crash-resume tests: `MAILFERRY_TEST_KILL_AT_APPEND=N:after` makes the process
 /// SIGKILL itself right after the destination confirmed the Nth message appended in the run (with
 /// its batch), before the journal commit (for a Maildir destination: the file renamed into place,
-/// not yet committed); `N:during` kills it halfway through the Nth message's literal; `N:sent`
+/// not yet committed); `N:during` (IMAP destinations) kills it once half of the Nth message's
+/// literal was handed to the kernel, so that the server holds an APPEND cut mid-literal; `N:sent`
 /// once the last byte of the APPEND (or MULTIAPPEND) carrying the Nth message went out, before its
 /// response is read, so that the server stores the command after the process is gone.
 /// `MAILFERRY_TEST_KILL_AT=PHASE:N` kills it in another phase: `fetch` halfway through the Nth
@@ -42,6 +44,8 @@ struct CrashInjection: Sendable {
     private let phaseEvents = AppendCounter()
     /// Users whose chosen message is inside the APPEND being written (`sent`).
     private let armed = ArmedUsers()
+    /// Users whose chosen message's literal is being written, with its size (`during`).
+    private let armedLiterals = ArmedUsers()
 
     init?(environment: [String: String]) {
         let appendParts = environment[Self.variable]?.split(separator: ":") ?? []
@@ -94,19 +98,71 @@ struct CrashInjection: Sendable {
             affinity: connector.affinity)
     }
 
-    /// For `StoreFactory.destinationCommandSent`: kills once the armed user's APPEND is fully sent.
-    var commandSent: @Sendable (String, String) -> Void {
-        { [armed] user, command in
-            if command == "APPEND", armed.contains(user) { CrashInjection.die(marker: "append sent") }
-        }
+    /// For `StoreFactory`: kills once the armed user's APPEND is fully sent (`sent`), or once half of
+    /// the armed user's chosen literal reached the kernel (`during`; the body is split there, so
+    /// that exactly half goes out).
+    var wireObserver: DestinationWireObserver {
+        DestinationWireObserver(
+            commandSent: { [armed] user, command in
+                if command == "APPEND", armed.contains(user) { CrashInjection.die(marker: "append sent") }
+            },
+            literalBytesSent: { [armedLiterals] user, sent, total in
+                guard let size = armedLiterals.literalSize(of: user), size == Int64(total),
+                    Int64(sent) >= Self.half(of: size), sent < total
+                else { return }
+                CrashInjection.die(marker: "append during")
+            })
     }
 
     func arm(_ sourceUser: String) { armed.insert(sourceUser) }
 
+    /// Arms a `during` kill on the user's connection and returns the body split at its half.
+    func armLiteral(_ body: MessageBody, of sourceUser: String) -> MessageBody {
+        armedLiterals.insert(sourceUser, literalSize: body.size)
+        return MessageBody(size: body.size, chunks: SplitChunks(base: body.chunks, offset: Self.half(of: body.size)))
+    }
+
+    static func half(of size: Int64) -> Int64 { max(1, size / 2) }
+
+    /// Source users, each with the size of its chosen literal (0 where none applies).
     final class ArmedUsers: Sendable {
-        private let users = Mutex<Set<String>>([])
-        func insert(_ user: String) { users.withLock { _ = $0.insert(user) } }
-        func contains(_ user: String) -> Bool { users.withLock { $0.contains(user) } }
+        private let users = Mutex<[String: Int64]>([:])
+        func insert(_ user: String, literalSize: Int64 = 0) { users.withLock { $0[user] = literalSize } }
+        func contains(_ user: String) -> Bool { users.withLock { $0[user] != nil } }
+        func literalSize(of user: String) -> Int64? { users.withLock { $0[user] } }
+    }
+
+    /// Chunks passed on unchanged, except that one is cut in two at `offset` bytes from the start.
+    struct SplitChunks: AsyncSequence, Sendable {
+        typealias Element = [UInt8]
+        let base: any AsyncSequence<[UInt8], any Error> & Sendable
+        let offset: Int64
+
+        struct AsyncIterator: AsyncIteratorProtocol {
+            var base: any AsyncIteratorProtocol<[UInt8], any Error>
+            let offset: Int64
+            var passed: Int64 = 0
+            var rest: [UInt8]?
+
+            mutating func next() async throws -> [UInt8]? {
+                if let pending = rest {
+                    rest = nil
+                    passed += Int64(pending.count)
+                    return pending
+                }
+                guard let chunk = try await base.next() else { return nil }
+                if passed < offset, passed + Int64(chunk.count) > offset {
+                    let cut = Int(offset - passed)
+                    rest = Array(chunk[cut...])
+                    passed = offset
+                    return Array(chunk[..<cut])
+                }
+                passed += Int64(chunk.count)
+                return chunk
+            }
+        }
+
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), offset: offset) }
     }
 
     /// Counts events (APPENDs, or steps of the chosen phase) across every user of the process.
@@ -125,6 +181,7 @@ struct KillSwitchDestinationStore: DestinationStore {
     let sourceUser: String
 
     var acceptsKeywords: Bool { inner.acceptsKeywords }
+    var uidsPersist: Bool { inner.uidsPersist }
     func folders() async throws -> [FolderInfo] { try await inner.folders() }
     func state(of folder: MailboxPath) async throws -> FolderState? { try await inner.state(of: folder) }
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary] { try await inner.summaries(in: folder) }
@@ -160,17 +217,15 @@ struct KillSwitchDestinationStore: DestinationStore {
             CrashInjection.die(marker: "append after")
             return uid
         case .during:
-            let half = max(1, body.size / 2)
-            let chunks = Self.dying(body.chunks, after: half)
-            return try await inner.append(message, body: MessageBody(size: body.size, chunks: chunks), to: folder)
+            return try await inner.append(message, body: injection.armLiteral(body, of: sourceUser), to: folder)
         case .sent:
             injection.arm(sourceUser)
             return try await inner.append(message, body: body, to: folder)
         }
     }
 
-    /// Numbers each message of the batch as an APPEND; `during` kills halfway through the chosen
-    /// message's literal, `after` once the destination confirmed it and before the journal commit.
+    /// Numbers each message of the batch as an APPEND; `during` kills once half of the chosen
+    /// message's literal went out, `after` once the destination confirmed it and before the journal commit.
     func appendBatch(
         _ messages: MessageBodies, to folder: MailboxPath, stored: @Sendable ([AppendedMessage]) async throws -> Void
     ) async throws {
@@ -180,10 +235,7 @@ struct KillSwitchDestinationStore: DestinationStore {
             guard injection.nextAppend() == injection.appendNumber else { return message }
             chosen.mark(message.summary.sourceKey)
             if injection.moment == .sent { injection.arm(sourceUser) }
-            if injection.moment == .during {
-                let body = message.body
-                message.body = MessageBody(size: body.size, chunks: Self.dying(body.chunks, after: max(1, body.size / 2)))
-            }
+            if injection.moment == .during { message.body = injection.armLiteral(message.body, of: sourceUser) }
             return message
         }
         try await inner.appendBatch(numbered, to: folder) { appended in
@@ -204,8 +256,7 @@ struct KillSwitchDestinationStore: DestinationStore {
 
     /// Passes chunks on and kills the process (through `die`) once `limit` bytes went through.
     static func dying<Chunks: AsyncSequence & Sendable>(
-        _ chunks: Chunks, after limit: Int64,
-        die: @escaping @Sendable () -> Void = { CrashInjection.die(marker: "append during") }
+        _ chunks: Chunks, after limit: Int64, die: @escaping @Sendable () -> Void
     )
         -> any AsyncSequence<[UInt8], any Error> & Sendable
     where Chunks.Element == [UInt8], Chunks.Failure == any Error {

@@ -1,3 +1,4 @@
+import Ledger
 import Foundation
 
 /// `report --format html`: one self-contained page (no network assets, no script) that prints well:
@@ -5,7 +6,7 @@ import Foundation
 /// its folders, last error explained from the catalogue, and its log as a download (a data: URI).
 struct HTMLReportRenderer {
     /// The background color of each state's badge and bar (the terminal's colors, print-safe).
-    static func color(of state: UserReportRow.State) -> String {
+    static func color(of state: UserState) -> String {
         switch state {
         case .done: return "#1a7f37"
         case .partial: return "#b58105"
@@ -46,7 +47,7 @@ struct HTMLReportRenderer {
     private func summary(_ report: JobReport) -> String {
         var html = "<section id=\"summary\">\n<h2>Summary</h2>\n<ul class=\"states\">\n"
         html += "<li><strong>\(report.users.count)</strong> \(report.users.count == 1 ? "user" : "users")</li>\n"
-        for state in UserReportRow.State.allCases {
+        for state in UserState.allCases {
             html += "<li><span class=\"badge state-\(state.rawValue)\">\(state.label)</span> "
                 + "<strong data-count=\"\(state.rawValue)\">\(report.count(state))</strong></li>\n"
         }

@@ -64,7 +64,7 @@ struct JobReport {
 
     var rows: [UserReportRow] { users.map(\.row) }
 
-    func count(_ state: UserReportRow.State) -> Int { rows.filter { $0.state == state }.count }
+    func count(_ state: UserState) -> Int { rows.filter { $0.state == state }.count }
 
     var messagesCopied: Int { rows.reduce(0) { $0 + $1.counts.messagesCopied } }
     var messagesPresent: Int { rows.reduce(0) { $0 + $1.counts.messagesPresent } }

@@ -1,3 +1,4 @@
+import Ledger
 import Foundation
 
 /// `report --format markdown`: the summary and a row per user for a ticket or pull request, then the
@@ -10,7 +11,7 @@ struct MarkdownReportRenderer {
             text += "**Apply in progress:** run \(run.id.rawValue), pid \(run.pid) on \(cell(run.host)).\n\n"
         }
         text += "## Summary\n\n"
-        let states = UserReportRow.State.allCases.filter { report.count($0) > 0 }.map { "\(report.count($0)) \($0.label)" }
+        let states = UserState.allCases.filter { report.count($0) > 0 }.map { "\(report.count($0)) \($0.label)" }
         text += "- **Users:** \(report.users.count)\(states.isEmpty ? "" : " (" + states.joined(separator: ", ") + ")")\n"
         text += "- **Messages:** \(report.messagesCopied) copied, \(report.messagesPresent) already present, "
             + "\(report.messagesSkipped) skipped, \(report.messagesFailed) failed\n"

@@ -1,3 +1,4 @@
+import Ledger
 import Foundation
 
 /// `report --format json` (schemas/report.schema.json): the status document's users with their
@@ -37,7 +38,7 @@ struct ReportDocument: Encodable {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(report.users.count, forKey: .users)
             var states: [String: Int] = [:]
-            for state in UserReportRow.State.allCases { states[state.rawValue] = report.count(state) }
+            for state in UserState.allCases { states[state.rawValue] = report.count(state) }
             try container.encode(states, forKey: .states)
             try container.encode(report.messagesCopied, forKey: .messagesCopied)
             try container.encode(report.messagesPresent, forKey: .messagesPresent)

@@ -1,3 +1,4 @@
+import Ledger
 import Foundation
 
 /// The JSON documents of `status --format json` and `apply --format json` (docs/outputs.md): keys
@@ -55,7 +56,7 @@ enum UserReportJSON {
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: DynamicKey.self)
             try container.encode(rows.count, forKey: DynamicKey("users"))
-            for state in UserReportRow.State.allCases {
+            for state in UserState.allCases {
                 try container.encode(rows.filter { $0.state == state }.count, forKey: DynamicKey(state.rawValue))
             }
             try container.encode(

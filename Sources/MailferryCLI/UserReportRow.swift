@@ -3,31 +3,9 @@ import Ledger
 
 /// One user's line in `status` and in apply's final report: the same columns in text and JSON.
 struct UserReportRow: Sendable, Equatable {
-    enum State: String, Sendable, Equatable, CaseIterable {
-        case done
-        case partial
-        case failed
-        case running
-        case interrupted
-        case notStarted = "not_started"
-
-        init(_ state: UserResultState) {
-            switch state {
-            case .done: self = .done
-            case .partial: self = .partial
-            case .failed: self = .failed
-            case .running: self = .running
-            case .interrupted: self = .interrupted
-            }
-        }
-
-        /// How the text table shows it.
-        var label: String { self == .notStarted ? "not started" : rawValue }
-    }
-
     var sourceUser: String
     var destinationUser: String
-    var state: State
+    var state: UserState
     /// The run that produced this row; nil when not started.
     var run: Int64?
     var counts: UserCounts
@@ -47,7 +25,7 @@ struct UserReportRow: Sendable, Equatable {
 
     /// A row from the ledger; `now` gives a running user's elapsed time.
     init(_ result: UserResult, now: Date) {
-        let state = State(result.state)
+        let state = result.state
         var duration = result.duration
         if duration == nil, state == .running { duration = now.timeIntervalSince(result.startedAt) }
         self.init(
@@ -57,7 +35,7 @@ struct UserReportRow: Sendable, Equatable {
     }
 
     init(
-        sourceUser: String, destinationUser: String, state: State, run: Int64?, counts: UserCounts, startedAt: Date?,
+        sourceUser: String, destinationUser: String, state: UserState, run: Int64?, counts: UserCounts, startedAt: Date?,
         finishedAt: Date?, durationSeconds: Double?, lastError: String?, lastCompletedAt: Date? = nil
     ) {
         self.lastCompletedAt = lastCompletedAt

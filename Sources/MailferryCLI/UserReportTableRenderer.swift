@@ -1,3 +1,5 @@
+import Ledger
+
 /// The per-user table of `status` and of apply's final report. On a terminal each row is colored by
 /// state: green done, yellow partial, red failed, grey not started, cyan running, magenta interrupted.
 struct UserReportTableRenderer {
@@ -36,7 +38,7 @@ struct UserReportTableRenderer {
     /// `3 users: 1 done, 1 partial, 1 failed; 120 messages (4.2 MiB) copied.`
     static func summaryLine(_ rows: [UserReportRow]) -> String {
         var parts: [String] = []
-        for state in UserReportRow.State.allCases {
+        for state in UserState.allCases {
             let count = rows.filter { $0.state == state }.count
             if count > 0 { parts.append("\(count) \(state.label)") }
         }
@@ -81,14 +83,20 @@ struct UserReportTableRenderer {
         return text
     }
 
-    private func color(_ text: String, for state: UserReportRow.State) -> String {
+    private func color(_ text: String, for state: UserState) -> String { style.colored(text, for: state) }
+}
+
+extension TerminalStyle {
+    /// A user's color everywhere: green done, yellow partial, red failed, grey not started, cyan
+    /// running, magenta interrupted.
+    func colored(_ text: String, for state: UserState) -> String {
         switch state {
-        case .done: return style.green(text)
-        case .partial: return style.yellow(text)
-        case .failed: return style.red(text)
-        case .notStarted: return style.grey(text)
-        case .running: return style.cyan(text)
-        case .interrupted: return style.magenta(text)
+        case .done: return green(text)
+        case .partial: return yellow(text)
+        case .failed: return red(text)
+        case .notStarted: return grey(text)
+        case .running: return cyan(text)
+        case .interrupted: return magenta(text)
         }
     }
 }

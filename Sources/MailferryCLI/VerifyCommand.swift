@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Ledger
 import MailStores
 import MailferryCore
 
@@ -16,7 +17,9 @@ struct VerifyCommand: AsyncParsableCommand {
             options.flags is on) or INTERNALDATE differ, destination messages without a source (extra), \
             and what the job's filters skip (options.since, options.max_message_size, folders.skip), with \
             the reason. --deep also fetches both bodies and compares their SHA-256, streamed. Both sides \
-            are only read: EXAMINE and BODY.PEEK over IMAP; POP3 never deletes.
+            are only read: EXAMINE and BODY.PEEK over IMAP; POP3 never deletes. With the job's state \
+            (read only; its shard folders too), messages the user deleted on the destination since the \
+            last sync are listed as deleted, not missing, and flags the user changed there are kept.
             --out MANIFEST.json writes the manifest (schemas/verify.schema.json): per message its folder, \
             identity, size, status and, with --deep, digest; stable order, no secrets.
             Exit status: 0 complete; 2 differences found; 1 error (invalid job, or a user whose \
@@ -38,6 +41,7 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .customLong("out"), help: ArgumentHelp("Write the manifest (JSON) to this file.", valueName: "MANIFEST.json"))
     var outputFile: String?
 
+    @OptionGroup var state: StateDirectoryOptions
     @OptionGroup var tracing: TraceOptions
 
     func validate() throws {
@@ -53,10 +57,17 @@ struct VerifyCommand: AsyncParsableCommand {
         let job = loaded.job
         let factory = StoreFactory(job: job, environment: environment, trace: tracing.sink)
         let verifier = MailboxVerifier(rules: job.folders, options: job.options, deep: deep)
+        // Every state folder of the job (shards included), read only: each user's sync baseline is in one.
+        let ledgers = JobStateFolder.all(in: loaded.stateDirectory(override: state.stateDirectory))
+            .compactMap { try? Ledger.openExisting(directory: $0.path) }
         let users = await BoundedConcurrency.map(accounts, limit: job.options.concurrency) { account in
             let outcome: Result<MailboxVerification, UserVerification.VerificationFailure>
             do {
-                outcome = .success(try await verifier.verify(connector: factory.connector(for: account)))
+                let pair = MailboxPair(sourceUser: account.sourceUser, destinationUser: account.destinationUser)
+                let ledger = ledgers.first { (try? $0.hasBaseline(pair)) == true }
+                outcome = .success(
+                    try await verifier.verify(
+                        connector: factory.connector(for: account), state: ledger.map { ($0, pair) }))
             } catch {
                 let message = (error as? any UserFacingError)?.userMessage ?? String(describing: type(of: error))
                 outcome = .failure(UserVerification.VerificationFailure(message: message))

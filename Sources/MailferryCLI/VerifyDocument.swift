@@ -46,7 +46,11 @@ struct VerifyDocument: Encodable {
             try container.encode(user.state.rawValue, forKey: .state)
             try container.encode(user.errorMessage, forKey: .error)
             let verification = user.verification
-            var counts: [String: Int] = ["extra": verification?.extra.count ?? 0]
+            let extra = verification?.extra ?? []
+            var counts: [String: Int] = [
+                "extra": extra.filter { !$0.movedOnDestination }.count,
+                "moved_on_destination": extra.filter(\.movedOnDestination).count,
+            ]
             for status in MessageCheck.Status.allCases { counts[status.rawValue] = verification?.count(status) ?? 0 }
             try container.encode(counts, forKey: .counts)
             try container.encode((verification?.folders ?? []).map(Folder.init), forKey: .folders)
@@ -98,7 +102,10 @@ struct VerifyDocument: Encodable {
     struct Extra: Encodable {
         var message: ExtraMessage
 
-        enum CodingKeys: String, CodingKey { case folder, uid, identity, size }
+        enum CodingKeys: String, CodingKey {
+            case folder, uid, identity, size
+            case movedOnDestination = "moved_on_destination"
+        }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
@@ -106,6 +113,7 @@ struct VerifyDocument: Encodable {
             try container.encode(message.uid, forKey: .uid)
             try container.encode(message.identity.key, forKey: .identity)
             try container.encode(message.size, forKey: .size)
+            try container.encode(message.movedOnDestination, forKey: .movedOnDestination)
         }
     }
 }

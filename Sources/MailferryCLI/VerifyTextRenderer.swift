@@ -36,7 +36,8 @@ struct VerifyTextRenderer {
                     + "\(folders == 1 ? "folder" : "folders") present") + "\n"
         } else {
             text = style.yellow(
-                heading + "\(missing) missing, \(different) different, \(verification.extra.count) extra; "
+                heading + "\(missing) missing, \(different) different, "
+                    + "\(verification.extra.filter { !$0.movedOnDestination }.count) extra; "
                     + "\(present) present") + "\n"
         }
         for folder in verification.folders where folder.mapping.isSkipped {
@@ -54,12 +55,19 @@ struct VerifyTextRenderer {
                     + "uid \(check.destinationUID.map(String.init) ?? "-"): \(details)\n"
             case .skipped:
                 text += "  skipped    \(place) \(check.identity): \(check.skipReason ?? "")\n"
+            case .deletedOnDestination:
+                text += "  deleted    \(place) \(check.identity): deleted on the destination since the last sync\n"
             }
         }
         for extra in verification.extra {
-            text += "  extra      \(extra.folder) uid \(extra.uid) \(extra.identity): on the destination only\n"
+            text += "  extra      \(extra.folder) uid \(extra.uid) \(extra.identity): "
+                + (extra.movedOnDestination ? "moved here on the destination by its user\n" : "on the destination only\n")
         }
         if skipped > 0 { text += "  (\(skipped) skipped by the job's filters, not expected on the destination)\n" }
+        let deleted = verification.count(.deletedOnDestination)
+        if deleted > 0 {
+            text += "  (\(deleted) deleted on the destination by its user since the last sync, not expected there)\n"
+        }
         return text
     }
 

@@ -46,7 +46,7 @@ public struct FolderState: Sendable, Hashable, Codable {
 public struct MessageSummary: Sendable, Hashable {
     /// UID on IMAP; a stable per-store number elsewhere (POP3: position, with `sourceKey` the UIDL).
     public var uid: UInt32
-    /// A key that names this message in its store across sessions (IMAP: "uidvalidity:uid"; POP3: UIDL).
+    /// A key that names this message in its store across sessions (IMAP: "uidvalidity:uid"; POP3: "uidl:<UIDL>").
     public var sourceKey: String
     public var size: Int64
     public var internalDate: InternalDate
@@ -117,6 +117,9 @@ public protocol SourceStore: Sendable {
 public protocol DestinationStore: Sendable {
     /// Whether keywords are kept (IMAP PERMANENTFLAGS has `\*` or the keyword); otherwise only system flags.
     var acceptsKeywords: Bool { get }
+    /// Whether the UIDs it reports name the same messages in later sessions (IMAP, while the folder
+    /// keeps its UIDVALIDITY); false where they are numbers of this session only (Maildir).
+    var uidsPersist: Bool { get }
     func folders() async throws -> [FolderInfo]
     /// Nil when the folder does not exist.
     func state(of folder: MailboxPath) async throws -> FolderState?
@@ -163,6 +166,8 @@ extension SourceStore {
 }
 
 extension DestinationStore {
+    public var uidsPersist: Bool { true }
+
     /// Stores without a command for several messages append one by one.
     public func appendBatch(
         _ messages: MessageBodies, to folder: MailboxPath,

@@ -41,28 +41,10 @@ import Testing
         let seeded = try await SourceSeeder.seed(
             host: source.host, port: source.imapsPort, caFile: source.caFile, user: "alice", password: "alice-pw")
 
-        let yaml = """
-            version: 1
-            name: maildir-e2e
-            source:
-              host: 127.0.0.1
-              protocol: imap4s
-              ports: { imap4s: \(source.imapsPort) }
-              tls: { ca_file: \(source.caFile) }
-              timeout: 20s
-            destination:
-              maildir:
-                path: \(destination.directory)/mail/{user}/Maildir
-            users:
-              file: users.csv
-            options:
-              retries: 1
-            """
-        try yaml.write(toFile: directory + "/job.yaml", atomically: true, encoding: .utf8)
-        try "alice,alice-pw\n".write(toFile: directory + "/users.csv", atomically: true, encoding: .utf8)
-        chmod(directory + "/users.csv", 0o600)
-        let loaded = JobLoader(gitTrackedCheck: { _ in false }).load(jobFile: directory + "/job.yaml")
-        let job = try #require(loaded.job, "job invalid: \(loaded.diagnostics.map(\.message))")
+        let job = try MaildirJob.load(
+            name: "maildir-e2e",
+            source: "  protocol: imap4s\n  ports: { imap4s: \(source.imapsPort) }\n  tls: { ca_file: \(source.caFile) }",
+            destination: destination, user: ("alice", "alice-pw"), directory: directory)
         let state = directory + "/.mailferry/maildir-e2e"
 
         // 1. Cold run copies everything.
@@ -106,15 +88,7 @@ import Testing
     }
 
     private func migrate(_ job: Job, ledger: Ledger) async throws -> UserOutcome {
-        let account = try #require(job.accounts.first)
-        let factory = StoreFactory(job: job, environment: [:])
-        let run = try ledger.beginRun(command: .apply, startedAt: Date())
-        let outcome = try #require(
-            await ApplyRun(
-                rules: job.folders, options: job.options, ledger: ledger, runID: run, retryDelay: .milliseconds(50)
-            ) { factory.connector(for: $0) }.outcomes([account], concurrency: 1)[account.sourceUser])
-        try ledger.finishRun(run, finishedAt: Date(), outcome: .completed)
-        return outcome
+        try await MaildirJob.migrate(job, ledger: ledger)
     }
 
     /// The snapshot with every INTERNALDATE as its UTC instant.

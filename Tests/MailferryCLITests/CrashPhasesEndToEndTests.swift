@@ -41,6 +41,24 @@
             }
         }
 
+        /// The journal commit on a server without MULTIAPPEND: one APPEND and one commit per message,
+        /// so a kill right after the Nth commit finds at least N messages on the destination, and the
+        /// restarts converge as with batches.
+        @Test func killedAfterACommitOfASingleAppend() async throws {
+            try await Self.withServers(multiappend: false) { source, destination, fixture in
+                let binary = try MailferryBinary.locate()
+                let environment = [JobFixture.adminVariable: Self.admin.1]
+                let total = Self.users.count * 149
+                for (run, number) in [(1, 3), (2, 60)] {
+                    let before = Self.copied(destination)
+                    try Self.killedRun(binary, fixture: fixture, environment: environment, run: run, phase: "commit", number: number)
+                    let after = Self.copied(destination)
+                    #expect(after - before >= number && after < total, "run \(run): \(before) -> \(after) of \(total)")
+                }
+                try Self.finishAndJudge(binary, source: source, destination: destination, fixture: fixture)
+            }
+        }
+
         /// SIGKILL from outside at seeded random moments (a failure repeats), on three users of 298
         /// messages (six of 1-3 MB) each: odd runs 20-400 ms after the start, even runs 20-400 ms
         /// after the destination received the run's first message, so that those land mid-transfer
@@ -178,11 +196,12 @@
         }
 
         static func withServers(
-            users: [(String, String)] = users, corpora: Int = 1,
+            users: [(String, String)] = users, corpora: Int = 1, multiappend: Bool = true,
             _ body: (DovecotServer, DovecotServer, JobFixture) async throws -> Void
         ) async throws {
             let source = try await DovecotServer.start(.init(users: users, masterUser: admin, pop3: false))
-            let destination = try await DovecotServer.start(.init(users: users, masterUser: admin, pop3: false))
+            let destination = try await DovecotServer.start(
+                .init(users: users, masterUser: admin, pop3: false, multiappend: multiappend))
             try await DovecotServer.stopping([source, destination]) {
                 let fixture = try JobFixture(
                     job: CrashResumeEndToEndTests.job(source: source, destination: destination),

@@ -19,8 +19,9 @@
         }
 
         /// Alternately right after the destination confirmed the chosen message's batch (before the
-        /// batch's journal entries are committed) and halfway through the message's literal, which
-        /// loses its whole MULTIAPPEND batch (so that run may make no progress at all).
+        /// batch's journal entries are committed) and once half of the message's literal reached the
+        /// kernel, which loses its whole MULTIAPPEND batch (so that run may make no progress at all);
+        /// Dovecot's log must show each such APPEND cut at the half of its literal.
         @Test func killedAfterConfirmationOrInsideALiteral() async throws {
             try await Self.scenario(points: Self.crashPoints) { $0 % 2 == 1 ? "after" : "during" }
         }
@@ -171,27 +172,43 @@
                 duplicates += comparison.duplicates + comparison.extra
                 missing += comparison.missing
             }
-            // Dovecot logs a client that vanished during an APPEND as "Disconnected: ... (While APPENDing: ...)".
+            // Dovecot logs a client that vanished during an APPEND as "Disconnected: ... (While APPENDing:
+            // N msgs, S secs, X/Y bytes)", X/Y where it was inside a literal of Y bytes.
             let log = (try? String(contentsOfFile: destination.directory + "/dovecot.log", encoding: .utf8)) ?? ""
-            let insideAppend = log.split(separator: "\n").filter { $0.contains("(While APPENDing:") }.count
-            // A "during" kill should cut an APPEND on the wire. It does not always: the hook fires
-            // when the body reader passes halfway, and in some runs Dovecot shows every such
-            // session ended between commands ("STATUS finished … ago"): the body was read ahead of
-            // the APPEND being sent. Recorded as an intermittent known issue until the kill follows
-            // the bytes written to the socket.
+            let cutAppends = log.split(separator: "\n").filter { $0.contains("(While APPENDing:") }
+            let insideAppend = cutAppends.count
+            let literals = cutAppends.compactMap(Self.literalProgress(in:))
+            let midLiteral = literals.filter { $0.received > 0 && $0.received < $0.size }.count
+            // A "during" kill fires once exactly half of the chosen literal reached the kernel: the
+            // server must have seen each such APPEND cut there (other users' sessions, cut by the same
+            // kill, stop wherever they were).
+            let halfway = literals.filter { $0.size > 1 && $0.received == $0.size / 2 }.count
             let duringKills = (1...points).filter { moment($0) == "during" }.count
-            if duringKills > 0, !maildir {
-                withKnownIssue("'during' kills may land before the APPEND reaches the wire (issue 24)", isIntermittent: true) {
-                    #expect(insideAppend >= 1, "no connection was cut inside an APPEND in \(duringKills) 'during' kills")
-                }
+            if !maildir {
+                #expect(
+                    halfway >= duringKills,
+                    "\(duringKills) 'during' kills, \(halfway) APPENDs cut at half their literal: \(cutAppends)")
             }
             print(
                 """
                 crash-resume (\(maildir ? "maildir" : "imap"), moments \((1...points).map(moment))): \
                 \(killedAt.count) kills (SIGKILL) of \(points) points, destination counts at the kills \(killedAt) \
-                of \(total) (\(insideAppend) connections cut inside an APPEND); \(compared) messages compared: \
+                of \(total) (\(insideAppend) connections cut inside an APPEND, \(midLiteral) inside a literal, \(halfway) at its half); \
+                \(compared) messages compared: \
                 duplicates \(duplicates), missing \(missing)
                 """)
+        }
+
+        /// Dovecot's "X/Y bytes" of a literal it was reading when the client went away, if the line has it.
+        static func literalProgress(in line: Substring) -> (received: Int, size: Int)? {
+            guard let open = line.range(of: "(While APPENDing:") else { return nil }
+            for field in line[open.upperBound...].split(whereSeparator: { $0 == "," || $0 == ")" }) {
+                let words = field.split(separator: " ")
+                guard words.count == 2, words[1] == "bytes" else { continue }
+                let parts = words[0].split(separator: "/")
+                if parts.count == 2, let received = Int(parts[0]), let size = Int(parts[1]) { return (received, size) }
+            }
+            return nil
         }
 
         /// `mailferry apply` in the background, its output in a file of the fixture folder.

@@ -158,6 +158,15 @@
                 #expect(after["Lists/announce"]?.count == sourceNow["Lists/announce"]?.count)
                 #expect(Self.duplicates(after, comparedWith: sourceNow).isEmpty, "\(Self.duplicates(after, comparedWith: sourceNow))")
 
+                // The completeness proof knows what the user deleted and moved: not missing, not extra.
+                // (New mail delivered on the source after the second apply would be missing: none is.)
+                let verify = try await servers.run(["verify", "--user", "alice", "--format", "json", servers.fixture.jobPath])
+                #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+                let proof = try #require(try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any])
+                let counts = ((proof["users"] as? [[String: Any]])?.first?["counts"] as? [String: Int]) ?? [:]
+                #expect(counts["deleted_on_destination"] == 4 && counts["moved_on_destination"] == 1, "\(counts)")
+                #expect(counts["missing"] == 0 && counts["extra"] == 0 && counts["different"] == 0, "\(counts)")
+
                 // A third pass has nothing to do; the plan says what stays deleted.
                 let quiet = try await servers.plan(["--user", "alice", "--detailed-exitcode"])
                 #expect(quiet.status == 0, "\(quiet.stdout)")

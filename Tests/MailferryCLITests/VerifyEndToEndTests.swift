@@ -48,7 +48,9 @@
             let tampered = try Self.tamper(destination, user: Self.users[0])
             let sourceFiles = DryRunEndToEndTests.files(below: source.directory + "/mail")
 
-            let shallow = try binary.run(["verify", "--format", "json", fixture.jobPath], environment: environment)
+            // Judged against the source alone (no state: --state-dir names an empty folder).
+            let noState = ["--state-dir", fixture.path("no-state")]
+            let shallow = try binary.run(["verify", "--format", "json"] + noState + [fixture.jobPath], environment: environment)
             #expect(shallow.status == 2, "\(shallow.stdout)\(shallow.stderr)")
             let found = try Self.user(in: shallow.stdout)
             #expect(found["state"] as? String == "differences")
@@ -67,13 +69,27 @@
             #expect(extra.compactMap { $0["identity"] as? String }.map { $0.hasPrefix("mid:\(tampered["appended"] ?? "?"):") } == [true])
 
             // --deep also finds the copy whose bytes changed under the same identity.
-            let deep = try binary.run(["verify", "--deep", fixture.jobPath], environment: environment)
+            let deep = try binary.run(["verify", "--deep"] + noState + [fixture.jobPath], environment: environment)
             #expect(deep.status == 2, "\(deep.stdout)\(deep.stderr)")
             #expect(deep.stdout.contains("1 missing, 2 different, 1 extra"), "\(deep.stdout)")
             let altered = deep.stdout.split(separator: "\n").filter { $0.contains("bytes differ: SHA-256") }
             #expect(altered.count == 1 && altered.first?.contains("mid:\(tampered["altered_bytes"] ?? "?"):") == true, "\(deep.stdout)")
             #expect(deep.stdout.split(separator: "\n").contains { $0.hasPrefix("  missing ") && $0.contains(tampered["deleted"] ?? "?") })
             #expect(deep.stdout.split(separator: "\n").contains { $0.hasPrefix("  extra ") && $0.contains(tampered["appended"] ?? "?") })
+
+            // With the job's state, the deletion and the flag change read as the user's own since the last
+            // sync (the baseline says what both sides had): listed as such, not as missing or different.
+            let withState = try binary.run(["verify", "--format", "json", fixture.jobPath], environment: environment)
+            let judged = try Self.user(in: withState.stdout)
+            let counts = try #require(judged["counts"] as? [String: Int])
+            #expect(counts["deleted_on_destination"] == 1 && counts["missing"] == 0 && counts["different"] == 0, "\(counts)")
+            #expect(counts["extra"] == 1, "the appended message is still extra")
+            #expect(withState.status == 2)
+            let stateChecks = try #require(judged["messages"] as? [[String: Any]])
+            #expect(
+                stateChecks.first { $0["status"] as? String == "deleted_on_destination" }.flatMap { $0["identity"] as? String }?
+                    .hasPrefix("mid:\(tampered["deleted"] ?? "?"):") == true)
+            #expect(try PythonJSONSchema.locate().errors(validating: withState.stdout, against: schema) == nil)
 
             // Read-only: the source's files (flags live in their names) are as they were.
             #expect(DryRunEndToEndTests.files(below: source.directory + "/mail") == sourceFiles)

@@ -24,6 +24,7 @@ enum MaildirFileSystem {
         var modificationSeconds: Int64
         var uid: uid_t
         var gid: gid_t
+        var inode: UInt64
     }
 
     static func status(_ path: String) -> Status? {
@@ -36,7 +37,7 @@ enum MaildirFileSystem {
         #endif
         return Status(
             isDirectory: (info.st_mode & S_IFMT) == S_IFDIR, size: Int64(info.st_size),
-            modificationSeconds: modified, uid: info.st_uid, gid: info.st_gid)
+            modificationSeconds: modified, uid: info.st_uid, gid: info.st_gid, inode: UInt64(info.st_ino))
     }
 
     static func isDirectory(_ path: String) -> Bool { status(path)?.isDirectory ?? false }
@@ -119,8 +120,8 @@ enum MaildirFileSystem {
     }
 
     /// Waits up to about 5 s for a lock held by someone else; a lock untouched for 2 minutes is stale
-    /// (its holder died) and is removed, as Dovecot does.
-    private static func acquireDotlock(_ lockPath: String) throws(FileSystemFailure) -> WritableFile {
+    /// (its holder died) and is removed, as Dovecot does. `discard()` releases it.
+    static func acquireDotlock(_ lockPath: String) throws(FileSystemFailure) -> WritableFile {
         var attempts = 0
         while true {
             do {
@@ -136,6 +137,13 @@ enum MaildirFileSystem {
                 usleep(10_000)
             }
         }
+    }
+
+    /// Appends `contents` to an existing file (closed again when `file` goes), so that a reader sees
+    /// whole lines.
+    static func append(_ contents: [UInt8], to path: String) throws(FileSystemFailure) {
+        let file = try WritableFile(appendingTo: path)
+        try file.write(contents[...])
     }
 
     static func rename(from source: String, to destination: String) throws(FileSystemFailure) {
@@ -248,6 +256,14 @@ final class WritableFile: @unchecked Sendable {
             discard()
             throw error
         }
+    }
+
+    /// An existing file opened for appending, closed when released: never `discard()` it, which would
+    /// remove the file.
+    init(appendingTo path: String) throws(FileSystemFailure) {
+        self.path = path
+        descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        if descriptor < 0 { throw FileSystemFailure(operation: "open", path: path, code: errno) }
     }
 
     deinit { if descriptor >= 0 { close(descriptor) } }

@@ -13,10 +13,15 @@ import Synchronization
 /// Known limits of the format: Maildir keeps no time zone (Dovecot shows INTERNALDATE as +0000, same
 /// instant), and only 26 keywords per folder have a letter; further keywords are not stored.
 ///
+/// Each delivery is also numbered in the folder's `dovecot-uidlist` (`MaildirUIDRecorder`): the IMAP
+/// source's UIDVALIDITY and UIDs where the folder is fresh, the POP3 source's UIDL with each record, so that
+/// Dovecot serving the tree answers what the source answered.
+///
 /// Folder state for the fast path: `uidValidity` is kept in the folder's `mailferry-uidvalidity`
 /// file (written by `create`; a folder made by someone else falls back to its `cur/` inode),
 /// `uidNext` is the file count + 1 and `highestModSeq` a hash of every file name, so that any
-/// delivery, removal or flag change changes the state. UIDs are numbers of this store instance.
+/// delivery, removal or flag change changes the state. The UIDs this store reports are numbers of
+/// this store instance, not Dovecot's.
 public final class MaildirStore: DestinationStore {
     public static let uidValidityFileName = "mailferry-uidvalidity"
     static let folderMarkerFileName = "maildirfolder"
@@ -28,6 +33,7 @@ public final class MaildirStore: DestinationStore {
 
     private let host: String
     private let runState = MaildirRunState()
+    private let uidRecorder = MaildirUIDRecorder()
 
     public init(root: String) {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
@@ -202,7 +208,10 @@ public final class MaildirStore: DestinationStore {
             stem: uniqueStem, size: counts.bytes, crlfSize: counts.bytes + counts.bareLineFeeds)
         let fileName = MaildirFileName(base: base, info: letters)
         do throws(FileSystemFailure) {
-            try MaildirFileSystem.rename(from: file.path, to: "\(directory)/cur/\(fileName.name)")
+            try uidRecorder.deliver(
+                file.path, to: "\(directory)/cur/\(fileName.name)", base: base,
+                source: MessageSourceKey(message.sourceKey), directory: directory,
+                defaultUIDValidity: { (try? self.uidValidity(of: directory)) ?? 1 })
         } catch {
             file.discard()
             throw Self.deliveryError(error)
@@ -228,6 +237,9 @@ public final class MaildirStore: DestinationStore {
             throw Self.deliveryError(error)
         }
     }
+
+    /// UIDs are this session's numbers of the files (sorted by name), not Dovecot's.
+    public var uidsPersist: Bool { false }
 
     public func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
         let directory = try directory(of: folder)
