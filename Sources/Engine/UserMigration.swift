@@ -61,7 +61,7 @@ public struct UserMigration: Sendable {
         do {
             try ledger.userFinished(
                 run: runID, sourceUser: user, state: outcome.state, counts: outcome.counts, at: Date(),
-                lastError: outcome.lastError)
+                lastError: outcome.lastError, resumeAt: outcome.resumeAt)
         } catch {
             // The mail moved, but the state cannot say so: the user is not done.
             outcome.state = outcome.counts.messagesCopied > 0 ? .partial : .failed
@@ -107,7 +107,9 @@ public struct UserMigration: Sendable {
                 // A full mailbox, a server still throttling after every pause or a daily budget used
                 // up: nothing failed for good, the next run goes on.
                 switch error as? StoreError {
-                case .quotaExceeded?, .throttled?, .budgetExhausted?:
+                case .budgetExhausted(_, _, _, let resumeAt)?:
+                    return UserOutcome(state: .paused, counts: counts, lastError: message, resumeAt: resumeAt)
+                case .quotaExceeded?, .throttled?:
                     return UserOutcome(state: .partial, counts: counts, lastError: message)
                 default:
                     break

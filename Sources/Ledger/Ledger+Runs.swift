@@ -93,13 +93,14 @@ extension Ledger {
     }
 
     public func userFinished(
-        run: RunID, sourceUser: String, state: UserState, counts: UserCounts, at: Date, lastError: String?
+        run: RunID, sourceUser: String, state: UserState, counts: UserCounts, at: Date, lastError: String?,
+        resumeAt: Date? = nil
     ) throws(LedgerError) {
         try write { db in
             try Ledger.updateUser(
                 db, run: run, sourceUser: sourceUser, counts: counts,
-                extraSQL: ", state = ?, finished_at = ?, last_error = ?",
-                extraArguments: [state.rawValue, StoredDate.text(at), lastError]
+                extraSQL: ", state = ?, finished_at = ?, last_error = ?, resume_at = ?",
+                extraArguments: [state.rawValue, StoredDate.text(at), lastError, resumeAt.map(StoredDate.text)]
             )
         }
     }
@@ -173,7 +174,8 @@ extension Ledger {
                         counts: try Ledger.decodeCounts(row),
                         startedAt: try Ledger.decodeDate(row, "started_at"),
                         finishedAt: try Ledger.decodeOptionalDate(row, "finished_at"),
-                        lastError: try row.decode(forColumn: "last_error")
+                        lastError: try row.decode(forColumn: "last_error"),
+                        resumeAt: try Ledger.decodeOptionalDate(row, "resume_at")
                     )
                 )
             }

@@ -98,6 +98,7 @@ enum LedgerSchema {
                     ALTER TABLE user_result ADD COLUMN messages_kept_deleted INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE user_result ADD COLUMN messages_deleted INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE folder_record ADD COLUMN messages_kept_deleted INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE user_result ADD COLUMN resume_at TEXT;
                     """
             )
         }

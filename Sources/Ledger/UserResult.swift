@@ -2,7 +2,8 @@ import Foundation
 
 /// A user's state, one type from the engine's outcome through the state database to every report.
 /// A migration ends `done`, `partial` or `failed`; the state database also holds `running` (and
-/// `interrupted` for a run that stopped before the user finished); reports add `notStarted`.
+/// `interrupted` for a run that stopped before the user finished) and `paused` (a used-up daily
+/// budget); reports add `notStarted`.
 public enum UserState: String, Sendable, Hashable, Codable, CaseIterable {
     case done
     case partial
@@ -10,6 +11,9 @@ public enum UserState: String, Sendable, Hashable, Codable, CaseIterable {
     case running
     /// The run stopped (signal, crash, SIGKILL) before this user finished.
     case interrupted
+    /// A daily budget (`limits.bytes_per_day`) is used up: nothing failed, the user goes on at
+    /// `resumeAt`; the run finished the other users.
+    case paused
     /// No apply has reached this user (reports only; never stored).
     case notStarted = "not_started"
 
@@ -28,11 +32,14 @@ public struct UserResult: Sendable, Hashable {
     /// Nil while running and for an interrupted user.
     public var finishedAt: Date?
     public var lastError: String?
+    /// For a paused user: when it may go on.
+    public var resumeAt: Date?
 
     public init(
         runID: RunID, sourceUser: String, destinationUser: String, state: UserState, counts: UserCounts,
-        startedAt: Date, finishedAt: Date?, lastError: String?
+        startedAt: Date, finishedAt: Date?, lastError: String?, resumeAt: Date? = nil
     ) {
+        self.resumeAt = resumeAt
         self.runID = runID
         self.sourceUser = sourceUser
         self.destinationUser = destinationUser

@@ -28,7 +28,8 @@ struct ApplyCommand: AsyncParsableCommand {
             options.concurrency / N mailboxes at once, its state in <state>/shard-K-of-N/ with its own \
             lock, so that N processes share one job; a shard without users exits 0.
             Exit status: 0 every selected user done; 3 at least one user failed or partial (the others \
-            still ran to the end); 1 a fatal error before any user ran (invalid job, unusable plan, \
+            still ran to the end); 4 every user done or paused by a used-up daily budget (run again after \
+            the time printed); 1 a fatal error before any user ran (invalid job, unusable plan, \
             state cannot be opened, another apply of the job running, missing admin secret); 130/143/129 \
             stopped by SIGINT/SIGTERM/SIGHUP (the run is recorded as interrupted). --dry-run: as plan (0, or \
             1 when a user could not be reached).
@@ -115,7 +116,7 @@ struct ApplyCommand: AsyncParsableCommand {
             let (runID, rows) = try await pass(
                 accounts, job: loaded.job, ledger: ledger, environment: environment, limit: limit, watch: nil)
             try report(loaded, accounts: accounts, runID: runID, rows: rows)
-            if rows.contains(where: { $0.state != .done }) { throw ExitCode(3) }
+            try Self.exitStatus(of: rows)
             return
         }
         // A pass, then another every interval, until a signal: each pass is a run of its own, so
@@ -126,7 +127,13 @@ struct ApplyCommand: AsyncParsableCommand {
         var last: (RunID, [UserReportRow])
         repeat {
             number += 1
-            last = try await pass(accounts, job: loaded.job, ledger: ledger, environment: environment, limit: limit, watch: watch)
+            // A user paused by a used-up daily budget waits for its time rather than stopping again.
+            let waiting = Set(
+                try ledger.latestUserResults().filter { $0.state == .paused && ($0.resumeAt ?? .distantPast) > Date() }
+                    .map(\.sourceUser))
+            last = try await pass(
+                accounts.filter { !waiting.contains($0.sourceUser) }, job: loaded.job, ledger: ledger,
+                environment: environment, limit: limit, watch: watch)
             let summary = UserReportTableRenderer.summaryLine(last.1)
             Console().writeError(
                 "mailferry: watch pass \(number) (\(last.0)) ended \(UserReportJSON.timestamp(Date())): \(summary)"
@@ -134,8 +141,12 @@ struct ApplyCommand: AsyncParsableCommand {
             if watch.requested != nil { break }
             await watch.wait(seconds: watchInterval)
         } while watch.requested == nil
-        try report(loaded, accounts: accounts, runID: last.0, rows: last.1)
-        if last.1.contains(where: { $0.state != .done }) { throw ExitCode(3) }
+        // Every selected user as the state has it now: those the last pass left waiting included.
+        let selected = Set(accounts.map(\.sourceUser))
+        let rows = try JobStateSnapshot.load(loaded, stateDirectories: [stateDirectory], shard: sharding.shard).rows
+            .filter { selected.contains($0.sourceUser) }
+        try report(loaded, accounts: accounts, runID: last.0, rows: rows)
+        try Self.exitStatus(of: rows)
     }
 
     /// One run over every selected user, recorded in the state from its start to its end.
@@ -223,7 +234,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 state: result.outcome.state, run: runID.rawValue,
                 counts: result.outcome.counts, startedAt: result.startedAt, finishedAt: result.finishedAt,
                 durationSeconds: result.finishedAt.timeIntervalSince(result.startedAt),
-                lastError: result.outcome.lastError)
+                lastError: result.outcome.lastError, resumeAt: result.outcome.resumeAt)
         }
         ticker.cancel()
         progress.stop()
@@ -236,6 +247,21 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         try? ledger.finishRun(runID, finishedAt: Date(), outcome: Self.outcome(of: rows))
         return rows
+    }
+
+    /// 0 every user done; 4 every user done or paused by a daily budget ("run again after", said on
+    /// stderr); 3 any user failed, partial or interrupted.
+    static func exitStatus(of rows: [UserReportRow]) throws {
+        if rows.allSatisfy({ $0.state == .done }) { return }
+        if rows.allSatisfy({ $0.state == .done || $0.state == .paused }) {
+            if let resume = rows.compactMap(\.resumeAt).min() {
+                Console().writeError(
+                    "mailferry: daily budget used up; run apply again after \(UserReportRow.minute(resume)) "
+                        + "(--watch waits by itself).\n")
+            }
+            throw ExitCode(4)
+        }
+        throw ExitCode(3)
     }
 
     /// completed: every user done; failed: no user done and at least one failed; partial otherwise.

@@ -13,6 +13,7 @@ struct HTMLReportRenderer {
         case .failed: return "#c62828"
         case .running: return "#0277bd"
         case .interrupted: return "#8e24aa"
+        case .paused: return "#00838f"
         case .notStarted: return "#757575"
         }
     }

@@ -17,7 +17,8 @@ struct JobReport {
         /// Folders that did not complete in the user's finished run; nil while running or not started.
         var foldersFailed: Int? {
             switch row.state {
-            case .done, .partial, .failed, .interrupted: return max(0, row.counts.foldersTotal - row.counts.foldersDone)
+            case .done, .partial, .failed, .interrupted, .paused:
+                return max(0, row.counts.foldersTotal - row.counts.foldersDone)
             case .running, .notStarted: return nil
             }
         }

@@ -20,7 +20,7 @@ enum UserReportJSON {
             case bytesCopied = "bytes_copied", flagsUpdated = "flags_updated"
             case messagesKeptDeleted = "messages_kept_deleted", messagesDeleted = "messages_deleted"
             case startedAt = "started_at", finishedAt = "finished_at", durationSeconds = "duration_seconds"
-            case lastError = "last_error", lastCompletedAt = "last_completed_at"
+            case lastError = "last_error", lastCompletedAt = "last_completed_at", resumeAt = "resume_at"
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -46,6 +46,7 @@ enum UserReportJSON {
             try container.encode(row.durationSeconds.map { ($0 * 1000).rounded() / 1000 }, forKey: .durationSeconds)
             try container.encode(row.lastError, forKey: .lastError)
             try container.encode(row.lastCompletedAt.map(UserReportJSON.timestamp), forKey: .lastCompletedAt)
+            try container.encode(row.resumeAt.map(UserReportJSON.timestamp), forKey: .resumeAt)
         }
     }
 

@@ -16,6 +16,19 @@ struct UserReportRow: Sendable, Equatable {
     var lastError: String?
     /// When the user last finished an apply done: the last complete pass (nil: never).
     var lastCompletedAt: Date?
+    /// For a paused user: when it may go on.
+    var resumeAt: Date?
+
+    /// The STATE cell: "paused until 2027-01-16 08:00Z" for a paused user, else the state's label.
+    var stateText: String {
+        guard state == .paused, let resumeAt else { return state.label }
+        return "paused until " + UserReportRow.minute(resumeAt)
+    }
+
+    /// "2026-12-06 17:01Z": UTC to the minute, as the table shows times.
+    static func minute(_ date: Date) -> String {
+        String(UserReportJSON.timestamp(date).prefix(16)).replacingOccurrences(of: "T", with: " ") + "Z"
+    }
 
     static func notStarted(sourceUser: String, destinationUser: String) -> UserReportRow {
         UserReportRow(
@@ -31,13 +44,16 @@ struct UserReportRow: Sendable, Equatable {
         self.init(
             sourceUser: result.sourceUser, destinationUser: result.destinationUser, state: state,
             run: result.runID.rawValue, counts: result.counts, startedAt: result.startedAt,
-            finishedAt: result.finishedAt, durationSeconds: duration, lastError: result.lastError)
+            finishedAt: result.finishedAt, durationSeconds: duration, lastError: result.lastError,
+            resumeAt: result.resumeAt)
     }
 
     init(
         sourceUser: String, destinationUser: String, state: UserState, run: Int64?, counts: UserCounts, startedAt: Date?,
-        finishedAt: Date?, durationSeconds: Double?, lastError: String?, lastCompletedAt: Date? = nil
+        finishedAt: Date?, durationSeconds: Double?, lastError: String?, lastCompletedAt: Date? = nil,
+        resumeAt: Date? = nil
     ) {
+        self.resumeAt = resumeAt
         self.lastCompletedAt = lastCompletedAt
         self.sourceUser = sourceUser
         self.destinationUser = destinationUser

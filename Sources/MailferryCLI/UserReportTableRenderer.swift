@@ -55,14 +55,13 @@ struct UserReportTableRenderer {
         let counts = row.counts
         func number(_ value: Int) -> String { started ? String(value) : "-" }
         return [
-            row.sourceUser, row.destinationUser, row.state.label,
+            row.sourceUser, row.destinationUser, row.stateText,
             started ? "\(counts.foldersDone)/\(counts.foldersTotal)" : "-",
             number(counts.messagesCopied), number(counts.messagesPresent), number(counts.messagesSkipped),
             number(counts.messagesFailed), started ? ByteCountText.format(counts.bytesCopied) : "-",
             row.durationSeconds.map { DurationText.format(seconds: $0) } ?? "-",
             // The last complete pass, to the minute, UTC: "2026-12-06 17:01Z".
-            row.lastCompletedAt.map { String(UserReportJSON.timestamp($0).prefix(16)).replacingOccurrences(of: "T", with: " ") + "Z" }
-                ?? "-",
+            row.lastCompletedAt.map(UserReportRow.minute) ?? "-",
             // One line per row: an error that spans lines is joined.
             (row.lastError ?? "").split(whereSeparator: \.isNewline).joined(separator: " "),
         ]
@@ -97,6 +96,7 @@ extension TerminalStyle {
         case .notStarted: return grey(text)
         case .running: return cyan(text)
         case .interrupted: return magenta(text)
+        case .paused: return cyan(text)
         }
     }
 }

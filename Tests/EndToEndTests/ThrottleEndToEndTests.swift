@@ -171,14 +171,16 @@ import Testing
                 job: job, environment: [:], budgetFile: { user, side in "\(folder.directory)/budgets/\(user).\(side).json" },
                 now: { Date(timeIntervalSince1970: seconds.withLock { $0 }) })
             func run() async throws -> UserOutcome {
-                await UserMigration(
-                    account: account, rules: job.folders, options: job.options, ledger: folder.ledger,
-                    connector: factory.connector(for: account)
-                ).run(in: try folder.ledger.beginRun(command: .apply, startedAt: Date()))
+                try #require(
+                    await ApplyRun(
+                        rules: job.folders, options: job.options, ledger: folder.ledger,
+                        runID: try folder.ledger.beginRun(command: .apply, startedAt: Date())
+                    ) { factory.connector(for: $0) }.outcomes([account], concurrency: 1)[account.sourceUser])
             }
 
             let first = try await run()
-            #expect(first.state == .partial)
+            #expect(first.state == .paused)
+            #expect(first.resumeAt == Date(timeIntervalSince1970: 1_800_086_400), "\(String(describing: first.resumeAt))")
             #expect(first.counts.messagesCopied == 2)
             #expect(
                 first.lastError
@@ -186,7 +188,7 @@ import Testing
             // The same day: the budget is still used up, nothing moves.
             let sameDay = try await run()
             #expect(sameDay.counts.messagesCopied == 0)
-            #expect(sameDay.state == .partial)
+            #expect(sameDay.state == .paused)
             seconds.withLock { $0 += 86_400 }
             #expect(try await run().counts.messagesCopied == 2)
             seconds.withLock { $0 += 86_400 }

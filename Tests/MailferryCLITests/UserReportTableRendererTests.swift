@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Ledger
 import Testing
@@ -54,5 +55,33 @@ import Testing
         #expect(DurationText.format(seconds: 245) == "4 min 05 s")
         #expect(DurationText.format(seconds: 7620) == "2 h 07 min")
         #expect(DurationText.format(.milliseconds(1500)) == "1.5 s")
+    }
+}
+
+/// A user paused by a used-up daily budget: its STATE says until when, and apply's exit status is 4
+/// only when no other user failed.
+@Suite struct PausedUserTests {
+    static func row(_ user: String, _ state: UserState, resumeAt: Date? = nil) -> UserReportRow {
+        UserReportRow(
+            sourceUser: user, destinationUser: user, state: state, run: 1, counts: .zero, startedAt: nil,
+            finishedAt: nil, durationSeconds: 1, lastError: nil, resumeAt: resumeAt)
+    }
+
+    @Test func theTableSaysUntilWhen() {
+        let text = UserReportTableRenderer(colors: false).render([
+            Self.row("alice", .paused, resumeAt: Date(timeIntervalSince1970: 1_800_086_400))
+        ])
+        #expect(text.contains("  paused until 2027-01-16 08:00Z  "), "\(text)")
+    }
+
+    @Test func exitStatusFourOnlyWhenEveryUserIsDoneOrPaused() {
+        let resume = Date(timeIntervalSince1970: 1_800_086_400)
+        #expect(throws: Never.self) { try ApplyCommand.exitStatus(of: [Self.row("a", .done)]) }
+        #expect(throws: ExitCode(4)) {
+            try ApplyCommand.exitStatus(of: [Self.row("a", .done), Self.row("b", .paused, resumeAt: resume)])
+        }
+        #expect(throws: ExitCode(3)) {
+            try ApplyCommand.exitStatus(of: [Self.row("a", .failed), Self.row("b", .paused, resumeAt: resume)])
+        }
     }
 }
