@@ -6,7 +6,7 @@ plus the folder set and the subscriptions.
                                  --b HOST:PORT:USER:PASSWORD[:tls|starttls|plain[:CAFILE]]
                                  [--a-password-env NAME] [--b-password-env NAME]
                                  [--map SRC=DST]... [--skip-deleted] [--no-subscriptions]
-                                 [--details N] [--json]
+                                 [--folder NAME]... [--content-only] [--details N] [--json]
 
 Stdlib only (imaplib, ssl, hashlib) and independent of mailferry's Swift code: it judges mailferry.
 Read-only on both sides (EXAMINE, BODY.PEEK[], LSUB).
@@ -23,6 +23,10 @@ extra copies of a message A has).
 
 With PASSWORD empty, --a-password-env / --b-password-env name the environment variable holding it,
 so that tests keep passwords off the command line (and a password may then contain ':').
+
+`--folder NAME` compares only that folder (after --map) on both sides, and neither the folder set nor
+the subscriptions; `--content-only` compares bytes only (a message is its sha256), for a source that
+has no flags or INTERNALDATE to carry, such as a POP3 maildrop read into IMAP.
 
 Exit codes: 0 identical; 1 differences; 2 usage, connection or login error.
 """
@@ -344,8 +348,11 @@ def subject_of(body):
 
 # --- comparing --------------------------------------------------------------------------------
 
+CONTENT_ONLY = False   # --content-only: flags and INTERNALDATE are not part of a message
+
+
 def key(m):
-    return (m["sha"], m["flags"], m["date"])
+    return (m["sha"],) if CONTENT_ONLY else (m["sha"], m["flags"], m["date"])
 
 
 def compare_folder(a_messages, b_messages):
@@ -381,10 +388,10 @@ def compare_folder(a_messages, b_messages):
             if x["sha"] != y["sha"]:
                 result["altered"] += 1
                 what.append("bytes differ (X-TUID header)")
-            if x["flags"] != y["flags"]:
+            if x["flags"] != y["flags"] and not CONTENT_ONLY:
                 result["flag_mismatches"] += 1
                 what.append(f"flags {' '.join(x['flags']) or '-'} -> {' '.join(y['flags']) or '-'}")
-            if x["date"] != y["date"]:
+            if x["date"] != y["date"] and not CONTENT_ONLY:
                 result["date_mismatches"] += 1
                 what.append(f"INTERNALDATE {iso(x['date'])} -> {iso(y['date'])}")
             result["details"].append({"kind": "changed", "sha256": x["sha"], "subject": x["subject"], "what": what})
@@ -415,12 +422,16 @@ def apply_map(name, mapping):
     return name
 
 
-def compare(a_data, b_data, mapping):
+def compare(a_data, b_data, mapping, only=None):
     a_folders, a_subs = a_data
     b_folders, b_subs = b_data
     mapped = {}
     for name, messages in a_folders.items():
         mapped.setdefault(apply_map(name, mapping), []).extend(messages)
+    if only:
+        mapped = {name: mapped.get(name, []) for name in only}
+        b_folders = {name: b_folders.get(name, []) for name in only}
+        a_subs = b_subs = None
     report = {"folders": {}, "folders_missing": sorted(set(mapped) - set(b_folders)),
               "folders_extra": sorted(set(b_folders) - set(mapped))}
     totals = collections.Counter()
@@ -495,9 +506,15 @@ def main():
                         help="rename A's folder SRC (and its subfolders) to DST before comparing")
     parser.add_argument("--skip-deleted", action="store_true", help="ignore messages flagged \\Deleted on both sides")
     parser.add_argument("--no-subscriptions", action="store_true", help="do not compare subscriptions")
+    parser.add_argument("--folder", action="append", default=[], metavar="NAME",
+                        help="compare only this folder (after --map); no folder set, no subscriptions")
+    parser.add_argument("--content-only", action="store_true",
+                        help="compare bytes only, not flags or INTERNALDATE (a POP3 source has neither)")
     parser.add_argument("--details", type=int, default=20, metavar="N", help="differences listed (default 20)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args()
+    global CONTENT_ONLY
+    CONTENT_ONLY = args.content_only
     try:
         a = Account(args.a, args.a_password_env, "a")
         b = Account(args.b, args.b_password_env, "b")
@@ -524,7 +541,8 @@ def main():
             thread.join()
         if errors:
             raise CompareError("; ".join(sorted(errors)))
-        report = compare(results["a"], results["b"], mapping)
+        only = ["INBOX" if name.upper() == "INBOX" else name.strip("/") for name in args.folder]
+        report = compare(results["a"], results["b"], mapping, only)
     except CompareError as error:
         print(f"compare-mailboxes: error: {error}", file=sys.stderr)
         sys.exit(2)
