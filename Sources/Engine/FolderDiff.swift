@@ -55,7 +55,9 @@ public struct FolderDiff: Sendable {
         source: [MessageSummary], pool: inout [MessageIdentity: [MessageSummary]], options: MigrationOptions,
         acceptsKeywords: Bool
     ) {
-        for message in source.sorted(by: { $0.uid < $1.uid }) {
+        // A listing comes sorted already: no copy of it then (200,000 summaries in a huge INBOX).
+        let inUIDOrder = zip(source, source.dropFirst()).allSatisfy { $0.uid < $1.uid }
+        for message in inUIDOrder ? source : source.sorted(by: { $0.uid < $1.uid }) {
             if let since = options.since, message.internalDate.secondsSince1970 < InternalDate.startOfDay(since) {
                 skipped.append((message, .olderThanSince(since)))
                 continue
@@ -64,7 +66,10 @@ public struct FolderDiff: Sendable {
                 skipped.append((message, .largerThanMaximum(limit)))
                 continue
             }
-            if let match = pool[message.identity]?.popLast() {
+            // An identity whose last copy is taken leaves the pool, so that a fully paired pool is
+            // empty (and holds no keys for the rest of the user's folders).
+            if var matches = pool.removeValue(forKey: message.identity), let match = matches.popLast() {
+                if !matches.isEmpty { pool[message.identity] = matches }
                 present.append(Pair(source: message, destination: match))
                 if options.flags {
                     let wanted = Self.storable(message.flags, acceptsKeywords: acceptsKeywords)

@@ -100,14 +100,11 @@ struct FolderPass: Sendable {
         context.observer.handle(
             .folderStarted(sourceUser: sourceUser, folder: folder, messages: diff.toCopy.count, bytes: diff.bytesToCopy))
 
-        let outgoing = diff.toCopy.map { message in
-            var withFlags = message
-            withFlags.flags = options.flags
-                ? FolderDiff.storable(message.flags, acceptsKeywords: destination.acceptsKeywords) : .none
-            return withFlags
-        }
+        let copyFlags = options.flags
+        let acceptsKeywords = destination.acceptsKeywords
         let failed = try await MessageCopier(context: context).copy(
-            outgoing, from: folder, to: target, source: source, destination: destination)
+            diff.toCopy, from: folder, to: target, source: source, destination: destination,
+            flags: { copyFlags ? FolderDiff.storable($0, acceptsKeywords: acceptsKeywords) : .none })
         for update in diff.flagUpdates {
             try await destination.setFlags(update.flags, ofUID: update.destinationUID, in: target)
             context.update { $0.counts.flagsUpdated += 1 }

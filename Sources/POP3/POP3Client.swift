@@ -341,6 +341,54 @@ public final class POP3Client {
         try await stream(.top(messageNumber, lines: Int(Int32.max)), into: consumer)
     }
 
+    /// Sends `TOP n <max>` (the whole message, left unread) for each number in one write, so that the
+    /// messages follow each other without a round trip; `readRequested(into:)` reads them, oldest
+    /// first. Needs `capabilities.supportsTOP`, and for more than one number `supportsPipelining`
+    /// (RFC 2449). Nothing else may be sent until every response has been read.
+    nonisolated(nonsending) public func requestUnread(_ messageNumbers: [Int]) async throws(POP3Error) {
+        try await requireTransaction()
+        guard messageNumbers.count <= 1 || capabilities.supportsPipelining else {
+            throw .protocolError("the server does not offer PIPELINING")
+        }
+        var buffer = ByteBuffer()
+        let commands = messageNumbers.map { POP3Command.top($0, lines: Int(Int32.max)) }
+        for command in commands {
+            try command.encode(into: &buffer)  // all encoded before any is announced or sent
+        }
+        for command in commands {
+            trace?("C: \(command.redactedDescription)")
+            framer.expect(command.responseShape)
+        }
+        do {
+            try await transport.write(buffer)
+        } catch {
+            throw await failure(.transport(error))
+        }
+    }
+
+    /// The response to the oldest `TOP` that `requestUnread(_:)` sent: the message streamed to
+    /// `consumer` like `retrieveUnread(_:into:)`. False when the server answered `-ERR` (the message
+    /// was deleted by another session). If `consumer` throws, the session is closed.
+    nonisolated(nonsending) public func readRequested(into consumer: (ByteBuffer) async throws -> Void) async throws -> Bool {
+        let status = try await readStatus()
+        guard status.isOK else { return false }
+        while true {
+            switch try await nextEvent() {
+            case .data(let chunk):
+                do {
+                    try await consumer(chunk)
+                } catch {
+                    await fail()
+                    throw error
+                }
+            case .end:
+                return true
+            case let other:
+                throw await failure(.protocolError("unexpected \(other) inside a message"))
+            }
+        }
+    }
+
     nonisolated(nonsending) private func stream(
         _ command: POP3Command, into consumer: (ByteBuffer) async throws -> Void
     ) async throws {

@@ -29,6 +29,24 @@ import Testing
         #expect(allThere.present.count == 3)
     }
 
+    @Test func aSharedPoolKeepsOnlyWhatIsLeftUnpairedAndUnsortedSourcesAreDiffedInUIDOrder() {
+        var pool = FolderDiff.pool(of: [message(10, id: "a"), message(11, id: "a"), message(12, id: "b")])
+        let first = FolderDiff(
+            source: [message(3, id: "b"), message(1, id: "a")], pool: &pool, options: MigrationOptions(),
+            acceptsKeywords: true)
+        #expect(first.present.map(\.source.uid) == [1, 3])
+        #expect(first.present.map(\.destination.uid) == [10, 12])
+        #expect(pool.keys.map(\.key) == ["a:100"])  // "b" is fully paired: gone from the pool
+        #expect(pool.values.flatMap { $0 }.map(\.uid) == [11])
+
+        let second = FolderDiff(
+            source: [message(7, id: "a"), message(8, id: "c")], pool: &pool, options: MigrationOptions(),
+            acceptsKeywords: true)
+        #expect(second.present.map(\.destination.uid) == [11])
+        #expect(second.toCopy.map(\.uid) == [8])
+        #expect(pool.isEmpty)
+    }
+
     @Test func extraDestinationCopiesAreNeverDeletedNorCounted() {
         let diff = FolderDiff(
             source: [message(1, id: "a")], destination: [message(5, id: "a"), message(6, id: "a")],
