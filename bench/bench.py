@@ -546,6 +546,8 @@ class Bench:
             if hasattr(tool, "plan"):
                 m = measure(tool.plan(), servers, tool_work)
                 self.record(profile, PLAN_RUN, tool, m)
+            if tool.name in self.args.skip_state_deleted:
+                continue
             tool.delete_state()
             m = measure(tool.parallel(), servers, tool_work)
             self.record(profile, "no-op re-run, state deleted", tool, m,
@@ -737,11 +739,15 @@ def main():
     parser.add_argument("--work-root", default="/dev/shm" if os.path.isdir("/dev/shm") else "/tmp")
     parser.add_argument("--no-sequential", action="store_true", help="skip the users-one-at-a-time runs")
     parser.add_argument("--no-limit", action="store_true", help="skip the servers' own limit runs")
+    parser.add_argument("--skip-state-deleted", default="", metavar="TOOLS",
+                        help="comma-separated tools without the re-run with state deleted (mbsync copies "
+                             "everything again there, which at `huge`'s size takes many minutes)")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results",
                                                       dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d-%H%M") + ".md"))
     parser.add_argument("--keep", action="store_true", help="keep the work directory (servers are stopped anyway)")
     args = parser.parse_args()
     args.profiles = [p for p in args.profiles.split(",") if p]
+    args.skip_state_deleted = [t for t in args.skip_state_deleted.split(",") if t]
     for p in args.profiles:
         if p not in PROFILES:
             parser.error(f"unknown profile {p}")

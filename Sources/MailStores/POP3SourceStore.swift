@@ -160,7 +160,8 @@ actor POP3SourceStore: SourceStore {
         }
     }
 
-    /// The message spooled to an unlinked temporary file, with the CRLF RETR adds trimmed.
+    /// The message spooled (in memory when small, else to an unlinked temporary file), with the CRLF
+    /// RETR adds trimmed.
     func spooledBody(of message: MessageSummary) async throws -> SpoolFile {
         let number = Int(message.uid)
         // TOP with more lines than any body has sends the whole message without marking it read.
@@ -181,9 +182,10 @@ actor POP3SourceStore: SourceStore {
         _ message: MessageSummary, read: ((ByteBuffer) async throws -> Void) async throws -> Bool
     ) async throws -> SpoolFile? {
         let number = Int(message.uid)
+        let expected = sizes[number] ?? Int(message.size)
         var spool: SpoolFile
         do {
-            spool = try SpoolFile(in: spoolDirectory)
+            spool = try expected <= SpoolFile.inMemoryLimit ? SpoolFile(inMemory: expected) : SpoolFile(in: spoolDirectory)
         } catch {
             throw error.storeError
         }
