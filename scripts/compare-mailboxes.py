@@ -325,7 +325,7 @@ def fetch_batch(conn, account, raw, uids, skip_deleted):
         sha, normalized = content_hashes(body)
         result.append({"sha": sha, "norm": normalized, "flags": flag_tuple,
                        "date": parse_internaldate(date.group(1).decode()),
-                       "subject": subject_of(body)})
+                       "subject_raw": raw_subject(body)})
     # A message whose body did not come back is an error, never "equal": both sides failing alike
     # must not look like both sides holding the same message.
     unanswered = sorted(set(uids) - answered)
@@ -334,12 +334,17 @@ def fetch_batch(conn, account, raw, uids, skip_deleted):
     return result
 
 
-def subject_of(body):
-    """The decoded Subject, for the report only."""
+def raw_subject(body):
+    """The Subject line's bytes; decoded only for a difference that is reported (subject_of)."""
     found = re.search(rb'(?im)^Subject: ?(.*)$', body[: body.find(b"\r\n\r\n") + 2])
-    if not found:
+    return found.group(1) if found else b""
+
+
+def subject_of(message):
+    """The decoded Subject, for the report only."""
+    raw = message["subject_raw"].decode("utf-8", "replace").strip()
+    if not raw:
         return ""
-    raw = found.group(1).decode("utf-8", "replace").strip()
     try:
         return str(email.header.make_header(email.header.decode_header(raw)))[:60]
     except (ValueError, LookupError, email.errors.HeaderParseError):
@@ -394,11 +399,11 @@ def compare_folder(a_messages, b_messages):
             if x["date"] != y["date"] and not CONTENT_ONLY:
                 result["date_mismatches"] += 1
                 what.append(f"INTERNALDATE {iso(x['date'])} -> {iso(y['date'])}")
-            result["details"].append({"kind": "changed", "sha256": x["sha"], "subject": x["subject"], "what": what})
+            result["details"].append({"kind": "changed", "sha256": x["sha"], "subject": subject_of(x), "what": what})
         for i, x in enumerate(a_list):
             if i not in used_a:
                 result["missing"] += 1
-                result["details"].append({"kind": "missing", "sha256": x["sha"], "subject": x["subject"],
+                result["details"].append({"kind": "missing", "sha256": x["sha"], "subject": subject_of(x),
                                           "what": [f"flags {' '.join(x['flags']) or '-'}, {iso(x['date'])}"]})
         for j, y in enumerate(b_list):
             if j not in used_b:
@@ -406,7 +411,7 @@ def compare_folder(a_messages, b_messages):
                 duplicate = norm in a_norms
                 result["duplicates"] += duplicate
                 result["details"].append({"kind": "duplicate" if duplicate else "extra", "sha256": y["sha"],
-                                          "subject": y["subject"],
+                                          "subject": subject_of(y),
                                           "what": [f"flags {' '.join(y['flags']) or '-'}, {iso(y['date'])}"]})
     return result
 

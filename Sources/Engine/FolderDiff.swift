@@ -43,8 +43,15 @@ public struct FolderDiff: Sendable {
     /// Destination messages by identity, each list ordered so that `popLast()` yields the lowest UID.
     public static func pool(of destination: [MessageSummary]) -> [MessageIdentity: [MessageSummary]] {
         var pool: [MessageIdentity: [MessageSummary]] = [:]
-        for message in destination.sorted(by: { $0.uid > $1.uid }) {
-            pool[message.identity, default: []].append(message)
+        pool.reserveCapacity(destination.count)
+        // A listing in ascending UID order is walked backwards rather than sorted into a copy.
+        let ascending = zip(destination, destination.dropFirst()).allSatisfy { $0.uid < $1.uid }
+        if ascending {
+            for message in destination.reversed() { pool[message.identity, default: []].append(message) }
+        } else {
+            for message in destination.sorted(by: { $0.uid > $1.uid }) {
+                pool[message.identity, default: []].append(message)
+            }
         }
         return pool
     }
@@ -57,7 +64,12 @@ public struct FolderDiff: Sendable {
     ) {
         // A listing comes sorted already: no copy of it then (200,000 summaries in a huge INBOX).
         let inUIDOrder = zip(source, source.dropFirst()).allSatisfy { $0.uid < $1.uid }
-        for message in inUIDOrder ? source : source.sorted(by: { $0.uid < $1.uid }) {
+        let ordered = inUIDOrder ? source : source.sorted(by: { $0.uid < $1.uid })
+        if pool.isEmpty, options.since == nil, options.maxMessageSize == nil {
+            toCopy = ordered  // nothing to pair or skip (a first run): the listing itself, not a copy
+            return
+        }
+        for message in ordered {
             if let since = options.since, message.internalDate.secondsSince1970 < InternalDate.startOfDay(since) {
                 skipped.append((message, .olderThanSince(since)))
                 continue

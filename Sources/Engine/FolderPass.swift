@@ -56,16 +56,20 @@ struct FolderPass: Sendable {
         let nothingToPair = knownPool?.isEmpty ?? ((destinationState?.messageCount ?? 0) == 0)
         let identified = identifyAll || !nothingToPair
         let messages: [MessageSummary]
-        let listedDestination: [MessageSummary]?
+        let listedPool: [MessageIdentity: [MessageSummary]]?
         do {
-            (messages, listedDestination) = try await Self.both(
+            // The destination's listing becomes its pool at once, so that both are never held together.
+            (messages, listedPool) = try await Self.both(
                 { listSource ? try await source.summaries(in: folder, identified: identified) : [] },
-                { knownPool == nil && !nothingToPair ? try await destination.summaries(in: target) : nil })
+                {
+                    knownPool == nil && !nothingToPair
+                        ? FolderDiff.pool(of: try await destination.summaries(in: target)) : nil
+                })
         } catch {
             pools[target] = knownPool
             throw error
         }
-        var pool = knownPool ?? FolderDiff.pool(of: listedDestination ?? [])
+        var pool = knownPool ?? listedPool ?? [:]
         let diff = FolderDiff(
             source: messages, pool: &pool, options: options, acceptsKeywords: destination.acceptsKeywords)
         pools[target] = pool

@@ -44,7 +44,8 @@ struct MessageCopier {
                         if !outcome.copyAlone.isEmpty { refused.append(outcome) }
                     }
                     running = 0
-                    failed += try await copyRefused(refused, from: folder, to: target, source: source, destination: destination)
+                    failed += try await copyRefused(
+                        refused, from: folder, to: target, source: source, destination: destination)
                     refused = []
                 }
                 let delivery = BatchDelivery()

@@ -21,9 +21,10 @@ extension IMAPClient {
     /// A message's first response with RFC822.SIZE is the solicited one; a response without it
     /// (an unsolicited flag change during the listing) is merged into it when it came first, and
     /// otherwise returned in `flagUpdates` (UID → the message's flags now) for the caller to apply.
-    /// `items` are in the server's order, which `inUIDOrder` says is ascending UID (as servers send).
+    /// `items` are in the server's order, which `inUIDOrder` says is ascending UID (as servers send);
+    /// `expected` (the mailbox's EXISTS) only reserves room for them.
     public func fetchMetadata<Item: Sendable>(
-        uids: ClosedRange<UInt32>, headerFields: [String] = IMAPClient.metadataHeaderFields,
+        uids: ClosedRange<UInt32>, headerFields: [String] = IMAPClient.metadataHeaderFields, expected: Int = 0,
         transform: @escaping @Sendable (IMAPMessageMetadata) -> Item
     ) async throws(IMAPError) -> (items: [Item], flagUpdates: [UInt32: [String]], inUIDOrder: Bool) {
         var items = "UID FLAGS INTERNALDATE RFC822.SIZE"
@@ -35,7 +36,7 @@ extension IMAPClient {
             items += " BODY.PEEK[HEADER.FIELDS (\(headerFields.joined(separator: " ")))]"
         }
         let command = IMAPCommand("UID FETCH", [.syntax("UID FETCH \(IMAPUIDSet.render(uids)) (\(items))")])
-        let collector = MetadataCollector(transform: transform)
+        let collector = MetadataCollector(expected: expected, transform: transform)
         let pendingCommand = try await send(
             command, accepts: { if case .fetch = $0 { true } else { false } }, consume: collector.take)
         _ = try await complete(pendingCommand)

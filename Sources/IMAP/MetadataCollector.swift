@@ -13,9 +13,15 @@ final class MetadataCollector<Item: Sendable> {
     private var lastUID: UInt32 = 0
     private var inUIDOrder = true
 
-    init(transform: @escaping @Sendable (IMAPMessageMetadata) -> Item) {
+    /// - Parameter expected: how many messages the listing will have (EXISTS), reserved up front so
+    ///   that the list does not overshoot by growing.
+    init(expected: Int = 0, transform: @escaping @Sendable (IMAPMessageMetadata) -> Item) {
         self.transform = transform
+        items.reserveCapacity(min(max(0, expected), Self.maximumReserved))
     }
+
+    /// A server's EXISTS is not trusted beyond this: a larger listing simply grows.
+    static var maximumReserved: Int { 1_000_000 }
 
     /// The items once the command completed; a message that never had a response with RFC822.SIZE
     /// (a server that leaves it out) is handed over as it was merged, without a size.

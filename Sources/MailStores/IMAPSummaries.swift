@@ -22,7 +22,7 @@ enum IMAPSummaries {
         let validity = selected.uidValidity ?? 0
         let fields = identified ? IMAPClient.metadataHeaderFields : []
         var (summaries, flagUpdates, inUIDOrder) = try await client.fetchMetadata(
-            uids: 1...UInt32.max, headerFields: fields
+            uids: 1...UInt32.max, headerFields: fields, expected: selected.exists
         ) { summary($0, uidValidity: validity, identified: identified) }
         if !inUIDOrder { summaries.sort { $0.uid < $1.uid } }
         for (uid, flags) in flagUpdates {

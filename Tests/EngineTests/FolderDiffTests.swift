@@ -45,6 +45,13 @@ import Testing
         #expect(second.present.map(\.destination.uid) == [11])
         #expect(second.toCopy.map(\.uid) == [8])
         #expect(pool.isEmpty)
+
+        // Nothing left to pair: everything is copied, still in UID order.
+        let third = FolderDiff(
+            source: [message(9, id: "d"), message(2, id: "a")], pool: &pool, options: MigrationOptions(),
+            acceptsKeywords: true)
+        #expect(third.toCopy.map(\.uid) == [2, 9])
+        #expect(third.present.isEmpty)
     }
 
     @Test func extraDestinationCopiesAreNeverDeletedNorCounted() {
