@@ -268,20 +268,7 @@ public final class POP3Client {
         while start < messageNumbers.count {
             let batch = messageNumbers[start..<min(start + batchSize, messageNumbers.count)]
             start += batch.count
-            var buffer = ByteBuffer()
-            let commands = batch.map { POP3Command.top($0, lines: 0) }
-            for command in commands {
-                try command.encode(into: &buffer)  // all encoded before any is announced or sent
-            }
-            for command in commands {
-                trace?("C: \(command.redactedDescription)")
-                framer.expect(command.responseShape)
-            }
-            do {
-                try await transport.write(buffer)
-            } catch {
-                throw await failure(.transport(error))
-            }
+            try await sendAll(batch.map { POP3Command.top($0, lines: 0) })
             for number in batch {
                 let status = try await readStatus()
                 guard status.isOK else {
@@ -350,8 +337,12 @@ public final class POP3Client {
         guard messageNumbers.count <= 1 || capabilities.supportsPipelining else {
             throw .protocolError("the server does not offer PIPELINING")
         }
+        try await sendAll(messageNumbers.map { POP3Command.top($0, lines: Int(Int32.max)) })
+    }
+
+    /// Several commands in one write, each announced to the framer in order.
+    nonisolated(nonsending) private func sendAll(_ commands: [POP3Command]) async throws(POP3Error) {
         var buffer = ByteBuffer()
-        let commands = messageNumbers.map { POP3Command.top($0, lines: Int(Int32.max)) }
         for command in commands {
             try command.encode(into: &buffer)  // all encoded before any is announced or sent
         }
@@ -372,21 +363,8 @@ public final class POP3Client {
     nonisolated(nonsending) public func readRequested(into consumer: (ByteBuffer) async throws -> Void) async throws -> Bool {
         let status = try await readStatus()
         guard status.isOK else { return false }
-        while true {
-            switch try await nextEvent() {
-            case .data(let chunk):
-                do {
-                    try await consumer(chunk)
-                } catch {
-                    await fail()
-                    throw error
-                }
-            case .end:
-                return true
-            case let other:
-                throw await failure(.protocolError("unexpected \(other) inside a message"))
-            }
-        }
+        try await streamMessage(into: consumer)
+        return true
     }
 
     nonisolated(nonsending) private func stream(
@@ -398,6 +376,12 @@ public final class POP3Client {
         guard status.isOK else {
             throw POP3Error.commandFailed(command: command.redactedDescription, serverText: status.serverText)
         }
+        try await streamMessage(into: consumer)
+    }
+
+    /// The lines of a multi-line answer after its +OK, dot-unstuffed, to `consumer`; if it throws,
+    /// the session is closed (the rest is still in flight) and its error rethrown.
+    nonisolated(nonsending) private func streamMessage(into consumer: (ByteBuffer) async throws -> Void) async throws {
         while true {
             switch try await nextEvent() {
             case .data(let chunk):
