@@ -433,15 +433,7 @@ public final class POP3Client {
     /// Sends a command in one write and announces its response shape to the framer.
     nonisolated(nonsending) private func send(_ command: POP3Command) async throws(POP3Error) {
         guard state != .closed else { throw .sessionClosed }
-        var buffer = ByteBuffer()
-        try command.encode(into: &buffer)
-        trace?("C: \(command.redactedDescription)")
-        framer.expect(command.responseShape)
-        do {
-            try await transport.write(buffer)
-        } catch {
-            throw await failure(.transport(error))
-        }
+        try await sendAll([command])
     }
 
     nonisolated(nonsending) private func command(_ command: POP3Command) async throws(POP3Error) -> POP3Status {
