@@ -43,11 +43,28 @@ SERVER_LIMIT = os.path.join(ROOT, "bench", "server-limit.py")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MIB = 1024 * 1024
 
-PROFILE_USERS = {  # profile -> [(user, corpus seed)]
-    "small": [(f"small{i}", i) for i in range(1, 6)],
-    "mixed": [(f"mixed{i}", 10 + i) for i in range(1, 5)],
-    "large1": [("large1", 21)],
-}
+PROFILES = ["small", "mixed", "large1", "huge", "fleet", "pop3"]
+CORPUS_OF = {"pop3": "small"}   # profile -> scripts/corpus.py profile, when they differ
+CONCURRENCY = {"fleet": 20}     # users migrated at once; otherwise all of the profile's users
+IMAP_ONLY_TOOLS = ("mbsync", "imapsync")   # no POP3 source: no rows for `pop3`
+PLAN_RUN = "plan, state after the cold run"
+
+
+def profile_users(profile, scale):
+    """[(user, corpus seed)] of a profile; --scale sets fleet's number of users (300 at 1)."""
+    if profile == "small":
+        return [(f"small{i}", i) for i in range(1, 6)]
+    if profile == "mixed":
+        return [(f"mixed{i}", 10 + i) for i in range(1, 5)]
+    if profile == "large1":
+        return [("large1", 21)]
+    if profile == "huge":
+        return [("huge1", 31)]
+    if profile == "fleet":
+        return [(f"fleet{i:03d}", 100 + i) for i in range(1, max(1, round(300 * scale)) + 1)]
+    if profile == "pop3":
+        return [(f"pop{i}", i) for i in range(1, 6)]   # the small corpus's mailboxes, read over POP3S
+    raise ValueError(profile)
 
 
 def log(message):
@@ -63,12 +80,18 @@ def password(user):
 class Server:
     """One scripts/dovecot-server instance with an IMAPS port on 127.0.0.1."""
 
-    def __init__(self, directory, users):
+    def __init__(self, directory, users, pop3s=False):
         self.directory = directory
         self.users = users
+        self.pop3s_port = None
         for _ in range(8):
             self.port = random.randint(20000, 45000)
-            args = [DOVECOT_SERVER, "start", directory, "--imaps", str(self.port), "--no-pop3"]
+            args = [DOVECOT_SERVER, "start", directory, "--imaps", str(self.port)]
+            if pop3s:
+                self.pop3s_port = self.port + 1
+                args += ["--pop3s", str(self.pop3s_port)]
+            else:
+                args += ["--no-pop3"]
             for user in users:
                 args += ["--user", f"{user}:{password(user)}"]
             result = subprocess.run(args, capture_output=True, text=True)
@@ -132,7 +155,8 @@ class Mbsync:
     def version(self):
         return subprocess.run(["mbsync", "--version"], capture_output=True, text=True).stdout.strip()
 
-    def prepare(self, work, users, source, destination):
+    def prepare(self, work, users, source, destination, concurrency=None, pop3=False):
+        self.concurrency = concurrency or len(users)
         self.state = os.path.join(work, "mbsync-state")
         self.config = os.path.join(work, "mbsyncrc")
         self.users = users
@@ -157,7 +181,9 @@ class Mbsync:
             os.makedirs(os.path.join(self.state, user))
 
     def parallel(self):
-        return [["mbsync", "-q", "-c", self.config, user] for user in self.users]
+        """One process per user, or with fewer processes than users, each runs its share one after another."""
+        groups = [self.users[i::self.concurrency] for i in range(min(self.concurrency, len(self.users)))]
+        return [["mbsync", "-q", "-c", self.config] + group for group in groups]
 
     def one_at_a_time(self):
         return [["mbsync", "-q", "-c", self.config, "-a"]]
@@ -180,10 +206,15 @@ class Mailferry:
         rev = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
         return f"mailferry at {rev.stdout.strip()}"
 
-    def prepare(self, work, users, source, destination):
+    def prepare(self, work, users, source, destination, concurrency=None, pop3=False):
+        self.concurrency = concurrency or len(users)
         self.state = os.path.join(work, "mailferry-state")
         self.job = os.path.join(work, "job.yaml")
         self.users = users
+        if pop3:
+            protocol, ports = "pop3s", f"{{ imap4: 0, imap4s: 0, pop3: 0, pop3s: {source.pop3s_port} }}"
+        else:
+            protocol, ports = "imap4s", f"{{ imap4: 0, imap4s: {source.port}, pop3: 0, pop3s: 0 }}"
         users_file = os.path.join(work, "users.csv")
         with open(users_file, "w") as f:
             for user in users:
@@ -194,8 +225,8 @@ class Mailferry:
 name: bench
 source:
   host: 127.0.0.1
-  protocol: imap4s
-  ports: {{ imap4: 0, imap4s: {source.port}, pop3: 0, pop3s: 0 }}
+  protocol: {protocol}
+  ports: {ports}
   tls: {{ verify: true, ca_file: {source.ca_file} }}
 destination:
   imap:
@@ -206,7 +237,7 @@ destination:
 users:
   file: users.csv
 options:
-  concurrency: {len(users)}
+  concurrency: {self.concurrency}
 """)
         self.delete_state()
 
@@ -214,7 +245,10 @@ options:
         shutil.rmtree(self.state, ignore_errors=True)
 
     def parallel(self):
-        return [[self.binary, "apply", self.job, "--state-dir", self.state, "--concurrency", str(len(self.users))]]
+        return [[self.binary, "apply", self.job, "--state-dir", self.state, "--concurrency", str(self.concurrency)]]
+
+    def plan(self):
+        return [[self.binary, "plan", self.job, "--state-dir", self.state, "--format", "json"]]
 
     def one_at_a_time(self):
         return [[self.binary, "apply", self.job, "--state-dir", self.state, "--concurrency", "1"]]
@@ -233,7 +267,7 @@ class Imapsync:
         result = subprocess.run(["imapsync", "--version"], capture_output=True, text=True)
         return f"imapsync {result.stdout.strip()}"
 
-    def prepare(self, work, users, source, destination):
+    def prepare(self, work, users, source, destination, concurrency=None, pop3=False):
         self.work = work
         self.users = users
         self.source, self.destination = source, destination
@@ -276,8 +310,13 @@ class ServerLimit:
         self.name = label
 
 
-LIMITS = [ServerLimit("per-message", "server limit, APPEND per message"),
-          ServerLimit("multiappend", "server limit, MULTIAPPEND")]
+PER_MESSAGE = ServerLimit("per-message", "server limit, APPEND per message")
+MULTIAPPEND = ServerLimit("multiappend", "server limit, MULTIAPPEND")
+POP3_MULTIAPPEND = ServerLimit("pop3-multiappend", "server limit, POP3 + MULTIAPPEND")
+LIMITS = [PER_MESSAGE, MULTIAPPEND, POP3_MULTIAPPEND]
+# Per profile the limit variants measured; one APPEND per message is left out where it takes minutes.
+PROFILE_LIMITS = {"small": [PER_MESSAGE, MULTIAPPEND], "mixed": [PER_MESSAGE, MULTIAPPEND], "huge": [MULTIAPPEND],
+                  "fleet": [MULTIAPPEND], "pop3": [POP3_MULTIAPPEND]}
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -314,14 +353,18 @@ def measure(commands, servers, work):
             "rss_max": max(rss), "rss_sum": sum(rss), "exit_codes": codes}
 
 
-def measure_limit(limit, users, source, destination, work):
+def measure_limit(limit, users, source, destination, work, concurrency):
     """bench/server-limit.py: pre-build (not timed), then on `go` the timed concurrent fetch + append.
 
     Wall and client CPU are the script's own figures for the timed phase; server CPU is taken around
     it as in measure(). Client RSS is not reported: the script holds the whole corpus in memory."""
-    args = [sys.executable, SERVER_LIMIT, "--variant", limit.variant,
-            "--source", f"127.0.0.1:{source.port}:{source.ca_file}",
-            "--destination", f"127.0.0.1:{destination.port}:{destination.ca_file}"]
+    pop3 = limit.variant.startswith("pop3-")
+    args = [sys.executable, SERVER_LIMIT, "--variant", limit.variant.removeprefix("pop3-"),
+            "--source", f"127.0.0.1:{source.pop3s_port if pop3 else source.port}:{source.ca_file}",
+            "--destination", f"127.0.0.1:{destination.port}:{destination.ca_file}",
+            "--concurrency", str(concurrency)]
+    if pop3:
+        args.append("--pop3")
     for user in users:
         args += ["--user", f"{user}:{password(user)}"]
     stderr = open(os.path.join(work, f"server-limit-{limit.variant}.log"), "w")
@@ -351,13 +394,16 @@ def measure_limit(limit, users, source, destination, work):
             "rss_max": None, "rss_sum": None, "exit_codes": [code]}
 
 
-def verify(users, source, destination, work):
-    """compare-mailboxes per user; one summary string ('exact' or what differs) and the totals."""
+def verify(users, source, destination, work, inbox_content_only=False):
+    """compare-mailboxes per user; one summary string ('exact' or what differs) and the totals.
+
+    With inbox_content_only (a POP3 source): INBOX only, bytes only (POP3 carries no flags or dates)."""
     def one(user):
         env = dict(os.environ, BENCH_PW=password(user))
+        only = ["--folder", "INBOX", "--content-only"] if inbox_content_only else []
         result = subprocess.run(
-            [sys.executable, COMPARE, "--json",
-             "--a", f"127.0.0.1:{source.port}:{user}::tls:{source.ca_file}", "--a-password-env", "BENCH_PW",
+            [sys.executable, COMPARE, "--json"] + only +
+            ["--a", f"127.0.0.1:{source.port}:{user}::tls:{source.ca_file}", "--a-password-env", "BENCH_PW",
              "--b", f"127.0.0.1:{destination.port}:{user}::tls:{destination.ca_file}", "--b-password-env", "BENCH_PW"],
             capture_output=True, text=True, env=env)
         if result.returncode == 2:
@@ -380,7 +426,8 @@ def verify(users, source, destination, work):
         totals["subs_missing"] = totals.get("subs_missing", 0) + len(subs["missing"])
         totals["subs_extra"] = totals.get("subs_extra", 0) + len(subs["extra"])
     if all(r["identical"] for r in reports):
-        return f"exact ({totals['a']} messages)", totals
+        what = "exact bytes in INBOX" if inbox_content_only else "exact"
+        return f"{what} ({totals['a']} messages)", totals
     parts = []
     for key, label in (("missing", "missing"), ("duplicates", "duplicates"), ("altered", "bytes altered (X-TUID)"),
                        ("flag_mismatches", "flags differ"), ("date_mismatches", "dates differ"),
@@ -407,8 +454,8 @@ class Bench:
         self.exactness = {}  # (profile, run, tool) -> [summary]
         self.destination_count = 0
 
-    def start(self, name, users):
-        server = Server(os.path.join(self.work, name), users)
+    def start(self, name, users, pop3s=False):
+        server = Server(os.path.join(self.work, name), users, pop3s)
         self.servers.append(server)
         return server
 
@@ -428,27 +475,42 @@ class Bench:
         self.destination_count += 1
         return self.start(f"dst{self.destination_count}", users)
 
+    def users(self, profile):
+        return [u for u, _ in profile_users(profile, self.args.scale)]
+
     def seed(self):
-        users = [(u, s, p) for p in self.args.profiles for u, s in PROFILE_USERS[p]]
-        self.source = self.start("src", [u for u, _, _ in users])
+        users = [(u, s, p) for p in self.args.profiles for u, s in profile_users(p, self.args.scale)]
+        self.source = self.start("src", [u for u, _, _ in users], pop3s="pop3" in self.args.profiles)
         log(f"source Dovecot pid {self.source.pid} on 127.0.0.1:{self.source.port}; seeding {len(users)} users")
+        started = time.monotonic()
 
-        def seed_one(item):
-            user, seed, profile = item
-            subprocess.run([sys.executable, CORPUS, "seed", "--maildir", self.source.maildir(user), "--profile",
-                            profile, "--seed", str(seed), "--quiet"], check=True)
+        def seed_group(group):
+            """One corpus.py process for a group of users of one profile (fleet has hundreds)."""
+            profile = group[0][2]
+            corpus = CORPUS_OF.get(profile, profile)
+            args = [sys.executable, CORPUS, "seed", "--profile", corpus, "--json"]
+            for user, seed, _ in group:
+                args += ["--maildir", self.source.maildir(user), "--seed", str(seed)]
+            if corpus == "huge":
+                args += ["--scale", str(self.args.scale), "--jobs", "2"]
+            result = subprocess.run(args, check=True, capture_output=True, text=True)
+            return [(profile, json.loads(line)) for line in result.stdout.splitlines()]
 
-        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(seed_one, users))
-        self.corpus = {}
+        groups = []
         for profile in self.args.profiles:
-            messages = size = 0
-            for _, seed in PROFILE_USERS[profile]:
-                figures = json.loads(subprocess.run([sys.executable, CORPUS, "describe", "--profile", profile,
-                                                     "--seed", str(seed)], capture_output=True, check=True).stdout)
-                messages += figures["messages"]
-                size += figures["bytes"]
-            self.corpus[profile] = {"users": len(PROFILE_USERS[profile]), "messages": messages, "bytes": size}
+            members = [item for item in users if item[2] == profile]
+            size = max(1, (len(members) + 1) // 2) if len(members) > 10 else 1   # fleet: two processes
+            groups += [members[i:i + size] for i in range(0, len(members), size)]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            seeded = [item for result in pool.map(seed_group, groups) for item in result]
+        log(f"seeded in {time.monotonic() - started:.1f} s")
+        self.corpus = {}
+        for profile, figures in seeded:
+            entry = self.corpus.setdefault(profile, {"users": 0, "messages": 0, "bytes": 0})
+            entry["users"] += 1
+            inbox_only = profile == "pop3"   # only INBOX is read over POP3
+            entry["messages"] += figures["inbox_messages" if inbox_only else "messages"]
+            entry["bytes"] += figures["inbox_bytes" if inbox_only else "bytes"]
         # Warm the source (index files, page cache) so that the first tool measured pays no extra.
         log("warming the source (reading every message once)")
         warm_users = [u for u, _, _ in users]
@@ -463,38 +525,47 @@ class Bench:
             f"rss {fmt(measurement['rss_max'], 1)}MiB" + (f"  {exact}" if exact else ""))
 
     def run_profile(self, profile, tools, repeat):
-        users = [u for u, _ in PROFILE_USERS[profile]]
+        users = self.users(profile)
+        concurrency = CONCURRENCY.get(profile, len(users))
+        pop3 = profile == "pop3"
         for tool in tools:
+            if pop3 and tool.name in IMAP_ONLY_TOOLS:
+                continue
             tool_work = os.path.join(self.work, f"{tool.name}-{profile}")
             os.makedirs(tool_work, exist_ok=True)
             destination = self.fresh_destination(users)
-            tool.prepare(tool_work, users, self.source, destination)
+            tool.prepare(tool_work, users, self.source, destination, concurrency, pop3)
             servers = [self.source, destination]
             cold_name = "cold" if profile == "large1" else "cold, users in parallel"
             m = measure(tool.parallel(), servers, tool_work)
-            self.record(profile, cold_name, tool, m, verify(users, self.source, destination, tool_work)[0])
+            self.record(profile, cold_name, tool, m, verify(users, self.source, destination, tool_work, pop3)[0])
             if profile == "large1":
                 continue
             m = measure(tool.parallel(), servers, tool_work)
             self.record(profile, "no-op re-run", tool, m)
+            if hasattr(tool, "plan"):
+                m = measure(tool.plan(), servers, tool_work)
+                self.record(profile, PLAN_RUN, tool, m)
+            if tool.name in self.args.skip_state_deleted:
+                continue
             tool.delete_state()
             m = measure(tool.parallel(), servers, tool_work)
             self.record(profile, "no-op re-run, state deleted", tool, m,
-                        verify(users, self.source, destination, tool_work)[0])
+                        verify(users, self.source, destination, tool_work, pop3)[0])
             if profile == "small" and not self.args.no_sequential:
                 destination = self.fresh_destination(users)
                 tool.prepare(tool_work, users, self.source, destination)
                 m = measure(tool.one_at_a_time(), [self.source, destination], tool_work)
                 self.record(profile, "cold, users one at a time", tool, m,
                             verify(users, self.source, destination, tool_work)[0])
-        if profile in ("small", "mixed") and not self.args.no_limit:
+        if profile in PROFILE_LIMITS and not self.args.no_limit:
             limit_work = os.path.join(self.work, f"limit-{profile}")
             os.makedirs(limit_work, exist_ok=True)
-            for limit in LIMITS:
+            for limit in PROFILE_LIMITS[profile]:
                 destination = self.fresh_destination(users)
-                m = measure_limit(limit, users, self.source, destination, limit_work)
+                m = measure_limit(limit, users, self.source, destination, limit_work, concurrency)
                 self.record(profile, "cold, users in parallel", limit, m,
-                            verify(users, self.source, destination, limit_work)[0])
+                            verify(users, self.source, destination, limit_work, pop3)[0])
 
     def run(self, tools):
         self.seed()
@@ -507,8 +578,8 @@ class Bench:
 
 # --- the report -------------------------------------------------------------------------------
 
-RUN_ORDER = ["cold, users in parallel", "no-op re-run", "no-op re-run, state deleted", "cold, users one at a time",
-             "cold"]
+RUN_ORDER = ["cold, users in parallel", "no-op re-run", PLAN_RUN, "no-op re-run, state deleted",
+             "cold, users one at a time", "cold"]
 
 
 def median(values):
@@ -524,6 +595,49 @@ def ratio(a, b):
     return "n/a" if a is None or b in (None, 0) else f"{a / b:.2f}x"
 
 
+def target_figure(bench, profile, run, tool, key="wall"):
+    return median([r[key] for r in bench.results.get((profile, run, tool), [])])
+
+
+def targets(bench):
+    """Issue 23's targets as ratios of this run's medians (n/a where a figure is missing)."""
+    cold, noop, deleted = "cold, users in parallel", "no-op re-run", "no-op re-run, state deleted"
+    checks = []
+
+    def check(profile, text, value, limit, unit="x"):
+        if profile not in bench.corpus:
+            return
+        shown = "n/a" if value is None else (f"{value:.2f}{unit}" if unit == "x" else f"{value:.1f} {unit}")
+        verdict = "" if value is None else (" (met)" if value <= limit else " (MISSED)")
+        checks.append(f"- `{profile}`: {text}: {shown}, target at most {limit}{unit if unit == 'x' else ' ' + unit}"
+                      f"{verdict}")
+
+    def quotient(a, b):
+        return None if a is None or b in (None, 0) else a / b
+
+    f = lambda profile, run, tool, key="wall": target_figure(bench, profile, run, tool, key)   # noqa: E731
+    check("huge", "cold / servers' MULTIAPPEND limit",
+          quotient(f("huge", cold, "mailferry"), f("huge", cold, MULTIAPPEND.name)), 1.3)
+    check("huge", "no-op / mbsync's no-op", quotient(f("huge", noop, "mailferry"), f("huge", noop, "mbsync")), 0.5)
+    check("huge", "state deleted / mbsync's no-op",
+          quotient(f("huge", deleted, "mailferry"), f("huge", noop, "mbsync")), 2)
+    check("huge", "plan / no-op", quotient(f("huge", PLAN_RUN, "mailferry"), f("huge", noop, "mailferry")), 2)
+    check("huge", "peak RSS (largest of cold, no-op, plan, state deleted)",
+          max([v for v in (f("huge", run, "mailferry", "rss_max") for run in (cold, noop, PLAN_RUN, deleted))
+               if v is not None], default=None), 64, "MiB")
+    check("fleet", "cold / mbsync", quotient(f("fleet", cold, "mailferry"), f("fleet", cold, "mbsync")), 0.5)
+    check("fleet", "peak RSS, cold", f("fleet", cold, "mailferry", "rss_max"), 64, "MiB")
+    check("pop3", "cold / servers' POP3 + MULTIAPPEND limit",
+          quotient(f("pop3", cold, "mailferry"), f("pop3", cold, POP3_MULTIAPPEND.name)), 1.3)
+    for profile in ("small", "mixed"):
+        check(profile, "cold / servers' MULTIAPPEND limit",
+              quotient(f(profile, cold, "mailferry"), f(profile, cold, MULTIAPPEND.name)), 1.15)
+    check("small", "peak RSS, cold", f("small", cold, "mailferry", "rss_max"), 40, "MiB")
+    if not checks:
+        return []
+    return ["Issue 23's targets, from the medians above (ratios within this run):", ""] + checks + [""]
+
+
 def report(bench, tools, versions, available):
     lines = []
     now = dt.datetime.now(dt.timezone.utc)
@@ -536,8 +650,12 @@ def report(bench, tools, versions, available):
                  f"{bench.args.work_root}. {', '.join(versions)}. Medians of {bench.args.repeats}.")
     lines.append("")
     for profile, figures in bench.corpus.items():
+        at_once = CONCURRENCY.get(profile)
         lines.append(f"- `{profile}`: {figures['users']} users, {figures['messages']} messages, "
-                     f"{figures['bytes'] / MIB:.1f} MiB")
+                     f"{figures['bytes'] / MIB:.1f} MiB" + (f"; {at_once} users at a time" if at_once else "")
+                     + ("; read over POP3S" if profile == "pop3" else ""))
+    if bench.args.scale != 1:
+        lines.append(f"- scaled by {bench.args.scale:g} (`huge`'s folders, `fleet`'s users)")
     lines.append("")
     lines.append("| corpus | run | tool | wall s | client CPU s | server CPU s | peak RSS MiB (sum) | exact |")
     lines.append("|---|---|---|---:|---:|---:|---:|---|")
@@ -577,7 +695,16 @@ def report(bench, tools, versions, available):
                 lines.append(f"| {profile} | {run} | {tool} / mbsync | {ratio(a['wall'], b['wall'])} | "
                              f"{ratio(a['client_cpu'], b['client_cpu'])} | {ratio(a['server_cpu'], b['server_cpu'])} | "
                              f"{ratio(a['rss_max'], b['rss_max'])} | |")
+            mailferry = medians.get("mailferry")
+            for limit in LIMITS:   # how far mailferry is from what the servers allow
+                b = medians.get(limit.name)
+                if mailferry is None or mailferry["wall"] is None or b is None or b["wall"] is None:
+                    continue
+                lines.append(f"| {profile} | {run} | mailferry / {limit.name} | {ratio(mailferry['wall'], b['wall'])} | "
+                             f"{ratio(mailferry['client_cpu'], b['client_cpu'])} | "
+                             f"{ratio(mailferry['server_cpu'], b['server_cpu'])} | | |")
     lines.append("")
+    lines += targets(bench)
     if "mixed" in bench.corpus:
         figures = bench.corpus["mixed"]
         budget = 0.1e-3 * figures["messages"] + 4e-3 * figures["bytes"] / MIB
@@ -602,20 +729,27 @@ def report(bench, tools, versions, available):
 def main():
     parser = argparse.ArgumentParser(description="Benchmark mailferry against mbsync (see bench/README.md).")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--profiles", default="small,mixed,large1", help="comma-separated: small,mixed,large1")
+    parser.add_argument("--profiles", default="small,mixed,large1",
+                        help="comma-separated: " + ",".join(PROFILES))
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="huge: folder sizes, fleet: number of users, times this (default 1)")
     parser.add_argument("--tools", default="mbsync,mailferry,imapsync",
                         help="comma-separated: mbsync,mailferry,imapsync")
     parser.add_argument("--mailferry", default=os.path.join(ROOT, ".build", "release", "mailferry"))
     parser.add_argument("--work-root", default="/dev/shm" if os.path.isdir("/dev/shm") else "/tmp")
     parser.add_argument("--no-sequential", action="store_true", help="skip the users-one-at-a-time runs")
     parser.add_argument("--no-limit", action="store_true", help="skip the servers' own limit runs")
+    parser.add_argument("--skip-state-deleted", default="", metavar="TOOLS",
+                        help="comma-separated tools without the re-run with state deleted (mbsync copies "
+                             "everything again there, which at `huge`'s size takes many minutes)")
     parser.add_argument("--out", default=os.path.join(ROOT, "bench", "results",
                                                       dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d-%H%M") + ".md"))
     parser.add_argument("--keep", action="store_true", help="keep the work directory (servers are stopped anyway)")
     args = parser.parse_args()
     args.profiles = [p for p in args.profiles.split(",") if p]
+    args.skip_state_deleted = [t for t in args.skip_state_deleted.split(",") if t]
     for p in args.profiles:
-        if p not in PROFILE_USERS:
+        if p not in PROFILES:
             parser.error(f"unknown profile {p}")
     catalogue = {"mbsync": Mbsync(), "mailferry": Mailferry(args.mailferry), "imapsync": Imapsync()}
     tool_names = [t for t in args.tools.split(",") if t]

@@ -3,7 +3,7 @@
 
     bench/server-limit.py --source HOST:PORT:CAFILE --destination HOST:PORT:CAFILE
                           --user NAME:PASSWORD... --variant per-message|multiappend
-                          [--batch-count 100] [--batch-bytes 8388608]
+                          [--batch-count 100] [--batch-bytes 8388608] [--concurrency N] [--pop3]
 
 Run by bench/bench.py (see bench/README.md); stdlib only (ssl, socket, selectors, threading).
 
@@ -20,12 +20,23 @@ Run by bench/bench.py (see bench/README.md); stdlib only (ssl, socket, selectors
    batch first and the APPENDs after its answers, while reading every response, until every
    command is answered. Prints one JSON line: wall seconds and client CPU seconds of that phase.
 
+--concurrency N: at most N users at once (a pool of N threads), in both phases; default all.
+
+--pop3: the source is a POP3S port and only INBOX moves, as mailferry reads a POP3 maildrop. The
+pre-build reads every message with `TOP n 2147483647` (the whole message, left unread) and appends
+each with no flags and the date of its first `Received:` header (else `Date:`), as mailferry does; the
+timed source stream is USER/PASS answered, then every `TOP` pipelined (RFC 2449 PIPELINING) while
+the destination gets the MULTIAPPEND (or per-message) batches into INBOX.
+
 Every command must answer OK, else the run fails (exit 1, JSON with "error").
 """
 
 import argparse
+import concurrent.futures
+import email.utils
 import imaplib
 import json
+import poplib
 import re
 import resource
 import selectors
@@ -153,7 +164,35 @@ class Plan:
             except (OSError, imaplib.IMAP4.error):
                 pass
 
-    def build(self, variant, batch_count, batch_bytes):
+    def read_pop3_source(self, source):
+        """INBOX over POP3S: every message by TOP (left unread), no flags, the arrival date from the headers."""
+        conn = poplib.POP3_SSL(source.host, source.port, context=source.context(), timeout=300)
+        try:
+            conn.user(self.user)
+            conn.pass_(self.password)
+            _, listing, _ = conn.list()
+            messages = []
+            for line in listing:
+                number = int(line.split()[0])
+                _, lines, _ = conn.top(number, TOP_ALL_LINES)
+                body = b"".join(line + b"\r\n" for line in lines)
+                messages.append((b"", arrival_date(body), body))
+            self.folders = [(b"INBOX", messages)]
+            self.pop3_messages = len(messages)
+        finally:
+            try:
+                conn.quit()
+            except (OSError, poplib.error_proto):
+                pass
+
+    def build_pop3_reads(self):
+        self.fetch_stream = b"".join(b"TOP %d %d\r\n" % (n, TOP_ALL_LINES) for n in range(1, self.pop3_messages + 1))
+        self.fetch_commands = self.pop3_messages
+
+    def build(self, variant, batch_count, batch_bytes, pop3=False):
+        if pop3:
+            # INBOX exists and stays unsubscribed on both sides: no CREATE, no SUBSCRIBE.
+            self.subscriptions = []
         fetch = []
         for raw, messages in self.folders:
             if messages:
@@ -162,6 +201,8 @@ class Plan:
                              % (n, quote(raw), n + 1))
                 self.fetch_commands += 2
         self.fetch_stream = b"".join(fetch)
+        if pop3:
+            self.build_pop3_reads()
 
         setup = []
         # Parents before children; INBOX exists already.
@@ -198,6 +239,30 @@ class Plan:
                 self.append_commands += 1
         self.append_stream = b"".join(parts)
         self.folders = [(raw, len(messages), sum(len(b) for _, _, b in messages)) for raw, messages in self.folders]
+
+
+TOP_ALL_LINES = 2147483647
+
+
+def arrival_date(body):
+    """IMAP date-time of the first Received: header's date, else of Date:, as mailferry derives it."""
+    head = body[:body.find(b"\r\n\r\n") + 2].decode("utf-8", "replace")
+    unfolded = head.replace("\r\n\t", " ").replace("\r\n ", " ")
+    candidates = []
+    for line in unfolded.split("\r\n"):
+        name, _, value = line.partition(":")
+        if name.lower() == "received" and ";" in value:
+            candidates.append(value.rsplit(";", 1)[1])
+        elif name.lower() == "date":
+            candidates.append(value)
+    for text in candidates:
+        try:
+            when = email.utils.parsedate_to_datetime(text.strip())
+        except (TypeError, ValueError):
+            continue
+        if when is not None and when.tzinfo is not None:
+            return b'"' + when.strftime("%d-%b-%Y %H:%M:%S %z").encode() + b'"'
+    return b'"01-Jan-2000 00:00:00 +0000"'
 
 
 # --- the timed phase ---------------------------------------------------------------------------
@@ -249,19 +314,59 @@ class Responses:
         del self.buffer[:pos]
 
 
+class POP3Responses:
+    """Counts complete POP3 multi-line answers (+OK ... CRLF.CRLF) in a response stream."""
+
+    def __init__(self, label):
+        self.label = label
+        self.buffer = bytearray()
+        self.in_body = False
+        self.answered = 0
+        self.literal_bytes = 0   # body bytes without dot-stuffing, with CRLF line ends
+        self.failures = []
+
+    def feed(self, data):
+        self.buffer += data
+        pos = 0
+        while True:
+            end = self.buffer.find(b"\r\n", pos)
+            if end < 0:
+                break
+            line = self.buffer[pos:end]
+            pos = end + 2
+            if self.in_body:
+                if line == b".":
+                    self.in_body = False
+                    self.answered += 1
+                else:
+                    self.literal_bytes += len(line) + 2 - (1 if line[:2] == b".." else 0)
+            elif line.startswith(b"+OK"):
+                self.in_body = True
+            else:
+                self.failures.append(bytes(line).decode("utf-8", "replace")[:200])
+        del self.buffer[:pos]
+
+
 class Session:
     """One logged-in IMAPS connection that writes queued stages and reads answers without blocking."""
 
-    def __init__(self, endpoint, user, password, label):
+    def __init__(self, endpoint, user, password, label, pop3=False):
         self.label = f"{label} {user}"
         raw = socket.create_connection((endpoint.host, endpoint.port), timeout=60)
         raw.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.sock = endpoint.context().wrap_socket(raw, server_hostname=endpoint.host)
-        self.responses = Responses(self.label)
+        self.responses = POP3Responses(self.label) if pop3 else Responses(self.label)
         pending = bytearray()
         self.read_line(pending)   # greeting
-        self.sock.sendall(b"l LOGIN %s %s\r\n" % (quote(user.encode()), quote(password.encode())))
-        while True:
+        if pop3:
+            for command in (b"USER %s\r\n" % user.encode(), b"PASS %s\r\n" % password.encode()):
+                self.sock.sendall(command)
+                line = self.read_line(pending)
+                if not line.startswith(b"+OK"):
+                    raise LimitError(f"{self.label}: {command.split()[0].decode()}: {line[:200]!r}")
+        else:
+            self.sock.sendall(b"l LOGIN %s %s\r\n" % (quote(user.encode()), quote(password.encode())))
+        while not pop3:
             line = self.read_line(pending)
             if line.startswith(b"l "):
                 if not line.startswith(b"l OK"):
@@ -325,16 +430,16 @@ class Session:
         try:
             self.sock.setblocking(True)
             self.sock.settimeout(5)
-            self.sock.sendall(b"z LOGOUT\r\n")
+            self.sock.sendall(b"QUIT\r\n" if isinstance(self.responses, POP3Responses) else b"z LOGOUT\r\n")
             self.sock.close()
         except OSError:
             pass
 
 
-def transfer(plan, source, destination, errors, sessions_out, start, timings):
+def transfer(plan, source, destination, errors, sessions_out, start, timings, pop3=False):
     """One user's timed work: both connections at once, until every command is answered."""
     try:
-        reader = Session(source, plan.user, plan.password, "source")
+        reader = Session(source, plan.user, plan.password, "source", pop3)
         writer = Session(destination, plan.user, plan.password, "destination")
         finished = {"logged in": time.monotonic() - start}
         sessions_out += [reader, writer]
@@ -367,6 +472,8 @@ def transfer(plan, source, destination, errors, sessions_out, start, timings):
                     finished[session.label] = time.monotonic() - start
         timings.append((plan.user, finished))
         selector.close()
+        for session in sessions:   # LOGOUT now: with --concurrency, later users need the server's processes
+            session.close()
         expected = sum(size for _, _, size in plan.folders)
         if reader.responses.literal_bytes != expected:   # the timed fetch must read every body again
             raise LimitError(f"fetched {reader.responses.literal_bytes} literal bytes, expected {expected}")
@@ -382,7 +489,10 @@ def main():
     parser.add_argument("--variant", required=True, choices=["per-message", "multiappend"])
     parser.add_argument("--batch-count", type=int, default=100)
     parser.add_argument("--batch-bytes", type=int, default=8 * 1024 * 1024)
+    parser.add_argument("--concurrency", type=int, default=0, help="users at once (default: all)")
+    parser.add_argument("--pop3", action="store_true", help="the source is POP3S; INBOX only")
     args = parser.parse_args()
+    workers = args.concurrency if args.concurrency > 0 else len(args.user)
     source, destination = Endpoint(args.source), Endpoint(args.destination)
     plans = [Plan(*pair.split(":", 1)) for pair in args.user]
 
@@ -394,16 +504,16 @@ def main():
 
     def prebuild(plan):
         try:
-            plan.read_source(source)
-            plan.build(args.variant, args.batch_count, args.batch_bytes)
-        except (OSError, LimitError, imaplib.IMAP4.error) as error:
+            if args.pop3:
+                plan.read_pop3_source(source)
+            else:
+                plan.read_source(source)
+            plan.build(args.variant, args.batch_count, args.batch_bytes, args.pop3)
+        except (OSError, LimitError, imaplib.IMAP4.error, poplib.error_proto) as error:
             errors.append(f"{plan.user}: {error}")
 
-    threads = [threading.Thread(target=prebuild, args=(plan,)) for plan in plans]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(workers, 8)) as pool:
+        list(pool.map(prebuild, plans))
     if errors:
         fail("pre-build: " + "; ".join(errors))
     messages = sum(n for plan in plans for _, n, _ in plan.folders)
@@ -416,16 +526,13 @@ def main():
     usage_before = resource.getrusage(resource.RUSAGE_SELF)
     start = time.monotonic()
     sessions, timings = [], []
-    threads = [threading.Thread(target=transfer, args=(plan, source, destination, errors, sessions, start, timings))
-               for plan in plans]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(lambda plan: transfer(plan, source, destination, errors, sessions, start, timings, args.pop3),
+                      plans))
     wall = time.monotonic() - start
     usage_after = resource.getrusage(resource.RUSAGE_SELF)
     for session in sessions:
-        session.close()
+        session.close()   # those of a failed transfer; closing twice is harmless
     for user, finished in sorted(timings):   # stderr: bench.py keeps it in the work directory's log
         print(f"{user}: " + ", ".join(f"{what} {seconds:.2f}s" for what, seconds in finished.items()), file=sys.stderr)
     if errors:

@@ -6,7 +6,7 @@ plus the folder set and the subscriptions.
                                  --b HOST:PORT:USER:PASSWORD[:tls|starttls|plain[:CAFILE]]
                                  [--a-password-env NAME] [--b-password-env NAME]
                                  [--map SRC=DST]... [--skip-deleted] [--no-subscriptions]
-                                 [--details N] [--json]
+                                 [--folder NAME]... [--content-only] [--details N] [--json]
 
 Stdlib only (imaplib, ssl, hashlib) and independent of mailferry's Swift code: it judges mailferry.
 Read-only on both sides (EXAMINE, BODY.PEEK[], LSUB).
@@ -23,6 +23,10 @@ extra copies of a message A has).
 
 With PASSWORD empty, --a-password-env / --b-password-env name the environment variable holding it,
 so that tests keep passwords off the command line (and a password may then contain ':').
+
+`--folder NAME` compares only that folder (after --map) on both sides, and neither the folder set nor
+the subscriptions; `--content-only` compares bytes only (a message is its sha256), for a source that
+has no flags or INTERNALDATE to carry, such as a POP3 maildrop read into IMAP.
 
 Exit codes: 0 identical; 1 differences; 2 usage, connection or login error.
 """
@@ -321,7 +325,7 @@ def fetch_batch(conn, account, raw, uids, skip_deleted):
         sha, normalized = content_hashes(body)
         result.append({"sha": sha, "norm": normalized, "flags": flag_tuple,
                        "date": parse_internaldate(date.group(1).decode()),
-                       "subject": subject_of(body)})
+                       "subject_raw": raw_subject(body)})
     # A message whose body did not come back is an error, never "equal": both sides failing alike
     # must not look like both sides holding the same message.
     unanswered = sorted(set(uids) - answered)
@@ -330,12 +334,17 @@ def fetch_batch(conn, account, raw, uids, skip_deleted):
     return result
 
 
-def subject_of(body):
-    """The decoded Subject, for the report only."""
+def raw_subject(body):
+    """The Subject line's bytes; decoded only for a difference that is reported (subject_of)."""
     found = re.search(rb'(?im)^Subject: ?(.*)$', body[: body.find(b"\r\n\r\n") + 2])
-    if not found:
+    return found.group(1) if found else b""
+
+
+def subject_of(message):
+    """The decoded Subject, for the report only."""
+    raw = message["subject_raw"].decode("utf-8", "replace").strip()
+    if not raw:
         return ""
-    raw = found.group(1).decode("utf-8", "replace").strip()
     try:
         return str(email.header.make_header(email.header.decode_header(raw)))[:60]
     except (ValueError, LookupError, email.errors.HeaderParseError):
@@ -344,8 +353,11 @@ def subject_of(body):
 
 # --- comparing --------------------------------------------------------------------------------
 
+CONTENT_ONLY = False   # --content-only: flags and INTERNALDATE are not part of a message
+
+
 def key(m):
-    return (m["sha"], m["flags"], m["date"])
+    return (m["sha"],) if CONTENT_ONLY else (m["sha"], m["flags"], m["date"])
 
 
 def compare_folder(a_messages, b_messages):
@@ -381,17 +393,17 @@ def compare_folder(a_messages, b_messages):
             if x["sha"] != y["sha"]:
                 result["altered"] += 1
                 what.append("bytes differ (X-TUID header)")
-            if x["flags"] != y["flags"]:
+            if x["flags"] != y["flags"] and not CONTENT_ONLY:
                 result["flag_mismatches"] += 1
                 what.append(f"flags {' '.join(x['flags']) or '-'} -> {' '.join(y['flags']) or '-'}")
-            if x["date"] != y["date"]:
+            if x["date"] != y["date"] and not CONTENT_ONLY:
                 result["date_mismatches"] += 1
                 what.append(f"INTERNALDATE {iso(x['date'])} -> {iso(y['date'])}")
-            result["details"].append({"kind": "changed", "sha256": x["sha"], "subject": x["subject"], "what": what})
+            result["details"].append({"kind": "changed", "sha256": x["sha"], "subject": subject_of(x), "what": what})
         for i, x in enumerate(a_list):
             if i not in used_a:
                 result["missing"] += 1
-                result["details"].append({"kind": "missing", "sha256": x["sha"], "subject": x["subject"],
+                result["details"].append({"kind": "missing", "sha256": x["sha"], "subject": subject_of(x),
                                           "what": [f"flags {' '.join(x['flags']) or '-'}, {iso(x['date'])}"]})
         for j, y in enumerate(b_list):
             if j not in used_b:
@@ -399,7 +411,7 @@ def compare_folder(a_messages, b_messages):
                 duplicate = norm in a_norms
                 result["duplicates"] += duplicate
                 result["details"].append({"kind": "duplicate" if duplicate else "extra", "sha256": y["sha"],
-                                          "subject": y["subject"],
+                                          "subject": subject_of(y),
                                           "what": [f"flags {' '.join(y['flags']) or '-'}, {iso(y['date'])}"]})
     return result
 
@@ -415,12 +427,16 @@ def apply_map(name, mapping):
     return name
 
 
-def compare(a_data, b_data, mapping):
+def compare(a_data, b_data, mapping, only=None):
     a_folders, a_subs = a_data
     b_folders, b_subs = b_data
     mapped = {}
     for name, messages in a_folders.items():
         mapped.setdefault(apply_map(name, mapping), []).extend(messages)
+    if only:
+        mapped = {name: mapped.get(name, []) for name in only}
+        b_folders = {name: b_folders.get(name, []) for name in only}
+        a_subs = b_subs = None
     report = {"folders": {}, "folders_missing": sorted(set(mapped) - set(b_folders)),
               "folders_extra": sorted(set(b_folders) - set(mapped))}
     totals = collections.Counter()
@@ -495,9 +511,15 @@ def main():
                         help="rename A's folder SRC (and its subfolders) to DST before comparing")
     parser.add_argument("--skip-deleted", action="store_true", help="ignore messages flagged \\Deleted on both sides")
     parser.add_argument("--no-subscriptions", action="store_true", help="do not compare subscriptions")
+    parser.add_argument("--folder", action="append", default=[], metavar="NAME",
+                        help="compare only this folder (after --map); no folder set, no subscriptions")
+    parser.add_argument("--content-only", action="store_true",
+                        help="compare bytes only, not flags or INTERNALDATE (a POP3 source has neither)")
     parser.add_argument("--details", type=int, default=20, metavar="N", help="differences listed (default 20)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args()
+    global CONTENT_ONLY
+    CONTENT_ONLY = args.content_only
     try:
         a = Account(args.a, args.a_password_env, "a")
         b = Account(args.b, args.b_password_env, "b")
@@ -524,7 +546,8 @@ def main():
             thread.join()
         if errors:
             raise CompareError("; ".join(sorted(errors)))
-        report = compare(results["a"], results["b"], mapping)
+        only = ["INBOX" if name.upper() == "INBOX" else name.strip("/") for name in args.folder]
+        report = compare(results["a"], results["b"], mapping, only)
     except CompareError as error:
         print(f"compare-mailboxes: error: {error}", file=sys.stderr)
         sys.exit(2)

@@ -67,8 +67,15 @@ public struct FolderDiff: Sendable {
     /// Destination messages by identity, each list ordered so that `popLast()` yields the lowest UID.
     public static func pool(of destination: [MessageSummary]) -> [MessageIdentity: [MessageSummary]] {
         var pool: [MessageIdentity: [MessageSummary]] = [:]
-        for message in destination.sorted(by: { $0.uid > $1.uid }) {
-            pool[message.identity, default: []].append(message)
+        pool.reserveCapacity(destination.count)
+        // A listing in ascending UID order is walked backwards rather than sorted into a copy.
+        let ascending = zip(destination, destination.dropFirst()).allSatisfy { $0.uid < $1.uid }
+        if ascending {
+            for message in destination.reversed() { pool[message.identity, default: []].append(message) }
+        } else {
+            for message in destination.sorted(by: { $0.uid > $1.uid }) {
+                pool[message.identity, default: []].append(message)
+            }
         }
         return pool
     }
@@ -81,7 +88,16 @@ public struct FolderDiff: Sendable {
         pool: inout [MessageIdentity: [MessageSummary]], baseline: inout SyncBaseline, options: MigrationOptions,
         acceptsKeywords: Bool, destinationUIDsValid: Bool = false
     ) {
-        for message in source.sorted(by: { $0.uid < $1.uid }) {
+        // A listing comes sorted already: no copy of it then (200,000 summaries in a huge INBOX).
+        let inUIDOrder = zip(source, source.dropFirst()).allSatisfy { $0.uid < $1.uid }
+        let ordered = inUIDOrder ? source : source.sorted(by: { $0.uid < $1.uid })
+        if pool.isEmpty, baseline.isEmpty, options.since == nil, options.maxMessageSize == nil,
+            options.destinationProvider.messageSizeCap == nil
+        {
+            toCopy = ordered  // nothing to pair, skip or remember (a first run): the listing itself, not a copy
+            return
+        }
+        for message in ordered {
             // Claimed before the filters: a message left out is still on the source, never "gone".
             let known = baseline.claim(message, in: folder)
             if let since = options.since, message.internalDate.secondsSince1970 < InternalDate.startOfDay(since) {
@@ -147,21 +163,24 @@ public struct FolderDiff: Sendable {
         guard entry.identity.isUnread else { return take(entry.identity, preferring: uid, from: &pool) }
         guard let uid, let size = entry.identity.size else { return nil }
         for (identity, list) in pool {
-            if let index = list.firstIndex(where: { $0.uid == uid && $0.size == size }) {
-                return pool[identity]?.remove(at: index)
+            if list.contains(where: { $0.uid == uid && $0.size == size }) {
+                return take(identity, preferring: uid, from: &pool)
             }
         }
         return nil
     }
 
     /// The pool's message of `identity`, the one with UID `uid` when there is one.
+    /// An identity whose last copy is taken leaves the pool, so that a fully paired pool is empty
+    /// (and holds no keys for the rest of the user's folders).
     private static func take(
         _ identity: MessageIdentity, preferring uid: UInt32?, from pool: inout [MessageIdentity: [MessageSummary]]
     ) -> MessageSummary? {
-        if let uid, let index = pool[identity]?.firstIndex(where: { $0.uid == uid }) {
-            return pool[identity]?.remove(at: index)
-        }
-        return pool[identity]?.popLast()
+        guard var matches = pool.removeValue(forKey: identity), !matches.isEmpty else { return nil }
+        let index = uid.flatMap { uid in matches.firstIndex { $0.uid == uid } } ?? matches.index(before: matches.endIndex)
+        let match = matches.remove(at: index)
+        if !matches.isEmpty { pool[identity] = matches }
+        return match
     }
 
     /// Whether a message with this UID is still unpaired in the pool (listed without an identity match).

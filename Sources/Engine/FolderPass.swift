@@ -71,18 +71,22 @@ struct FolderPass: Sendable {
         let nothingToPair = knownPool?.isEmpty ?? ((destinationState?.messageCount ?? 0) == 0)
         let identified = identifyAll || !nothingToPair || !baseline.isEmpty
         let listed: [MessageSummary]
-        let listedDestination: [MessageSummary]?
+        let listedPool: [MessageIdentity: [MessageSummary]]?
         do {
-            (listed, listedDestination) = try await Self.both(
+            // The destination's listing becomes its pool at once, so that both are never held together.
+            (listed, listedPool) = try await Self.both(
                 { listSource ? try await source.summaries(in: folder, identified: identified) : [] },
-                { knownPool == nil && !nothingToPair ? try await destination.summaries(in: target) : nil })
+                {
+                    knownPool == nil && !nothingToPair
+                        ? FolderDiff.pool(of: try await destination.summaries(in: target)) : nil
+                })
         } catch {
             pools.messages[target] = knownPool
             pools.baselines[target] = baseline
             throw error
         }
         let messages = mapping.selection.admitted(listed)
-        var pool = knownPool ?? FolderDiff.pool(of: listedDestination ?? [])
+        var pool = knownPool ?? listedPool ?? [:]
         // The baseline's destination UIDs still name the same messages while the destination
         // folder keeps the UIDVALIDITY of its last complete sync.
         let record = try ledger?.folderRecord(sourceUser: sourceUser, sourceFolder: folder)
@@ -147,14 +151,11 @@ struct FolderPass: Sendable {
         context.observer.handle(
             .folderStarted(sourceUser: sourceUser, folder: folder, messages: diff.toCopy.count, bytes: diff.bytesToCopy))
 
-        let outgoing = diff.toCopy.map { message in
-            var withFlags = message
-            withFlags.flags = options.flags
-                ? FolderDiff.storable(message.flags, acceptsKeywords: destination.acceptsKeywords) : .none
-            return withFlags
-        }
+        let copyFlags = options.flags
+        let acceptsKeywords = destination.acceptsKeywords
         let failed = try await MessageCopier(context: context).copy(
-            outgoing, from: folder, to: target, source: source, destination: destination)
+            diff.toCopy, from: folder, to: target, source: source, destination: destination,
+            flags: { copyFlags ? FolderDiff.storable($0, acceptsKeywords: acceptsKeywords) : .none })
         for update in diff.flagUpdates {
             try await destination.setFlags(update.flags, ofUID: update.destinationUID, in: target)
             context.update { $0.counts.flagsUpdated += 1 }

@@ -6,7 +6,9 @@ import Synchronization
 /// Copies the messages a folder diff found missing, in batches: the source streams a batch's bodies
 /// in one pipelined command and the destination stores them in one (IMAP MULTIAPPEND), so a mailbox
 /// of small messages is not bound by round trips. Each batch is journalled as a whole: intents
-/// before, commits as soon as the destination confirms.
+/// before, commits as soon as the destination confirms. Two batches overlap: once the source has
+/// delivered a batch's last body, the next batch is fetched (and written behind it) while the
+/// destination still stores the first, so neither server waits for the other's answer.
 struct MessageCopier {
     /// Bounds of one batch: enough messages to amortise a command, few enough bytes that a broken
     /// connection costs little to resend.
@@ -18,16 +20,79 @@ struct MessageCopier {
     private var sourceUser: String { context.sourceUser }
     private var ledger: Ledger { context.ledger }
 
-    /// Copies `messages` (summaries with the flags the destination should get) and returns how many
-    /// failed for good. Failures of the connection or the store are thrown; what was copied before
-    /// stays counted in the context.
+    /// Copies `messages`, each with the flags `flags` makes of its own (applied batch by batch, so
+    /// that a folder's list is never copied whole), and returns how many failed for good. Failures
+    /// of the connection or the store are thrown; what was copied before stays counted in the context.
     func copy(
         _ messages: [MessageSummary], from folder: MailboxPath, to target: MailboxPath, source: any SourceStore,
+        destination: any DestinationStore, flags: @escaping @Sendable (MessageFlags) -> MessageFlags = { $0 }
+    ) async throws -> Int {
+        try await withThrowingTaskGroup(of: BatchOutcome.self) { group in
+            var failed = 0
+            var refused: [BatchOutcome] = []
+            var running = 0
+            for batch in Self.batches(of: messages) {
+                if running == Self.batchesInFlight, let outcome = try await group.next() {
+                    running -= 1
+                    failed += outcome.failed
+                    if !outcome.copyAlone.isEmpty { refused.append(outcome) }
+                }
+                if !refused.isEmpty {
+                    // One by one only with nothing else in flight on either connection.
+                    while let outcome = try await group.next() {
+                        failed += outcome.failed
+                        if !outcome.copyAlone.isEmpty { refused.append(outcome) }
+                    }
+                    running = 0
+                    failed += try await copyRefused(
+                        refused, from: folder, to: target, source: source, destination: destination)
+                    refused = []
+                }
+                let delivery = BatchDelivery()
+                let outgoing = batch.map { message in
+                    var withFlags = message
+                    withFlags.flags = flags(message.flags)
+                    return withFlags
+                }
+                group.addTask {
+                    try await copyBatch(
+                        outgoing, from: folder, to: target, source: source, destination: destination,
+                        delivery: delivery)
+                }
+                running += 1
+                await delivery.wait()
+            }
+            while let outcome = try await group.next() {
+                failed += outcome.failed
+                if !outcome.copyAlone.isEmpty { refused.append(outcome) }
+            }
+            failed += try await copyRefused(refused, from: folder, to: target, source: source, destination: destination)
+            return failed
+        }
+    }
+
+    /// Batches at once: one whose APPEND awaits its answer, one being fetched and written.
+    static let batchesInFlight = 2
+
+    /// What one batch left to do: messages failed for good, and those of a refused batch that go
+    /// again one APPEND each (after the batches in flight, never beside them).
+    private struct BatchOutcome: Sendable {
+        var failed = 0
+        var copyAlone: [MessageSummary] = []
+        var entries: [String: JournalEntryID] = [:]
+    }
+
+    private func copyRefused(
+        _ outcomes: [BatchOutcome], from folder: MailboxPath, to target: MailboxPath, source: any SourceStore,
         destination: any DestinationStore
     ) async throws -> Int {
         var failed = 0
-        for batch in Self.batches(of: messages) {
-            failed += try await copyBatch(Array(batch), from: folder, to: target, source: source, destination: destination)
+        for outcome in outcomes {
+            for message in outcome.copyAlone {
+                failed += try await copyAlone(
+                    message, entry: outcome.entries[message.sourceKey], from: folder, to: target, source: source,
+                    destination: destination)
+            }
         }
         return failed
     }
@@ -52,8 +117,9 @@ struct MessageCopier {
 
     private func copyBatch(
         _ batch: [MessageSummary], from folder: MailboxPath, to target: MailboxPath, source: any SourceStore,
-        destination: any DestinationStore
-    ) async throws -> Int {
+        destination: any DestinationStore, delivery: BatchDelivery
+    ) async throws -> BatchOutcome {
+        defer { delivery.fire() }  // also when the batch failed before its last body
         let entryList = try ledger.recordIntents(
             sourceUser: sourceUser, sourceFolder: folder, messages: batch.map { ($0.sourceKey, $0.identity) },
             destinationFolder: target)
@@ -65,7 +131,12 @@ struct MessageCopier {
         let pair = context.pair
         do {
             try await source.withBodies(of: batch, in: folder) { bodies in
-                try await destination.appendBatch(bodies, to: target) { appended in
+                let delivered = MessageBodies {
+                    let message = try await bodies.next()
+                    if message == nil { delivery.fire() }
+                    return message
+                }
+                try await destination.appendBatch(delivered, to: target) { appended in
                     try ledger.commit(
                         appended.compactMap { message in entries[message.summary.sourceKey].map { ($0, message.uid) } },
                         baseline: appended.map { Self.baseline(of: $0, from: folder, to: target) }, for: pair)
@@ -80,19 +151,13 @@ struct MessageCopier {
             if batch.count == 1, let message = batch.first {
                 if let entry = entries[message.sourceKey] { try ledger.resolve(entry, outcome: .notFound) }
                 noteFailure(message, in: folder, error: error)
-                return 1
+                return BatchOutcome(failed: 1)
             }
             // Refused as a whole (one message too large, say): each message not stored yet goes again
             // on its own, so that only the refused one fails.
             context.write("batch of \(batch.count) in \(folder) refused (\(error.userMessage)); copying one by one")
             let done = Set(stored.messages.map(\.summary.sourceKey))
-            var failed = 0
-            for message in batch where !done.contains(message.sourceKey) {
-                failed += try await copyAlone(
-                    message, entry: entries[message.sourceKey], from: folder, to: target, source: source,
-                    destination: destination)
-            }
-            return failed
+            return BatchOutcome(copyAlone: batch.filter { !done.contains($0.sourceKey) }, entries: entries)
         } catch {
             account(stored.messages, from: folder, to: target)
             throw error
@@ -106,7 +171,7 @@ struct MessageCopier {
             noteFailure(message, in: folder, error: .messageVanished(folder: folder.description, uid: message.uid))
             failed += 1
         }
-        return failed
+        return BatchOutcome(failed: failed)
     }
 
     /// One message in its own APPEND, under the batch's journal entry. Returns 1 if it was refused.

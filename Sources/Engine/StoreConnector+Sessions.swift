@@ -10,14 +10,27 @@ extension StoreConnector {
         return try await affinity.run { try await openAndRun(body) }
     }
 
+    /// Both sessions are opened at once (TLS handshakes and logins overlap); when either fails, the
+    /// other is closed again, and the source's error is the one reported when both fail.
     private func openAndRun<Result>(
         _ body: (any SourceStore, any DestinationStore) async throws -> Result
     ) async throws -> Result {
-        let source = try await openSource()
-        let destination: any DestinationStore
+        let openDestination = openDestination
+        async let opening: Swift.Result<any DestinationStore, any Error> = {
+            do { return .success(try await openDestination()) } catch { return .failure(error) }
+        }()
+        let source: any SourceStore
         do {
-            destination = try await openDestination()
+            source = try await openSource()
         } catch {
+            if case .success(let destination) = await opening { await destination.close() }
+            throw error
+        }
+        let destination: any DestinationStore
+        switch await opening {
+        case .success(let opened):
+            destination = opened
+        case .failure(let error):
             await source.close()
             throw error
         }

@@ -9,6 +9,24 @@ extension IMAPClient {
     public func fetchMetadata(
         uids: ClosedRange<UInt32>, headerFields: [String] = IMAPClient.metadataHeaderFields
     ) async throws(IMAPError) -> [IMAPMessageMetadata] {
+        let listing = try await fetchMetadata(uids: uids, headerFields: headerFields) { $0 }
+        var byUID = Dictionary(listing.items.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
+        for (uid, flags) in listing.flagUpdates { byUID[uid]?.flags = flags }
+        return byUID.values.sorted { $0.uid < $1.uid }
+    }
+
+    /// The same listing, each message handed to `transform` as its response arrives and only the
+    /// result kept, so that a mailbox of 200,000 messages is never held as responses too.
+    ///
+    /// A message's first response with RFC822.SIZE is the solicited one; a response without it
+    /// (an unsolicited flag change during the listing) is merged into it when it came first, and
+    /// otherwise returned in `flagUpdates` (UID → the message's flags now) for the caller to apply.
+    /// `items` are in the server's order, which `inUIDOrder` says is ascending UID (as servers send);
+    /// `expected` (the mailbox's EXISTS) only reserves room for them.
+    public func fetchMetadata<Item: Sendable>(
+        uids: ClosedRange<UInt32>, headerFields: [String] = IMAPClient.metadataHeaderFields, expected: Int = 0,
+        transform: @escaping @Sendable (IMAPMessageMetadata) -> Item
+    ) async throws(IMAPError) -> (items: [Item], flagUpdates: [UInt32: [String]], inUIDOrder: Bool) {
         var items = "UID FLAGS INTERNALDATE RFC822.SIZE"
         if hasCapability("CONDSTORE") { items += " MODSEQ" }
         if !headerFields.isEmpty {
@@ -18,22 +36,11 @@ extension IMAPClient {
             items += " BODY.PEEK[HEADER.FIELDS (\(headerFields.joined(separator: " ")))]"
         }
         let command = IMAPCommand("UID FETCH", [.syntax("UID FETCH \(IMAPUIDSet.render(uids)) (\(items))")])
-        let result = try await run(command) { if case .fetch = $0 { true } else { false } }
-        var byUID: [UInt32: IMAPMessageMetadata] = [:]
-        for case .fetch(let fetch) in result.untagged {
-            guard let uid = fetch.uid else { continue }  // an unsolicited FLAGS update without UID
-            var entry = byUID[uid] ?? IMAPMessageMetadata(
-                uid: uid, flags: [], internalDate: nil, size: nil, modSeq: nil, headerFields: ByteBuffer())
-            // \Recent belongs to the server session (RFC 3501 2.3.2): no client can set it, so it
-            // is not part of a message's flags for copying.
-            if let flags = fetch.flags { entry.flags = flags.filter { !$0.caseInsensitiveCompare("\\Recent") } }
-            if let date = fetch.internalDate { entry.internalDate = date }
-            if let size = fetch.rfc822Size { entry.size = size }
-            if let modSeq = fetch.modSeq { entry.modSeq = modSeq }
-            if let header = fetch.headerFields { entry.headerFields = header }
-            byUID[uid] = entry
-        }
-        return byUID.values.sorted { $0.uid < $1.uid }
+        let collector = MetadataCollector(expected: expected, transform: transform)
+        let pendingCommand = try await send(
+            command, accepts: { if case .fetch = $0 { true } else { false } }, consume: collector.take)
+        _ = try await complete(pendingCommand)
+        return collector.finish()
     }
 
     /// `UID FETCH <uid> BODY.PEEK[]`, handing the body to `consume` as a stream: byte count up

@@ -171,7 +171,8 @@ public actor IMAPClient {
     /// or the server refused a synchronizing literal.
     func send(
         _ command: IMAPCommand, sources: [IMAPMessageSource] = [], timeout: TimeAmount? = nil,
-        streamsBody: Bool = false, accepts: @escaping (IMAPUntaggedResponse) -> Bool = { _ in false }
+        streamsBody: Bool = false, accepts: @escaping (IMAPUntaggedResponse) -> Bool = { _ in false },
+        consume: ((IMAPUntaggedResponse) -> Void)? = nil
     ) async throws(IMAPError) -> PendingCommand {
         try checkUsable()
         await acquireWriter()
@@ -184,6 +185,7 @@ public actor IMAPClient {
         let pendingCommand = PendingCommand(
             tag: tag, name: command.name, deadline: effectiveTimeout.map { NIODeadline.now() + $0 },
             streamsBody: streamsBody, accepts: accepts)
+        pendingCommand.consume = consume
         pending.append(pendingCommand)
         trace("C: " + encoded.trace)
         var remainingSources = sources[...]
@@ -369,7 +371,12 @@ public actor IMAPClient {
         default:
             break
         }
-        pending.first { $0.accepts(untagged) }?.untagged.append(untagged)
+        guard let owner = pending.first(where: { $0.accepts(untagged) }) else { return }
+        if let consume = owner.consume {
+            consume(untagged)
+        } else {
+            owner.untagged.append(untagged)
+        }
     }
 
     // MARK: Turn-taking and failure

@@ -11,6 +11,9 @@ final class PendingCommand {
     let streamsBody: Bool
 
     var untagged: [IMAPUntaggedResponse] = []
+    /// When set, the untagged responses this command claims go here as they arrive instead of into
+    /// `untagged`, so that a listing of a huge mailbox is never held whole.
+    var consume: ((IMAPUntaggedResponse) -> Void)?
     var completion: IMAPTaggedResponse?
     var continuationText: String?
     var awaitingContinuation = false

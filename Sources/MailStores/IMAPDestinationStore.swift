@@ -10,6 +10,7 @@ actor IMAPDestinationStore: DestinationStore {
     private let client: IMAPClient
     private let serverName: String
     private var directory = IMAPFolderDirectory()
+    private var prefetched = IMAPStatusPrefetch()
     private var selected: (name: String, writable: Bool)?
 
     init(client: IMAPClient, serverName: String) {
@@ -21,6 +22,8 @@ actor IMAPDestinationStore: DestinationStore {
         do {
             let (listed, folders) = try await IMAPFolderDirectory.list(client: client)
             directory = listed
+            prefetched = await IMAPStatusPrefetch.fetch(
+                client: client, mailboxes: folders.filter(\.selectable).compactMap { listed.listedName(of: $0.path) })
             return folders
         } catch {
             throw IMAPErrorMapping.storeError(error, server: serverName)
@@ -29,6 +32,7 @@ actor IMAPDestinationStore: DestinationStore {
 
     func state(of folder: MailboxPath) async throws -> FolderState? {
         guard let name = directory.listedName(of: folder) else { return nil }
+        if let state = prefetched.take(name) { return state }
         do {
             return try await IMAPSummaries.state(client: client, mailbox: name)
         } catch {

@@ -8,6 +8,7 @@ actor IMAPSourceStore: SourceStore {
     private let client: IMAPClient
     private let serverName: String
     private var directory = IMAPFolderDirectory()
+    private var prefetched = IMAPStatusPrefetch()
     private var examined: String?
 
     init(client: IMAPClient, serverName: String, endpoints: UserPlan.Endpoints) {
@@ -20,6 +21,8 @@ actor IMAPSourceStore: SourceStore {
         do {
             let (listed, folders) = try await IMAPFolderDirectory.list(client: client)
             directory = listed
+            prefetched = await IMAPStatusPrefetch.fetch(
+                client: client, mailboxes: folders.filter(\.selectable).compactMap { listed.listedName(of: $0.path) })
             return folders
         } catch {
             throw IMAPErrorMapping.storeError(error, server: serverName)
@@ -28,6 +31,7 @@ actor IMAPSourceStore: SourceStore {
 
     func state(of folder: MailboxPath) async throws -> FolderState {
         let name = directory.serverName(of: folder)
+        if let state = prefetched.take(name) { return state }
         do {
             return try await IMAPSummaries.state(client: client, mailbox: name)
         } catch {

@@ -12,7 +12,8 @@ enum IMAPSummaries {
     }
 
     /// EXAMINE (read-only, so `\Recent` and `\Seen` stay untouched), then the metadata of every message;
-    /// without `identified`, no header fields (the server need not parse a single message).
+    /// without `identified`, no header fields (the server need not parse a single message). Each
+    /// message becomes its summary as its response arrives: the responses are never held together.
     static func examineAndList(
         client: IMAPClient, mailbox: String, identified: Bool = true
     ) async throws -> [MessageSummary] {
@@ -20,9 +21,25 @@ enum IMAPSummaries {
         guard selected.exists > 0 else { return [] }
         let validity = selected.uidValidity ?? 0
         let fields = identified ? IMAPClient.metadataHeaderFields : []
-        return try await client.fetchMetadata(uids: 1...UInt32.max, headerFields: fields).map {
-            summary($0, uidValidity: validity, identified: identified)
+        var (summaries, flagUpdates, inUIDOrder) = try await client.fetchMetadata(
+            uids: 1...UInt32.max, headerFields: fields, expected: selected.exists
+        ) { summary($0, uidValidity: validity, identified: identified) }
+        if !inUIDOrder { summaries.sort { $0.uid < $1.uid } }
+        for (uid, flags) in flagUpdates {
+            if let index = firstIndex(of: uid, in: summaries) { summaries[index].flags = MessageFlags(flags) }
         }
+        return summaries
+    }
+
+    /// Binary search in summaries sorted by UID.
+    static func firstIndex(of uid: UInt32, in summaries: [MessageSummary]) -> Int? {
+        var low = 0
+        var high = summaries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if summaries[middle].uid < uid { low = middle + 1 } else { high = middle }
+        }
+        return low < summaries.count && summaries[low].uid == uid ? low : nil
     }
 
     static func summary(_ metadata: IMAPMessageMetadata, uidValidity: UInt32, identified: Bool = true) -> MessageSummary {

@@ -92,8 +92,9 @@ actor POP3SourceStore: SourceStore {
         return try await consume(MessageBody(size: spool.size, chunks: spool.chunks))
     }
 
-    /// POP3 has no way to ask for several messages at once that keeps them unread, so the batch is
-    /// one `TOP` after another; each spool is closed when the next message is asked for.
+    /// POP3 has no command for several messages, so the batch is one `TOP` after another, pipelined
+    /// in windows when the server allows (`POP3BodyBatch`); each spool is closed when the next message
+    /// is asked for.
     func withBodies<Result: Sendable>(
         of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
@@ -109,12 +110,82 @@ actor POP3SourceStore: SourceStore {
         }
     }
 
-    /// The message spooled to an unlinked temporary file, with the CRLF RETR adds trimmed.
+    /// Messages per pipelined window and the bytes (by LIST) one window may hold: enough to hide
+    /// the round trips of small messages, few enough that responses waiting in the socket stay small.
+    static let pipelineMessages = 16
+    static let pipelineBytes: Int64 = 1024 * 1024
+
+    /// Whether bodies come by `TOP` (left unread), which `request(_:)` needs; otherwise by RETR.
+    var readsByTOP: Bool { client.capabilities.supportsTOP }
+
+    /// How many of `messages` (at least one) go out in one window: several only when the server
+    /// offers TOP and PIPELINING.
+    func window(of messages: ArraySlice<MessageSummary>) -> Int {
+        guard client.capabilities.supportsTOP, client.capabilities.supportsPipelining else { return 1 }
+        var count = 0
+        var bytes: Int64 = 0
+        for message in messages.prefix(Self.pipelineMessages) {
+            if count > 0, bytes + message.size > Self.pipelineBytes { break }
+            count += 1
+            bytes += message.size
+        }
+        return max(1, count)
+    }
+
+    /// Sends the `TOP`s of a window in one write; `spooledRequested(_:)` reads them in order.
+    func request(_ messages: ArraySlice<MessageSummary>) async throws {
+        do {
+            try await client.requestUnread(messages.map { Int($0.uid) })
+        } catch {
+            throw POP3ErrorMapping.storeError(error, server: serverName)
+        }
+    }
+
+    /// The oldest requested message, spooled; nil when the server answered `-ERR` (deleted by
+    /// another session since the listing).
+    func spooledRequested(_ message: MessageSummary) async throws -> SpoolFile? {
+        try await spool(message) { consumer in try await client.readRequested(into: consumer) }
+    }
+
+    /// Reads and drops the responses of `count` requested messages nobody read (the batch ended
+    /// early), so that the session's next command reads its own answer.
+    func discardRequested(_ count: Int) async {
+        for _ in 0..<count {
+            do {
+                _ = try await client.readRequested { _ in }
+            } catch {
+                await client.close()  // out of step for good: nothing more can be read from it
+                return
+            }
+        }
+    }
+
+    /// The message spooled (in memory when small, else to an unlinked temporary file), with the CRLF
+    /// RETR adds trimmed.
     func spooledBody(of message: MessageSummary) async throws -> SpoolFile {
         let number = Int(message.uid)
+        // TOP with more lines than any body has sends the whole message without marking it read.
+        let spool = try await spool(message) { consumer in
+            if client.capabilities.supportsTOP {
+                try await client.retrieveUnread(number, into: consumer)
+            } else {
+                try await client.retrieve(number, into: consumer)
+            }
+            return true
+        }
+        guard let spool else { throw StoreError.messageVanished(folder: "INBOX", uid: message.uid) }
+        return spool
+    }
+
+    /// Spools what `read` streams; nil when `read` found no message.
+    private func spool(
+        _ message: MessageSummary, read: ((ByteBuffer) async throws -> Void) async throws -> Bool
+    ) async throws -> SpoolFile? {
+        let number = Int(message.uid)
+        let expected = sizes[number] ?? Int(message.size)
         var spool: SpoolFile
         do {
-            spool = try SpoolFile(in: spoolDirectory)
+            spool = try expected <= SpoolFile.inMemoryLimit ? SpoolFile(inMemory: expected) : SpoolFile(in: spoolDirectory)
         } catch {
             throw error.storeError
         }
@@ -122,11 +193,9 @@ actor POP3SourceStore: SourceStore {
             let spoolChunk = { (chunk: ByteBuffer) throws in
                 try chunk.withUnsafeReadableBytes { bytes throws(SpoolError) in try spool.append(bytes) }
             }
-            // TOP with more lines than any body has sends the whole message without marking it read.
-            if client.capabilities.supportsTOP {
-                try await client.retrieveUnread(number) { try spoolChunk($0) }
-            } else {
-                try await client.retrieve(number) { try spoolChunk($0) }
+            guard try await read({ try spoolChunk($0) }) else {
+                spool.close()
+                return nil
             }
             let listed = Int64(sizes[number] ?? Int(message.size))
             if spool.size == listed + 2, try spool.tail(2) == [0x0D, 0x0A] {

@@ -1,25 +1,51 @@
 /// IMAP flags of one message: system flags (`\Seen`, `\Answered`, `\Flagged`, `\Deleted`, `\Draft`)
 /// and keywords (`$Forwarded`, `NonJunk`, ...). `\Recent` is session state, never copied.
+///
+/// Held compactly, because a listing keeps one per message (200,000 in a huge INBOX): the system
+/// flags as bits and the keywords as a sorted list, which for most messages is empty and so
+/// allocates nothing.
 public struct MessageFlags: Sendable, Hashable, CustomStringConvertible {
-    public static let systemFlags: Set<String> = ["\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft"]
+    /// In bit order: bit 0 is `\Seen`, and so on.
+    private static let systemFlagNames = ["\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft"]
+    public static let systemFlags: Set<String> = Set(systemFlagNames)
 
-    public private(set) var values: Set<String>
+    private var systemBits: UInt8
+    /// Sorted, without repeats.
+    private var keywordList: [String]
 
     public init<S: Sequence>(_ flags: S) where S.Element == String {
-        values = Set(flags.compactMap { flag in
-            // System flags are case-insensitive on the wire: store one spelling.
+        var bits: UInt8 = 0
+        var keywords: [String] = []
+        for flag in flags {
             if flag.hasPrefix("\\") {
-                let canonical = Self.systemFlags.first { $0.lowercased() == flag.lowercased() }
-                return canonical  // \Recent and unknown backslash flags are dropped
+                // System flags are case-insensitive on the wire: one bit each. \Recent and unknown
+                // backslash flags are dropped.
+                let lowered = flag.lowercased()
+                if let bit = Self.systemFlagNames.firstIndex(where: { $0.lowercased() == lowered }) {
+                    bits |= 1 << UInt8(bit)
+                }
+            } else {
+                keywords.append(flag)
             }
-            return flag
-        })
+        }
+        systemBits = bits
+        keywordList = keywords.count > 1 ? Array(Set(keywords)).sorted() : keywords
     }
 
     public static let none = MessageFlags([String]())
 
-    public var system: Set<String> { values.filter { $0.hasPrefix("\\") } }
-    public var keywords: Set<String> { values.filter { !$0.hasPrefix("\\") } }
+    /// Every flag, system flags in their canonical spelling.
+    public var values: Set<String> { system.union(keywordList) }
+
+    public var system: Set<String> {
+        var names: Set<String> = []
+        for (bit, name) in Self.systemFlagNames.enumerated() where systemBits & (1 << UInt8(bit)) != 0 {
+            names.insert(name)
+        }
+        return names
+    }
+
+    public var keywords: Set<String> { Set(keywordList) }
 
     /// Sorted for deterministic output and commands.
     public var sorted: [String] { values.sorted() }
@@ -27,5 +53,9 @@ public struct MessageFlags: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "(" + sorted.joined(separator: " ") + ")" }
 
     /// Keeps only what a destination that does not accept keywords can store.
-    public var withoutKeywords: MessageFlags { MessageFlags(system) }
+    public var withoutKeywords: MessageFlags {
+        var copy = self
+        copy.keywordList = []
+        return copy
+    }
 }

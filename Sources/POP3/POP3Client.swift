@@ -268,20 +268,7 @@ public final class POP3Client {
         while start < messageNumbers.count {
             let batch = messageNumbers[start..<min(start + batchSize, messageNumbers.count)]
             start += batch.count
-            var buffer = ByteBuffer()
-            let commands = batch.map { POP3Command.top($0, lines: 0) }
-            for command in commands {
-                try command.encode(into: &buffer)  // all encoded before any is announced or sent
-            }
-            for command in commands {
-                trace?("C: \(command.redactedDescription)")
-                framer.expect(command.responseShape)
-            }
-            do {
-                try await transport.write(buffer)
-            } catch {
-                throw await failure(.transport(error))
-            }
+            try await sendAll(batch.map { POP3Command.top($0, lines: 0) })
             for number in batch {
                 let status = try await readStatus()
                 guard status.isOK else {
@@ -341,6 +328,45 @@ public final class POP3Client {
         try await stream(.top(messageNumber, lines: Int(Int32.max)), into: consumer)
     }
 
+    /// Sends `TOP n <max>` (the whole message, left unread) for each number in one write, so that the
+    /// messages follow each other without a round trip; `readRequested(into:)` reads them, oldest
+    /// first. Needs `capabilities.supportsTOP`, and for more than one number `supportsPipelining`
+    /// (RFC 2449). Nothing else may be sent until every response has been read.
+    nonisolated(nonsending) public func requestUnread(_ messageNumbers: [Int]) async throws(POP3Error) {
+        try await requireTransaction()
+        guard messageNumbers.count <= 1 || capabilities.supportsPipelining else {
+            throw .protocolError("the server does not offer PIPELINING")
+        }
+        try await sendAll(messageNumbers.map { POP3Command.top($0, lines: Int(Int32.max)) })
+    }
+
+    /// Several commands in one write, each announced to the framer in order.
+    nonisolated(nonsending) private func sendAll(_ commands: [POP3Command]) async throws(POP3Error) {
+        var buffer = ByteBuffer()
+        for command in commands {
+            try command.encode(into: &buffer)  // all encoded before any is announced or sent
+        }
+        for command in commands {
+            trace?("C: \(command.redactedDescription)")
+            framer.expect(command.responseShape)
+        }
+        do {
+            try await transport.write(buffer)
+        } catch {
+            throw await failure(.transport(error))
+        }
+    }
+
+    /// The response to the oldest `TOP` that `requestUnread(_:)` sent: the message streamed to
+    /// `consumer` like `retrieveUnread(_:into:)`. False when the server answered `-ERR` (the message
+    /// was deleted by another session). If `consumer` throws, the session is closed.
+    nonisolated(nonsending) public func readRequested(into consumer: (ByteBuffer) async throws -> Void) async throws -> Bool {
+        let status = try await readStatus()
+        guard status.isOK else { return false }
+        try await streamMessage(into: consumer)
+        return true
+    }
+
     nonisolated(nonsending) private func stream(
         _ command: POP3Command, into consumer: (ByteBuffer) async throws -> Void
     ) async throws {
@@ -350,6 +376,12 @@ public final class POP3Client {
         guard status.isOK else {
             throw POP3Error.commandFailed(command: command.redactedDescription, serverText: status.serverText)
         }
+        try await streamMessage(into: consumer)
+    }
+
+    /// The lines of a multi-line answer after its +OK, dot-unstuffed, to `consumer`; if it throws,
+    /// the session is closed (the rest is still in flight) and its error rethrown.
+    nonisolated(nonsending) private func streamMessage(into consumer: (ByteBuffer) async throws -> Void) async throws {
         while true {
             switch try await nextEvent() {
             case .data(let chunk):
@@ -401,15 +433,7 @@ public final class POP3Client {
     /// Sends a command in one write and announces its response shape to the framer.
     nonisolated(nonsending) private func send(_ command: POP3Command) async throws(POP3Error) {
         guard state != .closed else { throw .sessionClosed }
-        var buffer = ByteBuffer()
-        try command.encode(into: &buffer)
-        trace?("C: \(command.redactedDescription)")
-        framer.expect(command.responseShape)
-        do {
-            try await transport.write(buffer)
-        } catch {
-            throw await failure(.transport(error))
-        }
+        try await sendAll([command])
     }
 
     nonisolated(nonsending) private func command(_ command: POP3Command) async throws(POP3Error) -> POP3Status {

@@ -29,6 +29,25 @@ import Testing
         #expect(allThere.present.count == 3)
     }
 
+    @Test func aSharedPoolKeepsOnlyWhatIsLeftUnpairedAndUnsortedSourcesAreDiffedInUIDOrder() {
+        var pool = FolderDiff.pool(of: [message(10, id: "a"), message(11, id: "a"), message(12, id: "b")])
+        let first = Self.diff([message(3, id: "b"), message(1, id: "a")], against: &pool)
+        #expect(first.present.map(\.source.uid) == [1, 3])
+        #expect(first.present.map(\.destination.uid) == [10, 12])
+        #expect(pool.keys.map(\.key) == ["a:100"])  // "b" is fully paired: gone from the pool
+        #expect(pool.values.flatMap { $0 }.map(\.uid) == [11])
+
+        let second = Self.diff([message(7, id: "a"), message(8, id: "c")], against: &pool)
+        #expect(second.present.map(\.destination.uid) == [11])
+        #expect(second.toCopy.map(\.uid) == [8])
+        #expect(pool.isEmpty)
+
+        // Nothing left to pair: everything is copied, still in UID order.
+        let third = Self.diff([message(9, id: "d"), message(2, id: "a")], against: &pool)
+        #expect(third.toCopy.map(\.uid) == [2, 9])
+        #expect(third.present.isEmpty)
+    }
+
     @Test func extraDestinationCopiesAreNeverDeletedNorCounted() {
         let diff = FolderDiff(
             source: [message(1, id: "a")], destination: [message(5, id: "a"), message(6, id: "a")],
@@ -71,6 +90,14 @@ import Testing
         #expect(diff.skipped.map(\.message.uid) == [1, 2])
         #expect(diff.skipped.map { "\($0.reason)" }.first?.contains("options.since") == true)
         #expect(diff.skipped.map { "\($0.reason)" }.last?.contains("max_message_size") == true)
+    }
+
+    /// One source folder against a shared pool, without a sync baseline.
+    static func diff(_ source: [MessageSummary], against pool: inout [MessageIdentity: [MessageSummary]]) -> FolderDiff {
+        var baseline = SyncBaseline([])
+        return FolderDiff(
+            source: source, folder: .inbox, target: .inbox, pool: &pool, baseline: &baseline, options: MigrationOptions(),
+            acceptsKeywords: true)
     }
 
     @Test func mergedSourcesShareOneDestinationPool() {

@@ -172,6 +172,43 @@ struct POP3ClientTests {
         }
     }
 
+    @Test("requestUnread sends every TOP in one write; readRequested reads them in order, -ERR as false")
+    func pipelinedWholeMessages() async throws {
+        let server = greeting + capaSecure + "+OK\r\n+OK Logged in.\r\n"
+            + "+OK\r\nSubject: 1\r\n\r\n..one\r\n.\r\n"
+            + "-ERR There's no message 2.\r\n"
+            + "+OK\r\nSubject: 3\r\n\r\nthree\r\n.\r\n"
+            + "+OK 0 0\r\n"
+        for chunkSize in [nil, 1, 5] {
+            let transport = ScriptedTransport(server: server, chunkSize: chunkSize, secure: true)
+            let client = try await POP3Client.open(over: transport, stls: .required)
+            try await client.login(.userPass(user: "alice", password: "pw"))
+            try await client.requestUnread([1, 2, 3])
+            #expect(transport.writes.last == "TOP 1 2147483647\r\nTOP 2 2147483647\r\nTOP 3 2147483647\r\n")
+            var bodies: [String] = []
+            for _ in 1...3 {
+                var received: [UInt8] = []
+                let found = try await client.readRequested { received += $0.readableBytesView }
+                bodies.append(found ? String(decoding: received, as: UTF8.self) : "-")
+            }
+            #expect(bodies == ["Subject: 1\r\n\r\n.one\r\n", "-", "Subject: 3\r\n\r\nthree\r\n"])
+            // The session stays in step: the next command reads its own answer.
+            #expect(try await client.stat() == POP3MailboxStatus(messageCount: 0, totalSize: 0))
+        }
+    }
+
+    @Test("requestUnread refuses several TOPs when the server does not offer PIPELINING")
+    func pipelinedNeedsPipelining() async throws {
+        let capa = "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nUSER\r\n.\r\n"
+        let transport = ScriptedTransport(server: greeting + capa + "+OK\r\n+OK Logged in.\r\n", secure: true)
+        let client = try await POP3Client.open(over: transport, stls: .required)
+        try await client.login(.userPass(user: "alice", password: "pw"))
+        await #expect(throws: POP3Error.protocolError("the server does not offer PIPELINING")) {
+            try await client.requestUnread([1, 2])
+        }
+        #expect(!transport.writes.contains { $0.hasPrefix("TOP") })
+    }
+
     @Test("headers(of:) pipelines TOP n 0 in windows when PIPELINING is offered; -ERR gives nil")
     func pipelinedHeaders() async throws {
         let responses =
