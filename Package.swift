@@ -7,7 +7,7 @@ let package = Package(
     name: "mailferry",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "mailferry", targets: ["mailferry"]),
+        .executable(name: "mailferry", targets: ["mailferry"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -86,7 +86,8 @@ let package = Package(
         .target(
             name: "MailStores",
             dependencies: [
-                "MailferryCore", "IMAP", "POP3", "MailTransport", "OAuth2", .product(name: "NIOCore", package: "swift-nio"),
+                "MailferryCore", "IMAP", "POP3", "MailTransport", "OAuth2",
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
 
@@ -141,14 +142,16 @@ let package = Package(
             dependencies: ["MailStores", "MailferryCore", "IMAP", "POP3", "MailTransport", "OAuth2", "TestSupport"]
         ),
         .testTarget(
-            name: "LedgerTests", dependencies: ["Ledger", "MailferryCore", .product(name: "GRDB", package: "GRDB.swift")]
+            name: "LedgerTests",
+            dependencies: ["Ledger", "MailferryCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MailferryCore", "Ledger"]),
         .testTarget(
             name: "OAuth2Tests",
             dependencies: [
                 "OAuth2", "MailferryCore", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         // The engine over real stores against two real Dovecot servers (issue 4's must-show list).

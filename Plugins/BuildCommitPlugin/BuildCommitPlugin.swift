@@ -18,7 +18,7 @@ struct BuildCommitPlugin: BuildToolPlugin {
                     script.path(percentEncoded: false), context.package.directoryURL.path(percentEncoded: false),
                     output.appending(path: "BuildCommit.swift").path(percentEncoded: false),
                 ],
-                outputFilesDirectory: output),
+                outputFilesDirectory: output)
         ]
     }
 }

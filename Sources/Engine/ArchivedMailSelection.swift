@@ -26,7 +26,8 @@ enum ArchivedMailSelection {
                 keys.insert(message.sourceKey)
             }
             resolved[index].selection = .sourceKeys(keys)
-            resolved[index].reason = "Gmail's All Mail: \(keys.count) of \(all.count) messages are in no other folder "
+            resolved[index].reason =
+                "Gmail's All Mail: \(keys.count) of \(all.count) messages are in no other folder "
                 + "(archived) -> \(resolved[index].destination?.description ?? "")"
         }
         return resolved

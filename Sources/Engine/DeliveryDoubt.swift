@@ -51,7 +51,8 @@ struct DeliveryDoubt: Sendable {
         }
     }
 
-    private func states(of folders: [MailboxPath], on destination: any DestinationStore) async throws -> [FolderState?] {
+    private func states(of folders: [MailboxPath], on destination: any DestinationStore) async throws -> [FolderState?]
+    {
         var states: [FolderState?] = []
         for folder in folders { states.append(try await destination.state(of: folder)) }
         return states

@@ -177,7 +177,8 @@ public struct FolderDiff: Sendable {
         _ identity: MessageIdentity, preferring uid: UInt32?, from pool: inout [MessageIdentity: [MessageSummary]]
     ) -> MessageSummary? {
         guard var matches = pool.removeValue(forKey: identity), !matches.isEmpty else { return nil }
-        let index = uid.flatMap { uid in matches.firstIndex { $0.uid == uid } } ?? matches.index(before: matches.endIndex)
+        let index =
+            uid.flatMap { uid in matches.firstIndex { $0.uid == uid } } ?? matches.index(before: matches.endIndex)
         let match = matches.remove(at: index)
         if !matches.isEmpty { pool[identity] = matches }
         return match

@@ -35,7 +35,8 @@ public struct FolderMapper: Sendable {
                 return FolderMapping(source: folder, destination: nil, reason: reason)
             }
             if rules.sourceProvider == .gmail, folder.specialUse == .all {
-                let archive = rules.archive.map(MailboxPath.init) ?? destinationBySpecialUse[.archive] ?? MailboxPath("Archive")
+                let archive =
+                    rules.archive.map(MailboxPath.init) ?? destinationBySpecialUse[.archive] ?? MailboxPath("Archive")
                 return FolderMapping(
                     source: folder, destination: archive,
                     reason: "Gmail's All Mail: only mail in no other folder (archived) -> \(archive)",
@@ -53,7 +54,8 @@ public struct FolderMapper: Sendable {
                 } else if let target = conventions.conventionalName(for: use), target != folder.path {
                     return FolderMapping(
                         source: folder, destination: target,
-                        reason: "special-use \(use.rawValue) -> \(target) (the destination has no \(use.rawValue) folder)")
+                        reason:
+                            "special-use \(use.rawValue) -> \(target) (the destination has no \(use.rawValue) folder)")
                 }
             }
             return FolderMapping(source: folder, destination: folder.path, reason: "same name")

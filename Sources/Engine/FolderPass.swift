@@ -49,7 +49,8 @@ struct FolderPass: Sendable {
         // a flag change leaves the state equal, so flags are then always compared.
         // A selection (Gmail's All Mail) depends on other folders too, and `verify` (identifyAll)
         // lists everything: it checks, it does not trust the last sync. Neither takes the fast path.
-        let fastPathAllowed = (sourceState.highestModSeq != nil || !options.flags) && !inDoubt && !identifyAll
+        let fastPathAllowed =
+            (sourceState.highestModSeq != nil || !options.flags) && !inDoubt && !identifyAll
             && mapping.selection == .all
         if fastPathAllowed, pools.messages[target] == nil, let ledger,
             let record = try? ledger.folderRecord(sourceUser: sourceUser, sourceFolder: folder),
@@ -90,7 +91,8 @@ struct FolderPass: Sendable {
         // The baseline's destination UIDs still name the same messages while the destination
         // folder keeps the UIDVALIDITY of its last complete sync.
         let record = try ledger?.folderRecord(sourceUser: sourceUser, sourceFolder: folder)
-        let uidsValid = destination.uidsPersist && record != nil && record?.destinationFolder == target
+        let uidsValid =
+            destination.uidsPersist && record != nil && record?.destinationFolder == target
             && record?.destination.uidValidity == destinationState?.uidValidity
         let diff = FolderDiff(
             source: messages, folder: folder, target: target, pool: &pool, baseline: &baseline, options: options,
@@ -101,7 +103,8 @@ struct FolderPass: Sendable {
             mapping: mapping, destinationExists: destinationExists, diff: diff, sourceState: sourceState,
             destinationState: destinationState,
             deletionsRefused: !options.allowMassDelete
-                && Self.massDelete(diff.toDelete.count, sourceCount: messages.count, destinationState: destinationState))
+                && Self.massDelete(diff.toDelete.count, sourceCount: messages.count, destinationState: destinationState)
+        )
     }
 
     /// This user's baseline for one destination folder; empty without a state.
@@ -132,7 +135,8 @@ struct FolderPass: Sendable {
                 tally.counts.messagesKeptDeleted += work.messagesKeptDeleted
             }
             context.write(
-                "folder \(folder) -> \(target): unchanged since the last complete sync (\(work.messagesPresent) present)")
+                "folder \(folder) -> \(target): unchanged since the last complete sync (\(work.messagesPresent) present)"
+            )
             return 0
         }
         context.update { tally in
@@ -149,7 +153,8 @@ struct FolderPass: Sendable {
                     + "(kept deleted; --restore-deleted copies them again)")
         }
         context.observer.handle(
-            .folderStarted(sourceUser: sourceUser, folder: folder, messages: diff.toCopy.count, bytes: diff.bytesToCopy))
+            .folderStarted(sourceUser: sourceUser, folder: folder, messages: diff.toCopy.count, bytes: diff.bytesToCopy)
+        )
 
         let copyFlags = options.flags
         let acceptsKeywords = destination.acceptsKeywords

@@ -18,7 +18,9 @@ struct FolderRename: Sendable, Hashable {
     ) async throws -> [FolderRename] {
         let listed = Set(sourceFolders.map(\.path))
         let known = Set(records.map(\.sourceFolder))
-        let vanished = records.filter { !listed.contains($0.sourceFolder) && destinationFolders.contains($0.destinationFolder) }
+        let vanished = records.filter {
+            !listed.contains($0.sourceFolder) && destinationFolders.contains($0.destinationFolder)
+        }
         guard !vanished.isEmpty else { return [] }
         var found: [FolderRename] = []
         for mapping in mappings where !known.contains(mapping.source.path) {

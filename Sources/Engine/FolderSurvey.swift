@@ -38,7 +38,8 @@ public struct FolderSurvey: Sendable {
         let mappings = try await ArchivedMailSelection.resolve(
             FolderMapper(rules: rules).map(source: sourceFolders, destination: destinationFolders), source: source)
         let pass = FolderPass(
-            pair: state?.pair ?? MailboxPair(sourceUser: "", destinationUser: ""), options: options, ledger: state?.ledger, identifyAll: identifyAll)
+            pair: state?.pair ?? MailboxPair(sourceUser: "", destinationUser: ""), options: options,
+            ledger: state?.ledger, identifyAll: identifyAll)
 
         // Folders renamed on the source since the last sync: apply renames their destination folder
         // first, so the plan diffs against the folder under its old name.

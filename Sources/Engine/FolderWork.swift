@@ -53,10 +53,12 @@ public struct FolderWork: Sendable {
         case .skip: reason = mapping.reason
         case .create: reason = "missing on destination; \(mapping.reason)"
         case .update, .delete:
-            reason = renamedFrom.map { "renamed on the source: \($0) is renamed on the destination; \(mapping.reason)" }
+            reason =
+                renamedFrom.map { "renamed on the source: \($0) is renamed on the destination; \(mapping.reason)" }
                 ?? mapping.reason
         case .noop:
-            reason = unchangedSince == nil
+            reason =
+                unchangedSince == nil
                 ? "up to date; \(mapping.reason)" : "unchanged since the last complete sync; \(mapping.reason)"
         }
         return FolderPlan(

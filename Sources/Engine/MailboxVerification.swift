@@ -17,7 +17,8 @@ public struct MailboxVerification: Sendable {
     /// True when every source message within the job's filters has an equal copy (or was deleted on
     /// the destination by its user since the last sync) and nothing is extra but what the user moved.
     public var isComplete: Bool {
-        !extra.contains { !$0.movedOnDestination } && !messages.contains { $0.status == .missing || $0.status == .different }
+        !extra.contains { !$0.movedOnDestination }
+            && !messages.contains { $0.status == .missing || $0.status == .different }
     }
 
     public func count(_ status: MessageCheck.Status) -> Int { messages.filter { $0.status == status }.count }
@@ -104,7 +105,8 @@ public enum MessageDifference: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .flags(let source, let destination): return "flags \(source) on the source, \(destination) on the copy"
         case .internalDate(let source, let destination):
-            return "INTERNALDATE \(source.secondsSince1970) on the source, \(destination.secondsSince1970) on the copy (seconds since 1970)"
+            return
+                "INTERNALDATE \(source.secondsSince1970) on the source, \(destination.secondsSince1970) on the copy (seconds since 1970)"
         case .content(let source, let destination):
             return "bytes differ: SHA-256 \(source) on the source, \(destination) on the copy"
         }
@@ -121,7 +123,9 @@ public struct ExtraMessage: Sendable, Hashable {
     /// the user moved it here. Not a difference.
     public var movedOnDestination: Bool
 
-    public init(folder: MailboxPath, uid: UInt32, identity: MessageIdentity, size: Int64, movedOnDestination: Bool = false) {
+    public init(
+        folder: MailboxPath, uid: UInt32, identity: MessageIdentity, size: Int64, movedOnDestination: Bool = false
+    ) {
         self.movedOnDestination = movedOnDestination
         self.folder = folder
         self.uid = uid

@@ -199,7 +199,8 @@ struct MessageCopier {
     }
 
     /// A copied message's baseline: both sides have the flags it was appended with.
-    static func baseline(of message: AppendedMessage, from folder: MailboxPath, to target: MailboxPath) -> BaselineEntry {
+    static func baseline(of message: AppendedMessage, from folder: MailboxPath, to target: MailboxPath) -> BaselineEntry
+    {
         BaselineEntry(
             sourceFolder: folder, sourceKey: message.summary.sourceKey, identity: message.summary.identity,
             destinationFolder: target, destinationUID: message.uid, sourceFlags: message.summary.flags,

@@ -56,7 +56,8 @@ struct SyncBaseline: Sendable {
         var result = destination.values
         for flag in source.values.union(baseline.sourceFlags.values) {
             let sourceChanged = source.values.contains(flag) != baseline.sourceFlags.values.contains(flag)
-            let destinationChanged = destination.values.contains(flag) != baseline.destinationFlags.values.contains(flag)
+            let destinationChanged =
+                destination.values.contains(flag) != baseline.destinationFlags.values.contains(flag)
             guard sourceChanged, !destinationChanged else { continue }
             if source.values.contains(flag) { result.insert(flag) } else { result.remove(flag) }
         }

@@ -49,7 +49,8 @@ public struct UserMigration: Sendable {
         var outcome: UserOutcome
         do {
             try ledger.userStarted(run: runID, sourceUser: user, destinationUser: account.destinationUser, at: Date())
-            context.write("\(runID)\(program.map { " by \($0)" } ?? ""): migrating \(user) -> \(account.destinationUser)")
+            context.write(
+                "\(runID)\(program.map { " by \($0)" } ?? ""): migrating \(user) -> \(account.destinationUser)")
             outcome = await attempts(context)
         } catch {
             outcome = UserOutcome(state: .failed, counts: UserCounts(), lastError: error.userMessage)
@@ -92,13 +93,16 @@ public struct UserMigration: Sendable {
                 let delay = throttleBackoff.delay(throttle: throttles, hint: hint)
                 context.write("\(server) asks to slow down (\(reason)); pausing \(delay) before resuming")
                 observer.handle(
-                    .retrying(sourceUser: account.sourceUser, attempt: throttles, delay: delay, reason: "throttled: \(reason)"))
+                    .retrying(
+                        sourceUser: account.sourceUser, attempt: throttles, delay: delay, reason: "throttled: \(reason)"
+                    ))
                 await pause(delay)
             } catch let error as StoreError where error.isTransient && attempt <= options.retries {
                 let delay = backoff(attempt: attempt)
                 context.write("attempt \(attempt) interrupted: \(error.userMessage); retrying in \(delay)")
                 observer.handle(
-                    .retrying(sourceUser: account.sourceUser, attempt: attempt, delay: delay, reason: error.userMessage))
+                    .retrying(sourceUser: account.sourceUser, attempt: attempt, delay: delay, reason: error.userMessage)
+                )
                 try? await Task.sleep(for: delay)
             } catch {
                 let message = (error as? any UserFacingError)?.userMessage ?? String(describing: type(of: error))
@@ -114,7 +118,8 @@ public struct UserMigration: Sendable {
                 default:
                     break
                 }
-                return UserOutcome(state: counts.messagesCopied > 0 ? .partial : .failed, counts: counts, lastError: message)
+                return UserOutcome(
+                    state: counts.messagesCopied > 0 ? .partial : .failed, counts: counts, lastError: message)
             }
         }
     }
@@ -174,14 +179,17 @@ public struct UserMigration: Sendable {
         for mapping in ordered {
             guard let target = mapping.destination else { continue }
             do {
-                try await ensureFolder(target, destination: destination, existing: &destinationFolders, context: context)
+                try await ensureFolder(
+                    target, destination: destination, existing: &destinationFolders, context: context)
                 if mapping.source.subscribed, subscribed.insert(target).inserted {
                     try await destination.subscribe(target)
                     context.write("subscribed folder \(target)")
                 }
                 if !settled {
                     var targets: [MailboxPath] = []
-                    for folder in doubtful.compactMap(\.destination) where !targets.contains(folder) { targets.append(folder) }
+                    for folder in doubtful.compactMap(\.destination) where !targets.contains(folder) {
+                        targets.append(folder)
+                    }
                     try await doubt.settle(targets, on: destination)
                     settled = true
                 }

@@ -38,11 +38,13 @@ public struct UserPlanner: Sendable {
         return plan
     }
 
-    private func survey(connector: StoreConnector, pair: MailboxPair) async throws -> (UserPlan.Endpoints, [FolderWork]) {
+    private func survey(connector: StoreConnector, pair: MailboxPair) async throws -> (UserPlan.Endpoints, [FolderWork])
+    {
         try await connector.withStores { source, destination in
             let work = try await FolderSurvey(
-                rules: rules, options: options, state: ledger.map { (ledger: $0, pair: pair) })
-                .survey(source: source, destination: destination)
+                rules: rules, options: options, state: ledger.map { (ledger: $0, pair: pair) }
+            )
+            .survey(source: source, destination: destination)
             return (source.endpoints, work)
         }
     }

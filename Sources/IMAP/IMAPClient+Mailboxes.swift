@@ -25,9 +25,13 @@ extension IMAPClient {
         let lsub = try await send(IMAPCommand("LSUB", [.syntax("LSUB \"\" \"*\"")])) {
             if case .lsub = $0 { true } else { false }
         }
-        let entries = try await complete(list).untagged.compactMap { if case .list(let entry) = $0 { entry } else { nil } }
+        let entries = try await complete(list).untagged.compactMap {
+            if case .list(let entry) = $0 { entry } else { nil }
+        }
         let subscribed = Set(
-            try await complete(lsub).untagged.compactMap { if case .lsub(let entry) = $0 { entry.wireName } else { nil } })
+            try await complete(lsub).untagged.compactMap {
+                if case .lsub(let entry) = $0 { entry.wireName } else { nil }
+            })
         return entries.map { entry in
             var entry = entry
             if subscribed.contains(entry.wireName), !entry.hasAttribute("\\Subscribed") {
@@ -43,7 +47,9 @@ extension IMAPClient {
         var command = IMAPCommand("STATUS")
         command.syntax("STATUS ")
         command.mailbox(mailbox)
-        command.syntax(hasCapability("CONDSTORE") ? " (MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ)" : " (MESSAGES UIDNEXT UIDVALIDITY)")
+        command.syntax(
+            hasCapability("CONDSTORE")
+                ? " (MESSAGES UIDNEXT UIDVALIDITY HIGHESTMODSEQ)" : " (MESSAGES UIDNEXT UIDVALIDITY)")
         let wireName = ModifiedUTF7.encode(mailbox)
         let result = try await run(command) {
             if case .status(let name, _) = $0 { name == mailbox || name == wireName } else { false }

@@ -33,7 +33,8 @@ public struct IMAPListEntry: Sendable, Equatable {
 extension String {
     /// ASCII case-insensitive comparison, as IMAP atoms are compared.
     func caseInsensitiveCompare(_ other: String) -> Bool {
-        self.utf8.count == other.utf8.count && zip(self.utf8, other.utf8).allSatisfy { lowerASCII($0) == lowerASCII($1) }
+        self.utf8.count == other.utf8.count
+            && zip(self.utf8, other.utf8).allSatisfy { lowerASCII($0) == lowerASCII($1) }
     }
 }
 

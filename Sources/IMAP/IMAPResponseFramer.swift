@@ -54,7 +54,8 @@ public struct IMAPResponseFramer: Sendable {
         case .literal(let remaining):
             guard buffer.readableBytes > 0, let chunk = buffer.readSlice(length: min(remaining, buffer.readableBytes))
             else { return nil }
-            state = remaining == chunk.readableBytes ? .literalEnd : .literal(remaining: remaining - chunk.readableBytes)
+            state =
+                remaining == chunk.readableBytes ? .literalEnd : .literal(remaining: remaining - chunk.readableBytes)
             return .literalBytes(chunk)
         case .text(let scanned):
             return try nextLine(alreadyScanned: scanned)
@@ -99,7 +100,8 @@ public struct IMAPResponseFramer: Sendable {
             digitsEnd = text.index(before: index)
         }
         index = digitsEnd
-        while index > text.startIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[text.index(before: index)]) {
+        while index > text.startIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(text[text.index(before: index)])
+        {
             index = text.index(before: index)
         }
         guard index > text.startIndex, text[text.index(before: index)] == UInt8(ascii: "{") else { return nil }

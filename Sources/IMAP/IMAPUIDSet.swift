@@ -14,7 +14,8 @@ enum IMAPUIDSet {
     }
 
     static func render(_ range: ClosedRange<UInt32>) -> String {
-        range.lowerBound == range.upperBound ? text(range.lowerBound) : "\(text(range.lowerBound)):\(text(range.upperBound))"
+        range.lowerBound == range.upperBound
+            ? text(range.lowerBound) : "\(text(range.lowerBound)):\(text(range.upperBound))"
     }
 
     private static func text(_ uid: UInt32) -> String { uid == UInt32.max ? "*" : String(uid) }

@@ -5,7 +5,8 @@ enum GitTrackedCheck {
     /// Runs `git ls-files --error-unmatch` in the file's folder (read-only). `git` is looked up in the
     /// given environment's PATH, then in the usual places; without git nothing counts as tracked.
     static func usingGit(environment: [String: String]) -> @Sendable (String) -> Bool {
-        let searchPath = (environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        let searchPath =
+            (environment["PATH"] ?? "").split(separator: ":").map(String.init)
             + ["/usr/bin", "/usr/local/bin", "/bin", "/opt/homebrew/bin"]
         let git = searchPath.map { ($0 as NSString).appendingPathComponent("git") }
             .first { FileManager.default.isExecutableFile(atPath: $0) }

@@ -9,8 +9,10 @@ extension JobFileChecker {
     static let maildirPlaceholders = ["user", "localpart", "domain"]
 
     mutating func checkDestination(_ entry: YAMLEntry) -> Destination? {
-        guard let fields = fields(of: entry.value, path: "destination", keys: Self.destinationKeys,
-            keyPosition: entry.keyPosition)
+        guard
+            let fields = fields(
+                of: entry.value, path: "destination", keys: Self.destinationKeys,
+                keyPosition: entry.keyPosition)
         else { return nil }
         let imap = fields.entry("imap")
         let maildir = fields.entry("maildir")
@@ -33,8 +35,10 @@ extension JobFileChecker {
 
     private mutating func checkIMAPDestination(_ entry: YAMLEntry) -> IMAPDestination? {
         let path = "destination.imap"
-        guard let fields = fields(of: entry.value, path: path, keys: Self.imapDestinationKeys, required: ["host"],
-            keyPosition: entry.keyPosition)
+        guard
+            let fields = fields(
+                of: entry.value, path: path, keys: Self.imapDestinationKeys, required: ["host"],
+                keyPosition: entry.keyPosition)
         else { return nil }
         var valid = fields["host"] != nil
         var destination = IMAPDestination(host: "")
@@ -50,16 +54,28 @@ extension JobFileChecker {
         }
         destination.port = destination.security == .tls ? 993 : 143
         if let node = fields["port"] {
-            if let port = port(node, path: "\(path).port", allowZero: false) { destination.port = port } else { valid = false }
+            if let port = port(node, path: "\(path).port", allowZero: false) {
+                destination.port = port
+            } else {
+                valid = false
+            }
         }
         if let tlsEntry = fields.entry("tls") {
             if let tls = tlsSettings(tlsEntry, path: "\(path).tls") { destination.tls = tls } else { valid = false }
         }
         if let adminEntry = fields.entry("admin") {
-            if let admin = adminLogin(adminEntry, path: "\(path).admin") { destination.admin = admin } else { valid = false }
+            if let admin = adminLogin(adminEntry, path: "\(path).admin") {
+                destination.admin = admin
+            } else {
+                valid = false
+            }
         }
         if let authEntry = fields.entry("auth") {
-            if let settings = authSettings(authEntry, path: "\(path).auth") { destination.oauth2 = settings } else { valid = false }
+            if let settings = authSettings(authEntry, path: "\(path).auth") {
+                destination.oauth2 = settings
+            } else {
+                valid = false
+            }
             if !checkAuthExcludesAdmin(fields) { valid = false }
         }
         if let node = fields["allow_plaintext_login"] {
@@ -70,7 +86,11 @@ extension JobFileChecker {
             }
         }
         if let node = fields["timeout"] {
-            if let value = duration(node, path: "\(path).timeout") { destination.timeout = value } else { valid = false }
+            if let value = duration(node, path: "\(path).timeout") {
+                destination.timeout = value
+            } else {
+                valid = false
+            }
         }
         if let node = fields["provider"] {
             if let value = enumeration(node, path: "\(path).provider", as: MailProvider.self) {
@@ -85,8 +105,9 @@ extension JobFileChecker {
         }
         destination.limits = limits.filled(from: .defaults(for: destination.provider, side: .destination))
         if valid, destination.security == .none, !destination.allowPlaintextLogin, let node = fields["security"] {
-            report.error("security: none sends passwords in clear, which is refused; "
-                + "set allow_plaintext_login: true if that is intended", at: node.position)
+            report.error(
+                "security: none sends passwords in clear, which is refused; "
+                    + "set allow_plaintext_login: true if that is intended", at: node.position)
             valid = false
         }
         return valid ? destination : nil
@@ -94,8 +115,10 @@ extension JobFileChecker {
 
     private mutating func checkMaildirDestination(_ entry: YAMLEntry) -> MaildirDestination? {
         let path = "destination.maildir"
-        guard let fields = fields(of: entry.value, path: path, keys: Self.maildirKeys, required: ["path"],
-            keyPosition: entry.keyPosition),
+        guard
+            let fields = fields(
+                of: entry.value, path: path, keys: Self.maildirKeys, required: ["path"],
+                keyPosition: entry.keyPosition),
             let node = fields["path"], let template = string(node, path: "\(path).path")
         else { return nil }
         var valid = true
@@ -103,7 +126,8 @@ extension JobFileChecker {
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{") {
             guard let close = rest[open...].firstIndex(of: "}") else {
-                report.error("unclosed '{' in maildir path; placeholders are {user} {localpart} {domain}", at: node.position)
+                report.error(
+                    "unclosed '{' in maildir path; placeholders are {user} {localpart} {domain}", at: node.position)
                 valid = false
                 break
             }
@@ -111,14 +135,16 @@ extension JobFileChecker {
             if Self.maildirPlaceholders.contains(name) {
                 placeholders.append(name)
             } else {
-                report.error("unknown placeholder '{\(name)}' in maildir path; use {user} {localpart} {domain}"
-                    + Suggestion.hint(for: name, among: Self.maildirPlaceholders), at: node.position)
+                report.error(
+                    "unknown placeholder '{\(name)}' in maildir path; use {user} {localpart} {domain}"
+                        + Suggestion.hint(for: name, among: Self.maildirPlaceholders), at: node.position)
                 valid = false
             }
             rest = rest[rest.index(after: close)...]
         }
         if valid, !placeholders.contains("user"), !placeholders.contains("localpart") {
-            report.warning("maildir path has no {user} or {localpart}: every mailbox would land in one Maildir",
+            report.warning(
+                "maildir path has no {user} or {localpart}: every mailbox would land in one Maildir",
                 at: node.position)
         }
         return valid ? MaildirDestination(pathTemplate: absolutePath(template)) : nil

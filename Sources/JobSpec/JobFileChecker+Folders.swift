@@ -5,7 +5,8 @@ extension JobFileChecker {
 
     mutating func checkFolders(_ entry: YAMLEntry?, source: SourceServer?) -> FolderRules? {
         guard let entry else { return FolderRules() }
-        guard let fields = fields(of: entry.value, path: "folders", keys: Self.folderKeys, keyPosition: entry.keyPosition)
+        guard
+            let fields = fields(of: entry.value, path: "folders", keys: Self.folderKeys, keyPosition: entry.keyPosition)
         else { return nil }
         var rules = FolderRules()
         var valid = true
@@ -29,7 +30,8 @@ extension JobFileChecker {
             if case .mapping(let entries) = node.content {
                 for translation in uniqueEntries(entries, path: "folders.translate") {
                     guard !translation.key.trimmingWhitespace.isEmpty else {
-                        report.error("a folder name in 'folders.translate' must not be empty", at: translation.keyPosition)
+                        report.error(
+                            "a folder name in 'folders.translate' must not be empty", at: translation.keyPosition)
                         valid = false
                         continue
                     }
@@ -41,8 +43,9 @@ extension JobFileChecker {
                     }
                 }
             } else {
-                report.error("expected a mapping of source folder to destination folder for 'folders.translate', "
-                    + "found \(node.kindDescription)", at: node.position)
+                report.error(
+                    "expected a mapping of source folder to destination folder for 'folders.translate', "
+                        + "found \(node.kindDescription)", at: node.position)
                 valid = false
             }
         }
@@ -50,7 +53,11 @@ extension JobFileChecker {
             if let value = boolean(node, path: "folders.merge") { rules.merge = value } else { valid = false }
         }
         if let node = fields["special_use"] {
-            if let value = boolean(node, path: "folders.special_use") { rules.specialUse = value } else { valid = false }
+            if let value = boolean(node, path: "folders.special_use") {
+                rules.specialUse = value
+            } else {
+                valid = false
+            }
         }
         if let node = fields["archive"] {
             if let value = string(node, path: "folders.archive") {
@@ -67,8 +74,9 @@ extension JobFileChecker {
         for (index, translation) in rules.translate.enumerated() {
             for (skipIndex, pattern) in rules.skip.enumerated() where FolderGlob(pattern).matches(translation.source) {
                 let at = skipPositions[skipIndex]
-                report.error("folder '\(translation.source)' is translated but also skipped by '\(pattern)' "
-                    + "(folders.skip at line \(at.line), column \(at.column))", at: translationPositions[index].key)
+                report.error(
+                    "folder '\(translation.source)' is translated but also skipped by '\(pattern)' "
+                        + "(folders.skip at line \(at.line), column \(at.column))", at: translationPositions[index].key)
                 valid = false
             }
         }
@@ -77,8 +85,9 @@ extension JobFileChecker {
             var firstSource: [String: (String, YAMLPosition)] = [:]
             for (index, translation) in rules.translate.enumerated() {
                 if let (earlier, at) = firstSource[translation.destination] {
-                    report.error("'\(earlier)' (line \(at.line)) and '\(translation.source)' are both translated to "
-                        + "'\(translation.destination)'; set folders.merge: true to merge them",
+                    report.error(
+                        "'\(earlier)' (line \(at.line)) and '\(translation.source)' are both translated to "
+                            + "'\(translation.destination)'; set folders.merge: true to merge them",
                         at: translationPositions[index].value)
                     valid = false
                 } else {
@@ -89,7 +98,8 @@ extension JobFileChecker {
         if let source, source.protocol == .pop3 || source.protocol == .pop3s,
             !rules.skip.isEmpty || !rules.translate.isEmpty
         {
-            report.warning("folder rules have no effect with protocol \(source.protocol.rawValue): POP3 reaches INBOX only",
+            report.warning(
+                "folder rules have no effect with protocol \(source.protocol.rawValue): POP3 reaches INBOX only",
                 at: entry.keyPosition)
         }
         return valid ? rules : nil

@@ -20,22 +20,36 @@ extension JobFileChecker {
             }
         }
         if let node = fields["messages_per_second"] {
-            if let value = rate(node, path: "\(path).messages_per_second") { limits.messagesPerSecond = value } else { valid = false }
+            if let value = rate(node, path: "\(path).messages_per_second") {
+                limits.messagesPerSecond = value
+            } else {
+                valid = false
+            }
         }
         if let node = fields["bytes_per_second"] {
-            if let value = size(node, path: "\(path).bytes_per_second") { limits.bytesPerSecond = value } else { valid = false }
+            if let value = size(node, path: "\(path).bytes_per_second") {
+                limits.bytesPerSecond = value
+            } else {
+                valid = false
+            }
         }
         if let node = fields["bytes_per_day"] {
-            if let value = size(node, path: "\(path).bytes_per_day") { limits.bytesPerDay = value } else { valid = false }
+            if let value = size(node, path: "\(path).bytes_per_day") {
+                limits.bytesPerDay = value
+            } else {
+                valid = false
+            }
         }
         return valid ? limits : nil
     }
 
     /// A positive number, such as 5 or 0.5.
     private mutating func rate(_ node: YAMLNode, path: String) -> Double? {
-        guard let scalar = node.scalar, scalar.kind == .integer || scalar.kind == .float, let value = Double(scalar.text)
+        guard let scalar = node.scalar, scalar.kind == .integer || scalar.kind == .float,
+            let value = Double(scalar.text)
         else {
-            report.error("expected a number for '\(path)' such as 5 or 0.5, found \(node.kindDescription)", at: node.position)
+            report.error(
+                "expected a number for '\(path)' such as 5 or 0.5, found \(node.kindDescription)", at: node.position)
             return nil
         }
         guard value > 0, value.isFinite else {

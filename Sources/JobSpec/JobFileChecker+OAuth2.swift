@@ -12,8 +12,10 @@ extension JobFileChecker {
     /// one token source. Files are checked (a key's shape, a command's program); nothing secret is read
     /// into a message.
     mutating func authSettings(_ entry: YAMLEntry, path: String) -> OAuth2Settings? {
-        guard let fields = fields(of: entry.value, path: path, keys: Self.authKeys, required: ["oauth2"],
-            keyPosition: entry.keyPosition),
+        guard
+            let fields = fields(
+                of: entry.value, path: path, keys: Self.authKeys, required: ["oauth2"],
+                keyPosition: entry.keyPosition),
             let oauth2 = fields.entry("oauth2")
         else { return nil }
         return oauth2Settings(oauth2, path: "\(path).oauth2")
@@ -33,12 +35,14 @@ extension JobFileChecker {
         }
         let given = Self.tokenSourceKeys.compactMap { fields.entry($0) }.sorted { $0.keyPosition < $1.keyPosition }
         guard let first = given.first else {
-            report.error("'\(path)' needs exactly one of token, token_command, client_credentials or service_account",
+            report.error(
+                "'\(path)' needs exactly one of token, token_command, client_credentials or service_account",
                 at: entry.keyPosition)
             return nil
         }
         for extra in given.dropFirst() {
-            report.error("'\(path)' has both '\(first.key)' and '\(extra.key)'; keep exactly one token source",
+            report.error(
+                "'\(path)' has both '\(first.key)' and '\(extra.key)'; keep exactly one token source",
                 at: extra.keyPosition)
             valid = false
         }
@@ -54,8 +58,11 @@ extension JobFileChecker {
     }
 
     private mutating func staticToken(_ node: YAMLNode, path: String) -> OAuth2Settings.TokenSource? {
-        if let scalar = node.scalar, scalar.kind == .string, !scalar.text.hasPrefix("env:"), !scalar.text.hasPrefix("file:") {
-            report.error("'\(path)' must be env:NAME or file:PATH; a token written into the job file is refused",
+        if let scalar = node.scalar, scalar.kind == .string, !scalar.text.hasPrefix("env:"),
+            !scalar.text.hasPrefix("file:")
+        {
+            report.error(
+                "'\(path)' must be env:NAME or file:PATH; a token written into the job file is refused",
                 at: node.position)
             return nil
         }
@@ -65,7 +72,8 @@ extension JobFileChecker {
     private mutating func tokenCommand(_ node: YAMLNode, path: String) -> OAuth2Settings.TokenSource? {
         guard let items = list(node, path: path) else { return nil }
         guard !items.isEmpty else {
-            report.error("'\(path)' must name a program: [program, argument, ...] with {user} for the mailbox",
+            report.error(
+                "'\(path)' must name a program: [program, argument, ...] with {user} for the mailbox",
                 at: node.position)
             return nil
         }
@@ -77,15 +85,18 @@ extension JobFileChecker {
         let lookup = ProgramLookup(path: searchPath, directory: absoluteJobDirectory)
         guard lookup.executable(argv[0]) != nil else {
             let place = argv[0].contains("/") ? "(looked for \(absolutePath(argv[0])))" : "in PATH"
-            report.error("token_command program '\(argv[0])' not found or not executable \(place)", at: items[0].position)
+            report.error(
+                "token_command program '\(argv[0])' not found or not executable \(place)", at: items[0].position)
             return nil
         }
         return .command(argv)
     }
 
     private mutating func clientCredentials(_ entry: YAMLEntry, path: String) -> OAuth2Settings.TokenSource? {
-        guard let fields = fields(of: entry.value, path: path, keys: Self.clientCredentialsKeys,
-            required: ["client_id", "client_secret"], keyPosition: entry.keyPosition)
+        guard
+            let fields = fields(
+                of: entry.value, path: path, keys: Self.clientCredentialsKeys,
+                required: ["client_id", "client_secret"], keyPosition: entry.keyPosition)
         else { return nil }
         var valid = true
         func text(_ key: String) -> String? {
@@ -108,13 +119,17 @@ extension JobFileChecker {
             valid = false
         }
         guard valid, let clientID, let secret else { return nil }
-        return .clientCredentials(.init(tenant: tenant, clientID: clientID, clientSecret: secret, scope: scope,
-            tokenURL: tokenURL))
+        return .clientCredentials(
+            .init(
+                tenant: tenant, clientID: clientID, clientSecret: secret, scope: scope,
+                tokenURL: tokenURL))
     }
 
     private mutating func serviceAccount(_ entry: YAMLEntry, path: String) -> OAuth2Settings.TokenSource? {
-        guard let fields = fields(of: entry.value, path: path, keys: Self.serviceAccountKeys, required: ["key_file"],
-            keyPosition: entry.keyPosition)
+        guard
+            let fields = fields(
+                of: entry.value, path: path, keys: Self.serviceAccountKeys, required: ["key_file"],
+                keyPosition: entry.keyPosition)
         else { return nil }
         var valid = true
         var scope: String?
@@ -135,13 +150,15 @@ extension JobFileChecker {
                     if let mode = (try? FileManager.default.attributesOfItem(atPath: absolute))?[.posixPermissions]
                         as? NSNumber, mode.intValue & 0o044 != 0
                     {
-                        report.warning("service account key '\(file)' is readable by group or others (mode "
-                            + "\(String(mode.intValue & 0o777, radix: 8))) but holds a private key; run chmod 600 on it",
+                        report.warning(
+                            "service account key '\(file)' is readable by group or others (mode "
+                                + "\(String(mode.intValue & 0o777, radix: 8))) but holds a private key; run chmod 600 on it",
                             at: node.position)
                     }
                 } catch {
-                    report.error("service account key '\(file)' \(error.message); download the service account's "
-                        + "JSON key again from the Google Cloud console", at: node.position)
+                    report.error(
+                        "service account key '\(file)' \(error.message); download the service account's "
+                            + "JSON key again from the Google Cloud console", at: node.position)
                 }
             }
         }
@@ -165,12 +182,14 @@ extension JobFileChecker {
         }
         if scheme == "http" {
             guard ["127.0.0.1", "::1", "localhost"].contains(host.lowercased()) else {
-                report.error("'\(path)' must use https://; plain http would send the client secret or assertion "
-                    + "unencrypted (allowed only for a loopback address)", at: node.position)
+                report.error(
+                    "'\(path)' must use https://; plain http would send the client secret or assertion "
+                        + "unencrypted (allowed only for a loopback address)", at: node.position)
                 valid = false
                 return nil
             }
-            report.warning("'\(path)' uses plain http to a loopback address; use https outside tests", at: node.position)
+            report.warning(
+                "'\(path)' uses plain http to a loopback address; use https outside tests", at: node.position)
         }
         return text
     }

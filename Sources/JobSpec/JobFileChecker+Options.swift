@@ -8,8 +8,10 @@ extension JobFileChecker {
 
     /// The users-file settings, the position of `users.file`, and whether the delimiter can be used.
     mutating func checkUsers(_ entry: YAMLEntry) -> (UsersFileSettings?, YAMLPosition?, Bool) {
-        guard let fields = fields(of: entry.value, path: "users", keys: Self.usersKeys, required: ["file"],
-            keyPosition: entry.keyPosition)
+        guard
+            let fields = fields(
+                of: entry.value, path: "users", keys: Self.usersKeys, required: ["file"],
+                keyPosition: entry.keyPosition)
         else { return (nil, nil, false) }
         var delimiter: Character = ","
         var delimiterIsUsable = true
@@ -19,8 +21,9 @@ extension JobFileChecker {
                 if text.unicodeScalars.count == 1, let scalar = text.unicodeScalars.first, !forbidden.contains(scalar) {
                     delimiter = Character(scalar)
                 } else {
-                    report.error("users.delimiter must be exactly one character other than a quote or line break, "
-                        + "such as \",\" or \";\"", at: node.position)
+                    report.error(
+                        "users.delimiter must be exactly one character other than a quote or line break, "
+                            + "such as \",\" or \";\"", at: node.position)
                     delimiterIsUsable = false
                 }
             } else {
@@ -31,7 +34,8 @@ extension JobFileChecker {
         if let node = fields["destination_domain"], let text = string(node, path: "users.destination_domain") {
             let trimmed = text.trimmingWhitespace
             if trimmed.hasPrefix("@") || !ValueSyntax.isValidHost(trimmed) {
-                report.error("users.destination_domain must be a domain such as new.example, without '@'", at: node.position)
+                report.error(
+                    "users.destination_domain must be a domain such as new.example, without '@'", at: node.position)
             } else {
                 domain = trimmed
             }
@@ -39,7 +43,8 @@ extension JobFileChecker {
         guard let fileNode = fields["file"], let file = string(fileNode, path: "users.file") else {
             return (nil, nil, delimiterIsUsable)
         }
-        let settings = UsersFileSettings(path: file, resolvedPath: displayPath(file), delimiter: delimiter,
+        let settings = UsersFileSettings(
+            path: file, resolvedPath: displayPath(file), delimiter: delimiter,
             destinationDomain: domain)
         // Errors above are already reported; the users file is still read unless the delimiter is unusable.
         return (settings, fileNode.position, delimiterIsUsable)
@@ -47,7 +52,8 @@ extension JobFileChecker {
 
     mutating func checkOptions(_ entry: YAMLEntry?) -> MigrationOptions? {
         guard let entry else { return MigrationOptions() }
-        guard let fields = fields(of: entry.value, path: "options", keys: Self.optionKeys, keyPosition: entry.keyPosition)
+        guard
+            let fields = fields(of: entry.value, path: "options", keys: Self.optionKeys, keyPosition: entry.keyPosition)
         else { return nil }
         var options = MigrationOptions()
         var valid = true
@@ -55,7 +61,9 @@ extension JobFileChecker {
             if let value = integer(node, path: "options.concurrency"), value >= 1 {
                 options.concurrency = value
             } else {
-                if node.scalar?.integer != nil { report.error("options.concurrency must be at least 1", at: node.position) }
+                if node.scalar?.integer != nil {
+                    report.error("options.concurrency must be at least 1", at: node.position)
+                }
                 valid = false
             }
         }
@@ -72,7 +80,11 @@ extension JobFileChecker {
             }
         }
         if let node = fields["max_message_size"] {
-            if let size = size(node, path: "options.max_message_size") { options.maxMessageSize = size } else { valid = false }
+            if let size = size(node, path: "options.max_message_size") {
+                options.maxMessageSize = size
+            } else {
+                valid = false
+            }
         }
         if let node = fields["flags"] {
             if let value = boolean(node, path: "options.flags") { options.flags = value } else { valid = false }
@@ -110,7 +122,8 @@ extension JobFileChecker {
         } else if let scalar = node.scalar, scalar.kind == .string {
             size = ValueSyntax.size(scalar.text)
             if size == nil {
-                report.error("'\(scalar.text)' is not a size; write it like 35MB, 10MiB, 500KB or a number of bytes",
+                report.error(
+                    "'\(scalar.text)' is not a size; write it like 35MB, 10MiB, 500KB or a number of bytes",
                     at: node.position)
                 return nil
             }

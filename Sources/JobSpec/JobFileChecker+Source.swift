@@ -11,8 +11,10 @@ extension JobFileChecker {
     static let adminKeys = ["user", "password", "style", "separator"]
 
     mutating func checkSource(_ entry: YAMLEntry) -> SourceServer? {
-        guard let fields = fields(of: entry.value, path: "source", keys: Self.sourceKeys, required: ["host"],
-            keyPosition: entry.keyPosition)
+        guard
+            let fields = fields(
+                of: entry.value, path: "source", keys: Self.sourceKeys, required: ["host"],
+                keyPosition: entry.keyPosition)
         else { return nil }
         var valid = true
         func note<T>(_ value: T?) -> T? {
@@ -36,8 +38,10 @@ extension JobFileChecker {
         }
         var explicitPorts: [String: YAMLNode] = [:]
         if let portsEntry = fields.entry("ports") {
-            if let ports = note(self.fields(of: portsEntry.value, path: "source.ports", keys: Self.portKeys,
-                keyPosition: portsEntry.keyPosition))
+            if let ports = note(
+                self.fields(
+                    of: portsEntry.value, path: "source.ports", keys: Self.portKeys,
+                    keyPosition: portsEntry.keyPosition))
             {
                 for key in Self.portKeys {
                     guard let node = ports[key], let port = note(portList(node, path: "source.ports.\(key)")) else {
@@ -53,13 +57,17 @@ extension JobFileChecker {
                 }
             }
         }
-        if let node = fields["starttls"], let value = note(enumeration(node, path: "source.starttls", as: SourceServer.StartTLSPolicy.self)) {
+        if let node = fields["starttls"],
+            let value = note(enumeration(node, path: "source.starttls", as: SourceServer.StartTLSPolicy.self))
+        {
             server.starttls = value
         }
         if let entry = fields.entry("tls"), let tls = note(tlsSettings(entry, path: "source.tls")) {
             server.tls = tls
         }
-        if let node = fields["allow_plaintext_login"], let value = note(plaintextLogin(node, path: "source.allow_plaintext_login")) {
+        if let node = fields["allow_plaintext_login"],
+            let value = note(plaintextLogin(node, path: "source.allow_plaintext_login"))
+        {
             server.allowPlaintextLogin = value
         }
         if let entry = fields.entry("admin") {
@@ -72,7 +80,9 @@ extension JobFileChecker {
         if let node = fields["timeout"], let value = note(duration(node, path: "source.timeout")) {
             server.timeout = value
         }
-        if let node = fields["provider"], let value = note(enumeration(node, path: "source.provider", as: MailProvider.self)) {
+        if let node = fields["provider"],
+            let value = note(enumeration(node, path: "source.provider", as: MailProvider.self))
+        {
             server.provider = value
         }
         var limits = ServerLimits()
@@ -94,29 +104,33 @@ extension JobFileChecker {
     mutating func checkAuthExcludesAdmin(_ fields: Fields) -> Bool {
         guard let admin = fields.entry("admin"), let auth = fields.entry("auth") else { return true }
         let later = admin.keyPosition < auth.keyPosition ? auth : admin
-        report.error("'\(fields.path)' has both 'admin' and 'auth'; OAuth2 signs each mailbox in itself, keep one",
+        report.error(
+            "'\(fields.path)' has both 'admin' and 'auth'; OAuth2 signs each mailbox in itself, keep one",
             at: later.keyPosition)
         return false
     }
 
     /// A protocol whose port is 0 cannot be used; `auto` needs at least one port.
-    private mutating func checkPortsAgainstProtocol(_ server: SourceServer, fields: Fields,
-        explicitPorts: [String: YAMLNode], valid: inout Bool)
-    {
+    private mutating func checkPortsAgainstProtocol(
+        _ server: SourceServer, fields: Fields,
+        explicitPorts: [String: YAMLNode], valid: inout Bool
+    ) {
         let protocolNode = fields["protocol"]
         let protocolWhere = protocolNode.map { " (source.protocol at line \($0.position.line))" } ?? ""
         switch server.protocol {
         case .auto:
             let all = [server.ports.imap4, server.ports.imap4s, server.ports.pop3, server.ports.pop3s]
             if all.allSatisfy(\.isDisabled) {
-                let position = protocolNode?.position ?? fields.entry("ports")?.keyPosition ?? YAMLPosition(line: 1, column: 1)
+                let position =
+                    protocolNode?.position ?? fields.entry("ports")?.keyPosition ?? YAMLPosition(line: 1, column: 1)
                 report.error("protocol auto has no port left: every port in source.ports is 0", at: position)
                 valid = false
             }
         default:
             let key = server.protocol.rawValue
             if let node = explicitPorts[key], node.scalar?.integer == 0 {
-                report.error("source.ports.\(key) is 0, which disables \(key), the protocol this job uses\(protocolWhere)",
+                report.error(
+                    "source.ports.\(key) is 0, which disables \(key), the protocol this job uses\(protocolWhere)",
                     at: node.position)
                 valid = false
             }
@@ -131,8 +145,9 @@ extension JobFileChecker {
             return
         }
         let position = fields["starttls"]?.position ?? fields["protocol"]?.position ?? YAMLPosition(line: 1, column: 1)
-        report.error("starttls: never leaves only unencrypted connections, where logins are refused; "
-            + "set allow_plaintext_login: true if credentials may travel in clear", at: position)
+        report.error(
+            "starttls: never leaves only unencrypted connections, where logins are refused; "
+                + "set allow_plaintext_login: true if credentials may travel in clear", at: position)
         valid = false
     }
 
@@ -151,7 +166,8 @@ extension JobFileChecker {
         let range = allowZero ? 0...65535 : 1...65535
         guard range.contains(value) else {
             let note = allowZero ? " (0 disables the protocol)" : ""
-            report.error("port \(value) is out of range \(range.lowerBound)...\(range.upperBound)\(note)", at: node.position)
+            report.error(
+                "port \(value) is out of range \(range.lowerBound)...\(range.upperBound)\(note)", at: node.position)
             return nil
         }
         return value
@@ -163,7 +179,8 @@ extension JobFileChecker {
             return port(node, path: path, allowZero: true).map { PortList([$0]) }
         }
         guard !items.isEmpty else {
-            report.error("'\(path)' is an empty list; give one port or more, or 0 to disable the protocol",
+            report.error(
+                "'\(path)' is an empty list; give one port or more, or 0 to disable the protocol",
                 at: node.position)
             return nil
         }
@@ -175,8 +192,9 @@ extension JobFileChecker {
                 continue
             }
             if value == 0 {
-                report.error("0 disables the protocol and cannot be one of several ports in '\(path)'; "
-                    + "write 0 alone or leave it out", at: item.position)
+                report.error(
+                    "0 disables the protocol and cannot be one of several ports in '\(path)'; "
+                        + "write 0 alone or leave it out", at: item.position)
                 valid = false
             } else if ports.contains(value) {
                 report.error("port \(value) is listed twice in '\(path)'", at: item.position)
@@ -191,7 +209,8 @@ extension JobFileChecker {
     mutating func plaintextLogin(_ node: YAMLNode, path: String) -> Bool? {
         guard let value = boolean(node, path: path) else { return nil }
         if value {
-            report.warning("\(path): true lets passwords travel unencrypted when the server offers no TLS",
+            report.warning(
+                "\(path): true lets passwords travel unencrypted when the server offers no TLS",
                 at: node.position)
         }
         return value
@@ -206,7 +225,8 @@ extension JobFileChecker {
             if let verify = boolean(node, path: "\(path).verify") {
                 settings.verify = verify
                 if !verify {
-                    report.warning("\(path).verify: false accepts any certificate; trust a private CA with ca_file instead",
+                    report.warning(
+                        "\(path).verify: false accepts any certificate; trust a private CA with ca_file instead",
                         at: node.position)
                 }
             } else {
@@ -230,8 +250,10 @@ extension JobFileChecker {
     }
 
     mutating func adminLogin(_ entry: YAMLEntry, path: String) -> AdminLogin? {
-        guard let fields = fields(of: entry.value, path: path, keys: Self.adminKeys, required: ["user", "password"],
-            keyPosition: entry.keyPosition)
+        guard
+            let fields = fields(
+                of: entry.value, path: path, keys: Self.adminKeys, required: ["user", "password"],
+                keyPosition: entry.keyPosition)
         else { return nil }
         var user: String?
         var password: SecretReference?
@@ -241,7 +263,11 @@ extension JobFileChecker {
         var separator = "*"
         var valid = true
         if let node = fields["style"] {
-            if let value = enumeration(node, path: "\(path).style", as: AdminLogin.Style.self) { style = value } else { valid = false }
+            if let value = enumeration(node, path: "\(path).style", as: AdminLogin.Style.self) {
+                style = value
+            } else {
+                valid = false
+            }
         }
         if let node = fields["separator"] {
             if let value = string(node, path: "\(path).separator") { separator = value } else { valid = false }

@@ -29,9 +29,10 @@ struct JobFileChecker {
     /// PATH as the CLI read it, where `token_command` programs are looked up.
     let searchPath: String?
 
-    init(jobFile: String, jobDirectory: String, absoluteJobDirectory: String, fileExists: @escaping (String) -> Bool,
-        searchPath: String? = nil)
-    {
+    init(
+        jobFile: String, jobDirectory: String, absoluteJobDirectory: String, fileExists: @escaping (String) -> Bool,
+        searchPath: String? = nil
+    ) {
         self.searchPath = searchPath
         self.jobDirectory = jobDirectory
         self.absoluteJobDirectory = absoluteJobDirectory
@@ -42,16 +43,20 @@ struct JobFileChecker {
     mutating func check(root: YAMLNode?) -> Contents {
         var contents = Contents()
         guard let root else {
-            report.error("job file is empty; it needs at least version, source, destination and users",
+            report.error(
+                "job file is empty; it needs at least version, source, destination and users",
                 at: YAMLPosition(line: 1, column: 1))
             return contents
         }
-        guard let fields = fields(of: root, path: "", keys: Self.rootKeys,
-            required: ["version", "source", "destination", "users"], keyPosition: root.position)
+        guard
+            let fields = fields(
+                of: root, path: "", keys: Self.rootKeys,
+                required: ["version", "source", "destination", "users"], keyPosition: root.position)
         else { return contents }
 
         if let version = fields["version"], let value = integer(version, path: "version"), value != 1 {
-            report.error("unsupported version \(value); this mailferry reads job files of version 1", at: version.position)
+            report.error(
+                "unsupported version \(value); this mailferry reads job files of version 1", at: version.position)
         }
         if let name = fields["name"], !name.isNull, let text = string(name, path: "name", allowEmpty: true) {
             // Blank means "derive one"; anything else must match exactly (it names a directory).
@@ -78,9 +83,10 @@ struct JobFileChecker {
 
     /// The entries of a mapping, first occurrence of each key. Reports a non-mapping, duplicate keys,
     /// unknown keys (with a suggestion) and missing required keys (at `keyPosition`, the key holding it).
-    mutating func fields(of node: YAMLNode, path: String, keys: [String], required: [String] = [],
-        keyPosition: YAMLPosition) -> Fields?
-    {
+    mutating func fields(
+        of node: YAMLNode, path: String, keys: [String], required: [String] = [],
+        keyPosition: YAMLPosition
+    ) -> Fields? {
         guard case .mapping(let entries) = node.content else {
             report.error("expected a mapping\(Self.naming(path)), found \(node.kindDescription)", at: node.position)
             return nil
@@ -89,7 +95,8 @@ struct JobFileChecker {
         for entry in uniqueEntries(entries, path: path) {
             guard keys.contains(entry.key) else {
                 let place = path.isEmpty ? "at the top level" : "in '\(path)'"
-                report.error("unknown key '\(entry.key)' \(place)\(Suggestion.hint(for: entry.key, among: keys))",
+                report.error(
+                    "unknown key '\(entry.key)' \(place)\(Suggestion.hint(for: entry.key, among: keys))",
                     at: entry.keyPosition)
                 continue
             }
@@ -108,7 +115,8 @@ struct JobFileChecker {
         var unique: [YAMLEntry] = []
         for entry in entries {
             if let earlier = first[entry.key] {
-                report.error("duplicate key '\(entry.key)'\(Self.naming(path)) (first at line \(earlier.line), column \(earlier.column))",
+                report.error(
+                    "duplicate key '\(entry.key)'\(Self.naming(path)) (first at line \(earlier.line), column \(earlier.column))",
                     at: entry.keyPosition)
                 continue
             }
@@ -151,14 +159,16 @@ struct JobFileChecker {
         return value
     }
 
-    mutating func enumeration<Value: RawRepresentable & CaseIterable>(_ node: YAMLNode, path: String,
-        as type: Value.Type) -> Value? where Value.RawValue == String
-    {
+    mutating func enumeration<Value: RawRepresentable & CaseIterable>(
+        _ node: YAMLNode, path: String,
+        as type: Value.Type
+    ) -> Value? where Value.RawValue == String {
         guard let text = string(node, path: path) else { return nil }
         if let value = Value(rawValue: text) { return value }
         let names = Value.allCases.map(\.rawValue)
-        report.error("'\(text)' is not a valid '\(path)'; expected one of \(names.joined(separator: ", "))"
-            + Suggestion.hint(for: text, among: names), at: node.position)
+        report.error(
+            "'\(text)' is not a valid '\(path)'; expected one of \(names.joined(separator: ", "))"
+                + Suggestion.hint(for: text, among: names), at: node.position)
         return nil
     }
 
@@ -178,12 +188,14 @@ struct JobFileChecker {
         } else if let scalar = node.scalar, scalar.kind == .string {
             parsed = ValueSyntax.duration(scalar.text)
         } else {
-            report.error("expected a duration for '\(path)' such as 120s, 2m or 90, found \(node.kindDescription)",
+            report.error(
+                "expected a duration for '\(path)' such as 120s, 2m or 90, found \(node.kindDescription)",
                 at: node.position)
             return nil
         }
         guard let parsed else {
-            report.error("'\(node.scalar?.text ?? "")' is not a duration; write it like 120s, 2m, 1h or 90 (seconds)",
+            report.error(
+                "'\(node.scalar?.text ?? "")' is not a duration; write it like 120s, 2m, 1h or 90 (seconds)",
                 at: node.position)
             return nil
         }
@@ -197,17 +209,20 @@ struct JobFileChecker {
     /// A secret reference; a literal value is a warning and never appears in a message.
     mutating func secretReference(_ node: YAMLNode, path: String) -> SecretReference? {
         guard let scalar = node.scalar, scalar.kind != .null else {
-            report.error("expected env:NAME or file:PATH for '\(path)', found \(node.kindDescription)", at: node.position)
+            report.error(
+                "expected env:NAME or file:PATH for '\(path)', found \(node.kindDescription)", at: node.position)
             return nil
         }
         // A number or boolean written as password is still a (literal) secret; do not echo it.
         let reference = SecretReference(parsing: scalar.text)
         switch reference {
         case .environment(let name):
-            let valid = !name.isEmpty && name.unicodeScalars.first.map { !("0"..."9").contains($0) } == true
+            let valid =
+                !name.isEmpty && name.unicodeScalars.first.map { !("0"..."9").contains($0) } == true
                 && name.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "_" }
             if !valid {
-                report.error("'\(path)': env: needs an environment variable name of letters, digits and _", at: node.position)
+                report.error(
+                    "'\(path)': env: needs an environment variable name of letters, digits and _", at: node.position)
                 return nil
             }
         case .file(let file):

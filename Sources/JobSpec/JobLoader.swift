@@ -20,7 +20,8 @@ public struct JobLoader: Sendable {
     public func load(jobFile path: String) -> JobLoadResult {
         guard let data = FileManager.default.contents(atPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot read job file" : "job file not found"
-            return JobLoadResult(job: nil, diagnostics: [.error("\(reason): \(path)", at: nil)], jobFile: path, usersFile: nil)
+            return JobLoadResult(
+                job: nil, diagnostics: [.error("\(reason): \(path)", at: nil)], jobFile: path, usersFile: nil)
         }
         switch TextFileDecoding.decode(data) {
         case .success(let text):
@@ -59,7 +60,8 @@ public struct JobLoader: Sendable {
         var accounts: [Account] = []
         var mailboxCount: Int?
         if let users = parts.users, let position = parts.usersFilePosition {
-            let reading = readUsersFile(users, at: checker.report.location(position), checker: checker,
+            let reading = readUsersFile(
+                users, at: checker.report.location(position), checker: checker,
                 delimiterIsUsable: parts.delimiterIsUsable,
                 sourceHasAdmin: root.map { Self.declares($0, "source", "admin") || Self.declares($0, "source", "auth") }
                     ?? false,
@@ -97,7 +99,10 @@ public struct JobLoader: Sendable {
             return (nil, [.error("users file '\(users.path)' not found (looked for \(absolute))", at: location)])
         }
         guard let data = FileManager.default.contents(atPath: absolute) else {
-            return (nil, [.error("cannot read users file '\(users.path)' (\(absolute)); check its permissions", at: location)])
+            return (
+                nil,
+                [.error("cannot read users file '\(users.path)' (\(absolute)); check its permissions", at: location)]
+            )
         }
         let text: String
         switch TextFileDecoding.decode(data) {
@@ -111,18 +116,21 @@ public struct JobLoader: Sendable {
         // Example files in the repository hold fake credentials by convention (`*.example.*`).
         let isExample = (absolute as NSString).lastPathComponent.contains(".example.")
         if !isExample {
-            if let mode = (try? FileManager.default.attributesOfItem(atPath: absolute))?[.posixPermissions] as? NSNumber,
+            if let mode = (try? FileManager.default.attributesOfItem(atPath: absolute))?[.posixPermissions]
+                as? NSNumber,
                 mode.intValue & 0o044 != 0
             {
                 let octal = String(mode.intValue & 0o777, radix: 8)
-                diagnostics.append(.warning(
-                    "users file '\(users.path)' is readable by group or others (mode \(octal)) but holds passwords; "
-                        + "run chmod 600 on it", at: location))
+                diagnostics.append(
+                    .warning(
+                        "users file '\(users.path)' is readable by group or others (mode \(octal)) but holds passwords; "
+                            + "run chmod 600 on it", at: location))
             }
             if gitTrackedCheck(absolute) {
-                diagnostics.append(.warning(
-                    "users file '\(users.path)' is tracked by git but holds passwords; run git rm --cached on it "
-                        + "and add it to .gitignore", at: location))
+                diagnostics.append(
+                    .warning(
+                        "users file '\(users.path)' is tracked by git but holds passwords; run git rm --cached on it "
+                            + "and add it to .gitignore", at: location))
             }
         }
         guard delimiterIsUsable, let delimiter = users.delimiter.unicodeScalars.first else { return (nil, diagnostics) }
@@ -135,11 +143,12 @@ public struct JobLoader: Sendable {
         if accounts.isEmpty, !rowDiagnostics.hasErrors {
             diagnostics.append(.error("users file '\(users.path)' lists no users", at: location))
         } else if accounts.count > Job.recommendedMaximumAccounts {
-            diagnostics.append(.warning(
-                "\(accounts.count) users in one job; split them into batches of at most "
-                    + "\(Job.recommendedMaximumAccounts) (one job file each), or run it in shards of at most "
-                    + "\(Job.recommendedMaximumAccounts) users (`apply --shard K/N`), so that a run stays short and "
-                    + "a failure stays small", at: location))
+            diagnostics.append(
+                .warning(
+                    "\(accounts.count) users in one job; split them into batches of at most "
+                        + "\(Job.recommendedMaximumAccounts) (one job file each), or run it in shards of at most "
+                        + "\(Job.recommendedMaximumAccounts) users (`apply --shard K/N`), so that a run stays short and "
+                        + "a failure stays small", at: location))
         }
         return (accounts, diagnostics)
     }
@@ -168,7 +177,8 @@ public struct JobLoader: Sendable {
 
     /// Absolute and standardized ("." and ".." removed), without resolving symbolic links.
     static func absolutePath(_ path: String) -> String {
-        let joined = path.hasPrefix("/")
+        let joined =
+            path.hasPrefix("/")
             ? path : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
         return (joined as NSString).standardizingPath
     }

@@ -12,9 +12,10 @@ public enum JobSetChecks {
             if let earlier = firstFile[name] {
                 let location = result.nameLocation ?? SourceLocation(file: result.jobFile, line: 1, column: 1)
                 let derived = result.nameLocation == nil ? " (derived from the same path)" : ""
-                diagnostics.append(.error(
-                    "job name '\(name)'\(derived) is already used by \(earlier); job names must be unique "
-                        + "because each job keeps its state under its name", at: location))
+                diagnostics.append(
+                    .error(
+                        "job name '\(name)'\(derived) is already used by \(earlier); job names must be unique "
+                            + "because each job keeps its state under its name", at: location))
             } else {
                 firstFile[name] = result.jobFile
             }

@@ -45,7 +45,9 @@ struct UsersFileReader {
                 continue
             }
             let endColumn = line.unicodeScalars.count + 1
-            func column(_ field: Int) -> Int { layout.fieldStarts.indices.contains(field) ? layout.fieldStarts[field] : 1 }
+            func column(_ field: Int) -> Int {
+                layout.fieldStarts.indices.contains(field) ? layout.fieldStarts[field] : 1
+            }
             let separator = String(delimiter)
             let expected = Self.layout.replacingOccurrences(of: ",", with: separator)
 
@@ -54,7 +56,8 @@ struct UsersFileReader {
                 continue
             }
             guard fields.count <= 4 else {
-                report.error("too many fields (\(fields.count)): expected \(expected); quote a field that contains '\(separator)'",
+                report.error(
+                    "too many fields (\(fields.count)): expected \(expected); quote a field that contains '\(separator)'",
                     at: at(column(4)))
                 continue
             }
@@ -67,7 +70,9 @@ struct UsersFileReader {
             }
             let sourcePassword = fields[1]
             if sourcePassword.isEmpty, !sourceHasAdmin {
-                report.error("empty source password; it may be left empty only when source.admin or source.auth is set", at: at(column(1)))
+                report.error(
+                    "empty source password; it may be left empty only when source.admin or source.auth is set",
+                    at: at(column(1)))
                 rowIsValid = false
             }
             let localField = fields.count >= 3 ? fields[2].trimmingWhitespace : ""
@@ -75,11 +80,13 @@ struct UsersFileReader {
             let localPasswordText = fields.count >= 4 ? fields[3] : nil
             switch localPassword {
             case .required where localPasswordText?.isEmpty ?? true:
-                report.error("missing local_password: an IMAP destination without admin logs in to each mailbox "
-                    + "with its own password", at: at(fields.count >= 4 ? column(3) : endColumn))
+                report.error(
+                    "missing local_password: an IMAP destination without admin logs in to each mailbox "
+                        + "with its own password", at: at(fields.count >= 4 ? column(3) : endColumn))
                 rowIsValid = false
             case .forbidden where !(localPasswordText?.isEmpty ?? true):
-                report.error("local_password is used only by an IMAP destination without admin; remove it",
+                report.error(
+                    "local_password is used only by an IMAP destination without admin; remove it",
                     at: at(column(3)))
                 rowIsValid = false
             default:
@@ -89,27 +96,32 @@ struct UsersFileReader {
             if !sourceUser.isEmpty {
                 let key = sourceUser.lowercased()
                 if let first = firstLineOfSource[key] {
-                    report.error("source user '\(sourceUser)' is listed twice (first at line \(first))", at: at(column(0)))
+                    report.error(
+                        "source user '\(sourceUser)' is listed twice (first at line \(first))", at: at(column(0)))
                     continue
                 }
                 firstLineOfSource[key] = lineNumber
             }
-            let destinationUser = localUser.contains("@") || localUser.isEmpty
+            let destinationUser =
+                localUser.contains("@") || localUser.isEmpty
                 ? localUser : destinationDomain.map { "\(localUser)@\($0)" } ?? localUser
             if !destinationUser.isEmpty {
                 let key = destinationUser.lowercased()
                 if let first = firstSourceOfDestination[key] {
-                    report.warning("'\(first.user)' (line \(first.line)) and '\(sourceUser)' both migrate into "
-                        + "'\(destinationUser)'; their mail is merged there", at: at(localField.isEmpty ? column(0) : column(2)))
+                    report.warning(
+                        "'\(first.user)' (line \(first.line)) and '\(sourceUser)' both migrate into "
+                            + "'\(destinationUser)'; their mail is merged there",
+                        at: at(localField.isEmpty ? column(0) : column(2)))
                 } else {
                     firstSourceOfDestination[key] = (sourceUser, lineNumber)
                 }
             }
             guard rowIsValid else { continue }
-            accounts.append(Account(
-                sourceUser: sourceUser, sourcePassword: Secret(sourcePassword), localUser: localUser,
-                localPassword: localPasswordText.flatMap { $0.isEmpty ? nil : Secret($0) },
-                destinationUser: destinationUser, line: lineNumber))
+            accounts.append(
+                Account(
+                    sourceUser: sourceUser, sourcePassword: Secret(sourcePassword), localUser: localUser,
+                    localPassword: localPasswordText.flatMap { $0.isEmpty ? nil : Secret($0) },
+                    destinationUser: destinationUser, line: lineNumber))
         }
         return (accounts, report.diagnostics)
     }

@@ -48,11 +48,16 @@ enum ValueSyntax {
             let address = parts[0]
             guard address.contains("::") || address.split(separator: ":", omittingEmptySubsequences: false).count >= 3
             else { return false }
-            let zoneOK = parts.count == 1
-                || (!parts[1].isEmpty && parts[1].unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "_" || $0 == "-" || $0 == "." })
+            let zoneOK =
+                parts.count == 1
+                || (!parts[1].isEmpty
+                    && parts[1].unicodeScalars.allSatisfy {
+                        $0.isASCIIAlphanumeric || $0 == "_" || $0 == "-" || $0 == "."
+                    })
             return zoneOK && address.unicodeScalars.allSatisfy { $0.isASCIIHexDigit || $0 == ":" || $0 == "." }
         }
-        let labels = (host.hasSuffix(".") ? String(host.dropLast()) : host).split(separator: ".", omittingEmptySubsequences: false)
+        let labels = (host.hasSuffix(".") ? String(host.dropLast()) : host).split(
+            separator: ".", omittingEmptySubsequences: false)
         return labels.allSatisfy { label in
             (1...63).contains(label.count) && !label.hasPrefix("-") && !label.hasSuffix("-")
                 && label.unicodeScalars.allSatisfy { $0.isASCIIAlphanumeric || $0 == "-" || $0 == "_" }

@@ -61,15 +61,18 @@ struct YAMLDocumentParser {
         guard line.indices.contains(index) else { return false }
         let first = line[index]
         // Indicators and escapes would change the meaning of the text; give up on such keys.
-        let unsafe: Set<Unicode.Scalar> = ["\"", "'", "\\", "?", "&", "*", "!", "|", ">", "%", "@", "`", " ", "\t",
-            ":", "{", "}", "[", "]", ",", "#"]
+        let unsafe: Set<Unicode.Scalar> = [
+            "\"", "'", "\\", "?", "&", "*", "!", "|", ">", "%", "@", "`", " ", "\t",
+            ":", "{", "}", "[", "]", ",", "#",
+        ]
         guard !unsafe.contains(first) else { return false }
         lines[position.line - 1][index] = replacement
         return true
     }
 
     private func convert(_ node: Node, renamedKeys: [YAMLPosition: String]) -> YAMLNode {
-        let position = node.mark.map { YAMLPosition(line: $0.line, column: $0.column) }
+        let position =
+            node.mark.map { YAMLPosition(line: $0.line, column: $0.column) }
             ?? YAMLPosition(line: 1, column: 1)
         switch node {
         case .scalar(let scalar):
@@ -78,11 +81,13 @@ struct YAMLDocumentParser {
             let entries = mapping.map { pair -> YAMLEntry in
                 let keyPosition = pair.key.mark.map { YAMLPosition(line: $0.line, column: $0.column) } ?? position
                 let key = renamedKeys[keyPosition] ?? keyText(pair.key)
-                return YAMLEntry(key: key, keyPosition: keyPosition, value: convert(pair.value, renamedKeys: renamedKeys))
+                return YAMLEntry(
+                    key: key, keyPosition: keyPosition, value: convert(pair.value, renamedKeys: renamedKeys))
             }
             return YAMLNode(content: .mapping(entries), position: position)
         case .sequence(let sequence):
-            return YAMLNode(content: .sequence(sequence.map { convert($0, renamedKeys: renamedKeys) }), position: position)
+            return YAMLNode(
+                content: .sequence(sequence.map { convert($0, renamedKeys: renamedKeys) }), position: position)
         case .alias(let alias):
             // Yams dereferences aliases while composing; an unresolved one only shows its name.
             return YAMLNode(
@@ -121,7 +126,8 @@ struct YAMLDocumentParser {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
-            return Failure(message: "invalid YAML: \(detail)", position: YAMLPosition(line: mark.line, column: mark.column))
+            return Failure(
+                message: "invalid YAML: \(detail)", position: YAMLPosition(line: mark.line, column: mark.column))
         case .reader(let problem, _, _, _):
             return Failure(message: "invalid YAML: \(problem)", position: YAMLPosition(line: 1, column: 1))
         default:

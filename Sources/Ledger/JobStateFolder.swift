@@ -28,7 +28,8 @@ public struct JobStateFolder: Sendable, Hashable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: stateDirectory)) ?? []
         let shards = names.compactMap { ShardSelection(folderName: $0) }
             .sorted { ($0.count, $0.index) < ($1.count, $1.index) }
-        let candidates = [JobStateFolder(path: stateDirectory, shard: nil)]
+        let candidates =
+            [JobStateFolder(path: stateDirectory, shard: nil)]
             + shards.map { JobStateFolder(stateDirectory: stateDirectory, shard: $0) }
         return candidates.filter(\.holdsState)
     }

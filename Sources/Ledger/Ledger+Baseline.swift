@@ -60,7 +60,8 @@ extension Ledger {
     ) throws(LedgerError) {
         try write { db in
             for (entry, uid) in entries {
-                try Self.setJournalState(of: entry, to: JournalState.committed, destinationUID: uid.map { Int64($0) }, in: db)
+                try Self.setJournalState(
+                    of: entry, to: JournalState.committed, destinationUID: uid.map { Int64($0) }, in: db)
             }
             try Self.upsert(baseline, for: pair, at: at, in: db)
         }
@@ -112,7 +113,8 @@ extension Ledger {
             let to = StoredMailboxPath.text(newSourceFolder)
             let destination = StoredMailboxPath.text(newDestinationFolder)
             try db.execute(
-                sql: "UPDATE folder_record SET source_folder = ?, destination_folder = ? WHERE source_user = ? AND source_folder = ?",
+                sql:
+                    "UPDATE folder_record SET source_folder = ?, destination_folder = ? WHERE source_user = ? AND source_folder = ?",
                 arguments: [to, destination, pair.sourceUser, from])
             try db.execute(
                 sql: """

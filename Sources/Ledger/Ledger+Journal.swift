@@ -57,7 +57,8 @@ extension Ledger {
     public func commit(_ entries: [(entry: JournalEntryID, destinationUID: UInt32?)]) throws(LedgerError) {
         try write { db in
             for (entry, uid) in entries {
-                try Self.setJournalState(of: entry, to: JournalState.committed, destinationUID: uid.map { Int64($0) }, in: db)
+                try Self.setJournalState(
+                    of: entry, to: JournalState.committed, destinationUID: uid.map { Int64($0) }, in: db)
             }
         }
     }

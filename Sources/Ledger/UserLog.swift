@@ -47,7 +47,8 @@ public final class UserLog: Sendable {
             entry += "  ".utf8
             // Only a line with a possible line break (LF, VT, FF, CR; NEL, LS, PS start with C2/E2) needs splitting.
             if line.utf8.contains(where: { (0x0A...0x0D).contains($0) || $0 == 0xC2 || $0 == 0xE2 }) {
-                entry += line.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+                entry +=
+                    line.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
                     .joined(separator: indent).utf8
             } else {
                 entry += line.utf8

@@ -41,7 +41,8 @@ struct AutoSourceStore: SourceStore {
     }
 
     func withBodies<Result: Sendable>(
-        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         try await store(for: folder).withBodies(of: messages, in: folder, consume)
     }

@@ -23,7 +23,10 @@ final class DailyBudget: Sendable {
     let now: @Sendable () -> Date
     private let entries: Mutex<[Entry]?>
 
-    init(limit: Int64, side: ServerLimits.Side, provider: MailProvider, file: String?, now: @escaping @Sendable () -> Date) {
+    init(
+        limit: Int64, side: ServerLimits.Side, provider: MailProvider, file: String?,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.limit = limit
         self.side = side
         self.provider = provider

@@ -13,7 +13,8 @@ struct IMAPConnector: Sendable {
     func connect(login: ServerLogin) async throws -> IMAPClient {
         let configuration = IMAPClientConfiguration(
             host: settings.host, port: settings.port, security: security, tls: settings.tlsOptions,
-            timeouts: settings.timeouts, allowPlaintextLogin: settings.allowPlaintextLogin, trace: settings.labelledTrace,
+            timeouts: settings.timeouts, allowPlaintextLogin: settings.allowPlaintextLogin,
+            trace: settings.labelledTrace,
             commandSent: settings.commandSent, literalBytesSent: settings.literalBytesSent)
         // Left an IMAPError, so that callers can tell a refused connection and try the next endpoint.
         let client = try await IMAPClient.connect(configuration)
@@ -25,7 +26,8 @@ struct IMAPConnector: Sendable {
                 try await client.authenticatePlain(
                     authorizationIdentity: user, authenticationIdentity: admin, password: password.revealed())
             case .separator(let user, let admin, let separator, let password):
-                try await client.login(user: user, masterUser: admin, separator: separator, password: password.revealed())
+                try await client.login(
+                    user: user, masterUser: admin, separator: separator, password: password.revealed())
             case .bearer(let user, let tokens, let mechanism):
                 try await BearerLogin.perform(user: user, provider: tokens, server: serverName) { token in
                     try await client.authenticate(bearerToken: token, user: user, mechanism: mechanism)

@@ -58,7 +58,9 @@ actor IMAPDestinationStore: DestinationStore {
             let separator = directory.naming.delimiter.map(String.init) ?? ""
             throw StoreError.folderRefused(
                 folder: folder.description,
-                reason: "the destination separates folder levels with \"\(separator)\", which \"\(conflicts.joined(separator: "\", \""))\" contains; add a folders.translate rule for it")
+                reason:
+                    "the destination separates folder levels with \"\(separator)\", which \"\(conflicts.joined(separator: "\", \""))\" contains; add a folders.translate rule for it"
+            )
         }
         let name = directory.naming.serverName(of: folder)
         do {
@@ -123,7 +125,9 @@ actor IMAPDestinationStore: DestinationStore {
             throw await failure(error, bodyFailure: feed.bodyFailure)
         }
         let summaries = await feed.taken.prefix(appended.count)
-        let uids = appended.result.uids.count == summaries.count ? appended.result.uids.map { Optional($0) }
+        let uids =
+            appended.result.uids.count == summaries.count
+            ? appended.result.uids.map { Optional($0) }
             : Array(repeating: nil, count: summaries.count)
         try await stored(zip(summaries, uids).map { AppendedMessage(summary: $0, uid: $1) })
     }
@@ -173,7 +177,8 @@ actor IMAPDestinationStore: DestinationStore {
 
     /// Read-only: EXAMINE (unless the folder is selected already) and BODY.PEEK, so nothing changes.
     func withBodies<Result: Sendable>(
-        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         guard let name = directory.listedName(of: folder) else { return try await consume(MessageBodies { nil }) }
         do {

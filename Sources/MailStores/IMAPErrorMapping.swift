@@ -68,7 +68,9 @@ enum IMAPErrorMapping {
     /// A command on one folder that the server refused makes that folder unavailable, not the user.
     static func folderError(_ error: any Error, folder: MailboxPath, server: String) -> StoreError {
         let mapped = storeError(error, server: server)
-        if case .messageRefused(let reason) = mapped { return .folderUnavailable(folder: folder.description, reason: reason) }
+        if case .messageRefused(let reason) = mapped {
+            return .folderUnavailable(folder: folder.description, reason: reason)
+        }
         return mapped
     }
 

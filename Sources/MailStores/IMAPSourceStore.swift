@@ -47,7 +47,8 @@ actor IMAPSourceStore: SourceStore {
         let name = directory.serverName(of: folder)
         do {
             examined = nil  // whatever happens next, the server no longer has the old mailbox selected
-            let summaries = try await IMAPSummaries.examineAndList(client: client, mailbox: name, identified: identified)
+            let summaries = try await IMAPSummaries.examineAndList(
+                client: client, mailbox: name, identified: identified)
             examined = name
             return summaries
         } catch {
@@ -78,7 +79,8 @@ actor IMAPSourceStore: SourceStore {
     }
 
     func withBodies<Result: Sendable>(
-        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         let name = directory.serverName(of: folder)
         do {

@@ -42,16 +42,19 @@ enum IMAPSummaries {
         return low < summaries.count && summaries[low].uid == uid ? low : nil
     }
 
-    static func summary(_ metadata: IMAPMessageMetadata, uidValidity: UInt32, identified: Bool = true) -> MessageSummary {
+    static func summary(_ metadata: IMAPMessageMetadata, uidValidity: UInt32, identified: Bool = true) -> MessageSummary
+    {
         let size = Int64(metadata.size ?? 0)
-        let identity = identified
+        let identity =
+            identified
             ? MessageIdentity(headers: Array(metadata.headerFields.readableBytesView), size: size)
             : MessageIdentity.unread(size: size)
         return MessageSummary(
             uid: metadata.uid,
             sourceKey: MessageSourceKey.imapKey(uidValidity: uidValidity, uid: metadata.uid),
             size: size,
-            internalDate: metadata.internalDate.map(IMAPDateConversion.internalDate) ?? InternalDate(secondsSince1970: 0),
+            internalDate: metadata.internalDate.map(IMAPDateConversion.internalDate)
+                ?? InternalDate(secondsSince1970: 0),
             flags: MessageFlags(metadata.flags),
             identity: identity)
     }

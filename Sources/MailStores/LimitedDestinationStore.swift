@@ -22,7 +22,9 @@ struct LimitedDestinationStore: DestinationStore {
 
     func subscribe(_ folder: MailboxPath) async throws { try await inner.subscribe(folder) }
 
-    func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws { try await inner.rename(folder, to: newName) }
+    func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws {
+        try await inner.rename(folder, to: newName)
+    }
 
     @discardableResult
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
@@ -45,7 +47,8 @@ struct LimitedDestinationStore: DestinationStore {
     }
 
     func withBodies<Result: Sendable>(
-        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         try await inner.withBodies(of: messages, in: folder, consume)
     }

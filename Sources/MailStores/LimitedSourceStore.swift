@@ -29,7 +29,8 @@ struct LimitedSourceStore: SourceStore {
     }
 
     func withBodies<Result: Sendable>(
-        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         let pacer = pacer
         return try await inner.withBodies(of: messages, in: folder) { bodies in

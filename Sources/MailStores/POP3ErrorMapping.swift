@@ -10,7 +10,9 @@ enum POP3ErrorMapping {
         if let error = error as? StoreError { return error }
         if let error = error as? SpoolError { return error.storeError }
         guard let error = error as? POP3Error else {
-            if let transport = error as? TransportError { return IMAPErrorMapping.storeError(transport, server: server) }
+            if let transport = error as? TransportError {
+                return IMAPErrorMapping.storeError(transport, server: server)
+            }
             return .protocolViolation(server: server, reason: "unexpected error: \(type(of: error))")
         }
         switch error {

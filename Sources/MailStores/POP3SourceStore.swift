@@ -73,9 +73,11 @@ actor POP3SourceStore: SourceStore {
                 let arrival = HeaderDate.arrival(in: HeaderFields(parsing: headers))
                 summaries.append(
                     MessageSummary(
-                        uid: UInt32(truncatingIfNeeded: number), sourceKey: MessageSourceKey.pop3Key(uidl: uidl), size: Int64(size),
+                        uid: UInt32(truncatingIfNeeded: number), sourceKey: MessageSourceKey.pop3Key(uidl: uidl),
+                        size: Int64(size),
                         internalDate: arrival ?? fallbackDate, flags: .none,
-                        identity: MessageIdentity(headers: headers, size: Int64(size)), internalDateKnown: arrival != nil))
+                        identity: MessageIdentity(headers: headers, size: Int64(size)),
+                        internalDateKnown: arrival != nil))
             }
         } catch {
             throw folderError(error)
@@ -96,7 +98,8 @@ actor POP3SourceStore: SourceStore {
     /// in windows when the server allows (`POP3BodyBatch`); each spool is closed when the next message
     /// is asked for.
     func withBodies<Result: Sendable>(
-        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         try requireInbox(folder)
         let batch = POP3BodyBatch(store: self, messages: messages)
@@ -185,7 +188,8 @@ actor POP3SourceStore: SourceStore {
         let expected = sizes[number] ?? Int(message.size)
         var spool: SpoolFile
         do {
-            spool = try expected <= SpoolFile.inMemoryLimit ? SpoolFile(inMemory: expected) : SpoolFile(in: spoolDirectory)
+            spool =
+                try expected <= SpoolFile.inMemoryLimit ? SpoolFile(inMemory: expected) : SpoolFile(in: spoolDirectory)
         } catch {
             throw error.storeError
         }

@@ -19,7 +19,9 @@ struct ServerLogin: Sendable {
     /// - Parameters:
     ///   - adminPassword: the resolved admin secret when `admin` is set.
     ///   - tokens: the side's token provider when it signs in with `auth.oauth2`; it wins over passwords.
-    init(user: String, password: Secret?, admin: AdminLogin?, adminPassword: Secret?, tokens: BearerTokenProvider? = nil)
+    init(
+        user: String, password: Secret?, admin: AdminLogin?, adminPassword: Secret?, tokens: BearerTokenProvider? = nil
+    )
         throws(StoreError)
     {
         if let tokens {

@@ -80,7 +80,9 @@ struct SpoolFile: Sendable {
             return Array(held.suffix(length))
         case .file(let descriptor):
             var bytes = [UInt8](repeating: 0, count: length)
-            let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, off_t(size - Int64(length))) }
+            let read = bytes.withUnsafeMutableBytes {
+                pread(descriptor, $0.baseAddress, length, off_t(size - Int64(length)))
+            }
             guard read == length else { throw .failed("cannot read the temporary message file", errno) }
             return bytes
         }
@@ -144,7 +146,9 @@ struct SpoolFile: Sendable {
                     var filled = 0
                     while filled < length {
                         let read = chunk.withUnsafeMutableBytes {
-                            pread(descriptor, $0.baseAddress.map { $0 + filled }, length - filled, off_t(offset) + off_t(filled))
+                            pread(
+                                descriptor, $0.baseAddress.map { $0 + filled }, length - filled,
+                                off_t(offset) + off_t(filled))
                         }
                         if read < 0, errno == EINTR { continue }
                         guard read > 0 else { throw SpoolError.failed("cannot read the temporary message file", errno) }

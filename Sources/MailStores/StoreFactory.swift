@@ -69,7 +69,8 @@ public struct StoreFactory: Sendable {
         let destinationPacer = TrafficPacer(
             limits: job.destination.limits, clock: clock,
             daily: budget(
-                job.destination.limits, side: .destination, provider: job.destination.provider, user: account.sourceUser))
+                job.destination.limits, side: .destination, provider: job.destination.provider, user: account.sourceUser
+            ))
         return StoreConnector(
             openSource: { try await openLimitedSource(for: account, pacer: sourcePacer) },
             openDestination: { try await openLimitedDestination(for: account, pacer: destinationPacer) },
@@ -165,7 +166,7 @@ public struct StoreFactory: Sendable {
                 return IMAPSourceStore(
                     client: client, serverName: connector.serverName,
                     endpoints: UserPlan.Endpoints(inbox: inbox ? description : nil, folders: description))
-            } catch where IMAPErrorMapping.isConnectionRefused(error) {
+            } catch  where IMAPErrorMapping.isConnectionRefused(error) {
                 lastError = error
                 continue
             } catch {
@@ -188,7 +189,7 @@ public struct StoreFactory: Sendable {
                     client: client, serverName: connector.serverName,
                     endpoints: UserPlan.Endpoints(inbox: endpoint.description, folders: nil),
                     spoolDirectory: spoolDirectory)
-            } catch where POP3ErrorMapping.isConnectionRefused(error) {
+            } catch  where POP3ErrorMapping.isConnectionRefused(error) {
                 lastError = error
                 continue
             } catch {
@@ -215,7 +216,8 @@ public struct StoreFactory: Sendable {
         case .imap(let destination):
             let login = try ServerLogin(
                 user: account.destinationUser, password: account.localPassword, admin: destination.admin,
-                adminPassword: destination.oauth2 == nil ? try resolve(destination.admin) : nil, tokens: destinationTokens)
+                adminPassword: destination.oauth2 == nil ? try resolve(destination.admin) : nil,
+                tokens: destinationTokens)
             let security: IMAPConnectionSecurity
             switch destination.security {
             case .tls: security = .implicitTLS

@@ -54,7 +54,8 @@ public enum BearerTokenSASL: String, Sendable, Hashable, CaseIterable {
     public static func describeChallenge(_ base64: String) -> String {
         guard let bytes = SASLBase64.decode(base64) else { return "an undecodable challenge" }
         let text = String(decoding: bytes, as: UTF8.self)
-        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+        let cleaned = String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
         return cleaned.count > 200 ? String(cleaned.prefix(200)) + "…" : cleaned
     }
 }
@@ -86,7 +87,8 @@ public enum SASLBase64 {
             for (offset, byte) in chunk.enumerated() { value |= UInt32(byte) << (16 - 8 * UInt32(offset)) }
             for position in 0..<4 {
                 output.append(
-                    position <= chunk.count ? alphabet[Int((value >> (18 - 6 * UInt32(position))) & 0x3F)] : UInt8(ascii: "="))
+                    position <= chunk.count
+                        ? alphabet[Int((value >> (18 - 6 * UInt32(position))) & 0x3F)] : UInt8(ascii: "="))
             }
             index += 3
         }

@@ -52,7 +52,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var selection: UserSelectionOptions
     @OptionGroup var sharding: ShardOptions
 
-    @Flag(help: "Copy again what users deleted or moved on the destination since the last sync (options.restore_deleted).")
+    @Flag(
+        help: "Copy again what users deleted or moved on the destination since the last sync (options.restore_deleted)."
+    )
     var restoreDeleted = false
 
     @Flag(help: "Lift the mass-delete guard for this run (options.deletions: mirror).")
@@ -82,7 +84,9 @@ struct ApplyCommand: AsyncParsableCommand {
             if !(watchInterval >= 0.1 && watchInterval <= 86_400) {
                 throw ValidationError("--watch needs an interval from 0.1 to 86400 seconds.")
             }
-            if dryRun || planFile != nil { throw ValidationError("--watch repeats apply; leave out --dry-run and --plan.") }
+            if dryRun || planFile != nil {
+                throw ValidationError("--watch repeats apply; leave out --dry-run and --plan.")
+            }
         }
     }
 
@@ -100,9 +104,12 @@ struct ApplyCommand: AsyncParsableCommand {
         let limit = sharding.concurrency(explicit: concurrency, job: loaded.job)
 
         if dryRun {
-            let ledger = try? Ledger.openExisting(directory: sharding.stateFolder(of: loaded, override: state.stateDirectory).path)
-            var plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink, ledger: ledger)
-                .plan(accounts: accounts, digest: try loaded.digest(), concurrency: limit)
+            let ledger = try? Ledger.openExisting(
+                directory: sharding.stateFolder(of: loaded, override: state.stateDirectory).path)
+            var plan = await OnlinePlanner(
+                job: loaded.job, environment: environment, trace: tracing.sink, ledger: ledger
+            )
+            .plan(accounts: accounts, digest: try loaded.digest(), concurrency: limit)
             plan.shard = sharding.planShard(job: loaded.job, concurrency: limit)
             try PlanOutput(format: format == .json ? .json : .text, outputFile: nil).emit(plan)
             if plan.summary.usersUnreachable > 0 { throw ExitCode.failure }
@@ -137,7 +144,8 @@ struct ApplyCommand: AsyncParsableCommand {
             let summary = UserReportTableRenderer.summaryLine(last.1)
             Console().writeError(
                 "mailferry: watch pass \(number) (\(last.0)) ended \(UserReportJSON.timestamp(Date())): \(summary)"
-                    + (watch.requested == nil ? " Next pass in \(DurationText.format(seconds: watchInterval)).\n" : "\n"))
+                    + (watch.requested == nil
+                        ? " Next pass in \(DurationText.format(seconds: watchInterval)).\n" : "\n"))
             if watch.requested != nil { break }
             await watch.wait(seconds: watchInterval)
         } while watch.requested == nil

@@ -8,7 +8,8 @@ enum AtomicFileWriter {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
         guard FileManager.default.createFile(atPath: temporary.path, contents: Data(text.utf8)) else {
-            throw .cannotWrite(path, reason: "cannot create \(temporary.path); check that the folder exists and is writable")
+            throw .cannotWrite(
+                path, reason: "cannot create \(temporary.path); check that the folder exists and is writable")
         }
         guard rename(temporary.path, url.path) == 0 else {
             let reason = String(cString: strerror(errno))

@@ -197,12 +197,15 @@ struct KillSwitchDestinationStore: DestinationStore {
         try await inner.setFlags(flags, ofUID: uid, in: folder)
         injection.reached(.store)
     }
-    func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws { try await inner.rename(folder, to: newName) }
+    func rename(_ folder: MailboxPath, to newName: MailboxPath) async throws {
+        try await inner.rename(folder, to: newName)
+    }
     func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
         try await inner.delete(uids: uids, in: folder)
     }
     func withBodies<Result: Sendable>(
-        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         try await inner.withBodies(of: messages, in: folder, consume)
     }

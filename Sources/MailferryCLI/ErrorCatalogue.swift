@@ -50,18 +50,23 @@ enum ErrorCatalogue {
             name: "daily budget used up", message: "daily budget used up",
             meaning:
                 "The mailbox moved as many bytes in the last 24 hours as a side's `limits.bytes_per_day` allows (Gmail's defaults: 2500 MB a day downloaded, 500 MB a day uploaded). The next message is not started; the message says when enough of the day's bytes have aged out (`run again after 2026-12-07 09:14 UTC`). The bytes are kept per mailbox in the job's state (`budgets/`), so a new run does not start afresh.",
-            action: "Run `apply` again after that time; it resumes where the run stopped. Raise `bytes_per_day` only if the provider allows more."),
+            action:
+                "Run `apply` again after that time; it resumes where the run stopped. Raise `bytes_per_day` only if the provider allows more."
+        ),
         Entry(
             name: "throttled by the server", message: "throttled by",
             meaning:
                 "The server throttles: IMAP `[THROTTLED]` or `[UNAVAILABLE]` (RFC 5530), Exchange Online's `Request is throttled. Suggested Backoff Time: N milliseconds`, a BYE or refusal for too many connections (`Too many simultaneous connections`, `connection limit`), POP3 `[LOGIN-DELAY]`, `[IN-USE]` or `[SYS/TEMP]`. The user pauses for the hinted time, else 30 s doubling up to 15 min, then reconnects and resumes by diffing (nothing lost or copied twice); the user's log says `pausing …`. After 10 pauses in one run the user stops as **partial** with this message.",
             action:
-                "Nothing, usually. If it recurs, lower the side's `limits` (`connections`, `messages_per_second`) or `options.concurrency`, or set the `provider` so that its defaults apply; run `apply` again later."),
+                "Nothing, usually. If it recurs, lower the side's `limits` (`connections`, `messages_per_second`) or `options.concurrency`, or set the `provider` so that its defaults apply; run `apply` again later."
+        ),
         Entry(
             name: "TLS verification failed", message: "TLS certificate verification failed for",
             meaning:
                 "The certificate is not signed by a trusted CA or does not name the host.",
-            action: "Pass the CA with `tls: { ca_file: PATH }`; `verify: false` only for a server you trust on a trusted network."),
+            action:
+                "Pass the CA with `tls: { ca_file: PATH }`; `verify: false` only for a server you trust on a trusted network."
+        ),
         Entry(
             name: "TLS handshake failed", message: "TLS handshake with",
             meaning:
@@ -93,7 +98,8 @@ enum ErrorCatalogue {
                 "The destination refused CREATE (invalid name, or a component contains its hierarchy separator).",
             action: "Add a `folders.translate` rule to a name the destination accepts, or `folders.skip` it."),
         Entry(
-            name: "message too large for the destination", message: "message refused by the destination: message too large for the destination",
+            name: "message too large for the destination",
+            message: "message refused by the destination: message too large for the destination",
             meaning:
                 "The destination's size limit (`[LIMIT]`, `[TOOBIG]`) is below the message's size.",
             action: "Raise the limit, or set `options.max_message_size` to skip and list such messages."),

@@ -1,5 +1,5 @@
-import Ledger
 import Foundation
+import Ledger
 
 /// `report --format html`: one self-contained page (no network assets, no script) that prints well:
 /// the job's summary, an inline SVG bar chart of the volume per user, and a colored row per user with
@@ -36,7 +36,8 @@ struct HTMLReportRenderer {
 
             """
         if let run = report.snapshot.inProgress {
-            html += "<p class=\"running-note\">Apply in progress: run \(run.id.rawValue), pid \(run.pid) on "
+            html +=
+                "<p class=\"running-note\">Apply in progress: run \(run.id.rawValue), pid \(run.pid) on "
                 + "\(escape(run.host)), started \(escape(UserReportJSON.timestamp(run.startedAt))).</p>\n"
         }
         html += "</header>\n" + summary(report) + chart(report) + accounts(report)
@@ -49,7 +50,8 @@ struct HTMLReportRenderer {
         var html = "<section id=\"summary\">\n<h2>Summary</h2>\n<ul class=\"states\">\n"
         html += "<li><strong>\(report.users.count)</strong> \(report.users.count == 1 ? "user" : "users")</li>\n"
         for state in UserState.allCases {
-            html += "<li><span class=\"badge state-\(state.rawValue)\">\(state.label)</span> "
+            html +=
+                "<li><span class=\"badge state-\(state.rawValue)\">\(state.label)</span> "
                 + "<strong data-count=\"\(state.rawValue)\">\(report.count(state))</strong></li>\n"
         }
         html += "</ul>\n<table class=\"figures\">\n<tbody>\n"
@@ -92,12 +94,15 @@ struct HTMLReportRenderer {
             let y = gap + index * (barHeight + gap)
             let bytes = user.row.counts.bytesCopied
             let length = bytes == 0 ? 0 : max(2, Int(Double(barWidth) * Double(bytes) / Double(largest)))
-            let name = user.row.sourceUser.count > 30 ? String(user.row.sourceUser.prefix(29)) + "…" : user.row.sourceUser
+            let name =
+                user.row.sourceUser.count > 30 ? String(user.row.sourceUser.prefix(29)) + "…" : user.row.sourceUser
             svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 13)\" text-anchor=\"end\">\(escape(name))</text>"
-            svg += "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(length)\" height=\"\(barHeight)\" "
+            svg +=
+                "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(length)\" height=\"\(barHeight)\" "
                 + "fill=\"\(Self.color(of: user.row.state))\"><title>\(escape(user.row.sourceUser)): "
                 + "\(escape(ByteCountText.format(bytes)))</title></rect>"
-            svg += "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 13)\">\(escape(ByteCountText.format(bytes)))</text>\n"
+            svg +=
+                "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 13)\">\(escape(ByteCountText.format(bytes)))</text>\n"
         }
         return svg + "</svg>\n</section>\n"
     }
@@ -124,15 +129,19 @@ struct HTMLReportRenderer {
                 number(row.counts.messagesCopied), number(row.counts.messagesPresent),
                 number(row.counts.messagesSkipped), number(row.counts.messagesFailed), volume, duration,
             ]
-            html += "<tr class=\"user state-\(row.state.rawValue)\" data-user=\"\(escape(row.sourceUser))\" "
+            html +=
+                "<tr class=\"user state-\(row.state.rawValue)\" data-user=\"\(escape(row.sourceUser))\" "
                 + "data-state=\"\(row.state.rawValue)\">"
             for (index, cell) in cells.enumerated() {
-                html += index == 2 ? "<td><span class=\"badge state-\(row.state.rawValue)\">\(escape(cell))</span></td>"
+                html +=
+                    index == 2
+                    ? "<td><span class=\"badge state-\(row.state.rawValue)\">\(escape(cell))</span></td>"
                     : "<td>\(escape(cell))</td>"
             }
             if let log = user.log {
                 let encoded = Data(log.utf8).base64EncodedString()
-                html += "<td><a class=\"log\" download=\"\(escape(user.logFileName))\" "
+                html +=
+                    "<td><a class=\"log\" download=\"\(escape(user.logFileName))\" "
                     + "href=\"data:text/plain;charset=utf-8;base64,\(encoded)\">Download log</a></td>"
             } else {
                 html += "<td>-</td>"

@@ -28,7 +28,9 @@ struct InitCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Folder to scaffold (created if missing).", valueName: "DIR"))
     var directory = "."
 
-    @Option(help: ArgumentHelp("Also write a CI workflow that validates, plans and applies the job files.", valueName: "github"))
+    @Option(
+        help: ArgumentHelp(
+            "Also write a CI workflow that validates, plans and applies the job files.", valueName: "github"))
     var ci: ContinuousIntegration?
 
     func validate() throws {
@@ -68,13 +70,16 @@ struct InitCommand: AsyncParsableCommand {
             if !scaffoldExists.isEmpty {
                 try write(workflow, under: root)
                 Console().write(
-                    "Created \(workflow.map(\.path).joined(separator: " and ")) in \(directory) (\(Self.workflowSummary)).\n")
+                    "Created \(workflow.map(\.path).joined(separator: " and ")) in \(directory) (\(Self.workflowSummary)).\n"
+                )
                 return
             }
         }
         guard scaffoldExists.isEmpty else { throw CLIError.wouldOverwrite(scaffoldExists) }
         try write(scaffold + workflow, under: root)
-        let jobPath = directory == "." ? InitTemplates.jobPath : (directory as NSString).appendingPathComponent(InitTemplates.jobPath)
+        let jobPath =
+            directory == "."
+            ? InitTemplates.jobPath : (directory as NSString).appendingPathComponent(InitTemplates.jobPath)
         var created = """
             Created in \(directory):
               \(InitTemplates.jobPath)   the job: source, destination, folder rules

@@ -32,7 +32,9 @@ enum JSONDiagnosticRenderer {
                 severity: diagnostic.severity.rawValue, file: diagnostic.location?.file,
                 line: diagnostic.location?.line, column: diagnostic.location?.column, message: diagnostic.message)
         }
-        let noteEntries = notes.map { Entry(severity: "note", file: $0.usersFile, line: nil, column: nil, message: $0.message) }
+        let noteEntries = notes.map {
+            Entry(severity: "note", file: $0.usersFile, line: nil, column: nil, message: $0.message)
+        }
         return try StableJSON.encode(entries + noteEntries)
     }
 }

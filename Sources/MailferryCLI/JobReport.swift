@@ -79,7 +79,8 @@ struct JobReport {
         let started = rows.compactMap(\.startedAt)
         guard let first = started.min() else { return nil }
         let ends = rows.compactMap { row in
-            row.finishedAt ?? row.startedAt.flatMap { start in row.durationSeconds.map { start.addingTimeInterval($0) } }
+            row.finishedAt
+                ?? row.startedAt.flatMap { start in row.durationSeconds.map { start.addingTimeInterval($0) } }
         }
         guard let last = ends.max() else { return nil }
         return max(0, last.timeIntervalSince(first))

@@ -4,383 +4,383 @@
 /// The job-file JSON Schema that `mailferry schema` prints.
 enum JobSchema {
     static let text = #"""
-{
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "$id": "https://github.com/mailferry/mailferry/schemas/job.schema.json",
-  "title": "mailferry job file (version 1)",
-  "description": "One migration batch: where mail comes from, where it goes, which folders, and the users file. `mailferry validate` checks everything this schema checks, plus what a schema cannot (files, users file, folder rules), at exact positions.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["version", "source", "destination", "users"],
-  "properties": {
-    "version": {
-      "description": "Job file format version; must be 1.",
-      "const": 1
-    },
-    "name": {
-      "description": "Job name, [A-Za-z0-9._-]{1,64}. State lives in .mailferry/<name>/. Blank or absent: a numeric name derived from the job file's path.",
-      "type": ["string", "null"],
-      "pattern": "^([ \\t]*|[A-Za-z0-9._-]{1,64})$"
-    },
-    "source": {
-      "description": "The server mail is moved from.",
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["host"],
-      "properties": {
-        "host": { "$ref": "#/definitions/host", "description": "Hostname, IPv4 or IPv6 address of the source server." },
-        "protocol": {
-          "description": "auto: INBOX over POP3 (IMAP when POP3 is disabled), other folders over IMAP4. imap4/pop3: plain port with STARTTLS/STLS per `starttls`. imap4s/pop3s: implicit TLS.",
-          "enum": ["auto", "imap4", "imap4s", "pop3", "pop3s"],
-          "default": "auto"
-        },
-        "ports": {
-          "description": "Port or list of ports per protocol, tried in order when a connection is refused; 0 disables that protocol.",
+        {
+          "$schema": "http://json-schema.org/draft-07/schema#",
+          "$id": "https://github.com/mailferry/mailferry/schemas/job.schema.json",
+          "title": "mailferry job file (version 1)",
+          "description": "One migration batch: where mail comes from, where it goes, which folders, and the users file. `mailferry validate` checks everything this schema checks, plus what a schema cannot (files, users file, folder rules), at exact positions.",
           "type": "object",
           "additionalProperties": false,
+          "required": ["version", "source", "destination", "users"],
           "properties": {
-            "imap4": { "$ref": "#/definitions/sourcePort", "default": 143, "description": "Plain IMAP port (STARTTLS per `starttls`)." },
-            "imap4s": { "$ref": "#/definitions/sourcePort", "default": 993, "description": "IMAP over implicit TLS." },
-            "pop3": { "$ref": "#/definitions/sourcePort", "default": 110, "description": "Plain POP3 port (STLS per `starttls`)." },
-            "pop3s": { "$ref": "#/definitions/sourcePort", "default": 995, "description": "POP3 over implicit TLS." }
-          }
-        },
-        "starttls": {
-          "description": "Upgrading plain ports: required (refuse a server without STARTTLS/STLS), optional (upgrade when offered), never.",
-          "enum": ["required", "optional", "never"],
-          "default": "required"
-        },
-        "tls": { "$ref": "#/definitions/tls" },
-        "allow_plaintext_login": {
-          "description": "Allow credentials over an unencrypted connection. A warning when true.",
-          "type": "boolean",
-          "default": false
-        },
-        "admin": { "$ref": "#/definitions/admin", "description": "Log in to every source mailbox as an admin (e.g. a Dovecot master user) instead of with the users' passwords." },
-        "auth": { "$ref": "#/definitions/auth", "description": "Sign every source mailbox in with OAuth2 instead of its password (not together with admin)." },
-        "timeout": { "$ref": "#/definitions/duration" },
-        "provider": { "$ref": "#/definitions/provider" },
-        "limits": { "$ref": "#/definitions/limits" }
-      }
-    },
-    "destination": {
-      "description": "Where mail lands: exactly one of `imap` or `maildir`.",
-      "type": "object",
-      "additionalProperties": false,
-      "oneOf": [
-        { "required": ["imap"], "not": { "required": ["maildir"] } },
-        { "required": ["maildir"], "not": { "required": ["imap"] } }
-      ],
-      "properties": {
-        "imap": {
-          "description": "An IMAP server with the destination mailboxes.",
-          "type": "object",
-          "additionalProperties": false,
-          "required": ["host"],
-          "properties": {
-            "host": { "$ref": "#/definitions/host", "description": "Hostname, IPv4 or IPv6 address of the destination server." },
-            "port": {
-              "description": "Default 993 with security tls, 143 otherwise.",
-              "type": "integer",
-              "minimum": 1,
-              "maximum": 65535
+            "version": {
+              "description": "Job file format version; must be 1.",
+              "const": 1
             },
-            "security": {
-              "description": "tls: implicit TLS; starttls: plain connection upgraded; none: unencrypted (needs allow_plaintext_login: true).",
-              "enum": ["tls", "starttls", "none"],
-              "default": "tls"
+            "name": {
+              "description": "Job name, [A-Za-z0-9._-]{1,64}. State lives in .mailferry/<name>/. Blank or absent: a numeric name derived from the job file's path.",
+              "type": ["string", "null"],
+              "pattern": "^([ \\t]*|[A-Za-z0-9._-]{1,64})$"
             },
-            "tls": { "$ref": "#/definitions/tls" },
-            "admin": { "$ref": "#/definitions/admin", "description": "Log in to every destination mailbox as an admin. Without it, each user's local_password from the users file is used." },
-            "auth": { "$ref": "#/definitions/auth", "description": "Sign every destination mailbox in with OAuth2 instead of its password (not together with admin)." },
-            "allow_plaintext_login": {
-              "description": "Allow credentials over an unencrypted connection. A warning when true.",
-              "type": "boolean",
-              "default": false
-            },
-            "timeout": { "$ref": "#/definitions/duration" },
-            "provider": { "$ref": "#/definitions/provider" },
-            "limits": { "$ref": "#/definitions/limits" }
-          }
-        },
-        "maildir": {
-          "description": "A Maildir++ tree on this machine.",
-          "type": "object",
-          "additionalProperties": false,
-          "required": ["path"],
-          "properties": {
-            "path": {
-              "description": "Path template with the placeholders {user} {localpart} {domain}; relative to the job file's folder.",
-              "type": "string",
-              "minLength": 1,
-              "pattern": "^([^{}]|\\{(user|localpart|domain)\\})+$"
-            }
-          }
-        }
-      }
-    },
-    "folders": {
-      "description": "Folder rules (not applicable to POP3, which moves INBOX only). Names use \"/\" as hierarchy separator.",
-      "type": "object",
-      "additionalProperties": false,
-      "properties": {
-        "skip": {
-          "description": "Globs over source folder names (* any run including \"/\", ? one character).",
-          "type": "array",
-          "items": { "type": "string", "minLength": 1 }
-        },
-        "translate": {
-          "description": "Source name -> destination name; also applies to subfolders. A translated folder must not also be skipped.",
-          "type": "object",
-          "propertyNames": { "minLength": 1 },
-          "additionalProperties": { "type": "string", "minLength": 1 }
-        },
-        "merge": {
-          "description": "Allow several source folders translated onto one destination folder.",
-          "type": "boolean",
-          "default": false
-        },
-        "special_use": {
-          "description": "Map \\Sent \\Drafts \\Trash \\Junk \\Archive folders by their SPECIAL-USE attribute.",
-          "type": "boolean",
-          "default": true
-        },
-        "archive": {
-          "description": "With source.provider gmail: the destination folder for archived mail (in All Mail only). Default: the destination's \\Archive folder, else Archive.",
-          "type": "string",
-          "minLength": 1
-        }
-      }
-    },
-    "users": {
-      "description": "The users file: one mailbox per line, source_user<d>source_password[<d>local_user[<d>local_password]].",
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["file"],
-      "properties": {
-        "file": {
-          "description": "Path relative to the job file's folder. It holds passwords: keep it out of git and chmod 600.",
-          "type": "string",
-          "minLength": 1,
-          "pattern": "\\S"
-        },
-        "delimiter": {
-          "description": "Field delimiter, one character (not a quote or line break).",
-          "type": "string",
-          "minLength": 1,
-          "maxLength": 1,
-          "not": { "enum": ["\"", "\n", "\r"] },
-          "default": ","
-        },
-        "destination_domain": {
-          "description": "Appended as @domain to local users given without \"@\".",
-          "type": "string",
-          "pattern": "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$"
-        }
-      }
-    },
-    "options": {
-      "type": "object",
-      "additionalProperties": false,
-      "properties": {
-        "concurrency": {
-          "description": "Mailboxes migrated at once.",
-          "type": "integer",
-          "minimum": 1,
-          "default": 8
-        },
-        "since": {
-          "description": "Only messages with INTERNALDATE on or after this day (YYYY-MM-DD).",
-          "type": "string",
-          "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-        },
-        "max_message_size": {
-          "description": "Larger messages are skipped and reported: bytes, or a size like 35MB, 10MiB, 500KB (KB/MB/GB powers of 1000, KiB/MiB/GiB of 1024).",
-          "oneOf": [
-            { "type": "integer", "minimum": 1 },
-            { "type": "string", "pattern": "^\\s*[0-9]+\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?\\s*$" }
-          ]
-        },
-        "flags": {
-          "description": "Copy message flags (\\Seen, \\Flagged, ...).",
-          "type": "boolean",
-          "default": true
-        },
-        "retries": {
-          "description": "Retries per mailbox after a connection failure.",
-          "type": "integer",
-          "minimum": 0,
-          "default": 3
-        },
-        "deletions": {
-          "description": "What a re-run does with a message it copied earlier that is gone from the source: keep it on the destination, or mirror the deletion (within the mass-delete guard; never a message mailferry did not copy or pair).",
-          "enum": ["keep", "mirror"],
-          "default": "keep"
-        },
-        "restore_deleted": {
-          "description": "Copy again what users deleted or moved on the destination since the last sync (as apply --restore-deleted).",
-          "type": "boolean",
-          "default": false
-        }
-      }
-    }
-  },
-  "definitions": {
-    "host": {
-      "type": "string",
-      "minLength": 1,
-      "pattern": "^\\s*([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?)\\s*$"
-    },
-    "sourcePort": {
-      "oneOf": [
-        { "type": "integer", "minimum": 0, "maximum": 65535 },
-        { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "type": "integer", "minimum": 1, "maximum": 65535 } }
-      ]
-    },
-    "size": {
-      "oneOf": [
-        { "type": "integer", "minimum": 1 },
-        { "type": "string", "pattern": "^\\s*[0-9]+\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?\\s*$" }
-      ]
-    },
-    "provider": {
-      "description": "Whose server this is: its folder conventions, message size cap and default limits (README, Providers).",
-      "enum": ["generic", "gmail", "microsoft365", "exchange"],
-      "default": "generic"
-    },
-    "limits": {
-      "description": "How hard this server may be used; the provider fills in what is left out.",
-      "type": "object",
-      "additionalProperties": false,
-      "properties": {
-        "connections": { "description": "Connections open at once to this server, across every mailbox of the job.", "type": "integer", "minimum": 1 },
-        "messages_per_second": { "description": "Messages per second and mailbox.", "type": "number", "exclusiveMinimum": 0 },
-        "bytes_per_second": { "$ref": "#/definitions/size", "description": "Bytes per second and mailbox." },
-        "bytes_per_day": { "$ref": "#/definitions/size", "description": "Bytes per mailbox in any 24 hours; when used up the mailbox pauses until it may go on." }
-      }
-    },
-    "tls": {
-      "description": "Certificate verification.",
-      "type": "object",
-      "additionalProperties": false,
-      "properties": {
-        "verify": {
-          "description": "Verify the server certificate. A warning when false.",
-          "type": "boolean",
-          "default": true
-        },
-        "ca_file": {
-          "description": "PEM file with the CA certificate(s) to trust instead of the system store; relative to the job file's folder.",
-          "type": "string",
-          "minLength": 1
-        }
-      }
-    },
-    "admin": {
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["user", "password"],
-      "properties": {
-        "user": { "description": "The admin (master) user.", "type": "string", "minLength": 1 },
-        "password": {
-          "description": "env:NAME or file:PATH. A literal password is accepted with a warning.",
-          "type": "string",
-          "minLength": 1,
-          "pattern": "^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|(?!env:|file:).+)$"
-        },
-        "style": {
-          "description": "authzid: SASL PLAIN with authorization identity (RFC 4616). separator: Dovecot's LOGIN \"user<separator>admin\".",
-          "enum": ["authzid", "separator"],
-          "default": "authzid"
-        },
-        "separator": {
-          "description": "Separator between user and admin for style separator (Dovecot's auth_master_user_separator).",
-          "type": "string",
-          "minLength": 1,
-          "default": "*"
-        }
-      }
-    },
-    "auth": {
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["oauth2"],
-      "properties": {
-        "oauth2": {
-          "description": "OAuth2 bearer tokens (SASL XOAUTH2 or OAUTHBEARER) with exactly one token source. The users file's password for this side may be empty.",
-          "type": "object",
-          "additionalProperties": false,
-          "oneOf": [
-            { "required": ["token"], "not": { "anyOf": [{ "required": ["token_command"] }, { "required": ["client_credentials"] }, { "required": ["service_account"] }] } },
-            { "required": ["token_command"], "not": { "anyOf": [{ "required": ["token"] }, { "required": ["client_credentials"] }, { "required": ["service_account"] }] } },
-            { "required": ["client_credentials"], "not": { "anyOf": [{ "required": ["token"] }, { "required": ["token_command"] }, { "required": ["service_account"] }] } },
-            { "required": ["service_account"], "not": { "anyOf": [{ "required": ["token"] }, { "required": ["token_command"] }, { "required": ["client_credentials"] }] } }
-          ],
-          "properties": {
-            "mechanism": {
-              "description": "auto takes OAUTHBEARER when the server offers it, else XOAUTH2.",
-              "enum": ["auto", "xoauth2", "oauthbearer"],
-              "default": "auto"
-            },
-            "token": {
-              "description": "One bearer token for every mailbox: env:NAME or file:PATH.",
-              "type": "string",
-              "pattern": "^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$"
-            },
-            "token_command": {
-              "description": "A program and its arguments ({user} is replaced by the mailbox); it prints that mailbox's token on standard output.",
-              "type": "array",
-              "minItems": 1,
-              "items": { "type": "string" }
-            },
-            "client_credentials": {
-              "description": "Microsoft identity platform, app-only access: one token for the whole job.",
+            "source": {
+              "description": "The server mail is moved from.",
               "type": "object",
               "additionalProperties": false,
-              "required": ["client_id", "client_secret"],
-              "anyOf": [{ "required": ["tenant"] }, { "required": ["token_url"] }],
+              "required": ["host"],
               "properties": {
-                "tenant": { "description": "The Microsoft Entra tenant (domain or id).", "type": "string", "minLength": 1 },
-                "client_id": { "description": "The app registration's application (client) id.", "type": "string", "minLength": 1 },
-                "client_secret": {
-                  "description": "env:NAME or file:PATH. A literal secret is accepted with a warning.",
+                "host": { "$ref": "#/definitions/host", "description": "Hostname, IPv4 or IPv6 address of the source server." },
+                "protocol": {
+                  "description": "auto: INBOX over POP3 (IMAP when POP3 is disabled), other folders over IMAP4. imap4/pop3: plain port with STARTTLS/STLS per `starttls`. imap4s/pop3s: implicit TLS.",
+                  "enum": ["auto", "imap4", "imap4s", "pop3", "pop3s"],
+                  "default": "auto"
+                },
+                "ports": {
+                  "description": "Port or list of ports per protocol, tried in order when a connection is refused; 0 disables that protocol.",
+                  "type": "object",
+                  "additionalProperties": false,
+                  "properties": {
+                    "imap4": { "$ref": "#/definitions/sourcePort", "default": 143, "description": "Plain IMAP port (STARTTLS per `starttls`)." },
+                    "imap4s": { "$ref": "#/definitions/sourcePort", "default": 993, "description": "IMAP over implicit TLS." },
+                    "pop3": { "$ref": "#/definitions/sourcePort", "default": 110, "description": "Plain POP3 port (STLS per `starttls`)." },
+                    "pop3s": { "$ref": "#/definitions/sourcePort", "default": 995, "description": "POP3 over implicit TLS." }
+                  }
+                },
+                "starttls": {
+                  "description": "Upgrading plain ports: required (refuse a server without STARTTLS/STLS), optional (upgrade when offered), never.",
+                  "enum": ["required", "optional", "never"],
+                  "default": "required"
+                },
+                "tls": { "$ref": "#/definitions/tls" },
+                "allow_plaintext_login": {
+                  "description": "Allow credentials over an unencrypted connection. A warning when true.",
+                  "type": "boolean",
+                  "default": false
+                },
+                "admin": { "$ref": "#/definitions/admin", "description": "Log in to every source mailbox as an admin (e.g. a Dovecot master user) instead of with the users' passwords." },
+                "auth": { "$ref": "#/definitions/auth", "description": "Sign every source mailbox in with OAuth2 instead of its password (not together with admin)." },
+                "timeout": { "$ref": "#/definitions/duration" },
+                "provider": { "$ref": "#/definitions/provider" },
+                "limits": { "$ref": "#/definitions/limits" }
+              }
+            },
+            "destination": {
+              "description": "Where mail lands: exactly one of `imap` or `maildir`.",
+              "type": "object",
+              "additionalProperties": false,
+              "oneOf": [
+                { "required": ["imap"], "not": { "required": ["maildir"] } },
+                { "required": ["maildir"], "not": { "required": ["imap"] } }
+              ],
+              "properties": {
+                "imap": {
+                  "description": "An IMAP server with the destination mailboxes.",
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": ["host"],
+                  "properties": {
+                    "host": { "$ref": "#/definitions/host", "description": "Hostname, IPv4 or IPv6 address of the destination server." },
+                    "port": {
+                      "description": "Default 993 with security tls, 143 otherwise.",
+                      "type": "integer",
+                      "minimum": 1,
+                      "maximum": 65535
+                    },
+                    "security": {
+                      "description": "tls: implicit TLS; starttls: plain connection upgraded; none: unencrypted (needs allow_plaintext_login: true).",
+                      "enum": ["tls", "starttls", "none"],
+                      "default": "tls"
+                    },
+                    "tls": { "$ref": "#/definitions/tls" },
+                    "admin": { "$ref": "#/definitions/admin", "description": "Log in to every destination mailbox as an admin. Without it, each user's local_password from the users file is used." },
+                    "auth": { "$ref": "#/definitions/auth", "description": "Sign every destination mailbox in with OAuth2 instead of its password (not together with admin)." },
+                    "allow_plaintext_login": {
+                      "description": "Allow credentials over an unencrypted connection. A warning when true.",
+                      "type": "boolean",
+                      "default": false
+                    },
+                    "timeout": { "$ref": "#/definitions/duration" },
+                    "provider": { "$ref": "#/definitions/provider" },
+                    "limits": { "$ref": "#/definitions/limits" }
+                  }
+                },
+                "maildir": {
+                  "description": "A Maildir++ tree on this machine.",
+                  "type": "object",
+                  "additionalProperties": false,
+                  "required": ["path"],
+                  "properties": {
+                    "path": {
+                      "description": "Path template with the placeholders {user} {localpart} {domain}; relative to the job file's folder.",
+                      "type": "string",
+                      "minLength": 1,
+                      "pattern": "^([^{}]|\\{(user|localpart|domain)\\})+$"
+                    }
+                  }
+                }
+              }
+            },
+            "folders": {
+              "description": "Folder rules (not applicable to POP3, which moves INBOX only). Names use \"/\" as hierarchy separator.",
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "skip": {
+                  "description": "Globs over source folder names (* any run including \"/\", ? one character).",
+                  "type": "array",
+                  "items": { "type": "string", "minLength": 1 }
+                },
+                "translate": {
+                  "description": "Source name -> destination name; also applies to subfolders. A translated folder must not also be skipped.",
+                  "type": "object",
+                  "propertyNames": { "minLength": 1 },
+                  "additionalProperties": { "type": "string", "minLength": 1 }
+                },
+                "merge": {
+                  "description": "Allow several source folders translated onto one destination folder.",
+                  "type": "boolean",
+                  "default": false
+                },
+                "special_use": {
+                  "description": "Map \\Sent \\Drafts \\Trash \\Junk \\Archive folders by their SPECIAL-USE attribute.",
+                  "type": "boolean",
+                  "default": true
+                },
+                "archive": {
+                  "description": "With source.provider gmail: the destination folder for archived mail (in All Mail only). Default: the destination's \\Archive folder, else Archive.",
+                  "type": "string",
+                  "minLength": 1
+                }
+              }
+            },
+            "users": {
+              "description": "The users file: one mailbox per line, source_user<d>source_password[<d>local_user[<d>local_password]].",
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["file"],
+              "properties": {
+                "file": {
+                  "description": "Path relative to the job file's folder. It holds passwords: keep it out of git and chmod 600.",
+                  "type": "string",
+                  "minLength": 1,
+                  "pattern": "\\S"
+                },
+                "delimiter": {
+                  "description": "Field delimiter, one character (not a quote or line break).",
+                  "type": "string",
+                  "minLength": 1,
+                  "maxLength": 1,
+                  "not": { "enum": ["\"", "\n", "\r"] },
+                  "default": ","
+                },
+                "destination_domain": {
+                  "description": "Appended as @domain to local users given without \"@\".",
+                  "type": "string",
+                  "pattern": "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?$"
+                }
+              }
+            },
+            "options": {
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "concurrency": {
+                  "description": "Mailboxes migrated at once.",
+                  "type": "integer",
+                  "minimum": 1,
+                  "default": 8
+                },
+                "since": {
+                  "description": "Only messages with INTERNALDATE on or after this day (YYYY-MM-DD).",
+                  "type": "string",
+                  "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+                },
+                "max_message_size": {
+                  "description": "Larger messages are skipped and reported: bytes, or a size like 35MB, 10MiB, 500KB (KB/MB/GB powers of 1000, KiB/MiB/GiB of 1024).",
+                  "oneOf": [
+                    { "type": "integer", "minimum": 1 },
+                    { "type": "string", "pattern": "^\\s*[0-9]+\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?\\s*$" }
+                  ]
+                },
+                "flags": {
+                  "description": "Copy message flags (\\Seen, \\Flagged, ...).",
+                  "type": "boolean",
+                  "default": true
+                },
+                "retries": {
+                  "description": "Retries per mailbox after a connection failure.",
+                  "type": "integer",
+                  "minimum": 0,
+                  "default": 3
+                },
+                "deletions": {
+                  "description": "What a re-run does with a message it copied earlier that is gone from the source: keep it on the destination, or mirror the deletion (within the mass-delete guard; never a message mailferry did not copy or pair).",
+                  "enum": ["keep", "mirror"],
+                  "default": "keep"
+                },
+                "restore_deleted": {
+                  "description": "Copy again what users deleted or moved on the destination since the last sync (as apply --restore-deleted).",
+                  "type": "boolean",
+                  "default": false
+                }
+              }
+            }
+          },
+          "definitions": {
+            "host": {
+              "type": "string",
+              "minLength": 1,
+              "pattern": "^\\s*([A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*\\.?|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[A-Za-z0-9_.-]+)?)\\s*$"
+            },
+            "sourcePort": {
+              "oneOf": [
+                { "type": "integer", "minimum": 0, "maximum": 65535 },
+                { "type": "array", "minItems": 1, "uniqueItems": true, "items": { "type": "integer", "minimum": 1, "maximum": 65535 } }
+              ]
+            },
+            "size": {
+              "oneOf": [
+                { "type": "integer", "minimum": 1 },
+                { "type": "string", "pattern": "^\\s*[0-9]+\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?\\s*$" }
+              ]
+            },
+            "provider": {
+              "description": "Whose server this is: its folder conventions, message size cap and default limits (README, Providers).",
+              "enum": ["generic", "gmail", "microsoft365", "exchange"],
+              "default": "generic"
+            },
+            "limits": {
+              "description": "How hard this server may be used; the provider fills in what is left out.",
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "connections": { "description": "Connections open at once to this server, across every mailbox of the job.", "type": "integer", "minimum": 1 },
+                "messages_per_second": { "description": "Messages per second and mailbox.", "type": "number", "exclusiveMinimum": 0 },
+                "bytes_per_second": { "$ref": "#/definitions/size", "description": "Bytes per second and mailbox." },
+                "bytes_per_day": { "$ref": "#/definitions/size", "description": "Bytes per mailbox in any 24 hours; when used up the mailbox pauses until it may go on." }
+              }
+            },
+            "tls": {
+              "description": "Certificate verification.",
+              "type": "object",
+              "additionalProperties": false,
+              "properties": {
+                "verify": {
+                  "description": "Verify the server certificate. A warning when false.",
+                  "type": "boolean",
+                  "default": true
+                },
+                "ca_file": {
+                  "description": "PEM file with the CA certificate(s) to trust instead of the system store; relative to the job file's folder.",
+                  "type": "string",
+                  "minLength": 1
+                }
+              }
+            },
+            "admin": {
+              "type": "object",
+              "additionalProperties": false,
+              "required": ["user", "password"],
+              "properties": {
+                "user": { "description": "The admin (master) user.", "type": "string", "minLength": 1 },
+                "password": {
+                  "description": "env:NAME or file:PATH. A literal password is accepted with a warning.",
                   "type": "string",
                   "minLength": 1,
                   "pattern": "^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|(?!env:|file:).+)$"
                 },
-                "scope": { "type": "string", "minLength": 1, "default": "https://outlook.office365.com/.default" },
-                "token_url": { "$ref": "#/definitions/token_url", "description": "Default: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token." }
+                "style": {
+                  "description": "authzid: SASL PLAIN with authorization identity (RFC 4616). separator: Dovecot's LOGIN \"user<separator>admin\".",
+                  "enum": ["authzid", "separator"],
+                  "default": "authzid"
+                },
+                "separator": {
+                  "description": "Separator between user and admin for style separator (Dovecot's auth_master_user_separator).",
+                  "type": "string",
+                  "minLength": 1,
+                  "default": "*"
+                }
               }
             },
-            "service_account": {
-              "description": "Google Workspace domain-wide delegation: a JWT (RS256) per mailbox, exchanged for that mailbox's token.",
+            "auth": {
               "type": "object",
               "additionalProperties": false,
-              "required": ["key_file"],
+              "required": ["oauth2"],
               "properties": {
-                "key_file": { "description": "The service account's JSON key; relative to the job file's folder.", "type": "string", "minLength": 1 },
-                "scope": { "type": "string", "minLength": 1, "default": "https://mail.google.com/" },
-                "token_url": { "$ref": "#/definitions/token_url", "description": "Default: https://oauth2.googleapis.com/token." }
+                "oauth2": {
+                  "description": "OAuth2 bearer tokens (SASL XOAUTH2 or OAUTHBEARER) with exactly one token source. The users file's password for this side may be empty.",
+                  "type": "object",
+                  "additionalProperties": false,
+                  "oneOf": [
+                    { "required": ["token"], "not": { "anyOf": [{ "required": ["token_command"] }, { "required": ["client_credentials"] }, { "required": ["service_account"] }] } },
+                    { "required": ["token_command"], "not": { "anyOf": [{ "required": ["token"] }, { "required": ["client_credentials"] }, { "required": ["service_account"] }] } },
+                    { "required": ["client_credentials"], "not": { "anyOf": [{ "required": ["token"] }, { "required": ["token_command"] }, { "required": ["service_account"] }] } },
+                    { "required": ["service_account"], "not": { "anyOf": [{ "required": ["token"] }, { "required": ["token_command"] }, { "required": ["client_credentials"] }] } }
+                  ],
+                  "properties": {
+                    "mechanism": {
+                      "description": "auto takes OAUTHBEARER when the server offers it, else XOAUTH2.",
+                      "enum": ["auto", "xoauth2", "oauthbearer"],
+                      "default": "auto"
+                    },
+                    "token": {
+                      "description": "One bearer token for every mailbox: env:NAME or file:PATH.",
+                      "type": "string",
+                      "pattern": "^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+)$"
+                    },
+                    "token_command": {
+                      "description": "A program and its arguments ({user} is replaced by the mailbox); it prints that mailbox's token on standard output.",
+                      "type": "array",
+                      "minItems": 1,
+                      "items": { "type": "string" }
+                    },
+                    "client_credentials": {
+                      "description": "Microsoft identity platform, app-only access: one token for the whole job.",
+                      "type": "object",
+                      "additionalProperties": false,
+                      "required": ["client_id", "client_secret"],
+                      "anyOf": [{ "required": ["tenant"] }, { "required": ["token_url"] }],
+                      "properties": {
+                        "tenant": { "description": "The Microsoft Entra tenant (domain or id).", "type": "string", "minLength": 1 },
+                        "client_id": { "description": "The app registration's application (client) id.", "type": "string", "minLength": 1 },
+                        "client_secret": {
+                          "description": "env:NAME or file:PATH. A literal secret is accepted with a warning.",
+                          "type": "string",
+                          "minLength": 1,
+                          "pattern": "^(env:[A-Za-z_][A-Za-z0-9_]*|file:.+|(?!env:|file:).+)$"
+                        },
+                        "scope": { "type": "string", "minLength": 1, "default": "https://outlook.office365.com/.default" },
+                        "token_url": { "$ref": "#/definitions/token_url", "description": "Default: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token." }
+                      }
+                    },
+                    "service_account": {
+                      "description": "Google Workspace domain-wide delegation: a JWT (RS256) per mailbox, exchanged for that mailbox's token.",
+                      "type": "object",
+                      "additionalProperties": false,
+                      "required": ["key_file"],
+                      "properties": {
+                        "key_file": { "description": "The service account's JSON key; relative to the job file's folder.", "type": "string", "minLength": 1 },
+                        "scope": { "type": "string", "minLength": 1, "default": "https://mail.google.com/" },
+                        "token_url": { "$ref": "#/definitions/token_url", "description": "Default: https://oauth2.googleapis.com/token." }
+                      }
+                    }
+                  }
+                }
               }
+            },
+            "token_url": {
+              "description": "https URL of the OAuth2 token endpoint (plain http only for a loopback address, with a warning).",
+              "type": "string",
+              "pattern": "^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])([:/]|$))"
+            },
+            "duration": {
+              "description": "Like 120s, 2m, 1h, 500ms, or a number of seconds.",
+              "oneOf": [
+                { "type": "integer", "minimum": 1 },
+                { "type": "string", "pattern": "^\\s*[0-9]*[1-9][0-9]*(ms|s|m|h)?\\s*$" }
+              ]
             }
           }
         }
-      }
-    },
-    "token_url": {
-      "description": "https URL of the OAuth2 token endpoint (plain http only for a loopback address, with a warning).",
-      "type": "string",
-      "pattern": "^(https://|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])([:/]|$))"
-    },
-    "duration": {
-      "description": "Like 120s, 2m, 1h, 500ms, or a number of seconds.",
-      "oneOf": [
-        { "type": "integer", "minimum": 1 },
-        { "type": "string", "pattern": "^\\s*[0-9]*[1-9][0-9]*(ms|s|m|h)?\\s*$" }
-      ]
-    }
-  }
-}
 
-"""#
+        """#
 }

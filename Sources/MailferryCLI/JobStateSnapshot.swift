@@ -32,7 +32,8 @@ struct JobStateSnapshot {
         let state = try JobState.read(stateDirectories: stateDirectories, shard: shard)
         let accounts = shard.map { $0.select(loaded.job.accounts) } ?? loaded.job.accounts
         let rows = accounts.map { account in
-            var row = state.latestResults[account.sourceUser].map { UserReportRow($0, now: now) }
+            var row =
+                state.latestResults[account.sourceUser].map { UserReportRow($0, now: now) }
                 ?? .notStarted(sourceUser: account.sourceUser, destinationUser: account.destinationUser)
             row.lastCompletedAt = state.lastCompleted[account.sourceUser]
             return row

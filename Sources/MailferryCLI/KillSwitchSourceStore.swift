@@ -18,11 +18,14 @@ struct KillSwitchSourceStore: SourceStore {
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result {
-        try await inner.withBody(of: message, in: folder) { [injection] body in try await consume(injection.watched(body)) }
+        try await inner.withBody(of: message, in: folder) { [injection] body in
+            try await consume(injection.watched(body))
+        }
     }
 
     func withBodies<Result: Sendable>(
-        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         try await inner.withBodies(of: messages, in: folder) { [injection] bodies in
             try await consume(

@@ -30,7 +30,8 @@ struct LogsCommand: AsyncParsableCommand {
     @Flag(help: "Every user's log (with --out).")
     var all = false
 
-    @Option(name: .customLong("out"), help: ArgumentHelp("With --all: the folder to write the logs to.", valueName: "DIR"))
+    @Option(
+        name: .customLong("out"), help: ArgumentHelp("With --all: the folder to write the logs to.", valueName: "DIR"))
     var outputDirectory: String?
 
     @OptionGroup var state: StateDirectoryOptions

@@ -16,14 +16,20 @@ struct MailboxCountNote: Equatable {
         self.usersFile = usersFile
         self.jobFile = result.jobFile
         self.mailboxes = mailboxes
-        linesWithErrors = Set(result.diagnostics.compactMap { diagnostic in
-            diagnostic.severity == .error && diagnostic.location?.file == usersFile ? diagnostic.location?.line : nil
-        }).count
+        linesWithErrors =
+            Set(
+                result.diagnostics.compactMap { diagnostic in
+                    diagnostic.severity == .error && diagnostic.location?.file == usersFile
+                        ? diagnostic.location?.line : nil
+                }
+            ).count
     }
 
     var message: String {
         let count = "\(mailboxes) \(mailboxes == 1 ? "mailbox" : "mailboxes")"
-        let errors = linesWithErrors == 0 ? "" : ", not counting \(linesWithErrors) \(linesWithErrors == 1 ? "line" : "lines") with errors"
+        let errors =
+            linesWithErrors == 0
+            ? "" : ", not counting \(linesWithErrors) \(linesWithErrors == 1 ? "line" : "lines") with errors"
         return "\(count)\(errors) (job \(jobFile))"
     }
 

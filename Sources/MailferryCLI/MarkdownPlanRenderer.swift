@@ -13,12 +13,14 @@ struct MarkdownPlanRenderer {
         var text = "## mailferry plan: \(code(plan.job.name))\n\n"
         text += "Job file \(code(plan.job.file)), digest \(code(String(plan.job.digest.prefix(12)))).\n"
         if let usersFile = plan.job.usersFile, let mailboxes = plan.job.mailboxes {
-            text += "Users file \(code(usersFile)): \(mailboxes) \(mailboxes == 1 ? "mailbox" : "mailboxes"), "
+            text +=
+                "Users file \(code(usersFile)): \(mailboxes) \(mailboxes == 1 ? "mailbox" : "mailboxes"), "
                 + "\(plan.users.count) selected.\n"
         }
         if let shard = plan.shard { text += PlanNotes.shard(shard, users: plan.users.count) + "\n" }
         if plan.offline {
-            text += "Offline plan: no server was contacted; each user lists the source endpoints in the order "
+            text +=
+                "Offline plan: no server was contacted; each user lists the source endpoints in the order "
                 + "they are tried and the job's folder rules.\n"
         }
         for side in ["source", "destination"] {
@@ -26,7 +28,8 @@ struct MarkdownPlanRenderer {
         }
         text += "\n" + summaryTable(plan.summary) + "\n"
         if let estimate = plan.durationUnderLimits {
-            text += "Under the limits the job takes at least **\(LimitDurationText.duration(seconds: estimate.seconds))** "
+            text +=
+                "Under the limits the job takes at least **\(LimitDurationText.duration(seconds: estimate.seconds))** "
                 + "(slowest: \(LimitDurationText.sentence(estimate))).\n\n"
         }
 
@@ -71,7 +74,8 @@ struct MarkdownPlanRenderer {
     private func userSection(_ user: UserPlan) -> String {
         let mark = user.status == .unreachable ? "! " : ""
         let folderCount = user.folders.count == 1 ? "1 folder row" : "\(user.folders.count) folder rows"
-        var text = "<details><summary>\(mark)<code>\(html(user.sourceUser))</code> → "
+        var text =
+            "<details><summary>\(mark)<code>\(html(user.sourceUser))</code> → "
             + "<code>\(html(user.destinationUser))</code> (\(user.status.rawValue), \(folderCount))</summary>\n\n"
         if let error = user.error { text += "**Unreachable:** \(cell(error))\n\n" }
         if let inbox = user.endpoint.inbox { text += "- INBOX via \(code(inbox))\n" }
@@ -82,16 +86,20 @@ struct MarkdownPlanRenderer {
         }
         if !user.candidates.isEmpty { text += "- tries \(user.candidates.map(code).joined(separator: ", "))\n" }
         if user.syncBaseline == false { text += "- sync state: none; \(PlanNotes.noSyncBaseline)\n" }
-        if let estimate = user.durationUnderLimits { text += "- under the limits: \(LimitDurationText.sentence(estimate))\n" }
+        if let estimate = user.durationUnderLimits {
+            text += "- under the limits: \(LimitDurationText.sentence(estimate))\n"
+        }
         if !user.folders.isEmpty {
             text += "\n| | source | destination | action | reason | to copy | size | present | flags |\n"
             text += "|---|---|---|---|---|---:|---:|---:|---:|\n"
             for folder in user.folders {
                 let glyph = folder.action.glyph == " " ? "" : "`\(folder.action.glyph)`"
-                text += "| \(glyph) | \(cell(code(folder.source))) | \(folder.destination.map { cell(code($0)) } ?? "") "
+                text +=
+                    "| \(glyph) | \(cell(code(folder.source))) | \(folder.destination.map { cell(code($0)) } ?? "") "
                 let reason = ([folder.reason] + PlanNotes.deletions(folder)).joined(separator: "; ")
                 text += "| \(folder.action.rawValue) | \(cell(reason)) | \(folder.messagesToCopy) "
-                text += "| \(ByteCountText.format(folder.bytesToCopy)) | \(folder.messagesPresent) | \(folder.flagsToUpdate) |\n"
+                text +=
+                    "| \(ByteCountText.format(folder.bytesToCopy)) | \(folder.messagesPresent) | \(folder.flagsToUpdate) |\n"
             }
         }
         return text + "\n</details>\n\n"

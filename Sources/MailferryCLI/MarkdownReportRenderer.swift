@@ -1,5 +1,5 @@
-import Ledger
 import Foundation
+import Ledger
 
 /// `report --format markdown`: the summary and a row per user for a ticket or pull request, then the
 /// users with errors, explained from the catalogue. Logs are not embedded (`logs --all --out DIR`).
@@ -12,17 +12,21 @@ struct MarkdownReportRenderer {
         }
         text += "## Summary\n\n"
         let states = UserState.allCases.filter { report.count($0) > 0 }.map { "\(report.count($0)) \($0.label)" }
-        text += "- **Users:** \(report.users.count)\(states.isEmpty ? "" : " (" + states.joined(separator: ", ") + ")")\n"
-        text += "- **Messages:** \(report.messagesCopied) copied, \(report.messagesPresent) already present, "
+        text +=
+            "- **Users:** \(report.users.count)\(states.isEmpty ? "" : " (" + states.joined(separator: ", ") + ")")\n"
+        text +=
+            "- **Messages:** \(report.messagesCopied) copied, \(report.messagesPresent) already present, "
             + "\(report.messagesSkipped) skipped, \(report.messagesFailed) failed\n"
         text += "- **Volume copied:** \(ByteCountText.format(report.bytesCopied))\n"
         text += "- **Duration:** \(report.durationSeconds.map { DurationText.format(seconds: $0) } ?? "-")\n"
         if let bytes = report.bytesPerSecond {
-            text += "- **Throughput:** \(ByteCountText.format(Int64(bytes)))/s, "
+            text +=
+                "- **Throughput:** \(ByteCountText.format(Int64(bytes)))/s, "
                 + String(format: "%.1f", report.messagesPerSecond ?? 0) + " messages/s\n"
         }
         text += "\n## Accounts\n\n"
-        text += "| Source user | Destination user | State | Folders copied | Folders failed | Copied | Failed | Volume | Duration |\n"
+        text +=
+            "| Source user | Destination user | State | Folders copied | Folders failed | Copied | Failed | Volume | Duration |\n"
         text += "|---|---|---|---:|---:|---:|---:|---:|---:|\n"
         for user in report.users {
             let row = user.row

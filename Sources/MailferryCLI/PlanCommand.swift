@@ -64,7 +64,8 @@ struct PlanCommand: AsyncParsableCommand {
         } else {
             let environment = Console.environment
             try SecretPreflight.check(loaded.job, environment: environment)
-            let ledger = try? Ledger.openExisting(directory: sharding.stateFolder(of: loaded, override: state.stateDirectory).path)
+            let ledger = try? Ledger.openExisting(
+                directory: sharding.stateFolder(of: loaded, override: state.stateDirectory).path)
             plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink, ledger: ledger)
                 .plan(accounts: accounts, digest: digest, concurrency: concurrency)
         }

@@ -23,7 +23,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Output format: html, markdown or json.")
     var format: ReportDocumentFormat = .html
 
-    @Option(name: .customLong("out"), help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "FILE"))
+    @Option(
+        name: .customLong("out"),
+        help: ArgumentHelp("Write the report to this file instead of stdout.", valueName: "FILE"))
     var outputFile: String?
 
     @OptionGroup var state: StateDirectoryOptions

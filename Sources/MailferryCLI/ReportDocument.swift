@@ -1,5 +1,5 @@
-import Ledger
 import Foundation
+import Ledger
 
 /// `report --format json` (schemas/report.schema.json): the status document's users with their
 /// failed folders and explained last error, and the job's totals with duration and throughput.

@@ -38,7 +38,8 @@ struct StatusCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("state-dir"),
         help: ArgumentHelp(
-            "State folder (default: .mailferry/<job name>/ next to the job file); repeatable, merged.", valueName: "DIR")
+            "State folder (default: .mailferry/<job name>/ next to the job file); repeatable, merged.", valueName: "DIR"
+        )
     )
     var stateDirectories: [String] = []
 
@@ -46,7 +47,8 @@ struct StatusCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("watch"),
-        help: ArgumentHelp("Redraw every INTERVAL seconds (default 2) until no user is running.", valueName: "INTERVAL"))
+        help: ArgumentHelp("Redraw every INTERVAL seconds (default 2) until no user is running.", valueName: "INTERVAL")
+    )
     var watchInterval: Double?
 
     func validate() throws {

@@ -29,7 +29,9 @@ struct StatusWatcher {
                     frame += "… \(snapshot.rows.count - shown.count) more users below (the summary counts them all)\n"
                 }
                 frame += "\n" + UserReportTableRenderer.summaryLine(snapshot.rows) + "\n"
-                frame += running ? "Watching every \(Self.intervalText(interval)); Ctrl-C to stop.\n" : "No user is running.\n"
+                frame +=
+                    running
+                    ? "Watching every \(Self.intervalText(interval)); Ctrl-C to stop.\n" : "No user is running.\n"
                 // As watch(1) does: the first frame clears the screen; each frame is drawn from the top
                 // left, every line cleared to its end, then the rest of the screen, so that a table
                 // taller than the terminal never leaves copies of itself behind.

@@ -27,7 +27,8 @@ struct TextPlanRenderer {
         if plan.users.isEmpty { text += "\nNo users selected.\n" }
         text += "\n" + summaryLine(plan.summary) + "\n"
         if let estimate = plan.durationUnderLimits {
-            text += "Under the limits the job takes at least \(LimitDurationText.duration(seconds: estimate.seconds)) "
+            text +=
+                "Under the limits the job takes at least \(LimitDurationText.duration(seconds: estimate.seconds)) "
                 + "(slowest: \(LimitDurationText.sentence(estimate))).\n"
         }
         return text

@@ -1,5 +1,5 @@
-import Ledger
 import Foundation
+import Ledger
 
 /// The JSON documents of `status --format json` and `apply --format json` (docs/outputs.md): keys
 /// sorted, every key present (`null` when unknown), times in UTC ISO 8601, never a secret.

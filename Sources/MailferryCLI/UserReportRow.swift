@@ -49,7 +49,8 @@ struct UserReportRow: Sendable, Equatable {
     }
 
     init(
-        sourceUser: String, destinationUser: String, state: UserState, run: Int64?, counts: UserCounts, startedAt: Date?,
+        sourceUser: String, destinationUser: String, state: UserState, run: Int64?, counts: UserCounts,
+        startedAt: Date?,
         finishedAt: Date?, durationSeconds: Double?, lastError: String?, lastCompletedAt: Date? = nil,
         resumeAt: Date? = nil
     ) {

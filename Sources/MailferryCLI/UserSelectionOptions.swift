@@ -4,7 +4,8 @@ import ArgumentParser
 struct UserSelectionOptions: ParsableArguments {
     @Option(
         name: .customLong("user"),
-        help: ArgumentHelp("Only this source user (first column of the users file); repeatable.", valueName: "SOURCE_USER")
+        help: ArgumentHelp(
+            "Only this source user (first column of the users file); repeatable.", valueName: "SOURCE_USER")
     )
     var users: [String] = []
 

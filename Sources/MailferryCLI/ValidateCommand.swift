@@ -42,7 +42,8 @@ struct ValidateCommand: AsyncParsableCommand {
             let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
             var renderer = TextDiagnosticRenderer(
                 colors: colors, sources: SourceLines(redactions: JobLoading.redactions(for: results)))
-            console.write(renderer.render(diagnostics) + notes.map { $0.text(style: TerminalStyle(enabled: colors)) }.joined())
+            console.write(
+                renderer.render(diagnostics) + notes.map { $0.text(style: TerminalStyle(enabled: colors)) }.joined())
         case .github:
             console.write(GitHubDiagnosticRenderer.render(diagnostics) + notes.map(\.github).joined())
         case .json:

@@ -38,7 +38,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: "Output format: text or json (the manifest).")
     var format: VerifyFormat = .text
 
-    @Option(name: .customLong("out"), help: ArgumentHelp("Write the manifest (JSON) to this file.", valueName: "MANIFEST.json"))
+    @Option(
+        name: .customLong("out"),
+        help: ArgumentHelp("Write the manifest (JSON) to this file.", valueName: "MANIFEST.json"))
     var outputFile: String?
 
     @OptionGroup var state: StateDirectoryOptions

@@ -31,14 +31,16 @@ struct VerifyTextRenderer {
         let folders = verification.folders.filter { !$0.mapping.isSkipped }.count
         var text: String
         if verification.isComplete {
-            text = style.green(
-                heading + "complete: \(present) \(present == 1 ? "message" : "messages") in \(folders) "
-                    + "\(folders == 1 ? "folder" : "folders") present") + "\n"
+            text =
+                style.green(
+                    heading + "complete: \(present) \(present == 1 ? "message" : "messages") in \(folders) "
+                        + "\(folders == 1 ? "folder" : "folders") present") + "\n"
         } else {
-            text = style.yellow(
-                heading + "\(missing) missing, \(different) different, "
-                    + "\(verification.extra.filter { !$0.movedOnDestination }.count) extra; "
-                    + "\(present) present") + "\n"
+            text =
+                style.yellow(
+                    heading + "\(missing) missing, \(different) different, "
+                        + "\(verification.extra.filter { !$0.movedOnDestination }.count) extra; "
+                        + "\(present) present") + "\n"
         }
         for folder in verification.folders where folder.mapping.isSkipped {
             text += "  skipped folder \(folder.mapping.source.path): \(folder.mapping.reason)\n"
@@ -48,10 +50,12 @@ struct VerifyTextRenderer {
             switch check.status {
             case .present: continue
             case .missing:
-                text += "  missing    \(place) \(check.identity) -> not in \(check.destinationFolder?.description ?? "-")\n"
+                text +=
+                    "  missing    \(place) \(check.identity) -> not in \(check.destinationFolder?.description ?? "-")\n"
             case .different:
                 let details = check.differences.map(\.description).joined(separator: "; ")
-                text += "  different  \(place) \(check.identity) -> \(check.destinationFolder?.description ?? "-") "
+                text +=
+                    "  different  \(place) \(check.identity) -> \(check.destinationFolder?.description ?? "-") "
                     + "uid \(check.destinationUID.map(String.init) ?? "-"): \(details)\n"
             case .skipped:
                 text += "  skipped    \(place) \(check.identity): \(check.skipReason ?? "")\n"
@@ -60,8 +64,10 @@ struct VerifyTextRenderer {
             }
         }
         for extra in verification.extra {
-            text += "  extra      \(extra.folder) uid \(extra.uid) \(extra.identity): "
-                + (extra.movedOnDestination ? "moved here on the destination by its user\n" : "on the destination only\n")
+            text +=
+                "  extra      \(extra.folder) uid \(extra.uid) \(extra.identity): "
+                + (extra.movedOnDestination
+                    ? "moved here on the destination by its user\n" : "on the destination only\n")
         }
         if skipped > 0 { text += "  (\(skipped) skipped by the job's filters, not expected on the destination)\n" }
         let deleted = verification.count(.deletedOnDestination)

@@ -82,7 +82,8 @@ extension MigrationPlan {
         for index in users.indices {
             let folders = users[index].folders
             users[index].durationUnderLimits = DurationUnderLimits.estimate(
-                messages: folders.reduce(0) { $0 + $1.messagesToCopy }, bytes: folders.reduce(0) { $0 + $1.bytesToCopy },
+                messages: folders.reduce(0) { $0 + $1.messagesToCopy },
+                bytes: folders.reduce(0) { $0 + $1.bytesToCopy },
                 source: source, destination: destination)
         }
         let estimates = users.compactMap(\.durationUnderLimits)

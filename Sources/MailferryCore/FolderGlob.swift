@@ -13,8 +13,10 @@ public struct FolderGlob: Sendable, Hashable {
     public func matches(_ name: String) -> Bool {
         let text = Array(name)
         // Iterative wildcard matching with backtracking to the last `*` (linear in practice).
-        var p = 0, t = 0
-        var starP = -1, starT = 0
+        var p = 0
+        var t = 0
+        var starP = -1
+        var starT = 0
         while t < text.count {
             if p < characters.count, characters[p] == "?" || characters[p] == text[t] {
                 p += 1

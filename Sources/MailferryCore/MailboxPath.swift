@@ -51,7 +51,9 @@ public struct MailboxPath: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     public var isInbox: Bool { self == .inbox }
-    public var parent: MailboxPath? { components.count > 1 ? MailboxPath(components: Array(components.dropLast())) : nil }
+    public var parent: MailboxPath? {
+        components.count > 1 ? MailboxPath(components: Array(components.dropLast())) : nil
+    }
     public var description: String { components.joined(separator: "/") }
 
     /// Ancestors from the top, not including self (needed to create parents first).
@@ -60,7 +62,8 @@ public struct MailboxPath: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 
     public func hasPrefix(_ other: MailboxPath) -> Bool {
-        components.count >= other.components.count && Array(components.prefix(other.components.count)) == other.components
+        components.count >= other.components.count
+            && Array(components.prefix(other.components.count)) == other.components
     }
 
     public static func < (lhs: MailboxPath, rhs: MailboxPath) -> Bool {

@@ -21,7 +21,8 @@ public struct MigrationOptions: Sendable, Hashable {
 
     public init(
         concurrency: Int = 8, since: CalendarDay? = nil, maxMessageSize: Int64? = nil, flags: Bool = true,
-        retries: Int = 3, deletions: DeletionPolicy = .keep, restoreDeleted: Bool = false, allowMassDelete: Bool = false,
+        retries: Int = 3, deletions: DeletionPolicy = .keep, restoreDeleted: Bool = false,
+        allowMassDelete: Bool = false,
         destinationProvider: MailProvider = .generic
     ) {
         self.concurrency = concurrency
@@ -44,8 +45,10 @@ public struct CalendarDay: Sendable, Hashable, Comparable, CustomStringConvertib
 
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month) else { return nil }
-        let daysInMonth = [31, (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31,
-            31, 30, 31, 30, 31]
+        let daysInMonth = [
+            31, (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31,
+            31, 30, 31, 30, 31,
+        ]
         guard (1...daysInMonth[month - 1]).contains(day) else { return nil }
         self.year = year
         self.month = month

@@ -165,7 +165,9 @@ public struct UserPlan: Sendable, Hashable, Codable {
         self.folders = folders
     }
 
-    public var hasChanges: Bool { folders.contains { $0.action == .create || $0.action == .update || $0.action == .delete } }
+    public var hasChanges: Bool {
+        folders.contains { $0.action == .create || $0.action == .update || $0.action == .delete }
+    }
 
     /// Whether the state holds a sync baseline for this user; nil when unknown (offline, unreachable).
     /// Without one, flags come from the source and deletions made on the destination cannot be seen.
@@ -287,7 +289,8 @@ public struct PlanSummary: Sendable, Hashable, Codable {
 
     /// Terraform's `--detailed-exitcode` question: would apply change anything? Deletions count.
     public var hasChanges: Bool {
-        foldersToCreate + foldersToUpdate + foldersWithDeletions > 0 || messagesToCopy + flagsToUpdate + messagesToDelete > 0
+        foldersToCreate + foldersToUpdate + foldersWithDeletions > 0
+            || messagesToCopy + flagsToUpdate + messagesToDelete > 0
     }
 
     enum CodingKeys: String, CodingKey {

@@ -32,9 +32,10 @@ public struct OAuth2Settings: Sendable, Hashable {
         public var tokenURL: String
 
         /// - Parameter tokenURL: nil derives Microsoft's endpoint from `tenant`.
-        public init(tenant: String?, clientID: String, clientSecret: SecretReference, scope: String? = nil,
-            tokenURL: String? = nil)
-        {
+        public init(
+            tenant: String?, clientID: String, clientSecret: SecretReference, scope: String? = nil,
+            tokenURL: String? = nil
+        ) {
             self.tenant = tenant
             self.clientID = clientID
             self.clientSecret = clientSecret

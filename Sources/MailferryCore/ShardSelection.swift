@@ -24,7 +24,8 @@ public struct ShardSelection: Sendable, Hashable, CustomStringConvertible {
     /// Parses `K/N` (decimal, no signs or spaces).
     public init(parsing text: String) throws(ShardSelectionError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+        guard parts.count == 2,
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
             let index = Int(parts[0]), let count = Int(parts[1])
         else { throw .malformed(text) }
         try self.init(index: index, count: count)
@@ -90,7 +91,8 @@ public enum ShardSelectionError: UserFacingError, Equatable {
         case .invalidCount(let count):
             return "--shard: the number of shards must be at least 1, not \(count)"
         case .indexOutOfRange(let index, let count):
-            return "--shard \(index)/\(count): the shard index must be 0 to \(count - 1) (0-based, as JOB_COMPLETION_INDEX)"
+            return
+                "--shard \(index)/\(count): the shard index must be 0 to \(count - 1) (0-based, as JOB_COMPLETION_INDEX)"
         }
     }
 }

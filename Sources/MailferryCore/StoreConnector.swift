@@ -1,5 +1,3 @@
-
-
 /// Opens (and logs in to) one user's stores. Each retry opens fresh connections.
 public struct StoreConnector: Sendable {
     public var openSource: @Sendable () async throws -> any SourceStore

@@ -44,7 +44,8 @@ public enum StoreError: UserFacingError, Equatable {
     public var userMessage: String {
         switch self {
         case .loginFailed(let server, let reason):
-            return "login failed at \(server): \(reason) — check the user's password (or the admin login) in the users file"
+            return
+                "login failed at \(server): \(reason) — check the user's password (or the admin login) in the users file"
         case .unreachable(_, let reason):
             return reason
         case .oauth2(let reason):

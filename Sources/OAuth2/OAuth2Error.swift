@@ -38,7 +38,8 @@ public enum OAuth2Error: Error, Sendable, Equatable {
                 + "mailbox exists and that the delegation covers it (Google: user in the domain, IMAP enabled; "
                 + "Microsoft: Add-MailboxPermission -AccessRights FullAccess for the app's service principal)"
         case .tokenRequestRefused(let endpoint, let status, let error, let description):
-            return "OAuth2 token request refused by \(endpoint) (HTTP \(status), \(error.isEmpty ? "no error code" : error))"
+            return
+                "OAuth2 token request refused by \(endpoint) (HTTP \(status), \(error.isEmpty ? "no error code" : error))"
                 + "\(Self.quoted(description)); check tenant, client_id, scope and token_url in the job file"
         case .endpointUnreachable(let endpoint, let reason):
             return "OAuth2 token endpoint unreachable: \(endpoint): \(reason); check token_url, the network path to it "

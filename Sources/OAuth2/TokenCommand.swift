@@ -56,7 +56,8 @@ struct TokenCommand: Sendable {
         process.waitUntilExit()
         timer.cancel()
         if process.terminationReason == .uncaughtSignal {
-            return .failure(.commandFailed(program: name, reason: "it was stopped after \(Int(seconds)) s or by a signal"))
+            return .failure(
+                .commandFailed(program: name, reason: "it was stopped after \(Int(seconds)) s or by a signal"))
         }
         guard process.terminationStatus == 0 else {
             return .failure(.commandFailed(program: name, reason: "it exited with status \(process.terminationStatus)"))
@@ -66,7 +67,8 @@ struct TokenCommand: Sendable {
         }
         let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty, !token.contains("\n") else {
-            return .failure(.commandFailed(program: name, reason: "it printed \(token.isEmpty ? "nothing" : "more than one line")"))
+            return .failure(
+                .commandFailed(program: name, reason: "it printed \(token.isEmpty ? "nothing" : "more than one line")"))
         }
         return .success(token)
     }

@@ -67,13 +67,16 @@ struct TokenEndpointClient: Sendable {
         case .failure(let error):
             throw .endpointUnreachable(endpoint: endpoint, reason: Self.describe(error))
         case .success(let (status, body)):
-            return try Self.interpret(status: Int(status.code), body: body, endpoint: endpoint, mailbox: grant.mailbox,
+            return try Self.interpret(
+                status: Int(status.code), body: body, endpoint: endpoint, mailbox: grant.mailbox,
                 now: now())
         }
     }
 
     /// A token response (RFC 6749 section 5.1) or error response (section 5.2) as a token or an error.
-    static func interpret(status: Int, body: ByteBuffer, endpoint: String, mailbox: String?, now: ContinuousClock.Instant)
+    static func interpret(
+        status: Int, body: ByteBuffer, endpoint: String, mailbox: String?, now: ContinuousClock.Instant
+    )
         throws(OAuth2Error) -> BearerToken
     {
         let object = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any]
@@ -85,7 +88,8 @@ struct TokenEndpointClient: Sendable {
             case "unauthorized_client": throw .unauthorizedClient(endpoint: endpoint, description: description)
             case "invalid_grant", "access_denied":
                 guard let mailbox else {
-                    throw .tokenRequestRefused(endpoint: endpoint, status: status, error: error, description: description)
+                    throw .tokenRequestRefused(
+                        endpoint: endpoint, status: status, error: error, description: description)
                 }
                 throw .mailboxNotPermitted(user: mailbox, description: description)
             default:
@@ -97,9 +101,11 @@ struct TokenEndpointClient: Sendable {
             throw .invalidResponse(endpoint: endpoint, reason: "the answer has no access_token")
         }
         if let type = object["token_type"] as? String, type.lowercased() != "bearer" {
-            throw .invalidResponse(endpoint: endpoint, reason: "token_type is '\(excerpt(type, limit: 20))', not Bearer")
+            throw .invalidResponse(
+                endpoint: endpoint, reason: "token_type is '\(excerpt(type, limit: 20))', not Bearer")
         }
-        let lifetime = (object["expires_in"] as? NSNumber)?.int64Value
+        let lifetime =
+            (object["expires_in"] as? NSNumber)?.int64Value
             ?? (object["expires_in"] as? String).flatMap { Int64($0) } ?? 3600
         return BearerToken(value: Secret(token), lifetime: .seconds(max(1, lifetime)), now: now)
     }
@@ -149,7 +155,8 @@ struct TokenEndpointClient: Sendable {
     }
 
     static func excerpt(_ text: String, limit: Int) -> String {
-        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
+        let cleaned = String(
+            String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : $0 }))
         return cleaned.count > limit ? String(cleaned.prefix(limit)) + "…" : cleaned
     }
 }

@@ -168,7 +168,9 @@ public final class POP3Client {
     /// RFC 5034 AUTH with XOAUTH2 or OAUTHBEARER. The initial response goes with the command when the
     /// line stays within 255 octets (RFC 5034 section 4), else after the server's empty challenge.
     /// A challenge after the response is the error report: acknowledged, then decoded into the error.
-    nonisolated(nonsending) private func authenticate(bearerToken token: String, user: String, mechanism: BearerTokenSASL?)
+    nonisolated(nonsending) private func authenticate(
+        bearerToken token: String, user: String, mechanism: BearerTokenSASL?
+    )
         async throws(POP3Error)
     {
         guard let chosen = mechanism ?? BearerTokenSASL.preferred(offered: capabilities.saslMechanisms) else {
@@ -200,7 +202,8 @@ public final class POP3Client {
             let final = try await command(.saslResponse(chosen.errorAcknowledgement))
             guard final.kind == .error else {
                 await fail()
-                throw .protocolError("the server did not end AUTH \(chosen.rawValue) with -ERR after its error challenge")
+                throw .protocolError(
+                    "the server did not end AUTH \(chosen.rawValue) with -ERR after its error challenge")
             }
             throw .tokenRefused(challenge: challenge, serverText: final.serverText)
         }
@@ -360,7 +363,9 @@ public final class POP3Client {
     /// The response to the oldest `TOP` that `requestUnread(_:)` sent: the message streamed to
     /// `consumer` like `retrieveUnread(_:into:)`. False when the server answered `-ERR` (the message
     /// was deleted by another session). If `consumer` throws, the session is closed.
-    nonisolated(nonsending) public func readRequested(into consumer: (ByteBuffer) async throws -> Void) async throws -> Bool {
+    nonisolated(nonsending) public func readRequested(into consumer: (ByteBuffer) async throws -> Void) async throws
+        -> Bool
+    {
         let status = try await readStatus()
         guard status.isOK else { return false }
         try await streamMessage(into: consumer)

@@ -20,8 +20,12 @@ import Testing
         for schedule in schedules {
             switch schedule {
             case .clean: kinds.insert("clean")
-            case .cut(_, let after): kinds.insert("cut"); offsets.append(after)
-            case .stall(_, let after): kinds.insert("stall"); offsets.append(after)
+            case .cut(_, let after):
+                kinds.insert("cut")
+                offsets.append(after)
+            case .stall(_, let after):
+                kinds.insert("stall")
+                offsets.append(after)
             case .delay(_, let after, let milliseconds):
                 kinds.insert("delay")
                 offsets.append(after)

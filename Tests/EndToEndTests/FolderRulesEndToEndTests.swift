@@ -15,14 +15,17 @@ import Testing
     func client(_ server: DovecotServer, _ user: String, _ password: String) async throws -> IMAPClient {
         let client = try await IMAPClient.connect(
             IMAPClientConfiguration(
-                host: server.host, port: server.imapsPort, security: .implicitTLS, tls: TLSOptions(caFile: server.caFile)))
+                host: server.host, port: server.imapsPort, security: .implicitTLS,
+                tls: TLSOptions(caFile: server.caFile)))
         try await client.login(user: user, password: password)
         return client
     }
 
     func append(_ client: IMAPClient, _ folder: String, _ subject: String) async throws {
-        let text = "From: a@old.example\r\nSubject: \(subject)\r\nMessage-ID: <\(subject.hashValue)@x>\r\n\r\nbody of \(subject)\r\n"
-        _ = try await client.append(to: folder, IMAPAppendMessage(flags: ["\\Seen"], source: .buffer(ByteBuffer(string: text))))
+        let text =
+            "From: a@old.example\r\nSubject: \(subject)\r\nMessage-ID: <\(subject.hashValue)@x>\r\n\r\nbody of \(subject)\r\n"
+        _ = try await client.append(
+            to: folder, IMAPAppendMessage(flags: ["\\Seen"], source: .buffer(ByteBuffer(string: text))))
     }
 
     func migrate(source: DovecotServer, destination: DovecotServer, folders: String) async throws -> UserOutcome {
@@ -63,10 +66,15 @@ import Testing
         let destination = try await DovecotServer.start(.init(users: [("alice", "alice-pw")]))
         try await DovecotServer.stopping([source, destination]) {
             let seeding = try await client(source, "alice", "alice-pw")
-            for folder in ["INBOX.Sent Items", "INBOX.Trash", "INBOX.Junk E-mail", "INBOX.Archive", "INBOX.Archive.2019", "INBOX.Entwürfe"] {
+            for folder in [
+                "INBOX.Sent Items", "INBOX.Trash", "INBOX.Junk E-mail", "INBOX.Archive", "INBOX.Archive.2019",
+                "INBOX.Entwürfe",
+            ] {
                 try await seeding.create(folder)
             }
-            for folder in ["INBOX", "INBOX.Sent Items", "INBOX.Trash", "INBOX.Junk E-mail", "INBOX.Archive.2019", "INBOX.Entwürfe"] {
+            for folder in [
+                "INBOX", "INBOX.Sent Items", "INBOX.Trash", "INBOX.Junk E-mail", "INBOX.Archive.2019", "INBOX.Entwürfe",
+            ] {
                 try await append(seeding, folder, "in \(folder)")
             }
             try await seeding.logout()
@@ -103,7 +111,8 @@ import Testing
             try await preparing.create("Sent")
             try await preparing.logout()
 
-            let outcome = try await migrate(source: source, destination: destination, folders: "folders: { special_use: true }")
+            let outcome = try await migrate(
+                source: source, destination: destination, folders: "folders: { special_use: true }")
             #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
             let reading = try await client(destination, "alice", "alice-pw")
             let names = Set(try await reading.listMailboxes().map(\.name))

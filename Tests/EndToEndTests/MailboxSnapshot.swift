@@ -12,7 +12,9 @@ struct MailboxSnapshot: Equatable, CustomStringConvertible {
         var internalDate: String
 
         static func < (a: Message, b: Message) -> Bool {
-            (a.sha256, a.internalDate, a.flags.joined(separator: " ")) < (b.sha256, b.internalDate, b.flags.joined(separator: " "))
+            (a.sha256, a.internalDate, a.flags.joined(separator: " ")) < (
+                b.sha256, b.internalDate, b.flags.joined(separator: " ")
+            )
         }
 
         var description: String { "\(sha256.prefix(12)) \(internalDate) \(flags)" }
@@ -35,7 +37,9 @@ struct MailboxSnapshot: Equatable, CustomStringConvertible {
     }
 
     /// - Parameter bearerToken: sign in with XOAUTH2/OAUTHBEARER instead (an OAuth2-only server).
-    static func read(host: String, port: Int, caFile: String, user: String, password: String, bearerToken: String? = nil)
+    static func read(
+        host: String, port: Int, caFile: String, user: String, password: String, bearerToken: String? = nil
+    )
         async throws -> MailboxSnapshot
     {
         let client = try await IMAPClient.connect(

@@ -43,7 +43,8 @@ import Testing
 
         let job = try MaildirJob.load(
             name: "maildir-e2e",
-            source: "  protocol: imap4s\n  ports: { imap4s: \(source.imapsPort) }\n  tls: { ca_file: \(source.caFile) }",
+            source:
+                "  protocol: imap4s\n  ports: { imap4s: \(source.imapsPort) }\n  tls: { ca_file: \(source.caFile) }",
             destination: destination, user: ("alice", "alice-pw"), directory: directory)
         let state = directory + "/.mailferry/maildir-e2e"
 

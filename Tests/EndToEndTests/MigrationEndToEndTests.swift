@@ -85,7 +85,9 @@ import Testing
                 #expect(first[user]?.counts.messagesCopied == source.messageCount)
                 #expect(source.folders == destination.folders, "folders differ for \(user)")
                 #expect(source.subscribed.isSubset(of: destination.subscribed))
-                print("e2e \(user): \(source.messageCount) messages in \(source.folders.count) folders compared, identical")
+                print(
+                    "e2e \(user): \(source.messageCount) messages in \(source.folders.count) folders compared, identical"
+                )
             }
 
             // 2. A second run copies nothing and plans no change.
@@ -96,7 +98,8 @@ import Testing
             let alice = try #require(setup.job.accounts.first)
             let plan = await UserPlanner(rules: setup.job.folders, options: setup.job.options).plan(
                 account: alice, connector: factory.connector(for: alice),
-                expectedEndpoint: setup.job.source.route.expectedEndpoints, candidates: setup.job.source.route.candidates)
+                expectedEndpoint: setup.job.source.route.expectedEndpoints,
+                candidates: setup.job.source.route.candidates)
             #expect(plan.status == .ready)
             #expect(!plan.hasChanges, "second plan: \(plan.folders.filter { $0.action != .noop })")
 

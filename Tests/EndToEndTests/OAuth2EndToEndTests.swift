@@ -33,22 +33,28 @@ import Testing
         func allow(_ token: String, for users: [String]) throws {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: service.tokensFile))
             handle.seekToEndOfFile()
-            handle.write(Data(users.map { "\(token.replacingOccurrences(of: "{user}", with: $0)) \($0) 4102444800\n" }.joined().utf8))
+            handle.write(
+                Data(
+                    users.map { "\(token.replacingOccurrences(of: "{user}", with: $0)) \($0) 4102444800\n" }.joined()
+                        .utf8))
             try handle.close()
         }
     }
 
     /// `lifetime`-second tokens for `mailboxes` (default: every user); `messages` per user in INBOX and
     /// in Archive.
-    func makeSetup(lifetime: Int = 3, mailboxes: [String] = OAuth2EndToEndTests.users, messages: Int = 12) async throws -> Setup {
+    func makeSetup(lifetime: Int = 3, mailboxes: [String] = OAuth2EndToEndTests.users, messages: Int = 12) async throws
+        -> Setup
+    {
         _ = try await OAuth2TokenService.ensureTestCertificate()
         let directory = NSTemporaryDirectory() + "mf-oauth2-e2e-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let key = try await OAuth2TokenService.makeServiceAccountKey(
             in: directory, email: Self.serviceAccount, tokenURI: "https://oauth2.googleapis.com/token")
-        let service = try await OAuth2TokenService.start(.init(
-            lifetime: lifetime, clients: [("mailferry-app", Self.clientSecret)],
-            serviceAccounts: [(Self.serviceAccount, key.publicKeyFile)], mailboxes: mailboxes))
+        let service = try await OAuth2TokenService.start(
+            .init(
+                lifetime: lifetime, clients: [("mailferry-app", Self.clientSecret)],
+                serviceAccounts: [(Self.serviceAccount, key.publicKeyFile)], mailboxes: mailboxes))
         let serverUsers = (Self.users + ["zoe"]).map { ($0, "unused-password") }
         let source = try await DovecotServer.start(.init(users: serverUsers, oauth2TokensFile: service.tokensFile))
         let destination = try await DovecotServer.start(
@@ -59,10 +65,14 @@ import Testing
                 try source.deliver(Self.message(number + 1000, user: user), to: user, folder: "Archive")
             }
         }
-        return Setup(service: service, source: source, destination: destination, directory: directory, keyFile: key.keyFile)
+        return Setup(
+            service: service, source: source, destination: destination, directory: directory, keyFile: key.keyFile)
     }
 
-    func withSetup(lifetime: Int = 3, mailboxes: [String] = OAuth2EndToEndTests.users, messages: Int = 12, _ body: (Setup) async throws -> Void)
+    func withSetup(
+        lifetime: Int = 3, mailboxes: [String] = OAuth2EndToEndTests.users, messages: Int = 12,
+        _ body: (Setup) async throws -> Void
+    )
         async throws
     {
         let setup = try await makeSetup(lifetime: lifetime, mailboxes: mailboxes, messages: messages)
@@ -87,9 +97,11 @@ import Testing
     func job(
         _ setup: Setup, name: String, sourceOAuth2: String, destinationOAuth2: String,
         sourceProtocol: String = "protocol: imap4s\n  ports: { imap4s: %IMAPS% }", sourcePort: Int? = nil,
-        destinationPort: Int? = nil, users: [String] = OAuth2EndToEndTests.users, options: String = "concurrency: 3\n  retries: 1"
+        destinationPort: Int? = nil, users: [String] = OAuth2EndToEndTests.users,
+        options: String = "concurrency: 3\n  retries: 1"
     ) throws -> Job {
-        let protocolBlock = sourceProtocol
+        let protocolBlock =
+            sourceProtocol
             .replacingOccurrences(of: "%IMAPS%", with: String(sourcePort ?? setup.source.imapsPort))
             .replacingOccurrences(of: "%POP3S%", with: String(setup.source.pop3sPort))
         let yaml = """
@@ -145,7 +157,11 @@ import Testing
             let outcomes = await ApplyRun(
                 rules: job.folders, options: job.options, ledger: ledger, runID: run, retryDelay: .milliseconds(50)
             ) { factory.connector(for: $0) }.outcomes([account], concurrency: 1)
-            return (account.sourceUser, outcomes[account.sourceUser] ?? UserOutcome(state: .failed, counts: UserCounts(), lastError: "no outcome"))
+            return (
+                account.sourceUser,
+                outcomes[account.sourceUser]
+                    ?? UserOutcome(state: .failed, counts: UserCounts(), lastError: "no outcome")
+            )
         }
         var outcomes: [String: UserOutcome] = [:]
         if let pause {
@@ -168,19 +184,25 @@ import Testing
     /// - Parameters:
     ///   - inboxOnly: INBOX came over POP3 (bytes compared); `popOnly`: nothing else was copied.
     func expectExactCopy(
-        _ setup: Setup, _ user: String, inboxOnly: Bool = false, popOnly: Bool = false, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+        _ setup: Setup, _ user: String, inboxOnly: Bool = false, popOnly: Bool = false,
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
+    )
         async throws
     {
         try setup.allow("check-{user}", for: [user])
         let source = try await MailboxSnapshot.read(
-            host: setup.source.host, port: setup.source.imapsPort, caFile: setup.source.caFile, user: user, password: "",
+            host: setup.source.host, port: setup.source.imapsPort, caFile: setup.source.caFile, user: user,
+            password: "",
             bearerToken: "check-\(user)")
         let destination = try await MailboxSnapshot.read(
-            host: setup.destination.host, port: setup.destination.imapsPort, caFile: setup.destination.caFile, user: user,
+            host: setup.destination.host, port: setup.destination.imapsPort, caFile: setup.destination.caFile,
+            user: user,
             password: "", bearerToken: "check-\(user)")
         if inboxOnly {
             // Over POP3 the date comes from the headers and there are no flags: compare the bytes.
-            let bytes = { (snapshot: MailboxSnapshot, folder: String) in (snapshot.folders[folder] ?? []).map(\.sha256).sorted() }
+            let bytes = { (snapshot: MailboxSnapshot, folder: String) in
+                (snapshot.folders[folder] ?? []).map(\.sha256).sorted()
+            }
             #expect(bytes(destination, "INBOX") == bytes(source, "INBOX"), sourceLocation: sourceLocation)
             #expect(destination.folders["INBOX"]?.isEmpty == false, sourceLocation: sourceLocation)
             var others = destination.folders
@@ -189,7 +211,9 @@ import Testing
             sourceOthers["INBOX"] = nil
             if !popOnly { #expect(others == sourceOthers, sourceLocation: sourceLocation) }
         } else {
-            #expect(destination.folders == source.folders, "\(user): \(destination) vs \(source)", sourceLocation: sourceLocation)
+            #expect(
+                destination.folders == source.folders, "\(user): \(destination) vs \(source)",
+                sourceLocation: sourceLocation)
             #expect(source.messageCount > 0, sourceLocation: sourceLocation)
         }
     }
@@ -206,10 +230,11 @@ import Testing
     }
 
     @Test func staticTokensOnBothSides() async throws {
-        try await withSetup() { setup in
+        try await withSetup { setup in
             try setup.allow("static-source-token", for: Self.users)
             try setup.allow("static-destination-token", for: Self.users)
-            try "static-destination-token\n".write(toFile: "\(setup.directory)/destination.token", atomically: true, encoding: .utf8)
+            try "static-destination-token\n".write(
+                toFile: "\(setup.directory)/destination.token", atomically: true, encoding: .utf8)
             let job = try job(
                 setup, name: "static", sourceOAuth2: "mechanism: oauthbearer\ntoken: env:MF_SOURCE_TOKEN",
                 destinationOAuth2: "mechanism: xoauth2\ntoken: file:destination.token")
@@ -222,7 +247,7 @@ import Testing
     }
 
     @Test func tokenCommandsOnBothSides() async throws {
-        try await withSetup() { setup in
+        try await withSetup { setup in
             try setup.allow("cmd-{user}", for: Self.users)
             let script = "\(setup.directory)/get-token"
             try "#!/bin/sh\necho \"debug: asked for $1\" >&2\nprintf 'cmd-%s\\n' \"$1\"\n"
@@ -248,7 +273,8 @@ import Testing
             let proxy = try FaultProxy.start(
                 targetPort: setup.destination.imapsPort,
                 configuration: .init(
-                    seed: 19, faultPercent: 60, minFaultOffset: 256, maxFaultOffset: 256 << 10, maxDelay: .milliseconds(200),
+                    seed: 19, faultPercent: 60, minFaultOffset: 256, maxFaultOffset: 256 << 10,
+                    maxDelay: .milliseconds(200),
                     stallLimit: .seconds(10)))
             defer { proxy.stop() }
             let job = try job(
@@ -284,19 +310,21 @@ import Testing
                 try await expectExactCopy(setup, user)
             }
             #expect(outcomes["zoe"]?.state == .failed)
-            #expect(outcomes["zoe"]?.lastError?.hasPrefix("OAuth2 mailbox not permitted: no token for zoe") == true,
+            #expect(
+                outcomes["zoe"]?.lastError?.hasPrefix("OAuth2 mailbox not permitted: no token for zoe") == true,
                 "\(outcomes["zoe"]?.lastError ?? "")")
         }
     }
 
     @Test func aWrongClientSecretFailsEveryUserAfterOneTokenRequest() async throws {
-        try await withSetup() { setup in
+        try await withSetup { setup in
             try setup.allow("static-destination-token", for: Self.users)
             let job = try job(
                 setup, name: "wrong-secret", sourceOAuth2: Self.clientCredentialsYAML(setup.service),
                 destinationOAuth2: "token: env:MF_DESTINATION_TOKEN", options: "concurrency: 3\n  retries: 3")
             let outcomes = try await migrate(
-                job, environment: ["MF_CLIENT_SECRET": "not-the-secret", "MF_DESTINATION_TOKEN": "static-destination-token"])
+                job,
+                environment: ["MF_CLIENT_SECRET": "not-the-secret", "MF_DESTINATION_TOKEN": "static-destination-token"])
             for user in Self.users {
                 #expect(outcomes[user]?.state == .failed)
                 let error = outcomes[user]?.lastError ?? ""
@@ -324,7 +352,7 @@ import Testing
     }
 
     @Test func pop3SourceWithOAuth2() async throws {
-        try await withSetup() { setup in
+        try await withSetup { setup in
             let job = try job(
                 setup, name: "pop3", sourceOAuth2: "mechanism: xoauth2\n" + Self.clientCredentialsYAML(setup.service),
                 destinationOAuth2: Self.clientCredentialsYAML(setup.service),
@@ -339,7 +367,7 @@ import Testing
 
     /// `protocol: auto` (POP3 for INBOX, IMAP for the other folders) with `mechanism: auto` on both.
     @Test func autoWithOAuth2OnBothProtocols() async throws {
-        try await withSetup() { setup in
+        try await withSetup { setup in
             let job = try job(
                 setup, name: "auto", sourceOAuth2: "mechanism: auto\n" + Self.clientCredentialsYAML(setup.service),
                 destinationOAuth2: Self.clientCredentialsYAML(setup.service),

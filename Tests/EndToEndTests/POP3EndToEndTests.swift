@@ -195,7 +195,9 @@ import Testing
         expectInboxFromHeaders(destination.folders["INBOX"], runYear: Self.currentYear)
         // verify --deep over POP3 (TOP, never DELE): every copy there, equal to the byte.
         let verification = try await MailboxVerifier(rules: job.folders, options: job.options, deep: true)
-            .verify(connector: StoreFactory(job: job, environment: Self.environment).connector(for: try #require(job.accounts.first)))
+            .verify(
+                connector: StoreFactory(job: job, environment: Self.environment).connector(
+                    for: try #require(job.accounts.first)))
         #expect(verification.isComplete, "\(verification.messages.filter { $0.status != .present })")
         #expect(verification.count(.present) == Self.inboxSeeds.count + 1)
         #expect(verification.messages.allSatisfy { $0.sourceDigest != nil && $0.sourceDigest == $0.destinationDigest })

@@ -18,14 +18,17 @@ import Testing
     {
         let client = try await IMAPClient.connect(
             IMAPClientConfiguration(
-                host: server.host, port: server.imapsPort, security: .implicitTLS, tls: TLSOptions(caFile: server.caFile)))
+                host: server.host, port: server.imapsPort, security: .implicitTLS,
+                tls: TLSOptions(caFile: server.caFile)))
         try await client.login(user: user, password: password)
         return client
     }
 
     func append(_ client: IMAPClient, _ folder: String, _ subject: String, flags: [String] = ["\\Seen"]) async throws {
-        let text = "From: a@old.example\r\nSubject: \(subject)\r\nMessage-ID: <\(subject)@old.example>\r\n\r\nbody of \(subject)\r\n"
-        _ = try await client.append(to: folder, IMAPAppendMessage(flags: flags, source: .buffer(ByteBuffer(string: text))))
+        let text =
+            "From: a@old.example\r\nSubject: \(subject)\r\nMessage-ID: <\(subject)@old.example>\r\n\r\nbody of \(subject)\r\n"
+        _ = try await client.append(
+            to: folder, IMAPAppendMessage(flags: flags, source: .buffer(ByteBuffer(string: text))))
     }
 
     /// Subject and flags of every message of `folder`, sorted by subject.
@@ -35,7 +38,8 @@ import Testing
         var result: [String: [String]] = [:]
         for message in try await client.fetchMetadata(uids: 1...UInt32.max, headerFields: ["SUBJECT"]) {
             let header = String(buffer: message.headerFields)
-            let subject = header.replacingOccurrences(of: "Subject: ", with: "").trimmingCharacters(in: .whitespacesAndNewlines)
+            let subject = header.replacingOccurrences(of: "Subject: ", with: "").trimmingCharacters(
+                in: .whitespacesAndNewlines)
             #expect(result[subject] == nil, "\(subject) twice in \(folder)")
             result[subject] = message.flags.sorted()
         }
@@ -95,7 +99,9 @@ import Testing
         let destination = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
         try await DovecotServer.stopping([source, destination]) {
             let seeding = try await client(source)
-            for folder in ["Work", "Work/Clients", "Sent", "Trash", "Archived/Mail"] { try await seeding.create(folder) }
+            for folder in ["Work", "Work/Clients", "Sent", "Trash", "Archived/Mail"] {
+                try await seeding.create(folder)
+            }
             // "both" carries the labels Inbox and Work: Gmail shows it in both folders and once in All Mail.
             try await append(seeding, "INBOX", "both")
             try await append(seeding, "Work", "both")
@@ -144,7 +150,8 @@ import Testing
     }
 
     @Test func exchangeNamesWithoutSpecialUseAndNonMailFolders() async throws {
-        let source = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false, specialUse: false))
+        let source = try await DovecotServer.start(
+            .init(users: [("alice", "alice-pw")], pop3: false, specialUse: false))
         let destination = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
         try await DovecotServer.stopping([source, destination]) {
             let seeding = try await client(source)
@@ -153,7 +160,11 @@ import Testing
                 "Sync Issues", "Sync Issues/Conflicts", "Conversation History", "Projects",
             ]
             for folder in folders { try await seeding.create(folder) }
-            for folder in ["INBOX"] + folders { try await append(seeding, folder, "in-\(folder.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "/", with: "-"))") }
+            for folder in ["INBOX"] + folders {
+                try await append(
+                    seeding, folder,
+                    "in-\(folder.replacingOccurrences(of: " ", with: "-").replacingOccurrences(of: "/", with: "-"))")
+            }
             let listed = try await seeding.listMailboxes()
             #expect(listed.allSatisfy { $0.specialUse == nil })
             try await seeding.logout()
@@ -173,7 +184,8 @@ import Testing
             #expect(try await contents(reading, "Junk") == ["in-Junk-Email": ["\\Seen"]])
             try await reading.logout()
             let log = try String(contentsOfFile: migration.ledger.log(sourceUser: "alice").path, encoding: .utf8)
-            #expect(log.contains("skip folder Sync Issues/Conflicts: Exchange non-mail folder (Sync Issues): not copied"))
+            #expect(
+                log.contains("skip folder Sync Issues/Conflicts: Exchange non-mail folder (Sync Issues): not copied"))
         }
     }
 
@@ -196,26 +208,26 @@ import Testing
             let lines = users.map { "\($0.0),\($0.1),\($0.0),\($0.1)" }.joined(separator: "\n") + "\n"
             let folder = try TestJobFolder(
                 yaml: """
-                version: 1
-                name: caps
-                source:
-                  host: 127.0.0.1
-                  protocol: imap4s
-                  ports: { imap4s: \(sourceProxy.port) }
-                  tls: { ca_file: \(source.caFile) }
-                  limits: { connections: 2 }
-                destination:
-                  imap:
-                    host: 127.0.0.1
-                    port: \(destinationProxy.port)
-                    tls: { ca_file: \(destination.caFile) }
-                    provider: gmail
-                    limits: { connections: 1 }
-                users:
-                  file: users.csv
-                options:
-                  concurrency: 6
-                """, users: lines)
+                    version: 1
+                    name: caps
+                    source:
+                      host: 127.0.0.1
+                      protocol: imap4s
+                      ports: { imap4s: \(sourceProxy.port) }
+                      tls: { ca_file: \(source.caFile) }
+                      limits: { connections: 2 }
+                    destination:
+                      imap:
+                        host: 127.0.0.1
+                        port: \(destinationProxy.port)
+                        tls: { ca_file: \(destination.caFile) }
+                        provider: gmail
+                        limits: { connections: 1 }
+                    users:
+                      file: users.csv
+                    options:
+                      concurrency: 6
+                    """, users: lines)
             defer { folder.remove() }
             let job = folder.job
             #expect(job.destination.limits.bytesPerDay == 500_000_000)

@@ -182,9 +182,11 @@ import Testing
     /// commands and say where each cut landed, or with `caFile` on the implicit-TLS ports. Short
     /// timeouts make stalls resolve fast.
     func makeJob(directory: String, sourcePort: Int, destinationPort: Int, caFile: String?) throws -> Job {
-        let sourceSecurity = caFile.map { "protocol: imap4s\n  ports: { imap4s: \(sourcePort) }\n  tls: { ca_file: \($0) }" }
+        let sourceSecurity =
+            caFile.map { "protocol: imap4s\n  ports: { imap4s: \(sourcePort) }\n  tls: { ca_file: \($0) }" }
             ?? "protocol: imap4\n  ports: { imap4: \(sourcePort) }\n  starttls: never\n  allow_plaintext_login: true"
-        let destinationSecurity = caFile.map { "security: tls\n    tls: { ca_file: \($0) }" }
+        let destinationSecurity =
+            caFile.map { "security: tls\n    tls: { ca_file: \($0) }" }
             ?? "security: none\n    allow_plaintext_login: true"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let yaml = """
@@ -221,7 +223,8 @@ import Testing
     ) async throws -> Int {
         let client = try await IMAPClient.connect(
             IMAPClientConfiguration(
-                host: server.host, port: server.imapsPort, security: .implicitTLS, tls: TLSOptions(caFile: server.caFile)))
+                host: server.host, port: server.imapsPort, security: .implicitTLS,
+                tls: TLSOptions(caFile: server.caFile)))
         try await client.login(user: user, password: password)
         for _ in 0..<count {
             let size = bigKB.lowerBound + Int(generator.next() % UInt64(bigKB.count))

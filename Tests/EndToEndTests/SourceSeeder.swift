@@ -49,7 +49,8 @@ enum SourceSeeder {
                     minute: Int(generator.next() % 60), second: Int(generator.next() % 60),
                     zoneMinutes: [-420, 0, 60, 330][Int(generator.next() % 4)])
                 let source = IMAPMessageSource.buffer(ByteBuffer(bytes: body))
-                _ = try await client.append(to: folder, IMAPAppendMessage(flags: flags, internalDate: date, source: source))
+                _ = try await client.append(
+                    to: folder, IMAPAppendMessage(flags: flags, internalDate: date, source: source))
                 count += 1
                 if folder == "INBOX", number == 1 {  // a genuine duplicate: the same bytes twice
                     _ = try await client.append(
@@ -70,7 +71,8 @@ enum SourceSeeder {
         text += "Subject: Message \(number) in folder \(folder) — Grüße\r\n"
         text += "Date: Mon, \(1 + number % 28) Jan 2024 10:\(10 + number % 50):00 +0100\r\n"
         if withMessageID { text += "Message-ID: <\(folder).\(number).\(generator.next())@old.example>\r\n" }
-        text += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        text +=
+            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
         text += "Hello \(user),\r\n.a line starting with a dot\r\nFrom the start of a line\r\nÄÖÜ 日本\r\n"
         for line in 0..<(3 + Int(generator.next() % 20)) { text += "line \(line) \(generator.next())\r\n" }
         if bigKB > 0 {

@@ -24,7 +24,8 @@ import Testing
     static func session(_ server: DovecotServer) async throws -> IMAPClient {
         let client = try await IMAPClient.connect(
             IMAPClientConfiguration(
-                host: server.host, port: server.imapsPort, security: .implicitTLS, tls: TLSOptions(caFile: server.caFile)))
+                host: server.host, port: server.imapsPort, security: .implicitTLS,
+                tls: TLSOptions(caFile: server.caFile)))
         try await client.login(user: "alice", password: "alice-pw")
         return client
     }
@@ -33,8 +34,10 @@ import Testing
     static func seedFiveMessages(_ server: DovecotServer) async throws {
         let client = try await session(server)
         for number in 1...5 {
-            let text = "From: a@old.example\r\nSubject: m\(number)\r\nMessage-ID: <m\(number)@old.example>\r\n\r\nbody\r\n"
-            _ = try await client.append(to: "INBOX", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(string: text))))
+            let text =
+                "From: a@old.example\r\nSubject: m\(number)\r\nMessage-ID: <m\(number)@old.example>\r\n\r\nbody\r\n"
+            _ = try await client.append(
+                to: "INBOX", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(string: text))))
         }
         try await client.logout()
     }
@@ -65,7 +68,8 @@ import Testing
             targetPort: source.imapPort,
             acts: [
                 .byeGreeting("[UNAVAILABLE] Too many simultaneous connections"),
-                .refuse(containing: "BODY.PEEK[]", text: "Request is throttled. Suggested Backoff Time: 1500 milliseconds"),
+                .refuse(
+                    containing: "BODY.PEEK[]", text: "Request is throttled. Suggested Backoff Time: 1500 milliseconds"),
             ])
         defer { proxy.stop() }
         try await DovecotServer.stopping([source, destination]) {
@@ -73,28 +77,29 @@ import Testing
 
             let folder = try TestJobFolder(
                 yaml: """
-                version: 1
-                name: throttle
-                source:
-                  host: 127.0.0.1
-                  protocol: imap4
-                  ports: { imap4: \(proxy.port) }
-                  starttls: never
-                  allow_plaintext_login: true
-                destination:
-                  imap: { host: 127.0.0.1, port: \(destination.imapsPort), security: tls, tls: { ca_file: \(destination.caFile) } }
-                users:
-                  file: users.csv
-                options:
-                  retries: 0
-                """)
+                    version: 1
+                    name: throttle
+                    source:
+                      host: 127.0.0.1
+                      protocol: imap4
+                      ports: { imap4: \(proxy.port) }
+                      starttls: never
+                      allow_plaintext_login: true
+                    destination:
+                      imap: { host: 127.0.0.1, port: \(destination.imapsPort), security: tls, tls: { ca_file: \(destination.caFile) } }
+                    users:
+                      file: users.csv
+                    options:
+                      retries: 0
+                    """)
             defer { folder.remove() }
             let job = folder.job
             let ledger = folder.ledger
             let account = try #require(job.accounts.first)
             let pauses = Pauses()
             let migration = Self.migration(
-                account, job: job, ledger: ledger, backoff: ThrottleBackoff(initial: .seconds(20), maximum: .seconds(60), limit: 3),
+                account, job: job, ledger: ledger,
+                backoff: ThrottleBackoff(initial: .seconds(20), maximum: .seconds(60), limit: 3),
                 pauses: pauses)
 
             let outcome = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
@@ -106,7 +111,9 @@ import Testing
 
             #expect(try await Self.inboxCount(destination) == 5)
             let log = try String(contentsOfFile: ledger.log(sourceUser: "alice").path, encoding: .utf8)
-            #expect(log.contains("asks to slow down ([UNAVAILABLE] Too many simultaneous connections); pausing 20.0 seconds"))
+            #expect(
+                log.contains(
+                    "asks to slow down ([UNAVAILABLE] Too many simultaneous connections); pausing 20.0 seconds"))
         }
     }
 
@@ -119,21 +126,22 @@ import Testing
         try await DovecotServer.stopping([source, destination]) {
             let folder = try TestJobFolder(
                 yaml: """
-                version: 1
-                name: throttle
-                source: { host: 127.0.0.1, protocol: imap4, ports: { imap4: \(proxy.port) }, starttls: never, allow_plaintext_login: true }
-                destination:
-                  imap: { host: 127.0.0.1, port: \(destination.imapsPort), security: tls, tls: { ca_file: \(destination.caFile) } }
-                users:
-                  file: users.csv
-                """)
+                    version: 1
+                    name: throttle
+                    source: { host: 127.0.0.1, protocol: imap4, ports: { imap4: \(proxy.port) }, starttls: never, allow_plaintext_login: true }
+                    destination:
+                      imap: { host: 127.0.0.1, port: \(destination.imapsPort), security: tls, tls: { ca_file: \(destination.caFile) } }
+                    users:
+                      file: users.csv
+                    """)
             defer { folder.remove() }
             let job = folder.job
             let ledger = folder.ledger
             let account = try #require(job.accounts.first)
             let pauses = Pauses()
             let migration = Self.migration(
-                account, job: job, ledger: ledger, backoff: ThrottleBackoff(initial: .seconds(10), maximum: .seconds(25), limit: 3),
+                account, job: job, ledger: ledger,
+                backoff: ThrottleBackoff(initial: .seconds(10), maximum: .seconds(25), limit: 3),
                 pauses: pauses)
             let outcome = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
             #expect(outcome.state == .partial)
@@ -168,7 +176,8 @@ import Testing
             let account = try #require(job.accounts.first)
             let seconds = Mutex<Double>(1_800_000_000)
             let factory = StoreFactory(
-                job: job, environment: [:], budgetFile: { user, side in "\(folder.directory)/budgets/\(user).\(side).json" },
+                job: job, environment: [:],
+                budgetFile: { user, side in "\(folder.directory)/budgets/\(user).\(side).json" },
                 now: { Date(timeIntervalSince1970: seconds.withLock { $0 }) })
             func run() async throws -> UserOutcome {
                 try #require(
@@ -180,11 +189,13 @@ import Testing
 
             let first = try await run()
             #expect(first.state == .paused)
-            #expect(first.resumeAt == Date(timeIntervalSince1970: 1_800_086_400), "\(String(describing: first.resumeAt))")
+            #expect(
+                first.resumeAt == Date(timeIntervalSince1970: 1_800_086_400), "\(String(describing: first.resumeAt))")
             #expect(first.counts.messagesCopied == 2)
             #expect(
                 first.lastError
-                    == "daily budget used up: 150 bytes a day for destination (gmail); run again after 2027-01-16 08:00 UTC")
+                    == "daily budget used up: 150 bytes a day for destination (gmail); run again after 2027-01-16 08:00 UTC"
+            )
             // The same day: the budget is still used up, nothing moves.
             let sameDay = try await run()
             #expect(sameDay.counts.messagesCopied == 0)

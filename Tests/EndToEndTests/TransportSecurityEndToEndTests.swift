@@ -59,21 +59,23 @@ import Testing
     @Test func certificateVerificationIsOnByDefaultAndNamesTheCAFileOption() async throws {
         let server = try await DovecotServer.start(.init(users: [("alice", "alice-pw")], pop3: false))
         try await DovecotServer.stopping([server]) {
-            let refused = try await migrate(sourceYAML: """
-                host: 127.0.0.1
-                protocol: imap4s
-                ports: { imap4s: \(server.imapsPort) }
-                """)
+            let refused = try await migrate(
+                sourceYAML: """
+                    host: 127.0.0.1
+                    protocol: imap4s
+                    ports: { imap4s: \(server.imapsPort) }
+                    """)
             #expect(refused.outcome.state == .failed)
             #expect(refused.message.contains("certificate verification failed"), "\(refused.message)")
             #expect(refused.message.contains("ca_file"), "\(refused.message)")
 
-            let trusted = try await migrate(sourceYAML: """
-                host: 127.0.0.1
-                protocol: imap4s
-                ports: { imap4s: \(server.imapsPort) }
-                tls: { ca_file: \(server.caFile) }
-                """)
+            let trusted = try await migrate(
+                sourceYAML: """
+                    host: 127.0.0.1
+                    protocol: imap4s
+                    ports: { imap4s: \(server.imapsPort) }
+                    tls: { ca_file: \(server.caFile) }
+                    """)
             #expect(trusted.outcome.state == .done, "\(trusted.message)")
         }
     }
@@ -84,12 +86,13 @@ import Testing
             // The certificate names localhost, 127.0.0.1 and ::1; 127.0.0.2 reaches the same server.
             let proxy = try FaultProxy.start(targetPort: server.imapsPort, listenHost: "127.0.0.2")
             defer { proxy.stop() }
-            let refused = try await migrate(sourceYAML: """
-                host: 127.0.0.2
-                protocol: imap4s
-                ports: { imap4s: \(proxy.port) }
-                tls: { ca_file: \(server.caFile) }
-                """)
+            let refused = try await migrate(
+                sourceYAML: """
+                    host: 127.0.0.2
+                    protocol: imap4s
+                    ports: { imap4s: \(proxy.port) }
+                    tls: { ca_file: \(server.caFile) }
+                    """)
             #expect(refused.outcome.state == .failed)
             #expect(refused.message.contains("certificate verification failed"), "\(refused.message)")
             #expect(!Self.sentCredentials(proxy))

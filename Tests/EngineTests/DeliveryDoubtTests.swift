@@ -16,7 +16,8 @@ import Testing
     static func intents(_ ledger: Ledger, keys: [String], folder: String = "INBOX", at: Date) throws -> [JournalEntry] {
         _ = try ledger.recordIntents(
             sourceUser: "alice", sourceFolder: MailboxPath(folder),
-            messages: keys.map { ($0, MessageIdentity(key: "id-\($0)")) }, destinationFolder: MailboxPath(folder), at: at)
+            messages: keys.map { ($0, MessageIdentity(key: "id-\($0)")) }, destinationFolder: MailboxPath(folder),
+            at: at)
         return try ledger.pendingIntents(sourceUser: "alice")
     }
 

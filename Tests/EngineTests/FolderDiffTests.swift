@@ -82,9 +82,11 @@ import Testing
         let since = try #require(CalendarDay(parsing: "2024-01-01"))
         options.since = since
         options.maxMessageSize = 1000
-        let old = message(1, id: "old", seconds: InternalDate.startOfDay(try #require(CalendarDay(parsing: "2023-12-31"))))
+        let old = message(
+            1, id: "old", seconds: InternalDate.startOfDay(try #require(CalendarDay(parsing: "2023-12-31"))))
         let big = message(2, id: "big", size: 5000, seconds: 1_750_000_000)
-        let fine = message(3, id: "fine", seconds: InternalDate.startOfDay(try #require(CalendarDay(parsing: "2024-01-01"))))
+        let fine = message(
+            3, id: "fine", seconds: InternalDate.startOfDay(try #require(CalendarDay(parsing: "2024-01-01"))))
         let diff = FolderDiff(source: [old, big, fine], destination: [], options: options, acceptsKeywords: true)
         #expect(diff.toCopy.map(\.uid) == [3])
         #expect(diff.skipped.map(\.message.uid) == [1, 2])
@@ -93,10 +95,12 @@ import Testing
     }
 
     /// One source folder against a shared pool, without a sync baseline.
-    static func diff(_ source: [MessageSummary], against pool: inout [MessageIdentity: [MessageSummary]]) -> FolderDiff {
+    static func diff(_ source: [MessageSummary], against pool: inout [MessageIdentity: [MessageSummary]]) -> FolderDiff
+    {
         var baseline = SyncBaseline([])
         return FolderDiff(
-            source: source, folder: .inbox, target: .inbox, pool: &pool, baseline: &baseline, options: MigrationOptions(),
+            source: source, folder: .inbox, target: .inbox, pool: &pool, baseline: &baseline,
+            options: MigrationOptions(),
             acceptsKeywords: true)
     }
 

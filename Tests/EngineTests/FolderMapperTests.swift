@@ -38,7 +38,9 @@ import Testing
     }
 
     @Test func noselectContainersAreNotCopied() {
-        let source = [FolderInfo(path: MailboxPath("Projects"), selectable: false), FolderInfo(path: MailboxPath("Projects/A"))]
+        let source = [
+            FolderInfo(path: MailboxPath("Projects"), selectable: false), FolderInfo(path: MailboxPath("Projects/A")),
+        ]
         let mapped = FolderMapper(rules: FolderRules()).map(source: source, destination: [])
         #expect(mapped[0].isSkipped)
         #expect(mapped[1].destination == MailboxPath("Projects/A"))

@@ -39,7 +39,9 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
             let uid = uidNext[path, default: 1]
             uidNext[path] = uid + 1
             boxes[path, default: []].append(
-                Stored(uid: uid, bytes: Array(text.utf8), flags: MessageFlags(flags), date: InternalDate(secondsSince1970: seconds)))
+                Stored(
+                    uid: uid, bytes: Array(text.utf8), flags: MessageFlags(flags),
+                    date: InternalDate(secondsSince1970: seconds)))
         }
     }
 
@@ -51,14 +53,16 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
 
     func state(of folder: MailboxPath) async throws -> FolderState {
         lock.withLock {
-            FolderState(uidValidity: uidValidity, uidNext: uidNext[folder, default: 1], messageCount: boxes[folder]?.count ?? 0)
+            FolderState(
+                uidValidity: uidValidity, uidNext: uidNext[folder, default: 1], messageCount: boxes[folder]?.count ?? 0)
         }
     }
 
     func state(of folder: MailboxPath) async throws -> FolderState? {
         lock.withLock {
             guard boxes[folder] != nil else { return nil }
-            return FolderState(uidValidity: uidValidity, uidNext: uidNext[folder, default: 1], messageCount: boxes[folder]?.count ?? 0)
+            return FolderState(
+                uidValidity: uidValidity, uidNext: uidNext[folder, default: 1], messageCount: boxes[folder]?.count ?? 0)
         }
     }
 
@@ -104,7 +108,8 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
     }
 
     func withBodies<Result: Sendable>(
-        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         // Like a server: messages no longer there are left out.
         let present = lock.withLock { Set((boxes[folder] ?? []).map(\.uid)) }
@@ -118,10 +123,12 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
                     let collected = bytes
                     return SourceMessage(
                         summary: message,
-                        body: MessageBody(size: Int64(collected.count), chunks: AsyncThrowingStream { continuation in
-                            continuation.yield(collected)
-                            continuation.finish()
-                        }))
+                        body: MessageBody(
+                            size: Int64(collected.count),
+                            chunks: AsyncThrowingStream { continuation in
+                                continuation.yield(collected)
+                                continuation.finish()
+                            }))
                 }
             })
     }

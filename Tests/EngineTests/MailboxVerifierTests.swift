@@ -58,7 +58,8 @@ import Testing
         #expect(status(shallow, 2) == .different)
         #expect(status(shallow, 1) == .different)
         #expect(status(shallow, 4) == .present, "bytes are compared only with deep")
-        #expect(shallow.extra.map(\.identity.key).allSatisfy { $0.hasPrefix("mid:<m7@test>") } && shallow.extra.count == 1)
+        #expect(
+            shallow.extra.map(\.identity.key).allSatisfy { $0.hasPrefix("mid:<m7@test>") } && shallow.extra.count == 1)
         let deep = try await MailboxVerifier(rules: Self.rules, options: options, deep: true)
             .verify(source: source, destination: destination)
         #expect(status(deep, 4) == .different)

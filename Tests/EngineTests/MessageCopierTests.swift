@@ -42,7 +42,9 @@ import Testing
         #expect(MessageCopier.batches(of: small).map(\.count) == [100, 100, 50])
 
         let mebibyte: Int64 = 1024 * 1024
-        let large = [3, 3, 3, 20, 1, 1].enumerated().map { summary(uid: UInt32($0.offset + 1), size: Int64($0.element) * mebibyte) }
+        let large = [3, 3, 3, 20, 1, 1].enumerated().map {
+            summary(uid: UInt32($0.offset + 1), size: Int64($0.element) * mebibyte)
+        }
         // 3+3 fit in 8 MiB, a third 3 would not; 20 MiB goes alone; 1+1 share one.
         #expect(MessageCopier.batches(of: large).map(\.count) == [2, 1, 1, 2])
         #expect(MessageCopier.batches(of: []).isEmpty)
@@ -122,7 +124,10 @@ import Testing
         #expect(outcome.lastError?.contains("vanished") == true)
         #expect(try ledger.pendingIntents(sourceUser: "carol").isEmpty)
         let log = try String(contentsOfFile: ledger.log(sourceUser: "carol").path, encoding: .utf8)
-        #expect(log.contains("failed INBOX uid 4: message vanished from the source: uid 4 was expunged from \"INBOX\" after the survey"))
+        #expect(
+            log.contains(
+                "failed INBOX uid 4: message vanished from the source: uid 4 was expunged from \"INBOX\" after the survey"
+            ))
     }
 }
 
@@ -144,7 +149,8 @@ private struct VanishingSource: SourceStore {
         return try await inner.withBody(of: message, in: folder, consume)
     }
     func withBodies<Result: Sendable>(
-        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         try await inner.withBodies(of: messages.filter { $0.uid != vanishingUID }, in: folder, consume)
     }

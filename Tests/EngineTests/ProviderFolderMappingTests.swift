@@ -14,9 +14,13 @@ import Testing
             "Contacts", "Tasks", "Notes", "Journal", "Outbox", "Sync Issues", "Sync Issues/Conflicts",
             "Conversation History", "Projects", "Projects/Notes",
         ].map { FolderInfo(path: MailboxPath($0)) }
-        let destination = [FolderInfo(path: MailboxPath("Sent"), specialUse: .sent), FolderInfo(path: MailboxPath("Bin"), specialUse: .trash)]
+        let destination = [
+            FolderInfo(path: MailboxPath("Sent"), specialUse: .sent),
+            FolderInfo(path: MailboxPath("Bin"), specialUse: .trash),
+        ]
         let mapped = byName(
-            FolderMapper(rules: FolderRules(sourceProvider: .microsoft365)).map(source: source, destination: destination))
+            FolderMapper(rules: FolderRules(sourceProvider: .microsoft365)).map(
+                source: source, destination: destination))
         #expect(mapped["Sent Items"]?.destination == MailboxPath("Sent"))
         #expect(mapped["Deleted Items"]?.destination == MailboxPath("Bin"))
         // No such folder on the destination: the common name.

@@ -17,7 +17,8 @@ import Testing
     }
 
     func run(
-        _ source: InMemoryStore, _ destination: InMemoryStore, ledger: Ledger, options: MigrationOptions = MigrationOptions()
+        _ source: InMemoryStore, _ destination: InMemoryStore, ledger: Ledger,
+        options: MigrationOptions = MigrationOptions()
     ) async throws -> UserOutcome {
         let migration = UserMigration(
             account: account, rules: FolderRules(), options: options, ledger: ledger,
@@ -28,7 +29,9 @@ import Testing
 
     func seeded() -> InMemoryStore {
         let source = InMemoryStore(folders: ["INBOX", "Archive"])
-        for number in 1...4 { source.add("Message-ID: <\(number)@x>\r\n\r\nbody \(number)", to: "INBOX", flags: ["\\Seen"]) }
+        for number in 1...4 {
+            source.add("Message-ID: <\(number)@x>\r\n\r\nbody \(number)", to: "INBOX", flags: ["\\Seen"])
+        }
         source.add("Message-ID: <5@x>\r\n\r\nold", to: "Archive")
         return source
     }
@@ -99,7 +102,8 @@ import Testing
         try await destination.setFlags(MessageFlags(["\\Seen", "\\Flagged"]), ofUID: 1, in: .inbox)
         _ = try await run(source, destination, ledger: ledger)
         _ = try await run(source, destination, ledger: ledger)
-        #expect(destination.contents(of: "INBOX").first { $0.uid == 1 }?.flags == MessageFlags(["\\Seen", "\\Flagged"]))
+        #expect(
+            destination.contents(of: "INBOX").first { $0.uid == 1 }?.flags == MessageFlags(["\\Seen", "\\Flagged"]))
     }
 
     @Test func withoutStateNothingIsDuplicatedAndFlagsComeFromTheSource() async throws {

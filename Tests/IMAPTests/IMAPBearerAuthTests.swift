@@ -23,7 +23,8 @@ struct IMAPBearerAuthTests {
     ) async throws -> (received: [String], trace: [String]) {
         let received = Mutex<[String]>([])
         let trace = Mutex<[String]>([])
-        let server = try await ScriptedIMAPServer.start(greeting: "* OK [CAPABILITY \(capabilities)] ready\r\n") { line in
+        let server = try await ScriptedIMAPServer.start(greeting: "* OK [CAPABILITY \(capabilities)] ready\r\n") {
+            line in
             received.withLock { $0.append(line) }
             return answer(line)
         }
@@ -65,7 +66,8 @@ struct IMAPBearerAuthTests {
         }
         // saslname escapes "," and "="; host and port are those connected to.
         #expect(received.first == "A1 AUTHENTICATE OAUTHBEARER")
-        let sent = received.count > 1 ? Data(base64Encoded: received[1]).map { String(decoding: $0, as: UTF8.self) } : nil
+        let sent =
+            received.count > 1 ? Data(base64Encoded: received[1]).map { String(decoding: $0, as: UTF8.self) } : nil
         #expect(sent?.hasPrefix("n,a=a=2Cb=3Dc,\u{1}host=127.0.0.1\u{1}port=") == true)
         #expect(sent?.hasSuffix("\u{1}auth=Bearer tok\u{1}\u{1}") == true)
         #expect(trace.contains("C: <redacted>"))
@@ -104,8 +106,12 @@ struct IMAPBearerAuthTests {
     }
 
     @Test func aServerWithoutEitherMechanismIsNotSentTheToken() async throws {
-        let (received, _) = try await transcript(capabilities: "IMAP4rev1 SASL-IR AUTH=PLAIN") { _ in [] } _: { client in
-            await #expect(throws: IMAPError.loginUnavailable("the server offers neither AUTH=OAUTHBEARER nor AUTH=XOAUTH2")) {
+        let (received, _) = try await transcript(capabilities: "IMAP4rev1 SASL-IR AUTH=PLAIN") { _ in
+            []
+        } _: { client in
+            await #expect(
+                throws: IMAPError.loginUnavailable("the server offers neither AUTH=OAUTHBEARER nor AUTH=XOAUTH2")
+            ) {
                 try await client.authenticate(bearerToken: "t", user: "alice")
             }
             await #expect(throws: IMAPError.loginUnavailable("the server does not offer AUTH=XOAUTH2")) {

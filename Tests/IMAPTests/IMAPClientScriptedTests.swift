@@ -1,8 +1,9 @@
-@testable import IMAP
 import MailTransport
 import NIOCore
 import Synchronization
 import Testing
+
+@testable import IMAP
 
 @Suite("IMAP client against scripted servers")
 struct IMAPClientScriptedTests {
@@ -38,7 +39,8 @@ struct IMAPClientScriptedTests {
     @Test func multiMessageFetchStreamsBodiesInOrderWhereverTheUIDStands() async throws {
         // UID before the body (Dovecot), after it (allowed by RFC 3501), and a UID that was expunged:
         // the reader gets each body with its UID, falling back to the request order.
-        let fetch = "* 1 FETCH (UID 3 BODY[] {5}\r\nthree)\r\n"
+        let fetch =
+            "* 1 FETCH (UID 3 BODY[] {5}\r\nthree)\r\n"
             + "* 2 FETCH (BODY[] {4}\r\nfour UID 4)\r\n"
             + "* 3 FETCH (UID 9 BODY[] {0}\r\n)\r\n"
         try await withServer(script: { line in
@@ -93,7 +95,8 @@ struct IMAPClientScriptedTests {
     }
 
     @Test func preauthGreetingIsAuthenticated() async throws {
-        try await withServer(greeting: "* PREAUTH [CAPABILITY IMAP4rev1] welcome back\r\n", script: Self.okToEverything) {
+        try await withServer(greeting: "* PREAUTH [CAPABILITY IMAP4rev1] welcome back\r\n", script: Self.okToEverything)
+        {
             let client = try await IMAPClient.connect($0)
             #expect(await client.state == .authenticated)
             #expect(await client.hasCapability("imap4rev1"))
@@ -147,8 +150,10 @@ struct IMAPClientScriptedTests {
     @Test func dataInjectedAfterSTARTTLSIsRefused() async throws {
         let greeting = "* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n"
         try await withServer(
-            greeting: greeting, script: { line in
-                line.hasSuffix("STARTTLS") ? [.send("A1 OK Begin TLS\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n")] : []
+            greeting: greeting,
+            script: { line in
+                line.hasSuffix("STARTTLS")
+                    ? [.send("A1 OK Begin TLS\r\n* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] injected\r\n")] : []
             }, security: .plain(starttls: .required)
         ) { configuration in
             let error = await #expect(throws: IMAPError.self) { _ = try await IMAPClient.connect(configuration) }
@@ -162,11 +167,16 @@ struct IMAPClientScriptedTests {
     @Test func refusedSynchronizingLiteralEndsTheCommand() async throws {
         try await withServer(
             greeting: "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n",
-            script: { line in line.hasSuffix("}") ? [.send("A1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n")] : [] }
+            script: { line in
+                line.hasSuffix("}") ? [.send("A1 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n")] : []
+            }
         ) {
             let client = try await IMAPClient.connect($0)
-            await #expect(throws: IMAPError.loginFailed(IMAPResponseText(
-                code: .authenticationFailed, text: "Authentication failed.", rawCode: "AUTHENTICATIONFAILED"))) {
+            await #expect(
+                throws: IMAPError.loginFailed(
+                    IMAPResponseText(
+                        code: .authenticationFailed, text: "Authentication failed.", rawCode: "AUTHENTICATIONFAILED"))
+            ) {
                 try await client.login(user: "alice", password: "pässwörd")
             }
         }
@@ -191,7 +201,10 @@ struct IMAPClientScriptedTests {
         // The server answers the second STATUS first, and only after both were sent.
         let received = Mutex<[String]>([])
         try await withServer(script: { line in
-            let lines = received.withLock { $0.append(line); return $0 }
+            let lines = received.withLock {
+                $0.append(line)
+                return $0
+            }
             guard lines.count == 2 else { return [] }
             return [
                 .send("* STATUS \"Second\" (MESSAGES 2 UIDNEXT 3 UIDVALIDITY 9)\r\nA2 OK done\r\n"),
@@ -217,7 +230,8 @@ struct IMAPClientScriptedTests {
             trace: { line in lines.withLock { $0.append(line) } })
         let client = try await IMAPClient.connect(configuration)
         try await client.login(user: "alice", password: "s3cret pw")
-        try await client.authenticatePlain(authorizationIdentity: "bob", authenticationIdentity: "admin", password: "s3cret pw")
+        try await client.authenticatePlain(
+            authorizationIdentity: "bob", authenticationIdentity: "admin", password: "s3cret pw")
         await server.stop()
         let trace = lines.withLock { $0 }
         #expect(trace.contains("C: A1 LOGIN alice <redacted>"))

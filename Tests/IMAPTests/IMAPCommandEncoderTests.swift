@@ -1,6 +1,7 @@
-@testable import IMAP
 import NIOCore
 import Testing
+
+@testable import IMAP
 
 @Suite("IMAP command encoder")
 struct IMAPCommandEncoderTests {
@@ -32,7 +33,8 @@ struct IMAPCommandEncoderTests {
         #expect(try IMAPCommandEncoder.form(of: Array("a\"b\\c".utf8)) == .quoted)
         #expect(try IMAPCommandEncoder.form(of: Array("pässword".utf8)) == .literal)
         #expect(try IMAPCommandEncoder.form(of: Array("line\r\nbreak".utf8)) == .literal)
-        #expect(try IMAPCommandEncoder.form(of: [UInt8](repeating: UInt8(ascii: "a"), count: 2000) + [0x20]) == .literal)
+        #expect(
+            try IMAPCommandEncoder.form(of: [UInt8](repeating: UInt8(ascii: "a"), count: 2000) + [0x20]) == .literal)
         #expect(throws: IMAPEncodingError.nulInString) { try IMAPCommandEncoder.form(of: [0x61, 0, 0x62]) }
     }
 
@@ -67,7 +69,8 @@ struct IMAPCommandEncoderTests {
     }
 
     @Test func saslInitialResponseIsRedacted() throws {
-        let command = IMAPCommand("AUTHENTICATE", [.syntax("AUTHENTICATE PLAIN "), .secretSyntax("AGFsaWNlAHNlY3JldA==")])
+        let command = IMAPCommand(
+            "AUTHENTICATE", [.syntax("AUTHENTICATE PLAIN "), .secretSyntax("AGFsaWNlAHNlY3JldA==")])
         let encoded = try IMAPCommandEncoder(literalPlus: true).encode(command, tag: "A2")
         #expect(wire(encoded) == "A2 AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldA==\r\n")
         #expect(encoded.trace == "A2 AUTHENTICATE PLAIN <redacted>")
@@ -88,13 +91,24 @@ struct IMAPCommandEncoderTests {
         command.syntax(" () ")
         command.parts.append(.streamedLiteral(byteCount: 7))
         let plus = try IMAPCommandEncoder(literalPlus: true).encode(command, tag: "A4")
-        #expect(wire(plus) == "A4 APPEND INBOX (\\Seen) \"07-Jul-2023 02:44:25 -0700\" {5+}\r\n<stream 5> () {7+}\r\n<stream 7>\r\n")
+        #expect(
+            wire(plus)
+                == "A4 APPEND INBOX (\\Seen) \"07-Jul-2023 02:44:25 -0700\" {5+}\r\n<stream 5> () {7+}\r\n<stream 7>\r\n"
+        )
         let sync = try IMAPCommandEncoder(literalPlus: false).encode(command, tag: "A4")
-        #expect(wire(sync) == "A4 APPEND INBOX (\\Seen) \"07-Jul-2023 02:44:25 -0700\" {5}\r\n<wait +><stream 5> () {7}\r\n<wait +><stream 7>\r\n")
+        #expect(
+            wire(sync)
+                == "A4 APPEND INBOX (\\Seen) \"07-Jul-2023 02:44:25 -0700\" {5}\r\n<wait +><stream 5> () {7}\r\n<wait +><stream 7>\r\n"
+        )
     }
 
     @Test func stringPartsAreNeverAtoms() throws {
-        let command = IMAPCommand("ID", [.syntax("ID ("), .string(Array("name".utf8)), .syntax(" "), .string(Array("mailferry".utf8)), .syntax(")")])
+        let command = IMAPCommand(
+            "ID",
+            [
+                .syntax("ID ("), .string(Array("name".utf8)), .syntax(" "), .string(Array("mailferry".utf8)),
+                .syntax(")"),
+            ])
         let encoded = try IMAPCommandEncoder(literalPlus: true).encode(command, tag: "A5")
         #expect(wire(encoded) == "A5 ID (\"name\" \"mailferry\")\r\n")
     }

@@ -10,13 +10,16 @@ struct IMAPDateTimeTests {
         #expect(IMAPDateTime(date.description) == date)
         #expect(IMAPDateTime("31-dec-1999 23:59:59 +0530")?.zoneMinutes == 330)
         #expect(IMAPDateTime("01-Jan-1970 00:00:00 +0000")?.secondsSince1970 == 0)
-        #expect(IMAPDateTime("04-Mar-2019 05:06:07 -0230")?.secondsSince1970
-            == IMAPDateTime("04-Mar-2019 07:36:07 +0000")?.secondsSince1970)
+        #expect(
+            IMAPDateTime("04-Mar-2019 05:06:07 -0230")?.secondsSince1970
+                == IMAPDateTime("04-Mar-2019 07:36:07 +0000")?.secondsSince1970)
         #expect(IMAPDateTime("29-Feb-2024 12:00:00 +0100")?.secondsSince1970 == 1_709_204_400)
     }
 
-    @Test(arguments: ["", "7-Jul-2023", "07-Foo-2023 00:00:00 +0000", "07-Jul-2023 24:00:00 +0000",
-        "07-Jul-2023 00:00:00 0000", "07-Jul-2023 00:00:00 +0000 ", "007-Jul-2023 00:00:00 +0000"])
+    @Test(arguments: [
+        "", "7-Jul-2023", "07-Foo-2023 00:00:00 +0000", "07-Jul-2023 24:00:00 +0000",
+        "07-Jul-2023 00:00:00 0000", "07-Jul-2023 00:00:00 +0000 ", "007-Jul-2023 00:00:00 +0000",
+    ])
     func rejectsMalformed(_ text: String) {
         #expect(IMAPDateTime(text) == nil)
     }

@@ -1,15 +1,18 @@
 import Foundation
-@testable import IMAP
 import MailTransport
 import NIOCore
-import Testing
 import TestSupport
+import Testing
+
+@testable import IMAP
 
 @Suite("IMAP client against a real Dovecot", .timeLimit(.minutes(5)))
 struct IMAPDovecotTests {
     private func message(_ subject: String, body: String = "Hello.\r\n") -> ByteBuffer {
-        ByteBuffer(string: "From: a@example.org\r\nTo: b@example.org\r\nSubject: \(subject)\r\n"
-            + "Message-ID: <\(subject.filter(\.isLetter))@example.org>\r\nDate: Fri, 7 Jul 2023 02:44:25 -0700\r\n\r\n\(body)")
+        ByteBuffer(
+            string: "From: a@example.org\r\nTo: b@example.org\r\nSubject: \(subject)\r\n"
+                + "Message-ID: <\(subject.filter(\.isLetter))@example.org>\r\nDate: Fri, 7 Jul 2023 02:44:25 -0700\r\n\r\n\(body)"
+        )
     }
 
     private func collect(_ client: IMAPClient, uid: UInt32) async throws -> ByteBuffer? {
@@ -23,8 +26,9 @@ struct IMAPDovecotTests {
 
     @Test func plainLoginWhenAllowed() async throws {
         try await DovecotSession.withServer { server in
-            let client = try await IMAPClient.connect(DovecotSession.configuration(
-                server, security: .plain(starttls: .never), allowPlaintextLogin: true))
+            let client = try await IMAPClient.connect(
+                DovecotSession.configuration(
+                    server, security: .plain(starttls: .never), allowPlaintextLogin: true))
             #expect(await client.isSecure == false)
             try await client.login(user: "alice", password: "alicepw")
             #expect(await client.state == .authenticated)
@@ -39,8 +43,9 @@ struct IMAPDovecotTests {
 
     @Test func credentialsAreNotSentInTheClearByDefault() async throws {
         try await DovecotSession.withServer { server in
-            let client = try await IMAPClient.connect(DovecotSession.configuration(
-                server, security: .plain(starttls: .never)))
+            let client = try await IMAPClient.connect(
+                DovecotSession.configuration(
+                    server, security: .plain(starttls: .never)))
             await #expect(throws: IMAPError.plaintextLoginRefused) {
                 try await client.login(user: "alice", password: "alicepw")
             }
@@ -52,8 +57,9 @@ struct IMAPDovecotTests {
 
     @Test func startTLSUpgradesAndReReadsCapabilities() async throws {
         try await DovecotSession.withServer { server in
-            let client = try await IMAPClient.connect(DovecotSession.configuration(
-                server, security: .plain(starttls: .required)))
+            let client = try await IMAPClient.connect(
+                DovecotSession.configuration(
+                    server, security: .plain(starttls: .required)))
             #expect(await client.isSecure)
             #expect(await client.hasCapability("STARTTLS") == false)
             try await client.login(user: "alice", password: "alicepw")
@@ -78,7 +84,8 @@ struct IMAPDovecotTests {
         try await DovecotSession.withServer { server in
             for security in [IMAPConnectionSecurity.implicitTLS, .plain(starttls: .required)] {
                 let error = await #expect(throws: IMAPError.self) {
-                    _ = try await IMAPClient.connect(DovecotSession.configuration(server, security: security, caFile: false))
+                    _ = try await IMAPClient.connect(
+                        DovecotSession.configuration(server, security: security, caFile: false))
                 }
                 guard case .transport(.tlsVerificationFailed) = error else {
                     Issue.record("expected TLS verification failure, got \(String(describing: error))")
@@ -137,8 +144,11 @@ struct IMAPDovecotTests {
             let original = message("Round trip", body: "Line 1\r\n\r\nünïcode 8-bit line\r\n.\r\nlast")
             let date = IMAPDateTime(year: 2019, month: 3, day: 4, hour: 5, minute: 6, second: 7, zoneMinutes: -150)
             // \Recent cannot be set by a client; it is dropped rather than failing the APPEND.
-            let appended = try await client.append(to: "INBOX", IMAPAppendMessage(
-                flags: ["\\Seen", "\\Flagged", "$Forwarded", "\\Recent"], internalDate: date, source: .buffer(original)))
+            let appended = try await client.append(
+                to: "INBOX",
+                IMAPAppendMessage(
+                    flags: ["\\Seen", "\\Flagged", "$Forwarded", "\\Recent"], internalDate: date,
+                    source: .buffer(original)))
             let uid = try #require(appended.uids.first)
             #expect(appended.uidValidity != nil)
 
@@ -183,7 +193,8 @@ struct IMAPDovecotTests {
             let alice = try await DovecotSession.login(server)
             let bob = try await DovecotSession.login(server, user: "bob", password: "bobpw")
             let original = message("Piped", body: String(repeating: "0123456789abcdef\r\n", count: 20_000))
-            let uid = try #require(try await alice.append(to: "INBOX", IMAPAppendMessage(source: .buffer(original))).uids.first)
+            let uid = try #require(
+                try await alice.append(to: "INBOX", IMAPAppendMessage(source: .buffer(original))).uids.first)
             _ = try await alice.examine("INBOX")
             let copied = try await alice.fetchBody(uid: uid) { stream in
                 try await bob.append(to: "INBOX", IMAPAppendMessage(flags: ["\\Seen"], source: stream.messageSource))
@@ -199,7 +210,9 @@ struct IMAPDovecotTests {
     @Test func awkwardFolderNamesRoundTrip() async throws {
         try await DovecotSession.withServer { server in
             let client = try await DovecotSession.login(server)
-            let names = ["With Space", "Quote\"d", "Back\\slash", "Tom & Jerry", "Entwürfe", "日本語 Ordner", "Parent/Child ä"]
+            let names = [
+                "With Space", "Quote\"d", "Back\\slash", "Tom & Jerry", "Entwürfe", "日本語 Ordner", "Parent/Child ä",
+            ]
             for name in names {
                 try await client.create(name)
                 try await client.subscribe(name)
@@ -297,7 +310,8 @@ struct IMAPDovecotTests {
                     guard let body = try await reader.next() else { return nil }
                     order.append(body.uid)
                     return IMAPAppendMessage(
-                        flags: ["\\Flagged", "Batch\(body.uid)"], internalDate: IMAPDateTime("01-Feb-2020 10:11:12 +0100"),
+                        flags: ["\\Flagged", "Batch\(body.uid)"],
+                        internalDate: IMAPDateTime("01-Feb-2020 10:11:12 +0100"),
                         source: body.messageSource)
                 }
                 return (result, order.values)
@@ -314,7 +328,9 @@ struct IMAPDovecotTests {
                 let original = try #require(appended.uids.firstIndex(of: sourceUID).map { originals[$0] })
                 #expect(try await collect(bob, uid: entry.uid) == original)
                 #expect(Set(entry.flags) == ["\\Flagged", "Batch\(sourceUID)"])
-                #expect(entry.internalDate?.secondsSince1970 == IMAPDateTime("01-Feb-2020 10:11:12 +0100")?.secondsSince1970)
+                #expect(
+                    entry.internalDate?.secondsSince1970 == IMAPDateTime("01-Feb-2020 10:11:12 +0100")?.secondsSince1970
+                )
             }
 
             // A reader that stops early: the rest of the FETCH is drained and the session goes on.
@@ -377,7 +393,8 @@ struct IMAPDovecotTests {
         try await DovecotSession.withServer { server in
             let client = try await DovecotSession.login(server)
             let generated = GeneratedMessage(byteCount: 8 << 20, subject: "deadline")
-            let uid = try #require(try await client.append(to: "INBOX", IMAPAppendMessage(source: generated.source)).uids.first)
+            let uid = try #require(
+                try await client.append(to: "INBOX", IMAPAppendMessage(source: generated.source)).uids.first)
             _ = try await client.examine("INBOX")
             let error = await #expect(throws: IMAPError.self) {
                 _ = try await client.fetchBody(uid: uid, timeout: .milliseconds(1)) { stream in
@@ -418,7 +435,9 @@ struct IMAPDovecotTests {
             let afterFetch = PeakMemory.vmHWM
             #expect(received == size)
             #expect(try receivedHash.finish() == sentHash.finish())
-            print("50 MB IMAP message: peak memory before \(before), after APPEND \(afterAppend), after FETCH \(afterFetch)")
+            print(
+                "50 MB IMAP message: peak memory before \(before), after APPEND \(afterAppend), after FETCH \(afterFetch)"
+            )
             try await client.logout()
         }
     }

@@ -27,15 +27,22 @@ struct IMAPFuzzTests {
         var violations: [String] = []
         var errors = 0
         for execution in 0..<executions {
-            let input = execution < Self.seeds.count
+            let input =
+                execution < Self.seeds.count
                 ? Self.seeds[execution] : Self.mutator.mutate(random.pick(Self.seeds), &random)
             let cuts = ByteMutator.cuts(count: input.count, &random)
             if let violation = IMAPParserProperties.check(input, cuts: cuts) {
-                violations.append("execution \(execution): \(violation); input \(String(decoding: input.prefix(300), as: UTF8.self).debugDescription)")
+                violations.append(
+                    "execution \(execution): \(violation); input \(String(decoding: input.prefix(300), as: UTF8.self).debugDescription)"
+                )
             }
-            if case .success(let outcome) = IMAPParserProperties.feed([input[...]]), outcome.error != nil { errors += 1 }
+            if case .success(let outcome) = IMAPParserProperties.feed([input[...]]), outcome.error != nil {
+                errors += 1
+            }
         }
-        print("fuzz imap-parser: \(executions) executions, \(violations.count) crashes/violations, \(errors) typed errors")
+        print(
+            "fuzz imap-parser: \(executions) executions, \(violations.count) crashes/violations, \(errors) typed errors"
+        )
         #expect(violations.isEmpty, "\(violations.prefix(3).joined(separator: "\n"))")
         // The mutations must actually reach the error paths, or the test proves little.
         #expect(errors > executions / 10)
@@ -56,9 +63,12 @@ struct IMAPFuzzTests {
 
     @Test func modifiedUTF7DecodesRandomBytesOrThrows() {
         var random = SplitMix64(seed: 0x6465_636F_6465)
-        let mutator = ByteMutator(tokens: ["&", "-", "&-", "&AOQ-", "&2D3eAA-", "&2D0-", "&3gA-", "&AGE-", ",", "+", "/"],
+        let mutator = ByteMutator(
+            tokens: ["&", "-", "&-", "&AOQ-", "&2D3eAA-", "&2D0-", "&3gA-", "&AGE-", ",", "+", "/"],
             maxLength: 256)
-        let seeds = ["INBOX", "Entw&APw-rfe", "&- Pl&AOQ-ne", "~peter/mail/&U,BTFw-/&ZeVnLIqe-", "&2D3eAA-"].map { Array($0.utf8) }
+        let seeds = ["INBOX", "Entw&APw-rfe", "&- Pl&AOQ-ne", "~peter/mail/&U,BTFw-/&ZeVnLIqe-", "&2D3eAA-"].map {
+            Array($0.utf8)
+        }
         let executions = 10_000
         var violations: [String] = []
         var decoded = 0

@@ -1,7 +1,8 @@
-@testable import IMAP
 import MailTransport
 import NIOCore
 import Testing
+
+@testable import IMAP
 
 /// A hostile or broken server, scripted: every case ends in a typed error (or a documented
 /// tolerance) within the timeouts, without buffering more than the limits allow. Complements
@@ -144,7 +145,11 @@ struct IMAPHostileServerTests {
         try await withClient(
             script: Self.script { line, tag in
                 line.contains("LIST")
-                    ? [.send("* LIST () \"/\" \"&Jjo\"\r\n* LIST () \"/\" \"&AGE-\"\r\n* LIST () \"/\" INBOX\r\n\(tag) OK done\r\n")]
+                    ? [
+                        .send(
+                            "* LIST () \"/\" \"&Jjo\"\r\n* LIST () \"/\" \"&AGE-\"\r\n* LIST () \"/\" INBOX\r\n\(tag) OK done\r\n"
+                        )
+                    ]
                     : line.contains("LSUB") ? [.send("\(tag) OK done\r\n")] : nil
             }
         ) { client in
@@ -157,7 +162,9 @@ struct IMAPHostileServerTests {
 
     @Test func byeDuringAppendIsServerBye() async throws {
         try await withClient(
-            script: Self.script { line, _ in line.contains("APPEND") ? [.send("* BYE Server shutting down\r\n"), .close] : nil }
+            script: Self.script { line, _ in
+                line.contains("APPEND") ? [.send("* BYE Server shutting down\r\n"), .close] : nil
+            }
         ) { client in
             let body = ByteBuffer(repeating: UInt8(ascii: "a"), count: 300_000)
             let error = await #expect(throws: IMAPError.self) {

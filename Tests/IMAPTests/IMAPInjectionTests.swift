@@ -1,8 +1,9 @@
-@testable import IMAP
 import MailTransport
 import NIOCore
 import TestSupport
 import Testing
+
+@testable import IMAP
 
 /// User names, passwords and folder names with quotes, backslashes, CR, LF, NUL, braces and
 /// non-ASCII: sent as correct quoted strings or literals, or refused; never a second command.
@@ -27,20 +28,24 @@ struct IMAPInjectionTests {
     }
 
     private func login(_ user: String, _ password: String, literalPlus: Bool = false) throws -> String {
-        try encode({
-            $0.syntax("LOGIN ")
-            $0.astring(user)
-            $0.space()
-            $0.astring(password, secret: true)
-        }, literalPlus: literalPlus)
+        try encode(
+            {
+                $0.syntax("LOGIN ")
+                $0.astring(user)
+                $0.space()
+                $0.astring(password, secret: true)
+            }, literalPlus: literalPlus)
     }
 
     // MARK: - Exact bytes
 
     @Test func passwordWithCRLFAndACommandIsOneLiteral() throws {
         let count = Self.evilPassword.utf8.count
-        #expect(try login("alice", Self.evilPassword) == "A1 LOGIN alice {\(count)}\r\n<wait +>\(Self.evilPassword)\r\n")
-        #expect(try login("alice", Self.evilPassword, literalPlus: true) == "A1 LOGIN alice {\(count)+}\r\n\(Self.evilPassword)\r\n")
+        #expect(
+            try login("alice", Self.evilPassword) == "A1 LOGIN alice {\(count)}\r\n<wait +>\(Self.evilPassword)\r\n")
+        #expect(
+            try login("alice", Self.evilPassword, literalPlus: true)
+                == "A1 LOGIN alice {\(count)+}\r\n\(Self.evilPassword)\r\n")
     }
 
     @Test func quotesBackslashesAndBracesAreQuoted() throws {
@@ -64,10 +69,26 @@ struct IMAPInjectionTests {
 
     @Test func folderNamesWithControlCharactersAreModifiedUTF7() throws {
         // RFC 3501 5.1.3: everything outside printable US-ASCII is base64 inside "&...-", CR and LF included.
-        #expect(try encode { $0.syntax("CREATE "); $0.mailbox("Evil\r\nA2 DELETE INBOX") } == "A1 CREATE \"Evil&AA0ACg-A2 DELETE INBOX\"\r\n")
-        #expect(try encode { $0.syntax("CREATE "); $0.mailbox("N\0L") } == "A1 CREATE N&AAA-L\r\n")
-        #expect(try encode { $0.syntax("CREATE "); $0.mailbox("{5}\r\n") } == "A1 CREATE \"{5}&AA0ACg-\"\r\n")
-        #expect(try encode { $0.syntax("CREATE "); $0.mailbox("Q\"uo\\te") } == "A1 CREATE \"Q\\\"uo\\\\te\"\r\n")
+        #expect(
+            try encode {
+                $0.syntax("CREATE ")
+                $0.mailbox("Evil\r\nA2 DELETE INBOX")
+            } == "A1 CREATE \"Evil&AA0ACg-A2 DELETE INBOX\"\r\n")
+        #expect(
+            try encode {
+                $0.syntax("CREATE ")
+                $0.mailbox("N\0L")
+            } == "A1 CREATE N&AAA-L\r\n")
+        #expect(
+            try encode {
+                $0.syntax("CREATE ")
+                $0.mailbox("{5}\r\n")
+            } == "A1 CREATE \"{5}&AA0ACg-\"\r\n")
+        #expect(
+            try encode {
+                $0.syntax("CREATE ")
+                $0.mailbox("Q\"uo\\te")
+            } == "A1 CREATE \"Q\\\"uo\\\\te\"\r\n")
     }
 
     // MARK: - Against Dovecot
@@ -75,14 +96,19 @@ struct IMAPInjectionTests {
     @Test func injectedCommandInAPasswordIsOnlyAWrongPassword() async throws {
         try await DovecotSession.withServer { server in
             let seeding = try await DovecotSession.login(server)
-            _ = try await seeding.append(to: "INBOX", IMAPAppendMessage(source: .buffer(ByteBuffer(string: "Subject: x\r\n\r\nkeep\r\n"))))
+            _ = try await seeding.append(
+                to: "INBOX", IMAPAppendMessage(source: .buffer(ByteBuffer(string: "Subject: x\r\n\r\nkeep\r\n"))))
             try await seeding.logout()
 
             for security in [IMAPConnectionSecurity.implicitTLS, .plain(starttls: .never)] {
                 let client = try await IMAPClient.connect(
                     DovecotSession.configuration(server, security: security, allowPlaintextLogin: true))
-                for (user, password) in [("alice", Self.evilPassword), ("al\"ice\\", "x"), ("{3}\r\n", "x"), ("jürgen", "pässwörd")] {
-                    let error = await #expect(throws: IMAPError.self) { try await client.login(user: user, password: password) }
+                for (user, password) in [
+                    ("alice", Self.evilPassword), ("al\"ice\\", "x"), ("{3}\r\n", "x"), ("jürgen", "pässwörd"),
+                ] {
+                    let error = await #expect(throws: IMAPError.self) {
+                        try await client.login(user: user, password: password)
+                    }
                     guard case .loginFailed? = error else {
                         Issue.record("\(user): expected a failed login, got \(String(describing: error))")
                         continue
@@ -99,7 +125,8 @@ struct IMAPInjectionTests {
     @Test func folderNamesWithLineBreaksCannotInjectCommands() async throws {
         try await DovecotSession.withServer { server in
             let client = try await DovecotSession.login(server)
-            _ = try await client.append(to: "INBOX", IMAPAppendMessage(source: .buffer(ByteBuffer(string: "Subject: x\r\n\r\nkeep\r\n"))))
+            _ = try await client.append(
+                to: "INBOX", IMAPAppendMessage(source: .buffer(ByteBuffer(string: "Subject: x\r\n\r\nkeep\r\n"))))
             let names = ["Evil\r\nA999 DELETE INBOX", "Brace {5}", "Quote\" \\ back", "Tab\there"]
             var created: [String] = []
             for name in names {

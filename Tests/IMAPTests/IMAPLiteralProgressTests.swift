@@ -1,8 +1,8 @@
 import Foundation
 import NIOCore
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import IMAP
 
@@ -25,7 +25,9 @@ import TestSupport
             try await client.login(user: "alice", password: "alicepw")
 
             let header = "From: a@example.org\r\nSubject: progress\r\nMessage-ID: <progress@example.org>\r\n\r\n"
-            let pieces = [header, String(repeating: "x", count: 70_000) + "\r\n", "end\r\n"].map { ByteBuffer(string: $0) }
+            let pieces = [header, String(repeating: "x", count: 70_000) + "\r\n", "end\r\n"].map {
+                ByteBuffer(string: $0)
+            }
             let total = pieces.reduce(0) { $0 + $1.readableBytes }
             let queue = Mutex(pieces[...])
             let source = IMAPMessageSource(byteCount: total) { queue.withLock { $0.popFirst() } }

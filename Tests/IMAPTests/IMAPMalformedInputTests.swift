@@ -43,7 +43,11 @@ struct IMAPMalformedInputTests {
 
     @Test func largeModSequencesParseAndOverflowIsAnError() {
         let large = SplitFeeding.parse([Array("* 1 FETCH (MODSEQ (9223372036854775807))\r\n".utf8)])
-        #expect(large == .responses([.untagged(.fetch(IMAPFetchResponse(sequenceNumber: 1, modSeq: 9_223_372_036_854_775_807)))]))
+        #expect(
+            large
+                == .responses([
+                    .untagged(.fetch(IMAPFetchResponse(sequenceNumber: 1, modSeq: 9_223_372_036_854_775_807)))
+                ]))
         let overflow = SplitFeeding.parse([Array("* 1 FETCH (MODSEQ (18446744073709551616))\r\n".utf8)])
         guard case .failed(.parse) = overflow else {
             Issue.record("overflowing number accepted: \(overflow)")
@@ -77,8 +81,9 @@ struct IMAPMalformedInputTests {
     @Test func bufferedLiteralAboveItsLimitIsRefused() {
         let limits = IMAPLimits(maxBufferedLiteralSize: 10)
         let transcript = "* LIST () \"/\" {11}\r\n"
-        #expect(SplitFeeding.parse([Array(transcript.utf8)], limits: limits)
-            == .failed(.bufferedLiteralTooLarge(size: 11, limit: 10)))
+        #expect(
+            SplitFeeding.parse([Array(transcript.utf8)], limits: limits)
+                == .failed(.bufferedLiteralTooLarge(size: 11, limit: 10)))
         // A streamed body is not buffered, so the same size passes.
         let body = SplitFeeding.parse([Array("* 1 FETCH (BODY[] {11}\r\nhello world)\r\n".utf8)], limits: limits)
         guard case .responses(let responses) = body else {
@@ -94,7 +99,8 @@ struct IMAPMalformedInputTests {
         for _ in 0..<2000 {
             let length = Int.random(in: 0..<80, using: &generator)
             let bytes = (0..<length).map { _ in
-                Bool.random(using: &generator) ? alphabet.randomElement(using: &generator) ?? 0 : UInt8.random(in: 0...255, using: &generator)
+                Bool.random(using: &generator)
+                    ? alphabet.randomElement(using: &generator) ?? 0 : UInt8.random(in: 0...255, using: &generator)
             }
             // Any outcome is fine as long as parsing returns.
             _ = SplitFeeding.parse([bytes], limits: IMAPLimits(maxLineLength: 4096, maxLiteralSize: 1 << 20))
@@ -118,7 +124,8 @@ struct IMAPMalformedInputTests {
                     switch Int.random(in: 0..<3, using: &generator) {
                     case 0: bytes[index] = UInt8.random(in: 0...255, using: &generator)
                     case 1: bytes.remove(at: index)
-                    default: bytes.insert(Array("(){}[]\" 09\r\n".utf8).randomElement(using: &generator) ?? 0, at: index)
+                    default:
+                        bytes.insert(Array("(){}[]\" 09\r\n".utf8).randomElement(using: &generator) ?? 0, at: index)
                     }
                     if bytes.isEmpty { bytes = [0x2A] }
                 }

@@ -42,19 +42,21 @@ struct IMAPResponseFramerTests {
 
     @Test func nonSynchronizingAndLiteral8MarkersAreLiterals() throws {
         let parsed = try frames([Array("* X {2+}\r\nhi ~{1}\r\nz\r\n".utf8)])
-        #expect(parsed == [
-            .lineSegment(ByteBuffer(string: "* X ")), .literalBegin(byteCount: 2),
-            .literalBytes(ByteBuffer(string: "hi")), .literalEnd,
-            .lineSegment(ByteBuffer(string: " ")), .literalBegin(byteCount: 1),
-            .literalBytes(ByteBuffer(string: "z")), .literalEnd, .lineEnd(ByteBuffer()),
-        ])
+        #expect(
+            parsed == [
+                .lineSegment(ByteBuffer(string: "* X ")), .literalBegin(byteCount: 2),
+                .literalBytes(ByteBuffer(string: "hi")), .literalEnd,
+                .lineSegment(ByteBuffer(string: " ")), .literalBegin(byteCount: 1),
+                .literalBytes(ByteBuffer(string: "z")), .literalEnd, .lineEnd(ByteBuffer()),
+            ])
     }
 
     @Test func bracesThatAreNotAMarkerStayText() throws {
-        #expect(try frames([Array("* OK {abc}\r\n* OK {}\r\n* OK {+}\r\n".utf8)]) == [
-            .lineEnd(ByteBuffer(string: "* OK {abc}")), .lineEnd(ByteBuffer(string: "* OK {}")),
-            .lineEnd(ByteBuffer(string: "* OK {+}")),
-        ])
+        #expect(
+            try frames([Array("* OK {abc}\r\n* OK {}\r\n* OK {+}\r\n".utf8)]) == [
+                .lineEnd(ByteBuffer(string: "* OK {abc}")), .lineEnd(ByteBuffer(string: "* OK {}")),
+                .lineEnd(ByteBuffer(string: "* OK {+}")),
+            ])
     }
 
     @Test func incompleteInputAsksForMore() throws {

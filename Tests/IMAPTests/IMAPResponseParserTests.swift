@@ -51,10 +51,11 @@ struct IMAPResponseParserTests {
         let entries = parsed.compactMap { response -> IMAPListEntry? in
             if case .untagged(.list(let entry)) = response { entry } else { nil }
         }
-        #expect(entries.map(\.name) == [
-            "INBOX", "Sent Items", "Archive", "Archive/Gone", "quote\" and back\\slash", "Entwürfe & Pläne",
-            "literal\r\nname", "flat", "INBOX.Sub",
-        ])
+        #expect(
+            entries.map(\.name) == [
+                "INBOX", "Sent Items", "Archive", "Archive/Gone", "quote\" and back\\slash", "Entwürfe & Pläne",
+                "literal\r\nname", "flat", "INBOX.Sub",
+            ])
         #expect(entries[0].hasAttribute("\\subscribed"))
         #expect(entries[1].specialUse == "\\Sent")
         #expect(entries[2].isSelectable == false)
@@ -72,9 +73,12 @@ struct IMAPResponseParserTests {
 
     @Test func statusAndExamine() throws {
         let parsed = try responses(Transcripts.statusAndSelect)
-        #expect(parsed.first == .untagged(.status(
-            mailbox: "Sent Items",
-            IMAPMailboxStatus(messages: 12, uidNext: 40, uidValidity: 1_700_000_000, highestModSeq: 77))))
+        #expect(
+            parsed.first
+                == .untagged(
+                    .status(
+                        mailbox: "Sent Items",
+                        IMAPMailboxStatus(messages: 12, uidNext: 40, uidValidity: 1_700_000_000, highestModSeq: 77))))
         #expect(parsed.contains(.untagged(.exists(3))))
         #expect(parsed.contains(.untagged(.recent(0))))
         let codes = parsed.compactMap { response -> IMAPResponseCode? in
@@ -88,9 +92,11 @@ struct IMAPResponseParserTests {
         #expect(codes.contains(.uidNext(4)))
         #expect(codes.contains(.highestModSeq(9)))
         #expect(codes.contains(.readOnly))
-        #expect(codes.contains(.permanentFlags([
-            "\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft", "$Forwarded", "\\*",
-        ])))
+        #expect(
+            codes.contains(
+                .permanentFlags([
+                    "\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft", "$Forwarded", "\\*",
+                ])))
     }
 
     @Test func fetchMetadataWithHeaderLiteral() throws {
@@ -102,12 +108,15 @@ struct IMAPResponseParserTests {
         let first = try #require(fetches.first)
         #expect(first.uid == 1)
         #expect(first.flags == ["\\Seen", "$Forwarded"])
-        #expect(first.internalDate == IMAPDateTime(
-            year: 2023, month: 7, day: 7, hour: 2, minute: 44, second: 25, zoneMinutes: -420))
+        #expect(
+            first.internalDate
+                == IMAPDateTime(
+                    year: 2023, month: 7, day: 7, hour: 2, minute: 44, second: 25, zoneMinutes: -420))
         #expect(first.rfc822Size == 321)
         #expect(first.modSeq == 5)
-        #expect(first.headerFields.map { String(buffer: $0) }
-            == "Message-ID: <a@example>\r\nSubject: hello\r\nFrom: a@example.org\r\n\r\n")
+        #expect(
+            first.headerFields.map { String(buffer: $0) }
+                == "Message-ID: <a@example>\r\nSubject: hello\r\nFrom: a@example.org\r\n\r\n")
         #expect(fetches[1].flags == [])
         #expect(fetches[1].internalDate?.zoneMinutes == 90)
         #expect(fetches[1].headerFields.map { $0.readableBytes } == 0)
@@ -120,15 +129,26 @@ struct IMAPResponseParserTests {
         #expect(parsed[0] == .fetchBodyBegin(sequenceNumber: 1, uid: 1, byteCount: 37))
         #expect(parsed[1] == .fetchBodyBytes(ByteBuffer(string: body)))
         #expect(parsed[2] == .fetchBodyEnd)
-        #expect(parsed[3] == .untagged(.fetch(IMAPFetchResponse(
-            sequenceNumber: 1, uid: 1, bodySections: ["": .streamed(byteCount: 37)]))))
+        #expect(
+            parsed[3]
+                == .untagged(
+                    .fetch(
+                        IMAPFetchResponse(
+                            sequenceNumber: 1, uid: 1, bodySections: ["": .streamed(byteCount: 37)]))))
         // An empty body still has begin and end, and attributes after the body are kept.
         #expect(parsed[4] == .fetchBodyBegin(sequenceNumber: 2, uid: nil, byteCount: 0))
         #expect(parsed[5] == .fetchBodyEnd)
-        #expect(parsed[6] == .untagged(.fetch(IMAPFetchResponse(
-            sequenceNumber: 2, uid: 2, bodySections: ["": .streamed(byteCount: 0)]))))
-        #expect(parsed[7] == .tagged(IMAPTaggedResponse(
-            tag: "A7", status: .ok, text: IMAPResponseText(text: "Fetch completed."))))
+        #expect(
+            parsed[6]
+                == .untagged(
+                    .fetch(
+                        IMAPFetchResponse(
+                            sequenceNumber: 2, uid: 2, bodySections: ["": .streamed(byteCount: 0)]))))
+        #expect(
+            parsed[7]
+                == .tagged(
+                    IMAPTaggedResponse(
+                        tag: "A7", status: .ok, text: IMAPResponseText(text: "Fetch completed."))))
     }
 
     @Test func appendContinuationAndResponseCodes() throws {
@@ -137,11 +157,12 @@ struct IMAPResponseParserTests {
         let codes = parsed.compactMap { response -> IMAPResponseCode? in
             if case .tagged(let tagged) = response { tagged.text.code } else { nil }
         }
-        #expect(codes == [
-            .appendUID(uidValidity: 1_700_000_000, uids: [41]),
-            .appendUID(uidValidity: 1_700_000_000, uids: [42, 43, 44]),
-            .tryCreate, .overQuota,
-        ])
+        #expect(
+            codes == [
+                .appendUID(uidValidity: 1_700_000_000, uids: [41]),
+                .appendUID(uidValidity: 1_700_000_000, uids: [42, 43, 44]),
+                .tryCreate, .overQuota,
+            ])
     }
 
     @Test func unexpectedUntaggedResponsesAndBye() throws {
@@ -151,17 +172,32 @@ struct IMAPResponseParserTests {
         #expect(parsed[2] == .untagged(.expunge(4)))
         #expect(parsed[3] == .untagged(.search([1, 2, 5])))
         #expect(parsed[4] == .untagged(.other("XUNKNOWN something [odd] (here)")))
-        #expect(parsed[5] == .untagged(.condition(.ok, IMAPResponseText(
-            code: .alert, text: "Server shutting down soon", rawCode: "ALERT"))))
-        #expect(parsed[6] == .untagged(.condition(.ok, IMAPResponseText(
-            code: .other("XFOO", "bar baz"), text: "extension code", rawCode: "XFOO bar baz"))))
+        #expect(
+            parsed[5]
+                == .untagged(
+                    .condition(
+                        .ok,
+                        IMAPResponseText(
+                            code: .alert, text: "Server shutting down soon", rawCode: "ALERT"))))
+        #expect(
+            parsed[6]
+                == .untagged(
+                    .condition(
+                        .ok,
+                        IMAPResponseText(
+                            code: .other("XFOO", "bar baz"), text: "extension code", rawCode: "XFOO bar baz"))))
         #expect(parsed[8] == .untagged(.capability(["IMAP4rev1", "IDLE"])))
         #expect(parsed[9] == .untagged(.condition(.bye, IMAPResponseText(text: "Server shutting down."))))
     }
 
     @Test func bareLineFeedsAreTolerated() throws {
         let parsed = try responses("* 2 EXISTS\nA1 OK done\n")
-        #expect(parsed == [.untagged(.exists(2)), .tagged(IMAPTaggedResponse(
-            tag: "A1", status: .ok, text: IMAPResponseText(text: "done")))])
+        #expect(
+            parsed == [
+                .untagged(.exists(2)),
+                .tagged(
+                    IMAPTaggedResponse(
+                        tag: "A1", status: .ok, text: IMAPResponseText(text: "done"))),
+            ])
     }
 }

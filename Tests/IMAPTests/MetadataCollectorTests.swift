@@ -8,7 +8,8 @@ import Testing
         var sections: [String: IMAPFetchResponse.BodyValue] = [:]
         if let header { sections["HEADER.FIELDS (MESSAGE-ID)"] = .bytes(ByteBuffer(string: header)) }
         return .fetch(
-            IMAPFetchResponse(sequenceNumber: Int(uid), uid: uid, flags: flags, rfc822Size: size, bodySections: sections))
+            IMAPFetchResponse(
+                sequenceNumber: Int(uid), uid: uid, flags: flags, rfc822Size: size, bodySections: sections))
     }
 
     @Test func eachMessageIsTransformedOnceAsItsSolicitedResponseArrives() {

@@ -35,25 +35,26 @@ struct JobLoaderTests {
     }
 
     @Test func everyErrorInTheFileIsReportedInOnePass() throws {
-        let fixture = try JobFixture(job: """
-            version: ‸2
-            name: multi
-            source:
-              host: mail.old.example
-              protocol: ‸imap5
-              ports:
-                imap4: ‸70000
-              ‸colour: blue
-            destination:
-              imap:
-                host: mail.new.example
-                security: ‸tsl
-            users:
-              file: users.csv
-            options:
-              concurrency: ‸0
-              since: ‸2015-13-01
-            """)
+        let fixture = try JobFixture(
+            job: """
+                version: ‸2
+                name: multi
+                source:
+                  host: mail.old.example
+                  protocol: ‸imap5
+                  ports:
+                    imap4: ‸70000
+                  ‸colour: blue
+                destination:
+                  imap:
+                    host: mail.new.example
+                    security: ‸tsl
+                users:
+                  file: users.csv
+                options:
+                  concurrency: ‸0
+                  since: ‸2015-13-01
+                """)
         defer { fixture.remove() }
         let result = fixture.load()
         #expect(result.job == nil)
@@ -68,17 +69,18 @@ struct JobLoaderTests {
     }
 
     @Test func diagnosticsAreSortedForOutput() throws {
-        let fixture = try JobFixture(job: """
-            version: 1
-            source:
-              host: mail.old.example
-              timeout: ‸soon
-            destination:
-              imap:
-                host: ‸"bad host"
-            users:
-              file: users.csv
-            """)
+        let fixture = try JobFixture(
+            job: """
+                version: 1
+                source:
+                  host: mail.old.example
+                  timeout: ‸soon
+                destination:
+                  imap:
+                    host: ‸"bad host"
+                users:
+                  file: users.csv
+                """)
         defer { fixture.remove() }
         let result = fixture.load()
         #expect(result.diagnostics == result.diagnostics.sortedForOutput())

@@ -131,10 +131,13 @@ enum SchemaChecker {
     /// The first of `python3` (on PATH) and `/usr/bin/python3` that has both modules.
     static func python() throws -> [String] {
         for candidate in [["/usr/bin/env", "python3"], ["/usr/bin/python3"]] {
-            if let (status, _) = try? run(candidate + ["-c", "import jsonschema, yaml"]), status == 0 { return candidate }
+            if let (status, _) = try? run(candidate + ["-c", "import jsonschema, yaml"]), status == 0 {
+                return candidate
+            }
         }
-        throw Unavailable(description: "no python3 with the jsonschema and yaml modules; run scripts/install-dependencies "
-            + "(Debian: apt-get install python3-jsonschema python3-yaml)")
+        throw Unavailable(
+            description: "no python3 with the jsonschema and yaml modules; run scripts/install-dependencies "
+                + "(Debian: apt-get install python3-jsonschema python3-yaml)")
     }
 
     static func check(_ files: [String], against schema: String) throws -> [String: Verdict] {

@@ -7,8 +7,10 @@ import Testing
 struct JobSetChecksTests {
     @Test func duplicateNamesAreErrorsAtTheLaterName() throws {
         let first = try JobFixture(job: Jobs.validIMAP)
-        let second = try JobFixture(job: Jobs.validIMAP.replacingOccurrences(of: "name: test-job", with: "name: ‸test-job"))
-        let third = try JobFixture(job: Jobs.validIMAP.replacingOccurrences(of: "name: test-job", with: "name: other-job"))
+        let second = try JobFixture(
+            job: Jobs.validIMAP.replacingOccurrences(of: "name: test-job", with: "name: ‸test-job"))
+        let third = try JobFixture(
+            job: Jobs.validIMAP.replacingOccurrences(of: "name: test-job", with: "name: other-job"))
         defer { [first, second, third].forEach { $0.remove() } }
         let diagnostics = JobSetChecks.uniqueNames([first.load(), second.load(), third.load()])
         #expect(diagnostics.count == 1)
@@ -19,7 +21,8 @@ struct JobSetChecksTests {
 
     @Test func namesOfInvalidJobsCountToo() throws {
         let broken = try JobFixture(job: Jobs.validIMAP + "\noptions: { concurrency: 0 }\n")
-        let good = try JobFixture(job: Jobs.validIMAP.replacingOccurrences(of: "name: test-job", with: "name: ‸test-job"))
+        let good = try JobFixture(
+            job: Jobs.validIMAP.replacingOccurrences(of: "name: test-job", with: "name: ‸test-job"))
         defer { [broken, good].forEach { $0.remove() } }
         let brokenResult = broken.load()
         #expect(brokenResult.job == nil)

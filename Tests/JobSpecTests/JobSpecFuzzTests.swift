@@ -23,7 +23,8 @@ struct JobSpecFuzzTests {
         var loadedJobs = 0
         for execution in 0..<executions {
             let seed = random.pick(workspace.jobs)
-            let text = execution < workspace.jobs.count
+            let text =
+                execution < workspace.jobs.count
                 ? workspace.jobs[execution]
                 : String(decoding: JobSpecProperties.yamlMutator.mutate(Array(seed.utf8), &random), as: UTF8.self)
             let result = loader.load(jobFile: workspace.jobPath, contents: text)
@@ -39,7 +40,8 @@ struct JobSpecFuzzTests {
                 violations.append("execution \(execution): \(violation)\n--- job:\n\(text.prefix(2000))")
             }
         }
-        print("fuzz job-file: \(executions) executions, \(violations.count) crashes/violations, \(loadedJobs) valid jobs")
+        print(
+            "fuzz job-file: \(executions) executions, \(violations.count) crashes/violations, \(loadedJobs) valid jobs")
         #expect(violations.isEmpty, "\(violations.prefix(2).joined(separator: "\n"))")
         // The unmutated examples load; most mutations do not.
         #expect(loadedJobs >= workspace.jobs.count && loadedJobs < executions)
@@ -54,10 +56,13 @@ struct JobSpecFuzzTests {
             let file = JobSpecProperties.randomUsersFile(&random)
             secrets += file.secrets.count
             if let violation = JobSpecProperties.checkUsersFile(file, &random) {
-                violations.append("execution \(execution): \(violation)\n--- users file:\n\(file.text.prefix(1000).debugDescription)")
+                violations.append(
+                    "execution \(execution): \(violation)\n--- users file:\n\(file.text.prefix(1000).debugDescription)")
             }
         }
-        print("fuzz users-file: \(executions) executions, \(violations.count) crashes/violations, \(secrets) passwords checked")
+        print(
+            "fuzz users-file: \(executions) executions, \(violations.count) crashes/violations, \(secrets) passwords checked"
+        )
         #expect(violations.isEmpty, "\(violations.prefix(2).joined(separator: "\n"))")
         #expect(secrets > executions)
     }

@@ -29,7 +29,8 @@ struct LineEndingTests {
 
     /// A diagnostic without the fixture's temporary folder, so that two fixtures compare.
     static func portable(_ diagnostic: Diagnostic) -> String {
-        let place = diagnostic.location.map { "\(($0.file as NSString).lastPathComponent):\($0.line):\($0.column)" } ?? "-"
+        let place =
+            diagnostic.location.map { "\(($0.file as NSString).lastPathComponent):\($0.line):\($0.column)" } ?? "-"
         return "\(place) \(diagnostic.severity) \(diagnostic.message)"
     }
 
@@ -52,11 +53,15 @@ struct LineEndingTests {
     @Test(arguments: [",", ";", "\t", "|"])
     func everyConventionGivesTheSameUsersAndDiagnostics(delimiter: String) throws {
         let lines = Self.usersLines.map { $0.replacingOccurrences(of: ",", with: delimiter) }
-            .map { delimiter == "," ? $0 : $0.replacingOccurrences(of: "\"p\(delimiter)w\"\"2\"", with: "\"p,w\"\"2\"") }
-        let job = Jobs.validIMAP + (delimiter == "\t" ? "\n  delimiter: \"\\t\"\n" : "\n  delimiter: \"\(delimiter)\"\n")
+            .map {
+                delimiter == "," ? $0 : $0.replacingOccurrences(of: "\"p\(delimiter)w\"\"2\"", with: "\"p,w\"\"2\"")
+            }
+        let job =
+            Jobs.validIMAP + (delimiter == "\t" ? "\n  delimiter: \"\\t\"\n" : "\n  delimiter: \"\(delimiter)\"\n")
         var reference: (users: [String], diagnostics: [String])?
         for variant in Self.variants {
-            let fixture = try JobFixture(job: job, users: Self.text(lines, variant.terminator, bom: variant.byteOrderMark))
+            let fixture = try JobFixture(
+                job: job, users: Self.text(lines, variant.terminator, bom: variant.byteOrderMark))
             defer { fixture.remove() }
             let result = fixture.load()
             let users = (result.job?.accounts ?? []).map { account in
@@ -66,14 +71,18 @@ struct LineEndingTests {
             let diagnostics = result.diagnostics.map(Self.portable)
             if let reference {
                 #expect(users == reference.users, "\(variant.name), delimiter \(delimiter.debugDescription)")
-                #expect(diagnostics == reference.diagnostics, "\(variant.name), delimiter \(delimiter.debugDescription)")
+                #expect(
+                    diagnostics == reference.diagnostics, "\(variant.name), delimiter \(delimiter.debugDescription)")
             } else {
                 // The LF file: the job does not load (two bad rows), so read the rows' positions.
                 #expect(result.job == nil)
                 let dave = Location(file: fixture.usersPath, line: 7, column: 5)
-                let erin = try #require(Self.usersLines[7].range(of: "extra")).lowerBound.utf16Offset(in: Self.usersLines[7]) + 1
+                let erin =
+                    try #require(Self.usersLines[7].range(of: "extra")).lowerBound.utf16Offset(in: Self.usersLines[7])
+                    + 1
                 expectDiagnostic(result, .error, at: dave, containing: "missing source_password")
-                expectDiagnostic(result, .error, at: Location(file: fixture.usersPath, line: 8, column: erin),
+                expectDiagnostic(
+                    result, .error, at: Location(file: fixture.usersPath, line: 8, column: erin),
                     containing: "too many fields (5)")
                 #expect(result.errors.count == 2, "\(result.listing)")
                 #expect(result.mailboxCount == 4)
@@ -86,12 +95,14 @@ struct LineEndingTests {
     @Test func everyConventionLoadsTheSameAccounts() throws {
         let lines = Self.usersLines.filter { !$0.hasPrefix("dave") && !$0.hasPrefix("erin") }
         for variant in Self.variants {
-            let fixture = try JobFixture(job: Jobs.validIMAP, users: Self.text(lines, variant.terminator, bom: variant.byteOrderMark))
+            let fixture = try JobFixture(
+                job: Jobs.validIMAP, users: Self.text(lines, variant.terminator, bom: variant.byteOrderMark))
             defer { fixture.remove() }
             let result = fixture.load()
             let accounts = try #require(result.job?.accounts, "\(variant.name): \(result.listing)")
             #expect(accounts.map(\.sourceUser) == ["alice", "bob", "carol", "frank"], "\(variant.name)")
-            #expect(accounts.map { $0.sourcePassword.revealed() } == ["pw1", "p,w\"2", "pw3", "pw6"], "\(variant.name)")
+            #expect(
+                accounts.map { $0.sourcePassword.revealed() } == ["pw1", "p,w\"2", "pw3", "pw6"], "\(variant.name)")
             #expect(accounts.map(\.line) == [3, 5, 6, 7], "\(variant.name)")
         }
     }
@@ -135,11 +146,13 @@ struct LineEndingTests {
     @Test func usersFileSavedAsUnicodeTextIsALocatedError() throws {
         let fixture = try JobFixture(job: Jobs.validIMAP, users: nil)
         defer { fixture.remove() }
-        let utf16: [UInt8] = [0xFF, 0xFE] + "alice,pw1,alice,new1\r\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let utf16: [UInt8] =
+            [0xFF, 0xFE] + "alice,pw1,alice,new1\r\n".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         try Data(utf16).write(to: URL(fileURLWithPath: fixture.usersPath))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: fixture.usersPath)
         let result = fixture.load()
-        expectDiagnostic(result, .error, at: Location(file: fixture.usersPath, line: 1, column: 1),
+        expectDiagnostic(
+            result, .error, at: Location(file: fixture.usersPath, line: 1, column: 1),
             containing: "is UTF-16 text, not UTF-8")
         #expect(result.errors.count == 1, "\(result.listing)")
         #expect(result.mailboxCount == nil)
@@ -152,7 +165,8 @@ struct LineEndingTests {
         try Data(bytes).write(to: URL(fileURLWithPath: fixture.usersPath))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: fixture.usersPath)
         let result = fixture.load()
-        expectDiagnostic(result, .error, at: Location(file: fixture.usersPath, line: 2, column: 4),
+        expectDiagnostic(
+            result, .error, at: Location(file: fixture.usersPath, line: 2, column: 4),
             containing: "is not UTF-8 text: byte 0xE9")
         #expect(result.errors.count == 1, "\(result.listing)")
     }
@@ -163,7 +177,8 @@ struct LineEndingTests {
         let bytes = Array("version: 1\r\nname: caf".utf8) + [0xE9] + Array("\r\n".utf8)
         try Data(bytes).write(to: URL(fileURLWithPath: fixture.jobPath))
         let result = fixture.load()
-        expectDiagnostic(result, .error, at: Location(file: fixture.jobPath, line: 2, column: 10),
+        expectDiagnostic(
+            result, .error, at: Location(file: fixture.jobPath, line: 2, column: 10),
             containing: "job file is not UTF-8 text")
     }
 }

@@ -10,13 +10,15 @@ struct OptionsChecksTests {
     }
 
     @Test func optionsAreRead() throws {
-        let fixture = try JobFixture(job: Self.job(options: """
-              concurrency: 3
-              since: 2015-01-01
-              max_message_size: 35MB
-              flags: false
-              retries: 0
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                options: """
+                      concurrency: 3
+                      since: 2015-01-01
+                      max_message_size: 35MB
+                      flags: false
+                      retries: 0
+                    """))
         defer { fixture.remove() }
         let result = fixture.load()
         let options = try #require(result.job?.options, "\(result.listing)")
@@ -44,12 +46,14 @@ struct OptionsChecksTests {
     }
 
     @Test func rangesAndDatesAreChecked() throws {
-        let fixture = try JobFixture(job: Self.job(options: """
-              concurrency: ‸0
-              retries: ‸-1
-              since: ‸2015-02-30
-              flags: ‸1
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                options: """
+                      concurrency: ‸0
+                      retries: ‸-1
+                      since: ‸2015-02-30
+                      flags: ‸1
+                    """))
         defer { fixture.remove() }
         let result = fixture.load()
         expectDiagnostic(result, .error, at: fixture.jobMark(0), containing: "options.concurrency must be at least 1")
@@ -67,11 +71,13 @@ struct OptionsChecksTests {
     }
 
     @Test func delimiterMustBeOneCharacter() throws {
-        let fixture = try JobFixture(job: Jobs.validIMAP.replacingOccurrences(
-            of: "file: users.csv", with: "file: users.csv\n  delimiter: ‸\";;\""))
+        let fixture = try JobFixture(
+            job: Jobs.validIMAP.replacingOccurrences(
+                of: "file: users.csv", with: "file: users.csv\n  delimiter: ‸\";;\""))
         defer { fixture.remove() }
         let result = fixture.load()
-        expectDiagnostic(result, .error, at: fixture.jobMark(0), containing: "users.delimiter must be exactly one character")
+        expectDiagnostic(
+            result, .error, at: fixture.jobMark(0), containing: "users.delimiter must be exactly one character")
         // The users file is not split with an unusable delimiter, so it adds no noise.
         #expect(result.errors.count == 1, "\(result.listing)")
     }
@@ -80,19 +86,23 @@ struct OptionsChecksTests {
         let fixture = try JobFixture(
             job: Jobs.validIMAP.replacingOccurrences(
                 of: "file: users.csv", with: "file: users.csv\n  delimiter: \";\"\n  destination_domain: new.example"),
-            users: "alice;a-Secret1;;a-New1\nbob@old.example;b-Secret2;bob@elsewhere.example;b-New2\ncarol;c-Secret3;carol.j;c-New3\n")
+            users:
+                "alice;a-Secret1;;a-New1\nbob@old.example;b-Secret2;bob@elsewhere.example;b-New2\ncarol;c-Secret3;carol.j;c-New3\n"
+        )
         defer { fixture.remove() }
         let result = fixture.load()
         let accounts = try #require(result.job?.accounts, "\(result.listing)")
-        #expect(accounts.map(\.destinationUser) == ["alice@new.example", "bob@elsewhere.example", "carol.j@new.example"])
+        #expect(
+            accounts.map(\.destinationUser) == ["alice@new.example", "bob@elsewhere.example", "carol.j@new.example"])
         #expect(accounts.map(\.localUser) == ["alice", "bob@elsewhere.example", "carol.j"])
         #expect(accounts.map(\.line) == [1, 2, 3])
         #expect(result.job?.usersFile.destinationDomain == "new.example")
     }
 
     @Test func destinationDomainWithAtIsAnError() throws {
-        let fixture = try JobFixture(job: Jobs.validIMAP.replacingOccurrences(
-            of: "file: users.csv", with: "file: users.csv\n  destination_domain: ‸\"@new.example\""))
+        let fixture = try JobFixture(
+            job: Jobs.validIMAP.replacingOccurrences(
+                of: "file: users.csv", with: "file: users.csv\n  destination_domain: ‸\"@new.example\""))
         defer { fixture.remove() }
         expectDiagnostic(fixture.load(), .error, at: fixture.jobMark(0), containing: "without '@'")
     }

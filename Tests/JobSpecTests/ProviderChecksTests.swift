@@ -5,7 +5,8 @@ import Testing
 
 @Suite("Job file: provider, limits and port lists")
 struct ProviderChecksTests {
-    static func job(source: String, destination: String = "    host: mail.new.example", folders: String = "") -> String {
+    static func job(source: String, destination: String = "    host: mail.new.example", folders: String = "") -> String
+    {
         """
         version: 1
         name: provider-test
@@ -21,17 +22,18 @@ struct ProviderChecksTests {
     }
 
     @Test func providersFillInLimitsTheJobLeavesOut() throws {
-        let fixture = try JobFixture(job: Self.job(
-            source: """
-                  host: imap.gmail.com
-                  provider: gmail
-                  limits: { connections: 4 }
-                """,
-            destination: """
-                    host: outlook.office365.com
-                    provider: microsoft365
-                    limits: { bytes_per_day: 2GB, messages_per_second: 2.5, bytes_per_second: 10MiB }
-                """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: imap.gmail.com
+                      provider: gmail
+                      limits: { connections: 4 }
+                    """,
+                destination: """
+                        host: outlook.office365.com
+                        provider: microsoft365
+                        limits: { bytes_per_day: 2GB, messages_per_second: 2.5, bytes_per_second: 10MiB }
+                    """))
         defer { fixture.remove() }
         let result = fixture.load()
         let job = try #require(result.job, "\(result.listing)")
@@ -57,42 +59,54 @@ struct ProviderChecksTests {
     }
 
     @Test func unknownProviderGetsDidYouMean() throws {
-        let fixture = try JobFixture(job: Self.job(
-            source: "  host: h.example\n  provider: ‸gmial", destination: "    host: n.example\n    provider: ‸exchnage"))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: "  host: h.example\n  provider: ‸gmial",
+                destination: "    host: n.example\n    provider: ‸exchnage"))
         defer { fixture.remove() }
         let result = fixture.load()
-        expectDiagnostic(result, .error, at: fixture.jobMark(0),
-            containing: "'gmial' is not a valid 'source.provider'; expected one of generic, gmail, microsoft365, exchange; did you mean 'gmail'?")
+        expectDiagnostic(
+            result, .error, at: fixture.jobMark(0),
+            containing:
+                "'gmial' is not a valid 'source.provider'; expected one of generic, gmail, microsoft365, exchange; did you mean 'gmail'?"
+        )
         expectDiagnostic(result, .error, at: fixture.jobMark(1), containing: "did you mean 'exchange'?")
     }
 
     @Test func badLimitsAreErrorsAtEachValue() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              limits:
-                connections: ‸0
-                messages_per_second: ‸fast
-                bytes_per_second: ‸10 parsecs
-                bytes_per_day: ‸-5
-                ‸bytes_per_dya: 1
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      limits:
+                        connections: ‸0
+                        messages_per_second: ‸fast
+                        bytes_per_second: ‸10 parsecs
+                        bytes_per_day: ‸-5
+                        ‸bytes_per_dya: 1
+                    """))
         defer { fixture.remove() }
         let result = fixture.load()
-        expectDiagnostic(result, .error, at: fixture.jobMark(0), containing: "source.limits.connections must be 1 or more")
-        expectDiagnostic(result, .error, at: fixture.jobMark(1),
+        expectDiagnostic(
+            result, .error, at: fixture.jobMark(0), containing: "source.limits.connections must be 1 or more")
+        expectDiagnostic(
+            result, .error, at: fixture.jobMark(1),
             containing: "expected a number for 'source.limits.messages_per_second'")
         expectDiagnostic(result, .error, at: fixture.jobMark(2), containing: "'10 parsecs' is not a size")
-        expectDiagnostic(result, .error, at: fixture.jobMark(3), containing: "source.limits.bytes_per_day must be at least 1 byte")
+        expectDiagnostic(
+            result, .error, at: fixture.jobMark(3), containing: "source.limits.bytes_per_day must be at least 1 byte")
         expectDiagnostic(result, .error, at: fixture.jobMark(4), containing: "did you mean 'bytes_per_day'?")
         #expect(result.errors.count == 5, "\(result.listing)")
     }
 
     @Test func portsMayBeListsTriedInOrder() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              protocol: auto
-              ports: { imap4s: [1993, 993], imap4: 0, pop3: [110], pop3s: 0 }
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      protocol: auto
+                      ports: { imap4s: [1993, 993], imap4: 0, pop3: [110], pop3s: 0 }
+                    """))
         defer { fixture.remove() }
         let result = fixture.load()
         let source = try #require(result.job?.source, "\(result.listing)")
@@ -103,24 +117,29 @@ struct ProviderChecksTests {
     }
 
     @Test func zeroInsideAListOrAnEmptyListIsAnError() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              ports:
-                imap4s: [993, ‸0]
-                imap4: ‸[]
-                pop3: [110, ‸110]
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      ports:
+                        imap4s: [993, ‸0]
+                        imap4: ‸[]
+                        pop3: [110, ‸110]
+                    """))
         defer { fixture.remove() }
         let result = fixture.load()
-        expectDiagnostic(result, .error, at: fixture.jobMark(0), containing: "0 disables the protocol and cannot be one of several ports")
+        expectDiagnostic(
+            result, .error, at: fixture.jobMark(0),
+            containing: "0 disables the protocol and cannot be one of several ports")
         expectDiagnostic(result, .error, at: fixture.jobMark(1), containing: "'source.ports.imap4' is an empty list")
         expectDiagnostic(result, .error, at: fixture.jobMark(2), containing: "port 110 is listed twice")
         #expect(result.errors.count == 3, "\(result.listing)")
     }
 
     @Test func archiveFolderIsReadAndWarnsWithoutGmail() throws {
-        let gmail = try JobFixture(job: Self.job(
-            source: "  host: h.example\n  provider: gmail", folders: "folders: { archive: Old/Archived }"))
+        let gmail = try JobFixture(
+            job: Self.job(
+                source: "  host: h.example\n  provider: gmail", folders: "folders: { archive: Old/Archived }"))
         defer { gmail.remove() }
         let result = gmail.load()
         #expect(try #require(result.job, "\(result.listing)").folders.archive == "Old/Archived")
@@ -128,7 +147,8 @@ struct ProviderChecksTests {
 
         let generic = try JobFixture(job: Self.job(source: "  host: h.example", folders: "folders: { archive: ‸X }"))
         defer { generic.remove() }
-        expectDiagnostic(generic.load(), .warning, at: generic.jobMark(0),
+        expectDiagnostic(
+            generic.load(), .warning, at: generic.jobMark(0),
             containing: "folders.archive has no effect unless source.provider is gmail")
     }
 }

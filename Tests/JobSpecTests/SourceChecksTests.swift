@@ -21,13 +21,15 @@ struct SourceChecksTests {
     }
 
     @Test func everySourceSettingIsRead() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: "2001:db8::25"
-              protocol: imap4s
-              ports: { imap4: 1143, imap4s: 1993, pop3: 0, pop3s: 0 }
-              starttls: optional
-              timeout: 2m
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: "2001:db8::25"
+                      protocol: imap4s
+                      ports: { imap4: 1143, imap4s: 1993, pop3: 0, pop3s: 0 }
+                      starttls: optional
+                      timeout: 2m
+                    """))
         defer { fixture.remove() }
         let result = fixture.load()
         let source = try #require(result.job?.source, "\(result.listing)")
@@ -41,8 +43,11 @@ struct SourceChecksTests {
     @Test func protocolTypoGetsDidYouMean() throws {
         let fixture = try JobFixture(job: Self.job(source: "  host: h.example\n  protocol: ‸imap4ss"))
         defer { fixture.remove() }
-        expectDiagnostic(fixture.load(), .error, at: fixture.jobMark(0),
-            containing: "'imap4ss' is not a valid 'source.protocol'; expected one of auto, imap4, imap4s, pop3, pop3s; did you mean 'imap4s'?")
+        expectDiagnostic(
+            fixture.load(), .error, at: fixture.jobMark(0),
+            containing:
+                "'imap4ss' is not a valid 'source.protocol'; expected one of auto, imap4, imap4s, pop3, pop3s; did you mean 'imap4s'?"
+        )
     }
 
     @Test func starttlsMustBeAKnownPolicy() throws {
@@ -52,14 +57,16 @@ struct SourceChecksTests {
     }
 
     @Test func portsOutOfRangeAreErrorsAtEachValue() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              ports:
-                imap4: ‸65536
-                pop3: ‸-1
-                pop3s: 65535
-                ‸imap5: 1
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      ports:
+                        imap4: ‸65536
+                        pop3: ‸-1
+                        pop3s: 65535
+                        ‸imap5: 1
+                    """))
         defer { fixture.remove() }
         let result = fixture.load()
         expectDiagnostic(result, .error, at: fixture.jobMark(0), containing: "port 65536 is out of range 0...65535")
@@ -71,50 +78,60 @@ struct SourceChecksTests {
     @Test func portWrittenAsStringIsATypeError() throws {
         let fixture = try JobFixture(job: Self.job(source: "  host: h.example\n  ports:\n    imap4: ‸\"143\""))
         defer { fixture.remove() }
-        expectDiagnostic(fixture.load(), .error, at: fixture.jobMark(0),
+        expectDiagnostic(
+            fixture.load(), .error, at: fixture.jobMark(0),
             containing: "expected an integer for 'source.ports.imap4', found a string")
     }
 
     @Test(arguments: ["imap4", "imap4s", "pop3", "pop3s"])
     func protocolDisabledByPortZeroIsAnError(name: String) throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              protocol: \(name)
-              ports:
-                \(name): ‸0
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      protocol: \(name)
+                      ports:
+                        \(name): ‸0
+                    """))
         defer { fixture.remove() }
-        expectDiagnostic(fixture.load(), .error, at: fixture.jobMark(0),
+        expectDiagnostic(
+            fixture.load(), .error, at: fixture.jobMark(0),
             containing: "source.ports.\(name) is 0, which disables \(name), the protocol this job uses")
     }
 
     @Test func otherPortsAtZeroAreFine() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              protocol: pop3s
-              ports: { imap4: 0, imap4s: 0, pop3: 0 }
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      protocol: pop3s
+                      ports: { imap4: 0, imap4s: 0, pop3: 0 }
+                    """))
         defer { fixture.remove() }
         let result = fixture.load()
         #expect(result.errors.isEmpty, "\(result.listing)")
     }
 
     @Test func autoWithEveryPortZeroIsAnErrorAtTheProtocol() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              protocol: ‸auto
-              ports: { imap4: 0, imap4s: 0, pop3: 0, pop3s: 0 }
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      protocol: ‸auto
+                      ports: { imap4: 0, imap4s: 0, pop3: 0, pop3s: 0 }
+                    """))
         defer { fixture.remove() }
         expectDiagnostic(fixture.load(), .error, at: fixture.jobMark(0), containing: "protocol auto has no port left")
     }
 
     @Test func unknownProtocolDoesNotAlsoComplainAboutPorts() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              protocol: ‸imapp
-              ports: { imap4: 0, imap4s: 0, pop3: 0, pop3s: 0 }
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      protocol: ‸imapp
+                      ports: { imap4: 0, imap4s: 0, pop3: 0, pop3s: 0 }
+                    """))
         defer { fixture.remove() }
         let result = fixture.load()
         expectDiagnostic(result, .error, at: fixture.jobMark(0), containing: "did you mean 'imap4'?")
@@ -122,10 +139,12 @@ struct SourceChecksTests {
     }
 
     @Test func implicitAutoWithEveryPortZeroIsAnErrorAtPorts() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              ‸ports: { imap4: 0, imap4s: 0, pop3: 0, pop3s: 0 }
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      ‸ports: { imap4: 0, imap4s: 0, pop3: 0, pop3s: 0 }
+                    """))
         defer { fixture.remove() }
         expectDiagnostic(fixture.load(), .error, at: fixture.jobMark(0), containing: "protocol auto has no port left")
     }
@@ -134,7 +153,8 @@ struct SourceChecksTests {
     func invalidHostIsAnError(host: String) throws {
         let fixture = try JobFixture(job: Self.job(source: "  host: ‸\"\(host)\""))
         defer { fixture.remove() }
-        expectDiagnostic(fixture.load(), .error, at: fixture.jobMark(0), containing: "is not a hostname, IPv4 or IPv6 address")
+        expectDiagnostic(
+            fixture.load(), .error, at: fixture.jobMark(0), containing: "is not a hostname, IPv4 or IPv6 address")
     }
 
     @Test(arguments: ["mail.old.example", "192.0.2.1", "::1", "fe80::1%eth0", "localhost"])
@@ -161,14 +181,16 @@ struct SourceChecksTests {
     }
 
     @Test func adminIsReadWithEnvironmentReference() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              admin:
-                user: migrator
-                password: env:SOURCE_ADMIN_PASSWORD
-                style: separator
-                separator: "%"
-            """), users: "alice,,alice,alice-New1\n")
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      admin:
+                        user: migrator
+                        password: env:SOURCE_ADMIN_PASSWORD
+                        style: separator
+                        separator: "%"
+                    """), users: "alice,,alice,alice-New1\n")
         defer { fixture.remove() }
         let result = fixture.load()
         #expect(result.diagnostics.isEmpty, "\(result.listing)")
@@ -180,26 +202,32 @@ struct SourceChecksTests {
     }
 
     @Test func adminProblemsAreReportedTogether() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              ‸admin:
-                password: ‸"env:"
-                style: ‸seperator
-                separator: ‸""
-            """), users: "alice,,alice,alice-New1\n")
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      ‸admin:
+                        password: ‸"env:"
+                        style: ‸seperator
+                        separator: ‸""
+                    """), users: "alice,,alice,alice-New1\n")
         defer { fixture.remove() }
         let result = fixture.load()
-        expectDiagnostic(result, .error, at: fixture.jobMark(0), containing: "missing required key 'user' in 'source.admin'")
+        expectDiagnostic(
+            result, .error, at: fixture.jobMark(0), containing: "missing required key 'user' in 'source.admin'")
         expectDiagnostic(result, .error, at: fixture.jobMark(1), containing: "env: needs an environment variable name")
         expectDiagnostic(result, .error, at: fixture.jobMark(2), containing: "did you mean 'separator'?")
-        expectDiagnostic(result, .error, at: fixture.jobMark(3), containing: "'source.admin.separator' must not be empty")
+        expectDiagnostic(
+            result, .error, at: fixture.jobMark(3), containing: "'source.admin.separator' must not be empty")
     }
 
     @Test func fileReferenceIsKeptAsWritten() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              admin: { user: migrator, password: "file:secrets/admin.txt" }
-            """), users: "alice,,alice,alice-New1\n")
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      admin: { user: migrator, password: "file:secrets/admin.txt" }
+                    """), users: "alice,,alice,alice-New1\n")
         defer { fixture.remove() }
         let result = fixture.load()
         #expect(result.job?.source.admin?.password == .file("secrets/admin.txt"))
@@ -208,23 +236,29 @@ struct SourceChecksTests {
     }
 
     @Test func literalAdminPasswordIsAWarningThatNeverShowsIt() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              admin: { user: migrator, password: ‸Literal-Secret-77 }
-            """), users: "alice,,alice,alice-New1\n")
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      admin: { user: migrator, password: ‸Literal-Secret-77 }
+                    """), users: "alice,,alice,alice-New1\n")
         defer { fixture.remove() }
         let result = fixture.load()
-        expectDiagnostic(result, .warning, at: fixture.jobMark(0), containing: "literal secret in job file; use env:NAME or file:PATH")
+        expectDiagnostic(
+            result, .warning, at: fixture.jobMark(0),
+            containing: "literal secret in job file; use env:NAME or file:PATH")
         #expect(result.job?.source.admin?.password == .literal(Secret("Literal-Secret-77")))
         #expect(!result.diagnostics.contains { $0.message.contains("Literal-Secret-77") })
     }
 
     @Test func plaintextLoginAndUnverifiedTLSAreWarnings() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              allow_plaintext_login: ‸true
-              tls: { verify: ‸false }
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      allow_plaintext_login: ‸true
+                      tls: { verify: ‸false }
+                    """))
         defer { fixture.remove() }
         let result = fixture.load()
         expectDiagnostic(result, .warning, at: fixture.jobMark(0), containing: "allow_plaintext_login: true")
@@ -234,10 +268,12 @@ struct SourceChecksTests {
     }
 
     @Test func caFileIsRelativeToTheJobFileAndMustExist() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              tls: { ca_file: certs/old-ca.pem }
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      tls: { ca_file: certs/old-ca.pem }
+                    """))
         defer { fixture.remove() }
         try fixture.write("-----BEGIN CERTIFICATE-----\n", to: "certs/old-ca.pem")
         let result = fixture.load()
@@ -246,28 +282,36 @@ struct SourceChecksTests {
     }
 
     @Test func missingCAFileIsAnErrorAtItsValue() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              tls:
-                ca_file: ‸certs/missing.pem
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      tls:
+                        ca_file: ‸certs/missing.pem
+                    """))
         defer { fixture.remove() }
-        expectDiagnostic(fixture.load(), .error, at: fixture.jobMark(0), containing: "CA file 'certs/missing.pem' not found")
+        expectDiagnostic(
+            fixture.load(), .error, at: fixture.jobMark(0), containing: "CA file 'certs/missing.pem' not found")
     }
 
     @Test func neverUpgradingWithoutPlaintextLoginIsAnError() throws {
-        let fixture = try JobFixture(job: Self.job(source: """
-              host: h.example
-              protocol: imap4
-              starttls: ‸never
-            """))
+        let fixture = try JobFixture(
+            job: Self.job(
+                source: """
+                      host: h.example
+                      protocol: imap4
+                      starttls: ‸never
+                    """))
         defer { fixture.remove() }
         expectDiagnostic(fixture.load(), .error, at: fixture.jobMark(0), containing: "set allow_plaintext_login: true")
     }
 
     @Test func sourceThatIsNotAMappingIsATypeError() throws {
-        let fixture = try JobFixture(job: Self.job(source: "").replacingOccurrences(of: "source:\n", with: "source: ‸mail.old.example"))
+        let fixture = try JobFixture(
+            job: Self.job(source: "").replacingOccurrences(of: "source:\n", with: "source: ‸mail.old.example"))
         defer { fixture.remove() }
-        expectDiagnostic(fixture.load(), .error, at: fixture.jobMark(0), containing: "expected a mapping for 'source', found a string")
+        expectDiagnostic(
+            fixture.load(), .error, at: fixture.jobMark(0),
+            containing: "expected a mapping for 'source', found a string")
     }
 }

@@ -45,7 +45,8 @@ import Testing
         try FileManager.default.createDirectory(atPath: job + "/logs", withIntermediateDirectories: true)
 
         #expect(
-            JobStateFolder.all(in: job).map(\.shard) == [nil, zero, one], "no state in shard-3-of-2 (not a shard) or logs")
+            JobStateFolder.all(in: job).map(\.shard) == [nil, zero, one],
+            "no state in shard-3-of-2 (not a shard) or logs")
         let merged = try JobState.read(stateDirectories: [job])
         #expect(merged.folders.count == 3)
         #expect(merged.latestResults["alice"]?.state == .done)

@@ -32,7 +32,10 @@ import Testing
             pair, sourceFolder: MailboxPath("Work"), to: MailboxPath("Jobs"), destinationFolder: MailboxPath("Work"),
             to: MailboxPath("Jobs"))
         #expect(try ledger.baseline(pair, destinationFolder: .inbox).map(\.sourceKey) == ["7:2"])
-        #expect(try ledger.baseline(pair, destinationFolder: MailboxPath("Jobs")).map(\.sourceFolder) == [MailboxPath("Jobs")])
+        #expect(
+            try ledger.baseline(pair, destinationFolder: MailboxPath("Jobs")).map(\.sourceFolder) == [
+                MailboxPath("Jobs")
+            ])
         try ledger.forgetUser("alice")
         #expect(try !ledger.hasBaseline(pair))
     }
@@ -43,10 +46,13 @@ import Testing
         let ledger = try Ledger.open(directory: temporary.child("state"))
         let doneAt = Date(timeIntervalSince1970: 1_796_000_000)
         let first = try ledger.beginRun(command: .apply, startedAt: doneAt.addingTimeInterval(-10))
-        try ledger.userStarted(run: first, sourceUser: "alice", destinationUser: "a", at: doneAt.addingTimeInterval(-10))
-        try ledger.userFinished(run: first, sourceUser: "alice", state: .done, counts: UserCounts(), at: doneAt, lastError: nil)
+        try ledger.userStarted(
+            run: first, sourceUser: "alice", destinationUser: "a", at: doneAt.addingTimeInterval(-10))
+        try ledger.userFinished(
+            run: first, sourceUser: "alice", state: .done, counts: UserCounts(), at: doneAt, lastError: nil)
         let second = try ledger.beginRun(command: .apply, startedAt: doneAt.addingTimeInterval(50))
-        try ledger.userStarted(run: second, sourceUser: "alice", destinationUser: "a", at: doneAt.addingTimeInterval(50))
+        try ledger.userStarted(
+            run: second, sourceUser: "alice", destinationUser: "a", at: doneAt.addingTimeInterval(50))
         try ledger.userFinished(
             run: second, sourceUser: "alice", state: .partial, counts: UserCounts(), at: doneAt.addingTimeInterval(60),
             lastError: "x")

@@ -43,7 +43,8 @@ import Testing
         await #expect {
             try await BearerLogin.perform(user: "zoe", provider: tokens, server: "new:993") { _ in
                 tries.withLock { $0 += 1 }
-                throw POP3Error.tokenRefused(challenge: #"{"status":"401"}"#, serverText: "[AUTH] Authentication failed.")
+                throw POP3Error.tokenRefused(
+                    challenge: #"{"status":"401"}"#, serverText: "[AUTH] Authentication failed.")
             }
         } throws: { error in
             guard case StoreError.oauth2(let reason) = error else { return false }

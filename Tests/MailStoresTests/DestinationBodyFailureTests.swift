@@ -15,7 +15,8 @@ import Testing
         let server = try await DovecotServer.start(.init(users: [("alice", "alicepw")], pop3: false))
         try await DovecotServer.stopping([server]) {
             let configuration = IMAPClientConfiguration(
-                host: server.host, port: server.imapsPort, security: .implicitTLS, tls: TLSOptions(caFile: server.caFile))
+                host: server.host, port: server.imapsPort, security: .implicitTLS,
+                tls: TLSOptions(caFile: server.caFile))
             let client = try await IMAPClient.connect(configuration)
             try await client.login(user: "alice", password: "alicepw")
             let store = IMAPDestinationStore(client: client, serverName: "new:993")
@@ -28,7 +29,8 @@ import Testing
                 uid: 1, sourceKey: "1:1", size: 200_000, internalDate: InternalDate(secondsSince1970: 1_700_000_000),
                 flags: MessageFlags(["\\Seen"]), identity: MessageIdentity(key: "cut"))
             await #expect(throws: IMAPError.transport(.disconnected)) {
-                _ = try await store.append(message, body: MessageBody(size: 200_000, chunks: chunks), to: MailboxPath("INBOX"))
+                _ = try await store.append(
+                    message, body: MessageBody(size: 200_000, chunks: chunks), to: MailboxPath("INBOX"))
             }
             await store.close()
 

@@ -100,7 +100,8 @@ import Testing
 
     @Test func arrivalSkipsReceivedHeadersWithoutADate() {
         let fields = headers(
-            "Received: by local (no date here)\r\nReceived: x; garbage\r\nReceived: y; 2 Jan 2021 03:04:05 +0100\r\n\r\n")
+            "Received: by local (no date here)\r\nReceived: x; garbage\r\nReceived: y; 2 Jan 2021 03:04:05 +0100\r\n\r\n"
+        )
         #expect(HeaderDate.arrival(in: fields) == Self.date(2021, 1, 2, 3, 4, 5, 60))
     }
 

@@ -106,8 +106,10 @@ final class ManualLimitClock: LimitClock {
         try budget.spend(400)
         clock.advance(3_600)
         try budget.spend(400)
-        #expect(throws: StoreError.budgetExhausted(
-            side: "destination", limit: 1_000, provider: "gmail", resumeAt: Date(timeIntervalSince1970: 1_800_086_400))
+        #expect(
+            throws: StoreError.budgetExhausted(
+                side: "destination", limit: 1_000, provider: "gmail",
+                resumeAt: Date(timeIntervalSince1970: 1_800_086_400))
         ) { try budget.spend(300) }
 
         // A new run reads what this one used.

@@ -8,11 +8,14 @@ struct BearerTokenSASLTests {
     }
 
     @Test func initialResponsesAreByteExact() throws {
-        let xoauth2 = try BearerTokenSASL.xoauth2.initialResponse(user: "a@b.example", token: "tok", host: "h", port: 993)
+        let xoauth2 = try BearerTokenSASL.xoauth2.initialResponse(
+            user: "a@b.example", token: "tok", host: "h", port: 993)
         #expect(xoauth2 == "dXNlcj1hQGIuZXhhbXBsZQFhdXRoPUJlYXJlciB0b2sBAQ==")
         #expect(decoded(xoauth2) == "user=a@b.example\u{1}auth=Bearer tok\u{1}\u{1}")
-        let bearer = try BearerTokenSASL.oauthbearer.initialResponse(user: "a@b.example", token: "tok", host: "imap.b.example", port: 993)
-        #expect(decoded(bearer) == "n,a=a@b.example,\u{1}host=imap.b.example\u{1}port=993\u{1}auth=Bearer tok\u{1}\u{1}")
+        let bearer = try BearerTokenSASL.oauthbearer.initialResponse(
+            user: "a@b.example", token: "tok", host: "imap.b.example", port: 993)
+        #expect(
+            decoded(bearer) == "n,a=a@b.example,\u{1}host=imap.b.example\u{1}port=993\u{1}auth=Bearer tok\u{1}\u{1}")
     }
 
     @Test func controlCharactersAndEmptyTokensAreRefused() {

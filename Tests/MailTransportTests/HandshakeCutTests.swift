@@ -14,7 +14,8 @@ struct HandshakeCutTests {
         // Seeds whose first connection is cut after 100 bytes: inside the ClientHello or the ServerHello.
         var directions: Set<String> = []
         for seed in UInt64(1)...40 {
-            let configuration = FaultProxy.Configuration(seed: seed, faultPercent: 100, minFaultOffset: 100, maxFaultOffset: 101)
+            let configuration = FaultProxy.Configuration(
+                seed: seed, faultPercent: 100, minFaultOffset: 100, maxFaultOffset: 101)
             guard case .cut(let direction, _) = FaultSchedule.draw(seed: seed, connection: 0, configuration),
                 directions.insert(direction.rawValue).inserted
             else { continue }

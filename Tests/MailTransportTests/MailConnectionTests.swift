@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-    import Glibc
-#endif
 import MailTransport
 import NIOCore
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @Suite("MailConnection over a local server")
 struct MailConnectionTests {
@@ -129,7 +130,9 @@ struct MailConnectionTests {
             unchangedPolls = now == sentWhileIdle ? unchangedPolls + 1 : 0
             sentWhileIdle = now
         }
-        #expect(sentWhileIdle < total / 2, "the server sent \(sentWhileIdle) of \(total) bytes while the client read nothing")
+        #expect(
+            sentWhileIdle < total / 2,
+            "the server sent \(sentWhileIdle) of \(total) bytes while the client read nothing")
         var received = 0
         while let chunk = try await connection.read() {
             received += chunk.readableBytes

@@ -64,7 +64,9 @@ import Testing
         progress.handle(.messageCopied(sourceUser: "alice", bytes: 2048))
         time.advance(by: .seconds(1))
         progress.tick()
-        #expect(capture.value == "progress: 0/3 users finished, 1 active, 1 messages (2.0 KiB) copied, elapsed 7.0 s, 292 bytes/s\n")
+        #expect(
+            capture.value
+                == "progress: 0/3 users finished, 1 active, 1 messages (2.0 KiB) copied, elapsed 7.0 s, 292 bytes/s\n")
         time.advance(by: .milliseconds(4999))
         progress.tick()
         #expect(capture.value.split(separator: "\n").count == 1, "at most one line per interval")

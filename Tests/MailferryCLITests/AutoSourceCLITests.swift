@@ -14,7 +14,12 @@
         @Test func autoJobPlansAppliesAndReportsAPOP3LoginFailure() async throws {
             let source = try await DovecotServer.start(.init(users: Self.users, masterUser: Self.admin))
             let destination = try await DovecotServer.start(.init(users: Self.users, masterUser: Self.admin))
-            defer { Task { await source.stop(); await destination.stop() } }
+            defer {
+                Task {
+                    await source.stop()
+                    await destination.stop()
+                }
+            }
             let fixture = try JobFixture(
                 job: """
                     version: 1
@@ -46,7 +51,8 @@
             #expect(plan.stdout.contains("folders via imap4s://127.0.0.1:\(source.imapsPort) (tls)"))
 
             // --verbose: both conversations, each line naming its server, the password redacted.
-            let traced = try binary.run(["plan", "--verbose", "--user", "alice", fixture.jobPath], environment: environment)
+            let traced = try binary.run(
+                ["plan", "--verbose", "--user", "alice", fixture.jobPath], environment: environment)
             #expect(traced.stderr.contains("trace: 127.0.0.1:\(source.pop3sPort) C: UIDL"), "\(traced.stderr)")
             #expect(traced.stderr.contains("trace: 127.0.0.1:\(source.pop3sPort) C: PASS ****"))
             #expect(traced.stderr.contains("trace: 127.0.0.1:\(source.imapsPort) "))

@@ -66,7 +66,8 @@
             let binary = try MailferryBinary.locate()
             let script = "mount --bind \"$1\" /etc/ssl/certs/ca-certificates.crt && shift && exec \"$@\""
             let result = try Self.capture([
-                "unshare", "-m", "sh", "-c", script, "sh", setup.systemCA, binary.url.path, "plan", directory + "/job.yaml",
+                "unshare", "-m", "sh", "-c", script, "sh", setup.systemCA, binary.url.path, "plan",
+                directory + "/job.yaml",
             ])
             return result
         }
@@ -81,7 +82,8 @@
             }
             for name in ["system-ca", "private-ca"] {
                 try openssl([
-                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=mailferry test \(name)",
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=mailferry test \(name)",
                     "-keyout", "\(name).key", "-out", "\(name).pem",
                 ])
             }

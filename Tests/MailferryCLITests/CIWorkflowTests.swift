@@ -34,7 +34,8 @@ import Testing
         #expect(workflow == GitHubWorkflowTemplate.workflow)
         for expected in [
             "validate --format github", "--format markdown", GitHubWorkflowTemplate.commentMarker, "updateComment",
-            "apply --plan", "environment: mailferry", "--offline", "DEST_ADMIN_PASSWORD: ${{ secrets.DEST_ADMIN_PASSWORD }}",
+            "apply --plan", "environment: mailferry", "--offline",
+            "DEST_ADMIN_PASSWORD: ${{ secrets.DEST_ADMIN_PASSWORD }}",
         ] {
             #expect(workflow.contains(expected), "\(expected)")
         }
@@ -61,8 +62,10 @@ import Testing
 
         // Both judges fail a broken workflow: a step without `run` or `uses`, and a bad expression.
         let broken = folder.appendingPathComponent("broken.yml").path
-        try workflow.replacingOccurrences(of: "      - uses: actions/checkout@v4\n", with: "      - usess: actions/checkout@v4\n")
-            .write(toFile: broken, atomically: true, encoding: .utf8)
+        try workflow.replacingOccurrences(
+            of: "      - uses: actions/checkout@v4\n", with: "      - usess: actions/checkout@v4\n"
+        )
+        .write(toFile: broken, atomically: true, encoding: .utf8)
         let brokenVerdicts = try lint(broken, in: folder)
         #expect(brokenVerdicts.actionlint.status != 0)
         #expect(brokenVerdicts.schema.status != 0)
@@ -123,13 +126,15 @@ import Testing
         try git(["add", "jobs/big.yaml"])
         try git(["commit", "-q", "-m", "a job of 500 users"])
 
-        let script = try Self.runScript(ofStep: "Plan the changed jobs", in: folder.appendingPathComponent(GitHubWorkflowTemplate.path).path)
+        let script = try Self.runScript(
+            ofStep: "Plan the changed jobs", in: folder.appendingPathComponent(GitHubWorkflowTemplate.path).path)
         let summary = folder.appendingPathComponent("summary.md").path
         let run = try ToolRun.run(
             ["bash", "-e", "-c", script], in: folder,
             environment: [
                 "ONLINE": "false", "BASE_SHA": base, "GITHUB_STEP_SUMMARY": summary,
-                "PATH": binary.url.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? ""),
+                "PATH": binary.url.deletingLastPathComponent().path + ":"
+                    + (ProcessInfo.processInfo.environment["PATH"] ?? ""),
             ])
         #expect(run.status == 0, "\(run.output)")
         let comment = try String(contentsOf: folder.appendingPathComponent("plan-comment.md"), encoding: .utf8)

@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct ConsoleTests {
     @Test func noColorsWithoutATerminalOrWithNoColorSet() throws {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-console-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mailferry-console-\(UUID().uuidString)")
         #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
         defer { try? FileManager.default.removeItem(at: url) }
         let file = try FileHandle(forWritingTo: url)

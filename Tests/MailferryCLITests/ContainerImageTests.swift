@@ -14,7 +14,8 @@
 
         @Test(.enabled(if: getuid() == 0, "unshare and chroot need root"))
         func imageTreeRunsMailferryAsTheNonRootUser() throws {
-            let root = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-rootfs-\(UUID().uuidString)")
+            let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "mailferry-rootfs-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: root) }
             let binary = try MailferryBinary.locate()
             let assemble = try ToolRun.run([

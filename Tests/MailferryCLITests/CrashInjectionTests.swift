@@ -15,7 +15,9 @@ import Testing
             continuation.finish()
         }
         var received: [[UInt8]] = []
-        for try await chunk in CrashInjection.SplitChunks(base: stream, offset: Int64(offset)) { received.append(chunk) }
+        for try await chunk in CrashInjection.SplitChunks(base: stream, offset: Int64(offset)) {
+            received.append(chunk)
+        }
         #expect(received.flatMap { $0 } == bytes)
         let boundaries = received.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         #expect(boundaries.contains(offset), "\(received)")

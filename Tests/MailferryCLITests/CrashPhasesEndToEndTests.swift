@@ -24,7 +24,8 @@
                 var run = 0
                 for (phase, number) in [("create", 3), ("subscribe", 3), ("fetch", 4), ("commit", 2), ("fetch", 30)] {
                     run += 1
-                    try Self.killedRun(binary, fixture: fixture, environment: environment, run: run, phase: phase, number: number)
+                    try Self.killedRun(
+                        binary, fixture: fixture, environment: environment, run: run, phase: phase, number: number)
                 }
                 let copy = try binary.run(["apply", fixture.jobPath], environment: environment)
                 #expect(copy.status == 0, "\(copy.stdout)\(copy.stderr)")
@@ -35,7 +36,8 @@
                 #expect(changed > 20)
                 for number in [2, 5] {
                     run += 1
-                    try Self.killedRun(binary, fixture: fixture, environment: environment, run: run, phase: "store", number: number)
+                    try Self.killedRun(
+                        binary, fixture: fixture, environment: environment, run: run, phase: "store", number: number)
                 }
                 try Self.finishAndJudge(binary, source: source, destination: destination, fixture: fixture)
             }
@@ -51,7 +53,8 @@
                 let total = Self.users.count * 149
                 for (run, number) in [(1, 3), (2, 60)] {
                     let before = Self.copied(destination)
-                    try Self.killedRun(binary, fixture: fixture, environment: environment, run: run, phase: "commit", number: number)
+                    try Self.killedRun(
+                        binary, fixture: fixture, environment: environment, run: run, phase: "commit", number: number)
                     let after = Self.copied(destination)
                     #expect(after - before >= number && after < total, "run \(run): \(before) -> \(after) of \(total)")
                 }
@@ -80,7 +83,8 @@
                     let before = copied()
                     let process = try CrashResumeEndToEndTests.startApply(
                         binary, fixture: fixture, environment: environment, run: run)
-                    let atKill = Self.killLater(process, afterMilliseconds: delay, waitForGrowth: run % 2 == 0, copied: copied)
+                    let atKill = Self.killLater(
+                        process, afterMilliseconds: delay, waitForGrowth: run % 2 == 0, copied: copied)
                     process.waitUntilExit()
                     let wasKilled = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
                     let landed = wasKilled && atKill.wait() > before && atKill.wait() < total
@@ -105,7 +109,9 @@
                 }
                 print("crash-phases (outside):\n" + outcomes.joined(separator: "\n"))
                 #expect(killed >= 5, "\(outcomes)")
-                #expect(midTransfer >= 3, "at least the runs killed after their first message land mid-transfer: \(outcomes)")
+                #expect(
+                    midTransfer >= 3,
+                    "at least the runs killed after their first message land mid-transfer: \(outcomes)")
                 try Self.finishAndJudge(
                     binary, source: source, destination: destination, fixture: fixture, users: Self.threeUsers,
                     perUser: 2 * 149)
@@ -166,13 +172,15 @@
         ) throws {
             var crashing = environment
             crashing["MAILFERRY_TEST_KILL_AT"] = "\(phase):\(number)"
-            let process = try CrashResumeEndToEndTests.startApply(binary, fixture: fixture, environment: crashing, run: run)
+            let process = try CrashResumeEndToEndTests.startApply(
+                binary, fixture: fixture, environment: crashing, run: run)
             process.waitUntilExit()
             let output = (try? String(contentsOfFile: fixture.path("apply-\(run).out"), encoding: .utf8)) ?? ""
             #expect(
                 process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
                 "run \(run) must die at \(phase) \(number): \(output)")
-            #expect(output.contains("mailferry-test-kill: \(phase) \(number)\n"), "run \(run) landed elsewhere: \(output)")
+            #expect(
+                output.contains("mailferry-test-kill: \(phase) \(number)\n"), "run \(run) landed elsewhere: \(output)")
         }
 
         /// One last apply, nothing left to plan, no unresolved intent, and every user exact.
@@ -209,7 +217,9 @@
                 defer { fixture.remove() }
                 // Each corpus adds 149 messages in the same 17 folders (file names differ by seed).
                 for (index, user) in users.enumerated() {
-                    for corpus in 0..<corpora { try MailTools.seed(source, user: user.0, seed: 31 + index + 10 * corpus) }
+                    for corpus in 0..<corpora {
+                        try MailTools.seed(source, user: user.0, seed: 31 + index + 10 * corpus)
+                    }
                 }
                 try await body(source, destination, fixture)
             }
@@ -229,7 +239,9 @@
         static func toggleFlagged(_ server: DovecotServer, user: String, every: Int) throws -> Int {
             let manager = FileManager.default
             let root = server.mailDirectory(for: user)
-            let folders = [root] + ((try? manager.contentsOfDirectory(atPath: root)) ?? [])
+            let folders =
+                [root]
+                + ((try? manager.contentsOfDirectory(atPath: root)) ?? [])
                 .filter { $0.hasPrefix(".") && $0 != "." && $0 != ".." }.map { root + "/" + $0 }
             var changed = 0
             var index = 0

@@ -50,7 +50,8 @@
         static func job(
             source: DovecotServer, destination: DovecotServer, maildir: Bool = false, plainPort: Int? = nil
         ) -> String {
-            var destinationYAML = maildir
+            var destinationYAML =
+                maildir
                 ? "destination:\n  maildir:\n    path: \(destination.directory)/mail/{user}/Maildir"
                 : destination.imapsDestinationYAML(adminVariable: JobFixture.adminVariable)
             if let plainPort {
@@ -136,7 +137,8 @@
                 if process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL {
                     killedAt.append(copied())
                     // The process says where it died just before it does.
-                    let output = (try? String(contentsOfFile: fixture.path("apply-\(point).out"), encoding: .utf8)) ?? ""
+                    let output =
+                        (try? String(contentsOfFile: fixture.path("apply-\(point).out"), encoding: .utf8)) ?? ""
                     #expect(
                         output.contains("mailferry-test-kill: append \(moment(point))\n"),
                         "run \(point) died elsewhere than at APPEND \(moment(point)): \(output.suffix(500))")
@@ -215,7 +217,8 @@
         static func startApply(
             _ binary: MailferryBinary, fixture: JobFixture, environment: [String: String], run: Int
         ) throws -> Process {
-            try binary.start(["apply", fixture.jobPath], environment: environment, outputPath: fixture.path("apply-\(run).out"))
+            try binary.start(
+                ["apply", fixture.jobPath], environment: environment, outputPath: fixture.path("apply-\(run).out"))
         }
     }
 #endif

@@ -8,7 +8,9 @@
     /// and a renamed folder. Every message is read back by a client that shares no code with
     /// mailferry (scripts/mailtools/imap-user.py) and compared by SHA-256 of its bytes.
     @Suite(.serialized) struct CutoverEndToEndTests {
-        static let users = [("alice", "Cutover-alice-pw-1"), ("bob", "Cutover-bob-pw-2"), ("carol", "Cutover-carol-pw-3")]
+        static let users = [
+            ("alice", "Cutover-alice-pw-1"), ("bob", "Cutover-bob-pw-2"), ("carol", "Cutover-carol-pw-3"),
+        ]
         static let admin = ("admin", "Cutover-admin-pw-0")
         typealias Mailbox = [String: [MailTools.ListedMessage]]
 
@@ -41,7 +43,8 @@
 
             func act(_ server: DovecotServer, _ user: String, _ arguments: [String]) async throws {
                 _ = try await offCooperativePool {
-                    try MailTools.actAsUser(server, user: user, password: CutoverEndToEndTests.password(user), arguments)
+                    try MailTools.actAsUser(
+                        server, user: user, password: CutoverEndToEndTests.password(user), arguments)
                 }
             }
         }
@@ -50,12 +53,17 @@
 
         func withServers(options: String = "", _ body: (Servers) async throws -> Void) async throws {
             let source = try await DovecotServer.start(.init(users: Self.users, masterUser: Self.admin, pop3: false))
-            let destination = try await DovecotServer.start(.init(users: Self.users, masterUser: Self.admin, pop3: false))
-            let job = CrashResumeEndToEndTests.job(source: source, destination: destination)
+            let destination = try await DovecotServer.start(
+                .init(users: Self.users, masterUser: Self.admin, pop3: false))
+            let job =
+                CrashResumeEndToEndTests.job(source: source, destination: destination)
                 .replacingOccurrences(of: "name: crash-resume", with: "name: cutover") + options
             let fixture = try JobFixture(job: job, users: Self.users.map { "\($0.0),\($0.1)\n" }.joined())
             do {
-                try await body(Servers(source: source, destination: destination, fixture: fixture, binary: try MailferryBinary.locate()))
+                try await body(
+                    Servers(
+                        source: source, destination: destination, fixture: fixture, binary: try MailferryBinary.locate()
+                    ))
             } catch {
                 fixture.remove()
                 await source.stop()
@@ -104,7 +112,9 @@
                 #expect(inbox.count >= 12)
                 let deleted = inbox[0..<3].map(\.sha)
                 let moved = inbox[3].sha
-                let readByUser = inbox.first { !$0.flags.contains("\\Seen") && !deleted.contains($0.sha) && $0.sha != moved }
+                let readByUser = inbox.first {
+                    !$0.flags.contains("\\Seen") && !deleted.contains($0.sha) && $0.sha != moved
+                }
                 let tagged = inbox[5].sha
                 let flaggedOnSource = inbox[6].sha
                 let unreadOnSource = inbox.last { $0.flags.contains("\\Seen") }?.sha
@@ -112,25 +122,32 @@
                 // On the new server the user deletes three messages, moves one, reads one, tags one.
                 try await servers.act(servers.destination, "alice", ["delete", "INBOX"] + deleted)
                 try await servers.act(servers.destination, "alice", ["move", "INBOX", "Work", moved])
-                if let readByUser { try await servers.act(servers.destination, "alice", ["flags", "INBOX", readByUser.sha, "+\\Seen"]) }
+                if let readByUser {
+                    try await servers.act(servers.destination, "alice", ["flags", "INBOX", readByUser.sha, "+\\Seen"])
+                }
                 try await servers.act(servers.destination, "alice", ["flags", "INBOX", tagged, "+$UserTag"])
                 // On the old server: new mail, a flag set, one marked unread, a folder renamed.
                 try servers.source.deliver(Self.message(1, user: "alice"), to: "alice")
                 try servers.source.deliver(Self.message(2, user: "alice"), to: "alice")
                 try await servers.act(servers.source, "alice", ["flags", "INBOX", flaggedOnSource, "+\\Flagged"])
-                if let unreadOnSource { try await servers.act(servers.source, "alice", ["flags", "INBOX", unreadOnSource, "-\\Seen"]) }
+                if let unreadOnSource {
+                    try await servers.act(servers.source, "alice", ["flags", "INBOX", unreadOnSource, "-\\Seen"])
+                }
                 try await servers.act(servers.source, "alice", ["rename", "Lists/dev-announce", "Lists/announce"])
                 let sourceNow = try await servers.list(servers.source, "alice")
 
                 let plan = try await servers.plan(["--user", "alice", "--format", "json"])
                 #expect(plan.status == 0, "\(plan.stderr)")
-                #expect(plan.stdout.contains("\"sync_baseline\":true") || plan.stdout.contains("\"sync_baseline\" : true"))
-                let planned = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+                #expect(
+                    plan.stdout.contains("\"sync_baseline\":true") || plan.stdout.contains("\"sync_baseline\" : true"))
+                let planned = try #require(
+                    try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
                 let rows = ((planned["users"] as? [[String: Any]])?.first?["folders"] as? [[String: Any]]) ?? []
                 let renamedRow = try #require(rows.first { $0["source"] as? String == "Lists/announce" })
                 #expect(renamedRow["action"] as? String == "update")
                 #expect(renamedRow["messages_to_copy"] as? Int == 0, "the plan follows the rename too")
-                #expect((renamedRow["reason"] as? String)?.contains("renamed on the source: Lists/dev-announce") == true)
+                #expect(
+                    (renamedRow["reason"] as? String)?.contains("renamed on the source: Lists/dev-announce") == true)
                 let inboxRow = try #require(rows.first { $0["source"] as? String == "INBOX" })
                 #expect(inboxRow["messages_kept_deleted"] as? Int == 4)
                 #expect(inboxRow["messages_to_copy"] as? Int == 2)
@@ -141,28 +158,36 @@
                 for sha in deleted { #expect(Self.count(sha, in: after) == 0, "a deleted message came back") }
                 #expect(Self.count(moved, in: after) == 1)
                 #expect(after["Work"]?.contains { $0.sha == moved } == true)
-                if let readByUser { #expect(Self.flags(readByUser.sha, in: "INBOX", of: after)?.contains("\\Seen") == true) }
+                if let readByUser {
+                    #expect(Self.flags(readByUser.sha, in: "INBOX", of: after)?.contains("\\Seen") == true)
+                }
                 #expect(Self.flags(tagged, in: "INBOX", of: after)?.contains("$UserTag") == true)
                 #expect(Self.flags(flaggedOnSource, in: "INBOX", of: after)?.contains("\\Flagged") == true)
                 if let unreadOnSource {
                     #expect(Self.flags(unreadOnSource, in: "INBOX", of: after)?.contains("\\Seen") == false)
                 }
                 for number in 1...2 {
-                    let sha = try #require(sourceNow["INBOX"]?.first { message in
-                        copied.values.allSatisfy { !$0.contains { $0.sha == message.sha } }
-                            && Self.count(message.sha, in: sourceNow) == 1
-                    }?.sha, "new message \(number)")
+                    let sha = try #require(
+                        sourceNow["INBOX"]?.first { message in
+                            copied.values.allSatisfy { !$0.contains { $0.sha == message.sha } }
+                                && Self.count(message.sha, in: sourceNow) == 1
+                        }?.sha, "new message \(number)")
                     #expect(Self.count(sha, in: after) == 1)
                 }
                 #expect(after["Lists/dev-announce"] == nil, "renamed on the destination, not copied again")
                 #expect(after["Lists/announce"]?.count == sourceNow["Lists/announce"]?.count)
-                #expect(Self.duplicates(after, comparedWith: sourceNow).isEmpty, "\(Self.duplicates(after, comparedWith: sourceNow))")
+                #expect(
+                    Self.duplicates(after, comparedWith: sourceNow).isEmpty,
+                    "\(Self.duplicates(after, comparedWith: sourceNow))")
 
                 // The completeness proof knows what the user deleted and moved: not missing, not extra.
                 // (New mail delivered on the source after the second apply would be missing: none is.)
-                let verify = try await servers.run(["verify", "--user", "alice", "--format", "json", servers.fixture.jobPath])
+                let verify = try await servers.run([
+                    "verify", "--user", "alice", "--format", "json", servers.fixture.jobPath,
+                ])
                 #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
-                let proof = try #require(try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any])
+                let proof = try #require(
+                    try JSONSerialization.jsonObject(with: Data(verify.stdout.utf8)) as? [String: Any])
                 let counts = ((proof["users"] as? [[String: Any]])?.first?["counts"] as? [String: Int]) ?? [:]
                 #expect(counts["deleted_on_destination"] == 4 && counts["moved_on_destination"] == 1, "\(counts)")
                 #expect(counts["missing"] == 0 && counts["extra"] == 0 && counts["different"] == 0, "\(counts)")
@@ -170,16 +195,23 @@
                 // A third pass has nothing to do; the plan says what stays deleted.
                 let quiet = try await servers.plan(["--user", "alice", "--detailed-exitcode"])
                 #expect(quiet.status == 0, "\(quiet.stdout)")
-                #expect(quiet.stdout.contains("4 deleted on the destination since the last sync (kept deleted)"), "\(quiet.stdout)")
+                #expect(
+                    quiet.stdout.contains("4 deleted on the destination since the last sync (kept deleted)"),
+                    "\(quiet.stdout)")
 
                 // The state directory lost: nothing is duplicated, and the plan says what it cannot know.
                 try FileManager.default.removeItem(atPath: servers.fixture.path(".mailferry/cutover"))
                 let blind = try await servers.plan(["--user", "alice"])
-                #expect(blind.stdout.contains("sync state  none: flags taken from the source, deletions on the destination cannot be seen"), "\(blind.stdout)")
+                #expect(
+                    blind.stdout.contains(
+                        "sync state  none: flags taken from the source, deletions on the destination cannot be seen"),
+                    "\(blind.stdout)")
                 let third = try await servers.apply(["--user", "alice"])
                 #expect(third.status == 0, "\(third.stdout)\(third.stderr)")
                 let blindAfter = try await servers.list(servers.destination, "alice")
-                #expect(Self.duplicates(blindAfter, comparedWith: sourceNow).isEmpty, "\(Self.duplicates(blindAfter, comparedWith: sourceNow))")
+                #expect(
+                    Self.duplicates(blindAfter, comparedWith: sourceNow).isEmpty,
+                    "\(Self.duplicates(blindAfter, comparedWith: sourceNow))")
             }
         }
 
@@ -240,7 +272,9 @@
                 #expect(try await total() == seeded)
                 try servers.source.deliver(Self.message(1, user: "carol"), to: "carol")
                 deadline = Date().addingTimeInterval(60)
-                while try await total() < seeded + 1, Date() < deadline { try await Task.sleep(for: .milliseconds(200)) }
+                while try await total() < seeded + 1, Date() < deadline {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
                 #expect(try await total() == seeded + 1, "the delivered message arrives on a later pass")
 
                 kill(process.processIdentifier, SIGTERM)
@@ -253,7 +287,8 @@
                 #expect(stderr.contains("SIGTERM: stopping the watch"), "\(stderr)")
                 #expect(stderr.contains("watch pass 2"), "\(stderr)")
                 let status = try await servers.run(["status", "--format", "json", servers.fixture.jobPath])
-                let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+                let document = try #require(
+                    try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
                 let users = try #require(document["users"] as? [[String: Any]])
                 #expect(users.first { $0["source_user"] as? String == "carol" }?["state"] as? String == "done")
                 #expect(document["run_in_progress"] is NSNull)

@@ -5,8 +5,11 @@ import Testing
 
 @Suite struct GitHubDiagnosticRendererTests {
     @Test func annotationCarriesFileLineAndColumn() {
-        let diagnostic = Diagnostic.error("unknown key 'hots'", at: SourceLocation(file: "jobs/a.yaml", line: 4, column: 3))
-        #expect(GitHubDiagnosticRenderer.render([diagnostic]) == "::error file=jobs/a.yaml,line=4,col=3::unknown key 'hots'\n")
+        let diagnostic = Diagnostic.error(
+            "unknown key 'hots'", at: SourceLocation(file: "jobs/a.yaml", line: 4, column: 3))
+        #expect(
+            GitHubDiagnosticRenderer.render([diagnostic])
+                == "::error file=jobs/a.yaml,line=4,col=3::unknown key 'hots'\n")
     }
 
     @Test func warningsAndMissingLocations() {

@@ -36,7 +36,8 @@ import Testing
 
         // The validator does reject a misspelt field.
         let job = try String(contentsOf: Self.folder.appendingPathComponent("job.yaml"), encoding: .utf8)
-        let broken = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-k8s-\(UUID().uuidString).yaml")
+        let broken = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mailferry-k8s-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: broken) }
         try job.replacingOccurrences(of: "  parallelism:", with: "  paralelism:").write(
             to: broken, atomically: true, encoding: .utf8)
@@ -72,7 +73,9 @@ import Testing
 
         // The paths it names are mounted: the job file from the ConfigMap, the state on the volume.
         let mounts = try #require(container["volumeMounts"] as? [[String: Any]])
-        func mountPath(_ name: String) -> String? { mounts.first { $0["name"] as? String == name }?["mountPath"] as? String }
+        func mountPath(_ name: String) -> String? {
+            mounts.first { $0["name"] as? String == name }?["mountPath"] as? String
+        }
         let jobFile = try #require(arguments.first { $0.hasSuffix(".yaml") })
         let stateDirectory = try #require(arguments.firstIndex(of: "--state-dir").map { arguments[$0 + 1] })
         let volumes = try #require(template["volumes"] as? [[String: Any]])
@@ -114,7 +117,8 @@ import Testing
         try jobData.write(toFile: root.path + jobFile, atomically: true, encoding: .utf8)
         for (name, content) in usersData {
             try content.write(toFile: root.path + usersMount + "/" + name, atomically: true, encoding: .utf8)
-            try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: root.path + usersMount + "/" + name)
+            try FileManager.default.setAttributes(
+                [.posixPermissions: 0o400], ofItemAtPath: root.path + usersMount + "/" + name)
         }
         let binary = try MailferryBinary.locate()
         let environmentValues = Dictionary(uniqueKeysWithValues: adminKeys.map { ($0, "not-used") })
@@ -131,7 +135,8 @@ import Testing
             let plan = try binary.run(
                 ["plan", "--offline", "--format", "json"] + concrete.dropFirst(), environment: environmentValues)
             #expect(plan.status == 0, "index \(index): \(plan.stderr)")
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
             planned += (document["users"] as? [[String: Any]] ?? []).compactMap { $0["source_user"] as? String }
         }
         #expect(planned.sorted() == ["alice@old.example", "bob@old.example"])
@@ -140,7 +145,8 @@ import Testing
     /// deploy/kubernetes/rerun-index K: the same Job as one pod running shard K of N, still valid.
     @Test func rerunIndexRunsOneShardAgain() throws {
         let script = Self.folder.appendingPathComponent("rerun-index").path
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-rerun-\(UUID().uuidString).yaml")
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mailferry-rerun-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: output) }
         let rerun = try ToolRun.run([script, "2"])
         #expect(rerun.status == 0, "\(rerun.output)")

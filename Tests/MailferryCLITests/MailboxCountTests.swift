@@ -7,7 +7,8 @@ import Testing
     static let windowsUsers = JobFixture.validUsers.replacingOccurrences(of: "\n", with: "\r\n")
 
     @Test func validateShowsTheMailboxCountInEveryFormat() throws {
-        let fixture = try JobFixture(job: JobFixture.validJob.replacingOccurrences(of: "\n", with: "\r\n"),
+        let fixture = try JobFixture(
+            job: JobFixture.validJob.replacingOccurrences(of: "\n", with: "\r\n"),
             users: Self.windowsUsers)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
@@ -18,12 +19,14 @@ import Testing
         #expect(text.stdout == "\(usersFile): note: 3 mailboxes (job \(fixture.jobPath))\n")
         #expect(text.stderr.contains("0 errors, 0 warnings"))
 
-        let github = try binary.run(["validate", "--format", "github", fixture.jobPath], environment: JobFixture.environment)
+        let github = try binary.run(
+            ["validate", "--format", "github", fixture.jobPath], environment: JobFixture.environment)
         #expect(github.status == 0)
         #expect(github.stdout.hasPrefix("::notice file=\(usersFile)::"))
         #expect(github.stdout.contains("3 mailboxes"))
 
-        let json = try binary.run(["validate", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
+        let json = try binary.run(
+            ["validate", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
         #expect(json.status == 0)
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         #expect(entries.count == 1)
@@ -35,7 +38,8 @@ import Testing
     @Test func strictLeavesTheNoteAlone() throws {
         let fixture = try JobFixture(users: Self.windowsUsers)
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(["validate", "--strict", fixture.jobPath],
+        let result = try MailferryBinary.locate().run(
+            ["validate", "--strict", fixture.jobPath],
             environment: JobFixture.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains(": note: 3 mailboxes"))
@@ -45,7 +49,8 @@ import Testing
         let fixture = try JobFixture(users: Self.windowsUsers)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
-        let json = try binary.run(["plan", "--offline", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
+        let json = try binary.run(
+            ["plan", "--offline", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
         #expect(json.status == 0, "\(json.stderr)")
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         let users = try #require(plan["users"] as? [[String: Any]])
@@ -54,9 +59,11 @@ import Testing
         #expect(job["mailboxes"] as? Int == 3)
         #expect(job["users_file"] as? String == fixture.path("users.csv"))
 
-        let text = try binary.run(["plan", "--offline", "--user", "bob", fixture.jobPath], environment: JobFixture.environment)
+        let text = try binary.run(
+            ["plan", "--offline", "--user", "bob", fixture.jobPath], environment: JobFixture.environment)
         #expect(text.stdout.contains("\(fixture.path("users.csv")): 3 mailboxes, 1 selected\n"), "\(text.stdout)")
-        let markdown = try binary.run(["plan", "--offline", "--format", "markdown", fixture.jobPath],
+        let markdown = try binary.run(
+            ["plan", "--offline", "--format", "markdown", fixture.jobPath],
             environment: JobFixture.environment)
         #expect(markdown.stdout.contains(": 3 mailboxes, 3 selected."), "\(markdown.stdout)")
     }

@@ -11,7 +11,10 @@ import Testing
         let firstSection = try #require(markdown.range(of: "<details><summary>"))
         #expect(table.lowerBound < firstSection.lowerBound)
         #expect(markdown.contains("| 2 | 1 | 1 | 1 | 1 | 1 | 5 | 1.9 MiB |"))
-        #expect(markdown.contains("<details><summary>! <code>bob</code> → <code>bob@new.example</code> (unreachable, 0 folder rows)</summary>"))
+        #expect(
+            markdown.contains(
+                "<details><summary>! <code>bob</code> → <code>bob@new.example</code> (unreachable, 0 folder rows)</summary>"
+            ))
         #expect(markdown.contains("| `-` | `Trash` |  | skip | skip rule |"))
         #expect(markdown.components(separatedBy: "</details>").count == 3)
     }

@@ -16,18 +16,22 @@ import Testing
         let key = try await OAuth2TokenService.makeServiceAccountKey(
             in: fixture.directory.path, email: email, tokenURI: "https://oauth2.googleapis.com/token")
         let clientSecret = "OAuthClient-SECRET-8812-qq"
-        let service = try await OAuth2TokenService.start(.init(
-            lifetime: 30, clients: [("app", clientSecret)], serviceAccounts: [(email, key.publicKeyFile)],
-            mailboxes: ["alice"]))
+        let service = try await OAuth2TokenService.start(
+            .init(
+                lifetime: 30, clients: [("app", clientSecret)], serviceAccounts: [(email, key.publicKeyFile)],
+                mailboxes: ["alice"]))
         defer { service.stop() }
-        let source = try await DovecotServer.start(.init(users: [("alice", "unused")], pop3: false, oauth2TokensFile: service.tokensFile))
+        let source = try await DovecotServer.start(
+            .init(users: [("alice", "unused")], pop3: false, oauth2TokensFile: service.tokensFile))
         let destination = try await DovecotServer.start(
             .init(users: [("alice", "unused")], pop3: false, oauth2TokensFile: service.tokensFile))
         try await DovecotServer.stopping([source, destination]) {
             for number in 1...2 {
-                try source.deliver(Data("Subject: \(number)\r\nMessage-ID: <s\(number)@x>\r\n\r\nbody\r\n".utf8), to: "alice")
+                try source.deliver(
+                    Data("Subject: \(number)\r\nMessage-ID: <s\(number)@x>\r\n\r\nbody\r\n".utf8), to: "alice")
             }
-            try fixture.write("""
+            try fixture.write(
+                """
                 version: 1
                 name: fixture-job
                 source:
@@ -58,15 +62,20 @@ import Testing
             let binary = try MailferryBinary.locate()
             var outputs: [String] = []
             for arguments in [
-                ["validate", "--format", "json"], ["validate"], ["plan", "--offline"], ["plan", "--offline", "--format", "json"],
-                ["plan", "--offline", "--format", "markdown"], ["plan", "--verbose"], ["apply", "--verbose"], ["status"],
+                ["validate", "--format", "json"], ["validate"], ["plan", "--offline"],
+                ["plan", "--offline", "--format", "json"],
+                ["plan", "--offline", "--format", "markdown"], ["plan", "--verbose"], ["apply", "--verbose"],
+                ["status"],
             ] {
-                let result = try binary.run(arguments + [fixture.jobPath], environment: ["MF_CLIENT_SECRET": clientSecret])
+                let result = try binary.run(
+                    arguments + [fixture.jobPath], environment: ["MF_CLIENT_SECRET": clientSecret])
                 outputs += [result.stdout, result.stderr]
                 if arguments.first == "apply" { #expect(result.status == 0, "\(result.stdout)\(result.stderr)") }
                 if arguments == ["plan", "--offline"] {
                     #expect(result.stdout.contains("Sign-in source: oauth2 (client credentials, \(service.tokenURL))"))
-                    #expect(result.stdout.contains("Sign-in destination: oauth2 (service account, key service-account.json)"))
+                    #expect(
+                        result.stdout.contains(
+                            "Sign-in destination: oauth2 (service account, key service-account.json)"))
                 }
                 if arguments == ["apply", "--verbose"] {
                     #expect(result.stderr.contains("AUTHENTICATE OAUTHBEARER <redacted>"), "\(result.stderr)")
@@ -77,7 +86,8 @@ import Testing
             // Literal secrets written into a job file are diagnostics whose source lines are echoed masked.
             let literalSecret = "Literal-CLIENT-secret-3321"
             let literalToken = "ya29.Literal-TOKEN-7781"
-            try fixture.write("""
+            try fixture.write(
+                """
                 version: 1
                 source:
                   host: mail.old.example
@@ -96,7 +106,9 @@ import Testing
                 let result = try binary.run(["validate", "--format", format, fixture.path("literal.yaml")])
                 #expect(result.status == 1, "a literal token is an error")
                 for secret in [literalSecret, literalToken] {
-                    #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(format) printed \(secret)")
+                    #expect(
+                        !result.stdout.contains(secret) && !result.stderr.contains(secret),
+                        "\(format) printed \(secret)")
                 }
             }
 
@@ -104,11 +116,15 @@ import Testing
                 .compactMap { $0.split(separator: " ").first.map(String.init) }
             #expect(!tokens.isEmpty, "the run signed in with issued tokens")
             let keyJSON = try #require(
-                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: key.keyFile))) as? [String: String])
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: key.keyFile)))
+                    as? [String: String])
             let pem = try #require(keyJSON["private_key"])
             let pemLines = pem.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("-----") }
-            let secrets = [clientSecret, pem, pem.replacingOccurrences(of: "\n", with: "\\n"),
-                Data(pem.utf8).base64EncodedString(), pemLines.joined()] + pemLines + tokens
+            let secrets =
+                [
+                    clientSecret, pem, pem.replacingOccurrences(of: "\n", with: "\\n"),
+                    Data(pem.utf8).base64EncodedString(), pemLines.joined(),
+                ] + pemLines + tokens
             for output in outputs {
                 for secret in secrets { #expect(!output.contains(secret), "an output holds a secret") }
             }

@@ -38,7 +38,10 @@ import Testing
         #expect(user.endpoint.inbox == "pop3s://mail.old.example:995 (tls)")
         #expect(user.endpoint.folders == nil)
         #expect(user.candidates == ["pop3s://mail.old.example:995 (tls)"])
-        #expect(user.folders == [FolderPlan(source: "INBOX", destination: "INBOX", action: .noop, reason: OfflinePlanner.inboxOnlyReason)])
+        #expect(
+            user.folders == [
+                FolderPlan(source: "INBOX", destination: "INBOX", action: .noop, reason: OfflinePlanner.inboxOnlyReason)
+            ])
     }
 
     @Test func imapOnlyListsEachEndpointOnce() {
@@ -53,9 +56,10 @@ import Testing
         let plan = OfflinePlanner(job: job).plan(accounts: job.accounts, digest: "abc")
         #expect(plan.users.map(\.destinationUser) == ["alice@new.example", "robert@new.example"])
         #expect(
-            plan.job == MigrationPlan.JobReference(
-                name: "sample", file: "jobs/sample.yaml", digest: "abc", usersFile: job.usersFile.resolvedPath,
-                mailboxes: 2))
+            plan.job
+                == MigrationPlan.JobReference(
+                    name: "sample", file: "jobs/sample.yaml", digest: "abc", usersFile: job.usersFile.resolvedPath,
+                    mailboxes: 2))
         #expect(plan.offline)
     }
 

@@ -44,7 +44,8 @@ import Testing
         #expect(users.map { $0["source_user"] as? String } == ["alice", "bob", "carol@old.example"])
         let job = try #require(plan["job"] as? [String: Any])
         let digest = try #require(job["digest"] as? String)
-        let expected = try Data(contentsOf: URL(fileURLWithPath: fixture.jobPath)) + Data([0])
+        let expected =
+            try Data(contentsOf: URL(fileURLWithPath: fixture.jobPath)) + Data([0])
             + Data(contentsOf: URL(fileURLWithPath: fixture.path("users.csv")))
         #expect(digest == sha256Hex(expected))
     }
@@ -54,11 +55,15 @@ import Testing
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
         let out = fixture.path("plan.json")
-        let text = try binary.run(["plan", "--offline", "--out", out, fixture.jobPath], environment: JobFixture.environment)
+        let text = try binary.run(
+            ["plan", "--offline", "--out", out, fixture.jobPath], environment: JobFixture.environment)
         #expect(text.status == 0)
-        let json = try binary.run(["plan", "--offline", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
+        let json = try binary.run(
+            ["plan", "--offline", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
         #expect(try String(contentsOfFile: out, encoding: .utf8) == json.stdout)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path).filter { $0.hasSuffix(".tmp") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path).filter {
+            $0.hasSuffix(".tmp")
+        }
         #expect(leftovers.isEmpty)
     }
 
@@ -84,7 +89,8 @@ import Testing
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
         let bob = try binary.run(
-            ["plan", "--offline", "--user", "bob", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
+            ["plan", "--offline", "--user", "bob", "--format", "json", fixture.jobPath],
+            environment: JobFixture.environment)
         #expect(bob.status == 0)
         #expect(bob.stdout.contains("\"source_user\" : \"bob\""))
         #expect(!bob.stdout.contains("alice"))
@@ -109,10 +115,12 @@ import Testing
         #expect(result.stdout.contains("Plan: 3 users (3 unreachable),"))
         #expect(result.stderr.contains("3 of 3 users could not be reached"))
 
-        let detailed = try binary.run(["plan", "--detailed-exitcode", fixture.jobPath], environment: JobFixture.environment)
+        let detailed = try binary.run(
+            ["plan", "--detailed-exitcode", fixture.jobPath], environment: JobFixture.environment)
         #expect(detailed.status == 1, "an unreachable user is an error, not 'no changes'")
 
-        let json = try binary.run(["plan", "--format", "json", "--user", "bob", fixture.jobPath], environment: JobFixture.environment)
+        let json = try binary.run(
+            ["plan", "--format", "json", "--user", "bob", fixture.jobPath], environment: JobFixture.environment)
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(plan["offline"] as? Bool == false)
         let users = try #require(plan["users"] as? [[String: Any]])

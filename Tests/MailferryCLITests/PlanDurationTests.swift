@@ -11,7 +11,8 @@ import Testing
         func user(_ name: String, bytes: Int64) -> UserPlan {
             UserPlan(
                 sourceUser: name, destinationUser: "\(name)@new.example", status: .ready,
-                endpoint: .init(inbox: "imap4s://mail.old.example:993 (tls)", folders: "imap4s://mail.old.example:993 (tls)"),
+                endpoint: .init(
+                    inbox: "imap4s://mail.old.example:993 (tls)", folders: "imap4s://mail.old.example:993 (tls)"),
                 candidates: ["imap4s://mail.old.example:993 (tls)"],
                 folders: [
                     FolderPlan(
@@ -59,6 +60,8 @@ import Testing
         let estimate = DurationUnderLimits(
             seconds: 5_400, side: "source", limit: .messagesPerSecond, value: 10, provider: .exchange, messages: 54_000,
             bytes: 1)
-        #expect(LimitDurationText.sentence(estimate) == "54000 messages to download from Exchange at 10 a second: 1 h 30 min")
+        #expect(
+            LimitDurationText.sentence(estimate)
+                == "54000 messages to download from Exchange at 10 a second: 1 h 30 min")
     }
 }

@@ -75,7 +75,8 @@
             let apply = try binary.run(["apply", "--format", "json", fixture.jobPath], environment: environment)
             #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
             var planned: [String: Counts] = [:]
-            let planDocument = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
+            let planDocument = try #require(
+                try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
             for user in planDocument["users"] as? [[String: Any]] ?? [] {
                 let folders = user["folders"] as? [[String: Any]] ?? []
                 planned[user["source_user"] as? String ?? "?"] = Counts(
@@ -117,7 +118,8 @@
             for number in 1...count {
                 let name = "\(1_900_000_000 + number).M\(number)P1.plan-apply"
                 let path = new + "/" + name
-                let text = "Message-ID: <plan-apply-\(user)-\(number)@example.test>\r\nFrom: a@example.test\r\n"
+                let text =
+                    "Message-ID: <plan-apply-\(user)-\(number)@example.test>\r\nFrom: a@example.test\r\n"
                     + "Subject: new \(number)\r\nDate: Mon, 7 Dec 2026 10:00:00 +0000\r\n\r\nNew mail \(number).\r\n"
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path))
                 try FileManager.default.setAttributes(

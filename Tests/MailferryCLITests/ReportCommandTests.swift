@@ -20,7 +20,9 @@ import Testing
         for (user, state) in [("alice", "done"), ("bob", "partial"), ("carol@old.example", "failed")] {
             #expect(page.contains("data-user=\"\(user)\" data-state=\"\(state)\""))
         }
-        #expect(page.contains("data-user=\"&lt;img src=x onerror=alert(1)&gt;&amp;amp\u{FFFD}\u{FFFD}\" data-state=\"not_started\""))
+        #expect(
+            page.contains(
+                "data-user=\"&lt;img src=x onerror=alert(1)&gt;&amp;amp\u{FFFD}\u{FFFD}\" data-state=\"not_started\""))
         #expect(!page.contains("<img"))
         // Both errors explained from the catalogue.
         #expect(page.contains("Raise the quota and run <code>apply</code> again; it resumes."))

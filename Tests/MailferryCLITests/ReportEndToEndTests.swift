@@ -73,7 +73,9 @@
             #expect(logs["carol.log"]?.contains("login failed at") == true)
             let screenshot = fixture.path("report.png")
             let shot = try await ExternalProgram.run(
-                browser + ["--hide-scrollbars", "--screenshot=\(screenshot)", "--window-size=1280,1000", "file://\(htmlPath)"])
+                browser + [
+                    "--hide-scrollbars", "--screenshot=\(screenshot)", "--window-size=1280,1000", "file://\(htmlPath)",
+                ])
             #expect(shot.status == 0 && !shot.timedOut, "\(shot.stderr)")
             let png = try Data(contentsOf: URL(fileURLWithPath: screenshot))
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000, "not a screenshot")
@@ -93,15 +95,22 @@
             #expect(json.status == 0)
             let schema = MailferryBinary.packageRoot.appendingPathComponent("schemas/report.schema.json").path
             #expect(try PythonJSONSchema.locate().errors(validating: json.stdout, against: schema) == nil)
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             let users = try #require(document["users"] as? [[String: Any]])
-            #expect(Dictionary(uniqueKeysWithValues: users.map { ($0["source_user"] as? String ?? "", $0["state"] as? String ?? "") }) == expected)
+            #expect(
+                Dictionary(
+                    uniqueKeysWithValues: users.map {
+                        ($0["source_user"] as? String ?? "", $0["state"] as? String ?? "")
+                    }) == expected)
             let summary = try #require(document["summary"] as? [String: Any])
             #expect(summary["messages_copied"] as? Int == 298, "the e2e corpus has 149 messages per user")
 
             let pageLogs = logs.values.joined()
             for secret in Self.users.map(\.1) + [Self.admin.1, Self.wrongPassword] {
-                for (name, text) in [("html", page), ("logs", pageLogs), ("markdown", markdown.stdout), ("json", json.stdout)] {
+                for (name, text) in [
+                    ("html", page), ("logs", pageLogs), ("markdown", markdown.stdout), ("json", json.stdout),
+                ] {
                     #expect(!text.contains(secret), "\(name) holds a secret")
                 }
             }

@@ -67,7 +67,9 @@
         }
 
         /// A users-file field: quoted, inner quotes doubled.
-        static func csvField(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        static func csvField(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
 
         /// alice logs in and migrates; bob's password is wrong (the source refuses the login); a
         /// folder of carol's cannot be opened (a server error inside the session); dave has no
@@ -90,7 +92,9 @@
 
             """
 
-        static func job(name: String, source: DovecotServer, destination: DovecotServer, adminVariable: String) -> String {
+        static func job(name: String, source: DovecotServer, destination: DovecotServer, adminVariable: String)
+            -> String
+        {
             """
             version: 1
             name: \(name)
@@ -141,7 +145,9 @@
                     masterUser: admin, pop3: false))
             let destination = try await DovecotServer.start(
                 .init(
-                    users: [("alice", "alice-destination"), ("bob", "bob-destination"), ("carol", "carol-destination")],
+                    users: [
+                        ("alice", "alice-destination"), ("bob", "bob-destination"), ("carol", "carol-destination"),
+                    ],
                     masterUser: admin, pop3: false))
             try await DovecotServer.stopping([source, destination]) {
                 try await Self.check(source: source, destination: destination)
@@ -164,10 +170,12 @@
                 job: job(name: "secrets-good", source: source, destination: destination, adminVariable: adminVariable),
                 users: users)
             let wrongAdmin = try JobFixture(
-                job: job(name: "secrets-wrong-admin", source: source, destination: destination, adminVariable: adminVariable),
+                job: job(
+                    name: "secrets-wrong-admin", source: source, destination: destination, adminVariable: adminVariable),
                 users: users)
             let broken = try JobFixture(
-                job: job(name: "secrets-broken", source: source, destination: destination, adminVariable: adminVariable),
+                job: job(
+                    name: "secrets-broken", source: source, destination: destination, adminVariable: adminVariable),
                 users: brokenUsers)
             let fixtures = [good, wrongAdmin, broken]
             defer { for fixture in fixtures { fixture.remove() } }
@@ -198,20 +206,24 @@
             // and the wrong admin password, and carol's locked folder was a server error.
             #expect(MailTools.storedMessages(destination, user: "alice") == 6)
             let sourceLog = (try? String(contentsOfFile: source.directory + "/dovecot.log", encoding: .utf8)) ?? ""
-            let destinationLog = (try? String(contentsOfFile: destination.directory + "/dovecot.log", encoding: .utf8)) ?? ""
+            let destinationLog =
+                (try? String(contentsOfFile: destination.directory + "/dovecot.log", encoding: .utf8)) ?? ""
             #expect(sourceLog.contains("auth failed") && sourceLog.contains("user=<bob>"), "bob's login refused")
             #expect(destinationLog.contains("auth failed"), "the wrong admin password refused")
             let goodStatus = try binary.run(["status", "--format", "json", good.jobPath])
             let states = Self.userStates(goodStatus.stdout)
             #expect(states["alice"]?.state == "done", "\(goodStatus.stdout)")
             #expect(states["bob"]?.error?.contains("AUTHENTICATIONFAILED") == true, "\(goodStatus.stdout)")
-            #expect(states["carol"]?.state != "done" && states["carol"]?.error?.contains("Locked") == true, "\(goodStatus.stdout)")
+            #expect(
+                states["carol"]?.state != "done" && states["carol"]?.error?.contains("Locked") == true,
+                "\(goodStatus.stdout)")
             #expect(states["dave"]?.state == "failed" && states["dave"]?.error != nil, "\(goodStatus.stdout)")
 
             // Every file the commands wrote: states (SQLite and WAL), logs, `--out` files, of every
             // job, the broken one's included; only the users files (the input) hold the passwords.
             for fixture in fixtures {
-                let files = FileManager.default.enumerator(atPath: fixture.directory.path)?.allObjects as? [String] ?? []
+                let files =
+                    FileManager.default.enumerator(atPath: fixture.directory.path)?.allObjects as? [String] ?? []
                 let written = files.filter { $0 != "users.csv" && $0 != "job.yaml" }
                 if fixture.jobPath != broken.jobPath {
                     #expect(written.contains { $0.hasSuffix("state.sqlite") }, "\(fixture.jobPath): apply wrote state")
@@ -221,7 +233,8 @@
                 for path in written {
                     var isDirectory: ObjCBool = false
                     let full = fixture.directory.path + "/" + path
-                    guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory), !isDirectory.boolValue
+                    guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory),
+                        !isDirectory.boolValue
                     else { continue }
                     let data = try Data(contentsOf: URL(fileURLWithPath: full))
                     for (form, text) in forms {

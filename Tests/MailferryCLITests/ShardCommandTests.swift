@@ -19,7 +19,8 @@ import Testing
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
         let empty = try Self.emptyShard(of: 12)
-        let apply = try binary.run(["apply", "--shard", "\(empty)/12", fixture.jobPath], environment: JobFixture.environment)
+        let apply = try binary.run(
+            ["apply", "--shard", "\(empty)/12", fixture.jobPath], environment: JobFixture.environment)
         #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
         #expect(apply.stdout == "Shard \(empty)/12 has no users (of 3 in users.csv); nothing to do.\n")
         #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory))
@@ -47,7 +48,8 @@ import Testing
         for command in ["plan", "apply", "status"] {
             for (value, message) in cases {
                 // `--shard=` form: a value starting with "-" would be read as an option.
-                let result = try binary.run([command, "--shard=\(value)", fixture.jobPath], environment: JobFixture.environment)
+                let result = try binary.run(
+                    [command, "--shard=\(value)", fixture.jobPath], environment: JobFixture.environment)
                 #expect(result.status == 1, "\(command) --shard \(value)")
                 #expect(result.stderr.contains(message), "\(command) --shard \(value): \(result.stderr)")
             }
@@ -103,7 +105,8 @@ import Testing
             ["apply", "--plan", planFile, "--shard", "\(aliceShard)/2", fixture.jobPath],
             environment: JobFixture.environment)
         #expect(same.status == 3, "\(same.stdout)\(same.stderr)")
-        #expect(FileManager.default.fileExists(atPath: fixture.stateDirectory + "/shard-\(aliceShard)-of-2/state.sqlite"))
+        #expect(
+            FileManager.default.fileExists(atPath: fixture.stateDirectory + "/shard-\(aliceShard)-of-2/state.sqlite"))
         #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory + "/state.sqlite"))
         let logs = try binary.run(["logs", fixture.jobPath, "alice"])
         #expect(logs.status == 0, "logs finds the user's log in its shard folder: \(logs.stderr)")
@@ -125,7 +128,8 @@ import Testing
             #expect(refused.stderr.contains("shard-0-of-3"))
         }
         // Another shard of 3 runs (the servers are unreachable: 3; an empty shard: 0).
-        let sameCount = try binary.run(["apply", "--shard", "1/3", fixture.jobPath], environment: JobFixture.environment)
+        let sameCount = try binary.run(
+            ["apply", "--shard", "1/3", fixture.jobPath], environment: JobFixture.environment)
         #expect([0, 3].contains(sameCount.status), "\(sameCount.stdout)\(sameCount.stderr)")
         let status = try binary.run(["status", fixture.jobPath])
         #expect(status.stdout.contains("Apply in progress: run \(run.rawValue), pid \(getpid())"))
@@ -151,7 +155,10 @@ import Testing
         try second.finishRun(run, finishedAt: later.addingTimeInterval(2), outcome: .completed)
 
         let result = try MailferryBinary.locate().run(
-            ["status", "--state-dir", first, "--state-dir", fixture.path("machine-b"), "--format", "json", fixture.jobPath])
+            [
+                "status", "--state-dir", first, "--state-dir", fixture.path("machine-b"), "--format", "json",
+                fixture.jobPath,
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let users = try #require(document["users"] as? [[String: Any]])

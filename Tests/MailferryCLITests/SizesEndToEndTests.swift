@@ -19,9 +19,11 @@
 
         @Test func aMessageOfMoreThanTwentyMegabytesIsCopiedExactly() async throws {
             let comparison = try await Self.migrate(profile: "large21") { source in
-                let sizes = try FileManager.default.contentsOfDirectory(atPath: source.mailDirectory(for: Self.user.0) + "/cur")
-                    .compactMap { name in name.components(separatedBy: ",S=").dropFirst().first?.prefix { $0.isNumber } }
-                    .compactMap { Int($0) }
+                let sizes = try FileManager.default.contentsOfDirectory(
+                    atPath: source.mailDirectory(for: Self.user.0) + "/cur"
+                )
+                .compactMap { name in name.components(separatedBy: ",S=").dropFirst().first?.prefix { $0.isNumber } }
+                .compactMap { Int($0) }
                 #expect(sizes.max() ?? 0 >= 20_000_000, "the corpus holds a message of more than 20 MB: \(sizes)")
             }
             #expect(comparison.messagesA == 3 && comparison.matched == 3 && comparison.messagesB == 3)

@@ -12,7 +12,8 @@ import Testing
 
     @Test func flowMappingAndQuotedPasswordsAreMasked() {
         let line = #"admin: { user: m, password: "s3cr,et", style: separator }"#
-        #expect(SnippetRedaction.jobFile.apply(to: line) == #"admin: { user: m, password: *********, style: separator }"#)
+        #expect(
+            SnippetRedaction.jobFile.apply(to: line) == #"admin: { user: m, password: *********, style: separator }"#)
     }
 
     @Test func secretReferencesStayReadable() {
@@ -22,12 +23,20 @@ import Testing
     }
 
     @Test func literalOAuth2SecretsAreMaskedAndTheirNeighboursStayReadable() {
-        #expect(SnippetRedaction.jobFile.apply(to: "      client_secret: Abc~8Q~secret") == "      client_secret: " + String(repeating: "*", count: "Abc~8Q~secret".count))
-        #expect(SnippetRedaction.jobFile.apply(to: "  token: ya29.a0AfH6") == "  token: " + String(repeating: "*", count: "ya29.a0AfH6".count))
-        #expect(SnippetRedaction.jobFile.apply(to: #"  oauth2: { token: "ya29.x" }"#) == #"  oauth2: { token: ******** }"#)
+        #expect(
+            SnippetRedaction.jobFile.apply(to: "      client_secret: Abc~8Q~secret") == "      client_secret: "
+                + String(repeating: "*", count: "Abc~8Q~secret".count))
+        #expect(
+            SnippetRedaction.jobFile.apply(to: "  token: ya29.a0AfH6") == "  token: "
+                + String(repeating: "*", count: "ya29.a0AfH6".count))
+        #expect(
+            SnippetRedaction.jobFile.apply(to: #"  oauth2: { token: "ya29.x" }"#) == #"  oauth2: { token: ******** }"#)
         #expect(SnippetRedaction.jobFile.apply(to: "  token: env:TOKEN") == "  token: env:TOKEN")
-        #expect(SnippetRedaction.jobFile.apply(to: "  token_url: http://login/token") == "  token_url: http://login/token")
-        #expect(SnippetRedaction.jobFile.apply(to: "  token_command: [get, \"{user}\"]") == "  token_command: [get, \"{user}\"]")
+        #expect(
+            SnippetRedaction.jobFile.apply(to: "  token_url: http://login/token") == "  token_url: http://login/token")
+        #expect(
+            SnippetRedaction.jobFile.apply(to: "  token_command: [get, \"{user}\"]")
+                == "  token_command: [get, \"{user}\"]")
     }
 
     @Test func usersLineShowsOnlyTheSourceUserAndDelimiters() {

@@ -56,9 +56,13 @@
 
                 let full = try binary.run(["apply", "--state-dir", state, fixture.jobPath], environment: environment)
                 let output = full.stdout + full.stderr
-                print("state-fault (full): exit \(full.status): \(output.split(separator: "\n").filter { $0.contains("not writable") || $0.contains("cannot open") }.prefix(2))")
+                print(
+                    "state-fault (full): exit \(full.status): \(output.split(separator: "\n").filter { $0.contains("not writable") || $0.contains("cannot open") }.prefix(2))"
+                )
                 #expect(full.status == 1 || full.status == 3, "\(output)")
-                #expect(output.contains("state directory not writable") || output.contains("cannot open the state"), "\(output)")
+                #expect(
+                    output.contains("state directory not writable") || output.contains("cannot open the state"),
+                    "\(output)")
                 #expect(!output.contains("Fatal error"), "\(output)")
                 if full.status == 3 {
                     // Users ran: each one that did not finish names the catalogued message.
@@ -80,7 +84,8 @@
                 #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
                 #expect(Self.shell("mount", "-o", "remount,ro", state) == 0)
 
-                let readOnly = try binary.run(["apply", "--state-dir", state, fixture.jobPath], environment: environment)
+                let readOnly = try binary.run(
+                    ["apply", "--state-dir", state, fixture.jobPath], environment: environment)
                 let output = readOnly.stdout + readOnly.stderr
                 print("state-fault (read-only): exit \(readOnly.status): \(output.prefix(300))")
                 #expect(readOnly.status == 1 || readOnly.status == 3, "\(output)")

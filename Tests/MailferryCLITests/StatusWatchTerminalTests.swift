@@ -15,9 +15,11 @@
             let listener = try SilentListener()
             // Plain IMAP: the wait for a greeting is bounded by `timeout` (10 minutes here), where a TLS
             // handshake would be cut at 30 s, which a loaded machine can reach before the first redraw.
-            let job = JobFixture.unreachableJob
+            let job =
+                JobFixture.unreachableJob
                 .replacingOccurrences(of: "protocol: imap4s", with: "protocol: imap4")
-                .replacingOccurrences(of: "ports: { imap4s: 1 }", with: "ports: { imap4: \(listener.port) }\n  timeout: 600s")
+                .replacingOccurrences(
+                    of: "ports: { imap4s: 1 }", with: "ports: { imap4: \(listener.port) }\n  timeout: 600s")
                 + "options:\n  concurrency: 1\n  retries: 0\n"
             let extra = (0..<extraUsers).map { "user\($0),pw-\($0)\n" }.joined()
             let fixture = try JobFixture(job: job, users: JobFixture.validUsers + extra)
@@ -29,7 +31,8 @@
             apply.standardError = FileHandle.nullDevice
             try apply.run()
             let deadline = Date().addingTimeInterval(60)
-            while !FileManager.default.fileExists(atPath: fixture.stateDirectory + "/logs/alice.log"), Date() < deadline {
+            while !FileManager.default.fileExists(atPath: fixture.stateDirectory + "/logs/alice.log"), Date() < deadline
+            {
                 try await Task.sleep(for: .milliseconds(20))
             }
             return (apply, fixture, listener)
@@ -59,7 +62,8 @@
             let binary = try MailferryBinary.locate()
             let tmux = Tmux()
             defer { tmux.kill() }
-            let command = "\(TerminalRun.quoted(binary.url.path)) status --watch 0.2 \(TerminalRun.quoted(fixture.jobPath)); echo WATCH-ENDED; sleep 120"
+            let command =
+                "\(TerminalRun.quoted(binary.url.path)) status --watch 0.2 \(TerminalRun.quoted(fixture.jobPath)); echo WATCH-ENDED; sleep 120"
             try tmux.start(command)
 
             let running = try await Self.poll(tmux.capture) { Self.state(of: "alice", on: $0) == "running" }
@@ -72,7 +76,9 @@
             listener.resetAndClose()  // alice's connection is reset, bob's refused: both fail, the run ends
             let ended = try await Self.poll(tmux.capture) { $0.contains("WATCH-ENDED") }
             #expect(ended.contains("WATCH-ENDED"), "status --watch did not end with the run:\n\(ended)")
-            #expect(Self.state(of: "alice", on: ended) == "failed" && Self.state(of: "bob", on: ended) == "failed", "\(ended)")
+            #expect(
+                Self.state(of: "alice", on: ended) == "failed" && Self.state(of: "bob", on: ended) == "failed",
+                "\(ended)")
             // Redrawn in place: one table on the screen, not one per refresh.
             #expect(ended.components(separatedBy: "SOURCE USER").count == 2, "\(ended)")
             #expect(ended.contains("No user is running."))
@@ -143,7 +149,8 @@
                 environment.removeValue(forKey: "NO_COLOR")
                 environment.removeValue(forKey: "TMUX")
                 environment["TERM"] = "xterm-256color"
-                let result = try DovecotServer.runCleanly("/usr/bin/tmux", ["-L", socket] + arguments, environment: environment)
+                let result = try DovecotServer.runCleanly(
+                    "/usr/bin/tmux", ["-L", socket] + arguments, environment: environment)
                 return (result.status, result.output)
             }
         }

@@ -13,13 +13,16 @@ import Testing
     @Test func printsLocationSeverityMessageSourceLineAndCaret() {
         let source = "version: 1\nsource:\n  protocol: imap5\n"
         var text = renderer(files: ["job.yaml": source])
-        let output = text.render([.error("unknown protocol", at: SourceLocation(file: "job.yaml", line: 3, column: 13))])
+        let output = text.render([.error("unknown protocol", at: SourceLocation(file: "job.yaml", line: 3, column: 13))]
+        )
         #expect(output == "job.yaml:3:13: error: unknown protocol\n  protocol: imap5\n            ^\n")
     }
 
     @Test func warningWithoutReadableFileHasNoSnippet() {
         var text = renderer(files: [:])
-        let output = text.render([.warning("tls verify is off", at: SourceLocation(file: "gone.yaml", line: 2, column: 5))])
+        let output = text.render([
+            .warning("tls verify is off", at: SourceLocation(file: "gone.yaml", line: 2, column: 5))
+        ])
         #expect(output == "gone.yaml:2:5: warning: tls verify is off\n")
     }
 

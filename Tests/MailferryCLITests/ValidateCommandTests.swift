@@ -25,7 +25,8 @@ import Testing
     @Test func validJobExitsZero() throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(["validate", fixture.jobPath], environment: JobFixture.environment)
+        let result = try MailferryBinary.locate().run(
+            ["validate", fixture.jobPath], environment: JobFixture.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout == "\(fixture.path("users.csv")): note: 3 mailboxes (job \(fixture.jobPath))\n")
         #expect(result.stderr.contains("0 errors, 0 warnings"))
@@ -72,8 +73,11 @@ import Testing
         for line in result.stdout.split(separator: "\n") {
             #expect(line.hasPrefix("::error") || line.hasPrefix("::warning") || line.hasPrefix("::notice"))
         }
-        #expect(result.stdout.hasSuffix("::notice file=\(fixture.path("users.csv").replacingOccurrences(of: ":", with: "%3A"))::"
-            + "\(fixture.path("users.csv")): 0 mailboxes, not counting 3 lines with errors (job \(fixture.jobPath))\n"))
+        #expect(
+            result.stdout.hasSuffix(
+                "::notice file=\(fixture.path("users.csv").replacingOccurrences(of: ":", with: "%3A"))::"
+                    + "\(fixture.path("users.csv")): 0 mailboxes, not counting 3 lines with errors (job \(fixture.jobPath))\n"
+            ))
     }
 
     @Test func jsonFormatIsASortedStableArray() throws {

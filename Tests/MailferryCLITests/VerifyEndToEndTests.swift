@@ -37,11 +37,17 @@
             let messages = try #require(manifest["messages"] as? [[String: Any]])
             #expect(messages.count == 149, "the e2e corpus has 149 messages")
             #expect(messages.allSatisfy { $0["status"] as? String == "present" })
-            #expect(messages.allSatisfy { ($0["digest"] as? String)?.count == 64 && $0["digest"] as? String == $0["destination_digest"] as? String })
+            #expect(
+                messages.allSatisfy {
+                    ($0["digest"] as? String)?.count == 64
+                        && $0["digest"] as? String == $0["destination_digest"] as? String
+                })
             let schema = MailferryBinary.packageRoot.appendingPathComponent("schemas/verify.schema.json").path
             #expect(try PythonJSONSchema.locate().errors(validating: manifestText, against: schema) == nil)
             for secret in [Self.users[0].1, Self.admin.1] {
-                #expect(!manifestText.contains(secret) && !complete.stdout.contains(secret) && !complete.stderr.contains(secret))
+                #expect(
+                    !manifestText.contains(secret) && !complete.stdout.contains(secret)
+                        && !complete.stderr.contains(secret))
             }
 
             // Behind mailferry's back: imaplib deletes, flags and appends; one file gets one byte changed.
@@ -50,7 +56,8 @@
 
             // Judged against the source alone (no state: --state-dir names an empty folder).
             let noState = ["--state-dir", fixture.path("no-state")]
-            let shallow = try binary.run(["verify", "--format", "json"] + noState + [fixture.jobPath], environment: environment)
+            let shallow = try binary.run(
+                ["verify", "--format", "json"] + noState + [fixture.jobPath], environment: environment)
             #expect(shallow.status == 2, "\(shallow.stdout)\(shallow.stderr)")
             let found = try Self.user(in: shallow.stdout)
             #expect(found["state"] as? String == "differences")
@@ -66,29 +73,44 @@
             let kinds = (flagged?["differences"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
             #expect(kinds == ["flags"])
             let extra = try #require(found["extra"] as? [[String: Any]])
-            #expect(extra.compactMap { $0["identity"] as? String }.map { $0.hasPrefix("mid:\(tampered["appended"] ?? "?"):") } == [true])
+            #expect(
+                extra.compactMap { $0["identity"] as? String }.map {
+                    $0.hasPrefix("mid:\(tampered["appended"] ?? "?"):")
+                } == [true])
 
             // --deep also finds the copy whose bytes changed under the same identity.
             let deep = try binary.run(["verify", "--deep"] + noState + [fixture.jobPath], environment: environment)
             #expect(deep.status == 2, "\(deep.stdout)\(deep.stderr)")
             #expect(deep.stdout.contains("1 missing, 2 different, 1 extra"), "\(deep.stdout)")
             let altered = deep.stdout.split(separator: "\n").filter { $0.contains("bytes differ: SHA-256") }
-            #expect(altered.count == 1 && altered.first?.contains("mid:\(tampered["altered_bytes"] ?? "?"):") == true, "\(deep.stdout)")
-            #expect(deep.stdout.split(separator: "\n").contains { $0.hasPrefix("  missing ") && $0.contains(tampered["deleted"] ?? "?") })
-            #expect(deep.stdout.split(separator: "\n").contains { $0.hasPrefix("  extra ") && $0.contains(tampered["appended"] ?? "?") })
+            #expect(
+                altered.count == 1 && altered.first?.contains("mid:\(tampered["altered_bytes"] ?? "?"):") == true,
+                "\(deep.stdout)")
+            #expect(
+                deep.stdout.split(separator: "\n").contains {
+                    $0.hasPrefix("  missing ") && $0.contains(tampered["deleted"] ?? "?")
+                })
+            #expect(
+                deep.stdout.split(separator: "\n").contains {
+                    $0.hasPrefix("  extra ") && $0.contains(tampered["appended"] ?? "?")
+                })
 
             // With the job's state, the deletion and the flag change read as the user's own since the last
             // sync (the baseline says what both sides had): listed as such, not as missing or different.
             let withState = try binary.run(["verify", "--format", "json", fixture.jobPath], environment: environment)
             let judged = try Self.user(in: withState.stdout)
             let counts = try #require(judged["counts"] as? [String: Int])
-            #expect(counts["deleted_on_destination"] == 1 && counts["missing"] == 0 && counts["different"] == 0, "\(counts)")
+            #expect(
+                counts["deleted_on_destination"] == 1 && counts["missing"] == 0 && counts["different"] == 0, "\(counts)"
+            )
             #expect(counts["extra"] == 1, "the appended message is still extra")
             #expect(withState.status == 2)
             let stateChecks = try #require(judged["messages"] as? [[String: Any]])
             #expect(
-                stateChecks.first { $0["status"] as? String == "deleted_on_destination" }.flatMap { $0["identity"] as? String }?
-                    .hasPrefix("mid:\(tampered["deleted"] ?? "?"):") == true)
+                stateChecks.first { $0["status"] as? String == "deleted_on_destination" }.flatMap {
+                    $0["identity"] as? String
+                }?
+                .hasPrefix("mid:\(tampered["deleted"] ?? "?"):") == true)
             #expect(try PythonJSONSchema.locate().errors(validating: withState.stdout, against: schema) == nil)
 
             // Read-only: the source's files (flags live in their names) are as they were.
@@ -123,7 +145,9 @@
                 "--port", String(server.imapsPort), "--user", user.0, "--ca-file", server.caFile,
                 "--password-env", "MF_TAMPER_PASSWORD", "--maildir", server.mailDirectory(for: user.0),
             ]
-            process.environment = ProcessInfo.processInfo.environment.merging(["MF_TAMPER_PASSWORD": user.1]) { _, new in new }
+            process.environment = ProcessInfo.processInfo.environment.merging(["MF_TAMPER_PASSWORD": user.1]) {
+                _, new in new
+            }
             let output = Pipe()
             process.standardOutput = output
             try process.run()

@@ -1,6 +1,7 @@
-@testable import BuildInfo
 import Foundation
 import Testing
+
+@testable import BuildInfo
 
 /// `mailferry --version`, and the same string at the head of `status` and of each user's log.
 @Suite struct VersionTests {
@@ -26,14 +27,17 @@ import Testing
     }
 
     @Test func descriptionForms() {
-        #expect(MailferryVersion.describe(release: "1.0.0", commit: "0123456789ab", modified: true) == "mailferry 1.0.0")
+        #expect(
+            MailferryVersion.describe(release: "1.0.0", commit: "0123456789ab", modified: true) == "mailferry 1.0.0")
         #expect(
             MailferryVersion.describe(release: "1.1.0-dev", commit: "0123456789ab", modified: false)
                 == "mailferry 1.1.0-dev (commit 0123456789ab)")
         #expect(
             MailferryVersion.describe(release: "1.1.0-dev", commit: "0123456789ab", modified: true)
                 == "mailferry 1.1.0-dev (commit 0123456789ab, modified)")
-        #expect(MailferryVersion.describe(release: "1.1.0-dev", commit: nil, modified: false) == "mailferry 1.1.0-dev (unknown commit)")
+        #expect(
+            MailferryVersion.describe(release: "1.1.0-dev", commit: nil, modified: false)
+                == "mailferry 1.1.0-dev (unknown commit)")
     }
 
     @Test func statusStartsWithTheVersion() throws {

@@ -30,7 +30,9 @@ import Testing
         #expect(junk.value(of: "from") == "after a junk line continued")
         #expect(HeaderFields(parsing: Array(Self.awkward[5].utf8)).value(of: "from") == "tail without newline")
         #expect(HeaderFields(parsing: Array(Self.awkward[6].utf8)).fields.map(\.value) == ["s"])
-        #expect(HeaderFields(parsing: Array(Self.awkward[3].utf8)).value(of: "subject") == "Gr\u{00FC}\u{00DF}e aus K\u{00F6}ln")
+        #expect(
+            HeaderFields(parsing: Array(Self.awkward[3].utf8)).value(of: "subject")
+                == "Gr\u{00FC}\u{00DF}e aus K\u{00F6}ln")
     }
 
     /// Identities are stored in the journal and compared across runs: a faster parser must give the
@@ -44,10 +46,13 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         let alphabet: [Character] = [" ", "\t", "\r", "\n", "a", "<", ">", "@", "x", "."]
         for _ in 0..<2_000 {
-            let text = String((0..<Int.random(in: 0...24, using: &generator)).map { _ in
-                alphabet.randomElement(using: &generator) ?? "a"
-            })
-            #expect(MessageIdentity.collapseWhitespace(text) == MessageIdentity.collapseWhitespaceByCharacter(text), "\(Array(text.utf8))")
+            let text = String(
+                (0..<Int.random(in: 0...24, using: &generator)).map { _ in
+                    alphabet.randomElement(using: &generator) ?? "a"
+                })
+            #expect(
+                MessageIdentity.collapseWhitespace(text) == MessageIdentity.collapseWhitespaceByCharacter(text),
+                "\(Array(text.utf8))")
             var reference = MessageIdentity.collapseWhitespaceByCharacter(text)
             if let open = reference.firstIndex(of: "<"), let close = reference[open...].firstIndex(of: ">") {
                 reference = String(reference[open...close])

@@ -5,7 +5,9 @@ import Testing
 @Suite struct MailboxPathTests {
     @Test func courierNamespaceMapsToPlainPaths() {
         #expect(MailboxPath(serverName: "INBOX.Sent", delimiter: ".", prefix: "INBOX.") == MailboxPath("Sent"))
-        #expect(MailboxPath(serverName: "INBOX.Archive.2019", delimiter: ".", prefix: "INBOX.") == MailboxPath("Archive/2019"))
+        #expect(
+            MailboxPath(serverName: "INBOX.Archive.2019", delimiter: ".", prefix: "INBOX.")
+                == MailboxPath("Archive/2019"))
         #expect(MailboxPath(serverName: "INBOX", delimiter: ".", prefix: "INBOX.") == .inbox)
         #expect(MailboxPath("Archive/2019").serverName(delimiter: ".", prefix: "INBOX.") == "INBOX.Archive.2019")
         #expect(MailboxPath.inbox.serverName(delimiter: ".", prefix: "INBOX.") == "INBOX")
@@ -44,7 +46,8 @@ import Testing
     }
 
     @Test func headerFieldsUnfoldAndStopAtBody() {
-        let fields = HeaderFields(parsing: Array("Received: one\r\nReceived: two\r\n\tcontinued\r\n\r\nBody: no\r\n".utf8))
+        let fields = HeaderFields(
+            parsing: Array("Received: one\r\nReceived: two\r\n\tcontinued\r\n\r\nBody: no\r\n".utf8))
         #expect(fields.values(of: "received") == ["one", "two continued"])
         #expect(fields.value(of: "body") == nil)
     }
@@ -74,6 +77,8 @@ import Testing
         server.ports = .init(imap4: 0, imap4s: 0, pop3: 110, pop3s: 0)
         #expect(server.route.inbox.map(\.port) == [110])
         #expect(server.route.folders.isEmpty)
-        #expect(SourceEndpoint(kind: .imap, host: "::1", port: 993, security: .implicitTLS).description == "imap4s://[::1]:993 (tls)")
+        #expect(
+            SourceEndpoint(kind: .imap, host: "::1", port: 993, security: .implicitTLS).description
+                == "imap4s://[::1]:993 (tls)")
     }
 }

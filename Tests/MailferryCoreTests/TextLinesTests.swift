@@ -6,7 +6,8 @@ import Testing
 struct TextLinesTests {
     @Test(arguments: ["\n", "\r\n", "\r"])
     func everyConventionGivesTheSameLines(terminator: String) {
-        let text = ["alice,pw1", "", "# comment", "bob,\"p w\"", "carol,pw3"].joined(separator: terminator) + terminator
+        let text =
+            ["alice,pw1", "", "# comment", "bob,\"p w\"", "carol,pw3"].joined(separator: terminator) + terminator
         #expect(TextLines.split(text).map(String.init) == ["alice,pw1", "", "# comment", "bob,\"p w\"", "carol,pw3"])
     }
 

@@ -27,26 +27,45 @@ struct TokenResponseTests {
     }
 
     @Test func errorResponsesBecomeTheCataloguedErrors() {
-        #expect(throws: OAuth2Error.invalidClient(endpoint: "https://login.example/token", description: "AADSTS7000215: Invalid client secret provided.")) {
-            try interpret(401, #"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#)
+        #expect(
+            throws: OAuth2Error.invalidClient(
+                endpoint: "https://login.example/token", description: "AADSTS7000215: Invalid client secret provided.")
+        ) {
+            try interpret(
+                401, #"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."}"#
+            )
         }
         #expect(throws: OAuth2Error.unauthorizedClient(endpoint: "https://login.example/token", description: "")) {
             try interpret(401, #"{"error":"unauthorized_client"}"#)
         }
-        #expect(throws: OAuth2Error.mailboxNotPermitted(user: "zoe@example.com", description: "Invalid email or User ID")) {
-            try interpret(400, #"{"error":"invalid_grant","error_description":"Invalid email or User ID"}"#, mailbox: "zoe@example.com")
+        #expect(
+            throws: OAuth2Error.mailboxNotPermitted(user: "zoe@example.com", description: "Invalid email or User ID")
+        ) {
+            try interpret(
+                400, #"{"error":"invalid_grant","error_description":"Invalid email or User ID"}"#,
+                mailbox: "zoe@example.com")
         }
-        #expect(throws: OAuth2Error.tokenRequestRefused(endpoint: "https://login.example/token", status: 503, error: "", description: "")) {
+        #expect(
+            throws: OAuth2Error.tokenRequestRefused(
+                endpoint: "https://login.example/token", status: 503, error: "", description: "")
+        ) {
             try interpret(503, "<html>down</html>")
         }
-        #expect(throws: OAuth2Error.invalidResponse(endpoint: "https://login.example/token", reason: "the answer has no access_token")) {
+        #expect(
+            throws: OAuth2Error.invalidResponse(
+                endpoint: "https://login.example/token", reason: "the answer has no access_token")
+        ) {
             try interpret(200, #"{"token_type":"Bearer"}"#)
         }
     }
 
     @Test func formEncodingEscapesEverythingButUnreservedCharacters() {
-        #expect(TokenEndpointClient.formEncoded([("client_secret", "a+b/c=d&e f~")]) == "client_secret=a%2Bb%2Fc%3Dd%26e%20f~")
-        #expect(TokenEndpointClient.endpointName("https://login.example:8443/t/token?secret=x") == "https://login.example:8443/t/token")
+        #expect(
+            TokenEndpointClient.formEncoded([("client_secret", "a+b/c=d&e f~")])
+                == "client_secret=a%2Bb%2Fc%3Dd%26e%20f~")
+        #expect(
+            TokenEndpointClient.endpointName("https://login.example:8443/t/token?secret=x")
+                == "https://login.example:8443/t/token")
     }
 
     @Test func aJWTAssertionIsSignedRS256AndVerifiesWithThePublicKey() throws {
@@ -65,7 +84,8 @@ struct TokenResponseTests {
         }
         let header = try #require(decode(parts[0]))
         #expect(String(decoding: header, as: UTF8.self) == #"{"alg":"RS256","typ":"JWT"}"#)
-        let claims = try #require(decode(parts[1]).flatMap { try JSONSerialization.jsonObject(with: $0) as? [String: Any] })
+        let claims = try #require(
+            decode(parts[1]).flatMap { try JSONSerialization.jsonObject(with: $0) as? [String: Any] })
         #expect(claims["sub"] as? String == "alice@example.com")
         #expect(claims["iss"] as? String == "migrator@project.iam.gserviceaccount.com")
         #expect(claims["aud"] as? String == "https://oauth2.googleapis.com/token")
@@ -73,32 +93,38 @@ struct TokenResponseTests {
         let signature = _RSA.Signing.RSASignature(rawRepresentation: try #require(decode(parts[2])))
         let signed = Data((parts[0] + "." + parts[1]).utf8)
         #expect(key.publicKey.isValidSignature(signature, for: SHA256.hash(data: signed), padding: .insecurePKCS1v1_5))
-        #expect(!key.publicKey.isValidSignature(signature, for: SHA256.hash(data: Data("x".utf8)), padding: .insecurePKCS1v1_5))
+        #expect(
+            !key.publicKey.isValidSignature(
+                signature, for: SHA256.hash(data: Data("x".utf8)), padding: .insecurePKCS1v1_5))
     }
 
     @Test func aTokenCommandGetsTheUserAndItsStandardErrorIsNeverShown() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("oauth2-command-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "oauth2-command-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let script = directory.appendingPathComponent("get-token").path
         try """
-            #!/bin/sh
-            echo "client secret is hunter2" >&2
-            [ "$1" = fail@example.com ] && exit 3
-            [ "$1" = slow@example.com ] && exec sleep 30
-            printf 'token-for-%s\\n' "$1"
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        echo "client secret is hunter2" >&2
+        [ "$1" = fail@example.com ] && exit 3
+        [ "$1" = slow@example.com ] && exec sleep 30
+        printf 'token-for-%s\\n' "$1"
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
         let command = TokenCommand(
             // Through /bin/sh: executing a file this process has just written can fail with ETXTBSY when
             // another test forks at that moment.
-            argv: ["sh", "get-token", "{user}"], lookup: ProgramLookup(path: "/usr/bin:/bin", directory: directory.path),
+            argv: ["sh", "get-token", "{user}"],
+            lookup: ProgramLookup(path: "/usr/bin:/bin", directory: directory.path),
             environment: [:], timeout: .seconds(1))
         #expect(try await command.token(for: "alice@example.com").value.revealed() == "token-for-alice@example.com")
         await #expect(throws: OAuth2Error.commandFailed(program: "sh", reason: "it exited with status 3")) {
             _ = try await command.token(for: "fail@example.com")
         }
-        await #expect(throws: OAuth2Error.commandFailed(program: "sh", reason: "it was stopped after 1 s or by a signal")) {
+        await #expect(
+            throws: OAuth2Error.commandFailed(program: "sh", reason: "it was stopped after 1 s or by a signal")
+        ) {
             _ = try await command.token(for: "slow@example.com")
         }
     }

@@ -44,8 +44,11 @@ struct POP3BearerAuthTests {
         let error = await #expect(throws: POP3Error.self) {
             try await client.login(.bearer(user: "alice", token: "secret-token", mechanism: .xoauth2))
         }
-        #expect(error == .tokenRefused(
-            challenge: #"{"status":"401","schemes":"bearer","scope":"mail"}"#, serverText: "[AUTH] Authentication failed."))
+        #expect(
+            error
+                == .tokenRefused(
+                    challenge: #"{"status":"401","schemes":"bearer","scope":"mail"}"#,
+                    serverText: "[AUTH] Authentication failed."))
         #expect(transport.writes.last == "\r\n")
         #expect(lines.all.contains { $0 == "C: AUTH XOAUTH2 ****" })
         #expect(!lines.all.joined().contains("secret-token"))

@@ -156,7 +156,8 @@ struct POP3ClientTests {
     @Test("retrieveUnread asks TOP n 2147483647 and streams the dot-unstuffed message")
     func retrieveUnreadUsesTop() async throws {
         let message = "Subject: hi\r\n\r\n..dot line\r\nend\r\n"
-        let server = greeting + capaSecure + "+OK\r\n+OK Logged in.\r\n+OK\r\n" + message + ".\r\n"
+        let server =
+            greeting + capaSecure + "+OK\r\n+OK Logged in.\r\n+OK\r\n" + message + ".\r\n"
             + "-ERR There's no message 9.\r\n"
         for chunkSize in [nil, 1, 4] {
             let transport = ScriptedTransport(server: server, chunkSize: chunkSize, secure: true)
@@ -165,7 +166,9 @@ struct POP3ClientTests {
             var received: [UInt8] = []
             try await client.retrieveUnread(1) { received += $0.readableBytesView }
             #expect(String(decoding: received, as: UTF8.self) == "Subject: hi\r\n\r\n.dot line\r\nend\r\n")
-            await #expect(throws: POP3Error.commandFailed(command: "TOP 9 2147483647", serverText: "There's no message 9.")) {
+            await #expect(
+                throws: POP3Error.commandFailed(command: "TOP 9 2147483647", serverText: "There's no message 9.")
+            ) {
                 try await client.retrieveUnread(9) { _ in }
             }
             #expect(transport.writes.suffix(2) == ["TOP 1 2147483647\r\n", "TOP 9 2147483647\r\n"])
@@ -174,7 +177,8 @@ struct POP3ClientTests {
 
     @Test("requestUnread sends every TOP in one write; readRequested reads them in order, -ERR as false")
     func pipelinedWholeMessages() async throws {
-        let server = greeting + capaSecure + "+OK\r\n+OK Logged in.\r\n"
+        let server =
+            greeting + capaSecure + "+OK\r\n+OK Logged in.\r\n"
             + "+OK\r\nSubject: 1\r\n\r\n..one\r\n.\r\n"
             + "-ERR There's no message 2.\r\n"
             + "+OK\r\nSubject: 3\r\n\r\nthree\r\n.\r\n"
@@ -230,7 +234,8 @@ struct POP3ClientTests {
 
     @Test("headers(of:) sends one TOP at a time without PIPELINING")
     func unpipelinedHeaders() async throws {
-        let server = greeting + capaNoSTLS + "+OK\r\n+OK Logged in.\r\n" + "+OK\r\nA: 1\r\n\r\n.\r\n+OK\r\nB: 2\r\n\r\n.\r\n"
+        let server =
+            greeting + capaNoSTLS + "+OK\r\n+OK Logged in.\r\n" + "+OK\r\nA: 1\r\n\r\n.\r\n+OK\r\nB: 2\r\n\r\n.\r\n"
         let transport = ScriptedTransport(server: server, secure: true)
         let client = try await POP3Client.open(over: transport, stls: .required)
         try await client.login(.userPass(user: "alice", password: "pw"))

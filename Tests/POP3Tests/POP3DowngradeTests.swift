@@ -16,7 +16,8 @@ struct POP3DowngradeTests {
             func options(_ stls: POP3STLSPolicy) -> POP3ConnectionOptions {
                 POP3ConnectionOptions(
                     host: "127.0.0.1", port: attacker.port, security: .plain(stls: stls),
-                    tls: TLSOptions(caFile: server.caFile), timeouts: TransportTimeouts(connect: .seconds(5), idle: .seconds(5)))
+                    tls: TLSOptions(caFile: server.caFile),
+                    timeouts: TransportTimeouts(connect: .seconds(5), idle: .seconds(5)))
             }
             await #expect(throws: POP3Error.tlsNotOffered) { _ = try await POP3Client.connect(options(.required)) }
 

@@ -15,18 +15,23 @@ struct POP3FuzzTests {
         let seeds = POP3FramerProperties.transcripts
         for execution in 0..<executions {
             let (text, known) = seeds[execution % seeds.count]
-            let input = execution < seeds.count
+            let input =
+                execution < seeds.count
                 ? Array(text.utf8) : POP3FramerProperties.mutator.mutate(Array(text.utf8), &random)
             let shapes = POP3FramerProperties.shapes(known, &random)
             let cuts = ByteMutator.cuts(count: input.count, &random)
             if let violation = POP3FramerProperties.check(input, shapes: shapes, cuts: cuts) {
                 violations.append("execution \(execution): \(violation)")
             }
-            if case .success(let outcome) = POP3FramerProperties.feed([input[...]], shapes: shapes), outcome.error != nil {
+            if case .success(let outcome) = POP3FramerProperties.feed([input[...]], shapes: shapes),
+                outcome.error != nil
+            {
                 errors += 1
             }
         }
-        print("fuzz pop3-response: \(executions) executions, \(violations.count) crashes/violations, \(errors) typed errors")
+        print(
+            "fuzz pop3-response: \(executions) executions, \(violations.count) crashes/violations, \(errors) typed errors"
+        )
         #expect(violations.isEmpty, "\(violations.prefix(3).joined(separator: "\n"))")
         #expect(errors > executions / 20)
     }

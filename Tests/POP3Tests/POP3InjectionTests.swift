@@ -13,7 +13,8 @@ struct POP3InjectionTests {
         try await DovecotServer.stopping([server]) {
             try server.deliver(Data("Subject: keep\r\n\r\nkeep me\r\n".utf8), to: "alice")
             let options = POP3ConnectionOptions(
-                host: server.host, port: server.pop3sPort, security: .implicitTLS, tls: TLSOptions(caFile: server.caFile),
+                host: server.host, port: server.pop3sPort, security: .implicitTLS,
+                tls: TLSOptions(caFile: server.caFile),
                 timeouts: TransportTimeouts(connect: .seconds(10), idle: .seconds(10)))
             let client = try await POP3Client.connect(options)
             let attempts: [POP3Credentials] = [

@@ -12,7 +12,8 @@ import Foundation
 /// threads block signals, and a daemon started from them inherits that: a Dovecot master with a
 /// blocked SIGCHLD never greets, one with a blocked SIGTERM stops slowly. Foundation.Process cannot
 /// reset this, so servers are started through these attributes.
-public func withCleanSignalSpawnAttributes<Result>(_ body: (inout SpawnAttributes) throws -> Result) rethrows -> Result {
+public func withCleanSignalSpawnAttributes<Result>(_ body: (inout SpawnAttributes) throws -> Result) rethrows -> Result
+{
     #if canImport(Glibc)
         var attributes = posix_spawnattr_t()
     #else

@@ -182,7 +182,8 @@ public final class FaultProxy: @unchecked Sendable {
                 openPeak = max(openPeak, liveClients.count)
                 return (connectionCount - 1, enabled)
             }
-            let schedule = faulty ? FaultSchedule.draw(seed: configuration.seed, connection: number, configuration) : .clean
+            let schedule =
+                faulty ? FaultSchedule.draw(seed: configuration.seed, connection: number, configuration) : .clean
             threads.enter()
             Thread { [self] in
                 serve(client: client, schedule: schedule)

@@ -130,8 +130,11 @@
             let errorData = errors.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
             let text = String(decoding: data, as: UTF8.self)
-            return (process.terminationStatus, process.terminationStatus == 0 || errorData.isEmpty
-                ? text : text + String(decoding: errorData, as: UTF8.self))
+            return (
+                process.terminationStatus,
+                process.terminationStatus == 0 || errorData.isEmpty
+                    ? text : text + String(decoding: errorData, as: UTF8.self)
+            )
         }
     }
 #endif

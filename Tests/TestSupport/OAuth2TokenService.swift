@@ -165,7 +165,8 @@ public final class OAuth2TokenService: Sendable {
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw DovecotServerError.startFailed(status: process.terminationStatus, output: "openssl \(arguments[0])", logTail: "")
+            throw DovecotServerError.startFailed(
+                status: process.terminationStatus, output: "openssl \(arguments[0])", logTail: "")
         }
     }
 }

@@ -149,7 +149,8 @@ struct ProxiedConnection {
             defer { serverLine = [] }
             let line = String(decoding: serverLine, as: UTF8.self)
             if line == "STLS\r\n" { continue }  // POP3 CAPA lists it on a line of its own
-            toClient += line.uppercased().contains("CAPABILITY")
+            toClient +=
+                line.uppercased().contains("CAPABILITY")
                 ? Array(line.replacingOccurrences(of: " STARTTLS", with: "").utf8) : serverLine
         }
     }

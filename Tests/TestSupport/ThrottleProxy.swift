@@ -112,7 +112,8 @@ public final class ThrottleProxy: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while !isStopped {
             var descriptors = [
-                pollfd(fd: client, events: Int16(POLLIN), revents: 0), pollfd(fd: server, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: client, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: server, events: Int16(POLLIN), revents: 0),
             ]
             guard poll(&descriptors, 2, 100) >= 0 else { return }
             if descriptors[1].revents != 0 {

@@ -148,10 +148,12 @@ public final class MaildirStore: DestinationStore {
         do throws(FileSystemFailure) {
             for entry in try MaildirFileSystem.entries(of: root)
             where entry == fromName || entry.hasPrefix(fromName + ".") {
-                try MaildirFileSystem.rename(from: root + "/" + entry, to: root + "/" + toName + entry.dropFirst(fromName.count))
+                try MaildirFileSystem.rename(
+                    from: root + "/" + entry, to: root + "/" + toName + entry.dropFirst(fromName.count))
             }
         } catch {
-            throw StoreError.folderRefused(folder: folder.description, reason: "cannot rename to \(newName): \(error.text)")
+            throw StoreError.folderRefused(
+                folder: folder.description, reason: "cannot rename to \(newName): \(error.text)")
         }
     }
 
@@ -260,7 +262,8 @@ public final class MaildirStore: DestinationStore {
     /// Reads the files of the listed messages in chunks; a file Dovecot stored with bare LFs is served
     /// with CRLF, as Dovecot serves it over IMAP (its `W=` size).
     public func withBodies<Result: Sendable>(
-        of messages: [MessageSummary], in folder: MailboxPath, _ consume: @Sendable (MessageBodies) async throws -> Result
+        of messages: [MessageSummary], in folder: MailboxPath,
+        _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result {
         let directory = try directory(of: folder)
         let files = try messageFiles(in: folder, directory: directory)

@@ -1,6 +1,7 @@
-@testable import IMAP
 import MailTransport
 import TestSupport
+
+@testable import IMAP
 
 /// Starting real Dovecot servers and IMAP sessions against them.
 enum DovecotSession {

@@ -8,7 +8,8 @@ actor GeneratedMessage {
     private let header: [UInt8]
 
     init(byteCount: Int, subject: String) {
-        self.header = Array("From: gen@example.org\r\nSubject: \(subject)\r\nMessage-ID: <\(subject)@example.org>\r\n\r\n".utf8)
+        self.header = Array(
+            "From: gen@example.org\r\nSubject: \(subject)\r\nMessage-ID: <\(subject)@example.org>\r\n\r\n".utf8)
         self.byteCount = byteCount
     }
 

@@ -1,8 +1,9 @@
 import IMAP
+import NIOCore
+
 #if canImport(TestSupport)
     import TestSupport  // SplitMix64, ByteMutator, Violation; fuzz/ compiles FuzzInput.swift in instead
 #endif
-import NIOCore
 
 /// What every byte stream must satisfy in `IMAPResponseParser`; shared by the fixed-seed property
 /// tests and the libFuzzer harness (fuzz/Targets/imap-response links this file).

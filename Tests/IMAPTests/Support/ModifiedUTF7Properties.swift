@@ -1,4 +1,5 @@
 import IMAP
+
 #if canImport(TestSupport)
     import TestSupport  // SplitMix64, ByteMutator, Violation; fuzz/ compiles FuzzInput.swift in instead
 #endif

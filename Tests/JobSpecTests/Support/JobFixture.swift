@@ -74,7 +74,9 @@ func expectDiagnostic(
     sourceLocation: Testing.SourceLocation = #_sourceLocation
 ) {
     let matching = result.diagnostics(at: location).filter { $0.severity == severity && $0.message.contains(fragment) }
-    #expect(matching.count == 1, "expected one \(severity.rawValue) containing '\(fragment)' at \(location); got:\n\(result.listing)",
+    #expect(
+        matching.count == 1,
+        "expected one \(severity.rawValue) containing '\(fragment)' at \(location); got:\n\(result.listing)",
         sourceLocation: sourceLocation)
 }
 

@@ -6,12 +6,14 @@ import MailferryCore
 /// Properties of the job-file loader and the users-file reader on hostile input; shared by the
 /// fixed-seed property tests and the libFuzzer harnesses (fuzz/Targets/job-file, users-file).
 enum JobSpecProperties {
-    static let yamlMutator = ByteMutator(tokens: [
-        ":", ": ", "- ", "  ", "\t", "{", "}", "[", "]", "&a ", "*a", "!!int ", "!!binary ", "|", ">", "#", "'", "\"",
-        "---\n", "...\n", "? ", "%YAML 1.2\n", "<<: *a\n", "~", "null", "env:", "file:", "0x1F", "1e999", "-1",
-        "99999999999999999999", "users:\n  file: users/", "\u{FEFF}", "\u{85}", "\u{2028}", "\r", "\0", "host: x\n",
-        "name: a\nname: b\n", "folders:\n  skip: [", "port: 99999\n", "delimiter: \"\"\n", "delimiter: \"ab\"\n",
-    ], maxLength: 8 * 1024)
+    static let yamlMutator = ByteMutator(
+        tokens: [
+            ":", ": ", "- ", "  ", "\t", "{", "}", "[", "]", "&a ", "*a", "!!int ", "!!binary ", "|", ">", "#", "'",
+            "\"",
+            "---\n", "...\n", "? ", "%YAML 1.2\n", "<<: *a\n", "~", "null", "env:", "file:", "0x1F", "1e999", "-1",
+            "99999999999999999999", "users:\n  file: users/", "\u{FEFF}", "\u{85}", "\u{2028}", "\r", "\0", "host: x\n",
+            "name: a\nname: b\n", "folders:\n  skip: [", "port: 99999\n", "delimiter: \"\"\n", "delimiter: \"ab\"\n",
+        ], maxLength: 8 * 1024)
 
     /// Lines as YAML counts them: CRLF, CR, LF, NEL, LS and PS all break a line.
     static func lineCount(_ text: String) -> Int {
@@ -58,12 +60,17 @@ enum JobSpecProperties {
         var secrets: [String] = []
 
         init(repository: URL) throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("jobspec-fuzz-\(UUID().uuidString)")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "jobspec-fuzz-\(UUID().uuidString)")
             self.directory = directory
             let source = repository.appendingPathComponent("jobs")
             try FileManager.default.copyItem(at: source, to: directory)
-            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".yaml") }
-            jobs = try names.sorted().map { try String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8) }
+            let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter {
+                $0.hasSuffix(".yaml")
+            }
+            jobs = try names.sorted().map {
+                try String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8)
+            }
             let users = directory.appendingPathComponent("users")
             for name in try FileManager.default.contentsOfDirectory(atPath: users.path) {
                 let path = users.appendingPathComponent(name).path
@@ -105,7 +112,10 @@ enum JobSpecProperties {
         var delimiter: Unicode.Scalar
         var secrets: [String]
 
-        init(lines: [String], byteOrderMark: Bool, delimiter: Unicode.Scalar, secrets: [String], _ random: inout SplitMix64) {
+        init(
+            lines: [String], byteOrderMark: Bool, delimiter: Unicode.Scalar, secrets: [String],
+            _ random: inout SplitMix64
+        ) {
             self.lines = lines
             self.byteOrderMark = byteOrderMark
             self.delimiter = delimiter
@@ -142,13 +152,16 @@ enum JobSpecProperties {
         let byteOrderMark = random.chance(10)
         func hex(_ random: inout SplitMix64) -> String { String(random.next() & 0xFFFF_FFFF, radix: 16) }
         func field(_ value: String, _ random: inout SplitMix64) -> String {
-            let needsQuotes = value.contains(separator) || value.contains("\"") || value.contains("\r")
+            let needsQuotes =
+                value.contains(separator) || value.contains("\"") || value.contains("\r")
                 || value.hasPrefix(" ") || value.hasSuffix(" ")
             guard needsQuotes || random.chance(20) else { return value }
             return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         func secret(_ prefix: String, _ random: inout SplitMix64) -> String {
-            let alphabet: [String] = ["a", "Z", "9", ",", ";", "\t", "|", ":", " ", "\"", "#", "\0", "'", "\\", "é", "😀", "="]
+            let alphabet: [String] = [
+                "a", "Z", "9", ",", ";", "\t", "|", ":", " ", "\"", "#", "\0", "'", "\\", "é", "😀", "=",
+            ]
             let length = random.chance(2) ? 2000 + random.below(4000) : random.below(12)
             return prefix + hex(&random) + (0..<length).map { _ in random.pick(alphabet) }.joined()
         }
@@ -218,8 +231,10 @@ enum JobSpecProperties {
     /// Accounts and diagnostics as comparable text (passwords included: they must survive exactly).
     static func parsedRows(_ result: (accounts: [Account], diagnostics: [Diagnostic])) -> [String] {
         result.accounts.map { account in
-            [String(account.line), account.sourceUser, account.sourcePassword.revealed(), account.localUser,
-                account.destinationUser, account.localPassword?.revealed() ?? "-"].joined(separator: "\u{1F}")
+            [
+                String(account.line), account.sourceUser, account.sourcePassword.revealed(), account.localUser,
+                account.destinationUser, account.localPassword?.revealed() ?? "-",
+            ].joined(separator: "\u{1F}")
         } + result.diagnostics.map { "\($0.location?.description ?? "-") \($0.severity.rawValue) \($0.message)" }
     }
 
@@ -234,7 +249,8 @@ enum JobSpecProperties {
             }
         }
         let reference = diagnostics("\n", false)
-        for (terminator, bom) in [("\r\n", false), ("\r", false), ("\r\n", true)] where diagnostics(terminator, bom) != reference {
+        for (terminator, bom) in [("\r\n", false), ("\r", false), ("\r\n", true)]
+        where diagnostics(terminator, bom) != reference {
             return Violation("line endings \(terminator.debugDescription) (BOM: \(bom)) change the diagnostics")
         }
         return nil

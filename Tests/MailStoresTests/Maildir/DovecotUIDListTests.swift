@@ -27,12 +27,14 @@ import Testing
     }
 
     @Test func writesThePOP3UIDLInThePField() {
-        #expect(DovecotUIDList.record(uid: 4, pop3UIDL: "00000001a1b2c3d4", base: "1.M2P3.h,S=9,W=9")
-            == "4 P00000001a1b2c3d4 :1.M2P3.h,S=9,W=9\n")
+        #expect(
+            DovecotUIDList.record(uid: 4, pop3UIDL: "00000001a1b2c3d4", base: "1.M2P3.h,S=9,W=9")
+                == "4 P00000001a1b2c3d4 :1.M2P3.h,S=9,W=9\n")
         #expect(DovecotUIDList.record(uid: 4, pop3UIDL: "with space", base: "b") == "4 :b\n")
         #expect(DovecotUIDList.record(uid: 4, pop3UIDL: nil, base: "b") == "4 :b\n")
-        #expect(DovecotUIDList.header(uidValidity: 7, nextUID: 9, guid: [0, 0xAB] + Array(repeating: 1, count: 14))
-            == "3 V7 N9 G00ab0101010101010101010101010101\n")
+        #expect(
+            DovecotUIDList.header(uidValidity: 7, nextUID: 9, guid: [0, 0xAB] + Array(repeating: 1, count: 14))
+                == "3 V7 N9 G00ab0101010101010101010101010101\n")
     }
 
     @Test func aFreshFolderTakesTheIMAPSourcesUIDValidityAndUIDs() async throws {

@@ -13,7 +13,8 @@ enum ExternalProgram {
     static func run(_ arguments: [String], environment extra: [String: String] = [:], timeout: Duration = .seconds(120))
         async throws -> Outcome
     {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-tool-\(UUID().uuidString)")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mailferry-tool-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")

@@ -29,7 +29,8 @@ struct MailferryBinary {
         candidates.append(packageRoot.appendingPathComponent(".build/debug/mailferry"))
         let found = candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
         let binary = try #require(
-            found, "mailferry binary not found (tried \(candidates.map(\.path))); run `swift build --build-tests` first")
+            found, "mailferry binary not found (tried \(candidates.map(\.path))); run `swift build --build-tests` first"
+        )
         return MailferryBinary(url: binary)
     }
 
@@ -44,7 +45,8 @@ struct MailferryBinary {
     func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:]) throws
         -> Outcome
     {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-run-\(UUID().uuidString)")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mailferry-run-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let outURL = scratch.appendingPathComponent("stdout")

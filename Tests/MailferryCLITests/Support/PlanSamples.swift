@@ -12,7 +12,8 @@ enum PlanSamples {
             destination: .imap(IMAPDestination(host: "mail.new.example")),
             folders: FolderRules(
                 skip: ["Trash", "Junk*"], translate: [.init(source: "Sent Items", destination: "Sent")]),
-            usersFile: UsersFileSettings(path: "users.csv", resolvedPath: "/tmp/users.csv", destinationDomain: "new.example"),
+            usersFile: UsersFileSettings(
+                path: "users.csv", resolvedPath: "/tmp/users.csv", destinationDomain: "new.example"),
             options: MigrationOptions(), accounts: accounts)
     }
 
@@ -33,14 +34,18 @@ enum PlanSamples {
             users: [
                 UserPlan(
                     sourceUser: "alice", destinationUser: "alice@new.example", status: .ready,
-                    endpoint: .init(inbox: "imap4s://mail.old.example:993 (tls)", folders: "imap4s://mail.old.example:993 (tls)"),
+                    endpoint: .init(
+                        inbox: "imap4s://mail.old.example:993 (tls)", folders: "imap4s://mail.old.example:993 (tls)"),
                     candidates: ["imap4s://mail.old.example:993 (tls)"],
                     folders: [
-                        FolderPlan(source: "INBOX", destination: "INBOX", action: .update, reason: "new messages",
+                        FolderPlan(
+                            source: "INBOX", destination: "INBOX", action: .update, reason: "new messages",
                             messagesToCopy: 3, bytesToCopy: 4096, messagesPresent: 10, flagsToUpdate: 1),
-                        FolderPlan(source: "Sent Items", destination: "Sent", action: .create, reason: "translate",
+                        FolderPlan(
+                            source: "Sent Items", destination: "Sent", action: .create, reason: "translate",
                             messagesToCopy: 2, bytesToCopy: 2_000_000, messagesSkipped: 1),
-                        FolderPlan(source: "Archive", destination: "Archive", action: .noop, reason: "up to date",
+                        FolderPlan(
+                            source: "Archive", destination: "Archive", action: .noop, reason: "up to date",
                             messagesPresent: 5),
                         FolderPlan(source: "Trash", destination: nil, action: .skip, reason: "skip rule"),
                     ]),

@@ -15,7 +15,8 @@ struct PythonJSONSchema {
         for candidate in candidates where (try? run(candidate + ["-c", "import jsonschema"]).status) == 0 {
             return PythonJSONSchema(python: candidate)
         }
-        Issue.record("no python3 with the jsonschema module found; run scripts/install-dependencies (python3-jsonschema)")
+        Issue.record(
+            "no python3 with the jsonschema module found; run scripts/install-dependencies (python3-jsonschema)")
         throw LocateError.notFound
     }
 
@@ -23,7 +24,8 @@ struct PythonJSONSchema {
 
     /// Returns nil when `document` is valid against `schemaPath`, else the validator's message.
     func errors(validating document: String, against schemaPath: String) throws -> String? {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-schema-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mailferry-schema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let documentURL = folder.appendingPathComponent("document.json")

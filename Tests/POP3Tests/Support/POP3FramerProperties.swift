@@ -12,15 +12,27 @@ enum POP3FramerProperties {
 
     /// Dovecot 2.3 answers, each with the shapes its commands announce.
     static let transcripts: [(String, [POP3ResponseShape])] = [
-        ("+OK Dovecot (Debian) ready. <1896.697170952@dbc.mtview.ca.us>\r\n"
-            + "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\nSTLS\r\nUSER\r\n"
-            + "SASL PLAIN LOGIN\r\n.\r\n+OK\r\n+OK Logged in.\r\n", [.singleLine, .listing, .singleLine, .singleLine]),
-        ("+OK 2 320\r\n+OK\r\n1 00000001572fa5f5\r\n2 00000002572fa5f5\r\n.\r\n+OK 2 messages:\r\n1 120\r\n2 200\r\n.\r\n"
-            + "+OK 1 00000001572fa5f5\r\n+OK 2 200\r\n", [.singleLine, .listing, .listing, .singleLine, .singleLine]),
-        ("+OK 77 octets\r\nSubject: dots\r\n\r\n..leading dot\r\n..\r\n...\r\n. space\r\nmiddle . dot\r\n..\r\n.\r\n"
-            + "+OK\r\nFrom: a@example\r\nSubject: top\r\n\r\n.\r\n+OK Logging out.\r\n", [.stream, .stream, .singleLine]),
-        ("-ERR [AUTH] Authentication failed.\r\n-ERR [SYS/TEMP] No such message\r\n+ \r\n+ dGVzdA==\r\n"
-            + "-ERR [IN-USE] locked\r\n+OK\r\n\r\n.\r\n", [.singleLine, .stream, .singleLine, .singleLine, .listing, .stream]),
+        (
+            "+OK Dovecot (Debian) ready. <1896.697170952@dbc.mtview.ca.us>\r\n"
+                + "+OK\r\nCAPA\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nAUTH-RESP-CODE\r\nSTLS\r\nUSER\r\n"
+                + "SASL PLAIN LOGIN\r\n.\r\n+OK\r\n+OK Logged in.\r\n",
+            [.singleLine, .listing, .singleLine, .singleLine]
+        ),
+        (
+            "+OK 2 320\r\n+OK\r\n1 00000001572fa5f5\r\n2 00000002572fa5f5\r\n.\r\n+OK 2 messages:\r\n1 120\r\n2 200\r\n.\r\n"
+                + "+OK 1 00000001572fa5f5\r\n+OK 2 200\r\n",
+            [.singleLine, .listing, .listing, .singleLine, .singleLine]
+        ),
+        (
+            "+OK 77 octets\r\nSubject: dots\r\n\r\n..leading dot\r\n..\r\n...\r\n. space\r\nmiddle . dot\r\n..\r\n.\r\n"
+                + "+OK\r\nFrom: a@example\r\nSubject: top\r\n\r\n.\r\n+OK Logging out.\r\n",
+            [.stream, .stream, .singleLine]
+        ),
+        (
+            "-ERR [AUTH] Authentication failed.\r\n-ERR [SYS/TEMP] No such message\r\n+ \r\n+ dGVzdA==\r\n"
+                + "-ERR [IN-USE] locked\r\n+OK\r\n\r\n.\r\n",
+            [.singleLine, .stream, .singleLine, .singleLine, .listing, .stream]
+        ),
     ]
 
     static let mutator = ByteMutator(tokens: [
