@@ -23,6 +23,18 @@ struct FolderPass: Sendable {
     struct Pools: Sendable {
         var messages: [MailboxPath: [MessageIdentity: [MessageSummary]]] = [:]
         var baselines: [MailboxPath: SyncBaseline] = [:]
+        /// Source folders still to come per destination folder: a baseline (one entry per message
+        /// synced there) is let go after the last of them, not held for the rest of the user.
+        private var pending: [MailboxPath: Int] = [:]
+
+        init(mappings: [FolderMapping] = []) {
+            for target in mappings.compactMap(\.destination) { pending[target, default: 0] += 1 }
+        }
+
+        mutating func finished(_ target: MailboxPath) {
+            pending[target, default: 0] -= 1
+            if pending[target, default: 0] <= 0 { baselines[target] = nil }
+        }
     }
 
     /// The mass-delete guard: a run never removes more than half of a folder's messages (beyond
@@ -99,6 +111,7 @@ struct FolderPass: Sendable {
             acceptsKeywords: destination.acceptsKeywords, destinationUIDsValid: uidsValid)
         pools.messages[target] = pool
         pools.baselines[target] = baseline
+        pools.finished(target)
         return FolderWork(
             mapping: mapping, destinationExists: destinationExists, diff: diff, sourceState: sourceState,
             destinationState: destinationState,

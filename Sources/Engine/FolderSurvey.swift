@@ -52,7 +52,7 @@ public struct FolderSurvey: Sendable {
                 renamed[rename.mapping.source.path] = rename.record.destinationFolder
             }
         }
-        var pools = FolderPass.Pools()
+        var pools = FolderPass.Pools(mappings: mappings)
         var work: [FolderWork] = []
         for mapping in mappings {
             guard let old = renamed[mapping.source.path] else {

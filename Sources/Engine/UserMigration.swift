@@ -175,7 +175,7 @@ public struct UserMigration: Sendable {
         var settled = doubtful.isEmpty
         var failedFolders: Set<MailboxPath> = []
         let pass = FolderPass(pair: account.pair, options: options, ledger: ledger)
-        var pools = FolderPass.Pools()
+        var pools = FolderPass.Pools(mappings: ordered)
         for mapping in ordered {
             guard let target = mapping.destination else { continue }
             do {
