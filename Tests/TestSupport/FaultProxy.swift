@@ -169,12 +169,19 @@ public final class FaultProxy: @unchecked Sendable {
         }.start()
     }
 
-    private func acceptLoop(_ listenFD: Int32) {
-        while !isStopped {
+    /// Accepts connections on `listenFD` until `stopped` holds (checked every 100 ms), each passed to
+    /// `handle`; the accept loop of the test proxies.
+    static func accepting(on listenFD: Int32, until stopped: () -> Bool, _ handle: (Int32) -> Void) {
+        while !stopped() {
             var descriptor = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
             guard poll(&descriptor, 1, 100) > 0 else { continue }
             let client = accept(listenFD, nil, nil)
-            guard client >= 0 else { continue }
+            if client >= 0 { handle(client) }
+        }
+    }
+
+    private func acceptLoop(_ listenFD: Int32) {
+        Self.accepting(on: listenFD, until: { isStopped }) { client in
             let (number, faulty) = lock.withLock { () -> (Int, Bool) in
                 connectionCount += 1
                 liveClients = liveClients.filter { !Self.clientHungUp($0) }

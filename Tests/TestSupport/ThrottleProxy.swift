@@ -73,11 +73,7 @@ public final class ThrottleProxy: @unchecked Sendable {
     }
 
     private func acceptLoop(_ listenFD: Int32) {
-        while !isStopped {
-            var descriptor = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
-            guard poll(&descriptor, 1, 100) > 0 else { continue }
-            let client = accept(listenFD, nil, nil)
-            guard client >= 0 else { continue }
+        FaultProxy.accepting(on: listenFD, until: { isStopped }) { client in
             let act: Act = lock.withLock {
                 connectionCount += 1
                 return connectionCount <= acts.count ? acts[connectionCount - 1] : .pass
