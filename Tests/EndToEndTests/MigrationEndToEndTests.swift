@@ -89,6 +89,22 @@ import Testing
             }
             await source.close()
             #expect(windowed > 0, "no folder was large enough for two windows")
+
+            // Through the engine in windows of 4: a first copy, then a re-run with the state deleted.
+            let state = setup.directory + "/.mailferry/windows"
+            for (round, deleteState) in [(1, false), (2, true)] {
+                if deleteState { try FileManager.default.removeItem(atPath: state) }
+                let ledger = try Ledger.open(directory: state)
+                var migration = UserMigration(
+                    account: alice, rules: setup.job.folders, options: setup.job.options, ledger: ledger,
+                    connector: factory.connector(for: alice), retryDelay: .milliseconds(50))
+                migration.listingWindow = 4
+                let outcome = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+                let sourceSnapshot = try await snapshot(setup.source, "alice")
+                #expect(outcome.state == .done, "round \(round): \(outcome.lastError ?? "")")
+                #expect(outcome.counts.messagesCopied == (round == 1 ? sourceSnapshot.messageCount : 0))
+                #expect(try await snapshot(setup.destination, "alice") == sourceSnapshot, "round \(round)")
+            }
         }
         try? FileManager.default.removeItem(atPath: setup.directory)
     }
