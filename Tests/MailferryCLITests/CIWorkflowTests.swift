@@ -178,7 +178,7 @@ import Testing
 
     /// The `run:` script of the step named `name` in the workflow file.
     static func runScript(ofStep name: String, in workflow: String) async throws -> String {
-        let documents = try await ToolRun.yamlDocuments(workflow)
+        let documents = try ToolRun.yamlDocuments(workflow)
         let root = try #require(documents.first as? [String: Any])
         let jobs = try #require(root["jobs"] as? [String: Any])
         for case let job as [String: Any] in jobs.values {
