@@ -18,7 +18,7 @@ enum ArchivedMailSelection {
             return unresolved(mappings, because: unreadable.folder)
         }
         let labelled = survey.labelled(mappings)
-        var resolved = GmailFirstLabel.resolve(mappings, survey: survey)
+        var resolved = GmailMergedFolders.resolve(GmailFirstLabel.resolve(mappings, survey: survey), survey: survey)
         for index in resolved.indices where resolved[index].selection == .archivedOnly {
             let all = survey.listings[index] ?? []
             var seen = labelled

@@ -84,4 +84,21 @@ import Testing
         #expect(admitted.first?.flags == MessageFlags(["\\Seen", "Work", "Sent"]))
         #expect(MessageSelection.firstLabelOnly.admitted([message]).isEmpty)
     }
+
+    @Test func labelsMergedIntoOneFolderCopyAMessageThereOnce() {
+        func all(_ path: String, to destination: String) -> FolderMapping {
+            FolderMapping(
+                source: FolderInfo(path: MailboxPath(path)), destination: MailboxPath(destination), reason: "test")
+        }
+        let mappings = [all("Clients", to: "Work"), all("INBOX", to: "INBOX"), all("Work", to: "Work")]
+        var survey = GmailLabelSurvey()
+        survey.listings[0] = [listed("gm:1", uid: 1), listed("gm:2", uid: 2)]
+        survey.listings[1] = [listed("gm:1", uid: 3)]
+        survey.listings[2] = [listed("gm:2", uid: 4), listed("gm:3", uid: 5), listed("gm:3", uid: 6)]
+        let resolved = GmailMergedFolders.resolve(mappings, survey: survey)
+        #expect(resolved[0].selection == .all)
+        #expect(resolved[1].selection == .all)
+        #expect(resolved[2].selection == .sourceKeys(["1:5", "1:6"]))
+        #expect(resolved[2].reason.hasSuffix("2 of 3 messages are in neither"))
+    }
 }
