@@ -33,14 +33,10 @@ enum LabelKeyword {
         return text.isEmpty || text.hasPrefix("$") ? "_" + text : text
     }
 
-    /// `ATOM-CHAR` of RFC 3501.
+    /// `ATOM-CHAR` of RFC 3501: printable ASCII but for the atom specials.
     static func isAtomChar(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0...0x20, 0x7F...0xFF: false
-        case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "{"), UInt8(ascii: "%"), UInt8(ascii: "*"),
-            UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "]"):
-            false
-        default: true
-        }
+        byte > 0x20 && byte < 0x7F && !atomSpecials.contains(byte)
     }
+
+    private static let atomSpecials = Set("(){%*\"\\]".utf8)
 }

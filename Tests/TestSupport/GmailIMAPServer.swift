@@ -36,11 +36,8 @@ public final class GmailIMAPServer: Sendable {
     }
 
     public static func start(user: String, password: String, messages: [Message]) async throws -> GmailIMAPServer {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(
-                    with: Result { try startBlocking(user: user, password: password, messages: messages) })
-            }.start()
+        try await PortAnnouncingProcess.onOwnThread {
+            try startBlocking(user: user, password: password, messages: messages)
         }
     }
 
@@ -53,29 +50,13 @@ public final class GmailIMAPServer: Sendable {
         ]
         try JSONSerialization.data(withJSONObject: mailbox).write(to: URL(fileURLWithPath: "\(directory)/mailbox.json"))
         let outputFile = "\(directory)/server.out"
-        let pid = try spawnWithCleanSignals(
+        let (pid, port) = try PortAnnouncingProcess.start(
             "/usr/bin/python3",
             [
-                "\(DovecotServer.repositoryRoot)/scripts/mailtools/gmail-imap-server.py",
-                "--mailbox", "\(directory)/mailbox.json", "--log", "\(directory)/commands.log",
-            ], outputPath: outputFile)
-        for _ in 0..<200 {
-            let output = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
-            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
-                let port = Int(line.dropFirst(5))
-            {
-                return GmailIMAPServer(port: port, pid: pid, directory: directory)
-            }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                throw DovecotServerError.startFailed(status: status, output: output, logTail: "")
-            }
-            usleep(50_000)
-        }
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        throw DovecotServerError.startFailed(status: -1, output: "gmail-imap-server did not start in 10 s", logTail: "")
+                "\(DovecotServer.repositoryRoot)/scripts/mailtools/gmail-imap-server.py", "--mailbox",
+                "\(directory)/mailbox.json", "--log", "\(directory)/commands.log",
+            ], outputFile: outputFile, name: "gmail-imap-server")
+        return GmailIMAPServer(port: port, pid: pid, directory: directory)
     }
 
     /// The commands received so far (all but LOGIN), one per line as sent.
@@ -85,9 +66,7 @@ public final class GmailIMAPServer: Sendable {
     }
 
     public func stop() {
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        PortAnnouncingProcess.stop(pid)
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
