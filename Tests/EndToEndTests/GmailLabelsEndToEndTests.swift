@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import IMAP
+import MailStores
 import MailferryCore
 import TestSupport
 import Testing
@@ -134,6 +135,15 @@ import Testing
             #expect(second.counts.messagesCopied == 0)
             #expect(second.counts.flagsUpdated == 0)
             #expect(second.counts.messagesPresent == 10)
+
+            // verify sees the same selection: every copy present with its keywords, bodies equal, nothing extra.
+            let account = try #require(migration.job.accounts.first)
+            let verification = try await MailboxVerifier(
+                rules: migration.job.folders, options: migration.job.options, deep: true
+            ).verify(connector: StoreFactory(job: migration.job, environment: [:]).connector(for: account))
+            #expect(verification.isComplete, "\(verification.messages.filter { $0.status != .present })")
+            #expect(verification.count(.present) == 10)
+            #expect(verification.extra.isEmpty)
         }
     }
 
