@@ -17,11 +17,10 @@ enum ArchivedMailSelection {
         } catch let unreadable as GmailLabelSurvey.Unreadable {
             return unresolved(mappings, because: unreadable.folder)
         }
-        let labelled = survey.labelled(mappings)
         var resolved = GmailMergedFolders.resolve(GmailFirstLabel.resolve(mappings, survey: survey), survey: survey)
         for index in resolved.indices where resolved[index].selection == .archivedOnly {
             let all = survey.listings[index] ?? []
-            var seen = labelled
+            var seen = survey.labelled
             var keys: Set<String> = []
             for message in all where seen.insert(message.key).inserted {
                 keys.insert(message.sourceKey)

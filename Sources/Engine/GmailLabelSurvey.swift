@@ -13,10 +13,16 @@ struct GmailLabelSurvey: Sendable {
         var labels: [String]?
     }
 
-    /// Per mapping index (copied folders and All Mail), the folder's messages in UID order.
+    /// Per mapping index, the folder's messages in UID order: All Mail's, the label folders' with
+    /// `folders.labels: keywords`, and those of folders that share their destination folder with
+    /// another; the other copied folders only add to `labelled`.
     var listings: [Int: [Listed]] = [:]
+    /// The names of every message in a copied folder (not All Mail).
+    var labelled: Set<String> = []
     /// Whether messages are named by X-GM-MSGID.
     var byGmailID = true
+    /// Whether labels are kept (only `GmailFirstLabel` needs them).
+    var keepsLabels = false
 
     /// A copied folder could not be read: which mail is archived (or labelled first) stays open.
     struct Unreadable: Error {
@@ -27,16 +33,24 @@ struct GmailLabelSurvey: Sendable {
     /// being listed), then every other folder that is copied.
     static func take(_ mappings: [FolderMapping], source: any SourceStore) async throws -> GmailLabelSurvey {
         var survey = GmailLabelSurvey()
+        survey.keepsLabels = mappings.contains { $0.selection == .firstLabelOnly }
         let allMail = mappings.indices.filter { mappings[$0].selection == .archivedOnly }
         let copied = mappings.indices.filter { !mappings[$0].isSkipped && mappings[$0].selection != .archivedOnly }
+        var sharing: [MailboxPath: Int] = [:]
+        for index in copied { sharing[mappings[index].destination ?? .inbox, default: 0] += 1 }
         for index in allMail {
             survey.listings[index] = try await survey.list(mappings[index].source.path, source: source)
         }
         for index in copied {
+            let listed: [Listed]
             do {
-                survey.listings[index] = try await survey.list(mappings[index].source.path, source: source)
+                listed = try await survey.list(mappings[index].source.path, source: source)
             } catch StoreError.folderRefused, StoreError.folderUnavailable {
                 throw Unreadable(folder: mappings[index].source.path)
+            }
+            for message in listed { survey.labelled.insert(message.key) }
+            if mappings[index].selection != .all || sharing[mappings[index].destination ?? .inbox, default: 0] > 1 {
+                survey.listings[index] = listed
             }
         }
         return survey
@@ -49,7 +63,8 @@ struct GmailLabelSurvey: Sendable {
             let listed = try await source.summaries(in: folder, identified: false)
             if listed.allSatisfy({ $0.gmail != nil }) {
                 return Self.sorted(listed).map {
-                    Listed(sourceKey: $0.sourceKey, key: $0.gmail?.key ?? "", labels: $0.gmail?.labels)
+                    Listed(
+                        sourceKey: $0.sourceKey, key: $0.gmail?.key ?? "", labels: keepsLabels ? $0.gmail?.labels : nil)
                 }
             }
             byGmailID = false
@@ -61,14 +76,5 @@ struct GmailLabelSurvey: Sendable {
 
     private static func sorted(_ messages: [MessageSummary]) -> [MessageSummary] {
         messages.sorted { $0.uid < $1.uid }
-    }
-
-    /// The names of every message in a copied folder (not All Mail).
-    func labelled(_ mappings: [FolderMapping]) -> Set<String> {
-        var keys: Set<String> = []
-        for (index, listed) in listings where mappings[index].selection != .archivedOnly {
-            for message in listed { keys.insert(message.key) }
-        }
-        return keys
     }
 }
