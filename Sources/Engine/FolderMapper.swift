@@ -21,57 +21,52 @@ public struct FolderMapper: Sendable {
             destination.compactMap { info in info.specialUse.map { ($0, info.path) } },
             uniquingKeysWith: { first, second in min(first, second) }
         )
-        let labelsAsKeywords = rules.sourceProvider == .gmail && rules.labels == .keywords
-        return source.sorted { $0.path < $1.path }.map { folder in
-            var mapping = map(
-                folder, globs: globs, conventions: conventions, destinationBySpecialUse: destinationBySpecialUse)
-            // With labels as keywords a label's folder copies only the messages whose first label it is.
-            if labelsAsKeywords, !mapping.isSkipped, mapping.selection == .all { mapping.selection = .firstLabelOnly }
-            return mapping
-        }
-    }
-
-    private func map(
-        _ folder: FolderInfo, globs: [FolderGlob], conventions: ProviderFolderConventions,
-        destinationBySpecialUse: [SpecialUse: MailboxPath]
-    ) -> FolderMapping {
-        let name = folder.path.description
-        if let glob = globs.first(where: { $0.matches(name) }) {
-            return FolderMapping(source: folder, destination: nil, reason: "skip rule \"\(glob.pattern)\"")
-        }
-        if !folder.selectable {
-            return FolderMapping(
-                source: folder, destination: nil,
-                reason: "holds no messages (\\Noselect); subfolders are created with their parents")
-        }
-        if let reason = conventions.skipReason(for: folder) {
-            return FolderMapping(source: folder, destination: nil, reason: reason)
-        }
-        if rules.sourceProvider == .gmail, folder.specialUse == .all {
-            let archive =
-                rules.archive.map(MailboxPath.init) ?? destinationBySpecialUse[.archive] ?? MailboxPath("Archive")
-            return FolderMapping(
-                source: folder, destination: archive,
-                reason: "Gmail's All Mail: only mail in no other folder (archived) -> \(archive)",
-                selection: .archivedOnly)
-        }
-        if let translated = translate(folder.path) {
-            return FolderMapping(source: folder, destination: translated.path, reason: translated.reason)
-        }
-        if rules.specialUse, let use = folder.specialUse {
-            if let target = destinationBySpecialUse[use] {
-                if target != folder.path {
-                    return FolderMapping(
-                        source: folder, destination: target, reason: "special-use \(use.rawValue) -> \(target)")
-                }
-            } else if let target = conventions.conventionalName(for: use), target != folder.path {
-                return FolderMapping(
-                    source: folder, destination: target,
-                    reason:
-                        "special-use \(use.rawValue) -> \(target) (the destination has no \(use.rawValue) folder)")
+        let mappings = source.sorted { $0.path < $1.path }.map { folder in
+            let name = folder.path.description
+            if let glob = globs.first(where: { $0.matches(name) }) {
+                return FolderMapping(source: folder, destination: nil, reason: "skip rule \"\(glob.pattern)\"")
             }
+            if !folder.selectable {
+                return FolderMapping(
+                    source: folder, destination: nil,
+                    reason: "holds no messages (\\Noselect); subfolders are created with their parents")
+            }
+            if let reason = conventions.skipReason(for: folder) {
+                return FolderMapping(source: folder, destination: nil, reason: reason)
+            }
+            if rules.sourceProvider == .gmail, folder.specialUse == .all {
+                let archive =
+                    rules.archive.map(MailboxPath.init) ?? destinationBySpecialUse[.archive] ?? MailboxPath("Archive")
+                return FolderMapping(
+                    source: folder, destination: archive,
+                    reason: "Gmail's All Mail: only mail in no other folder (archived) -> \(archive)",
+                    selection: .archivedOnly)
+            }
+            if let translated = translate(folder.path) {
+                return FolderMapping(source: folder, destination: translated.path, reason: translated.reason)
+            }
+            if rules.specialUse, let use = folder.specialUse {
+                if let target = destinationBySpecialUse[use] {
+                    if target != folder.path {
+                        return FolderMapping(
+                            source: folder, destination: target, reason: "special-use \(use.rawValue) -> \(target)")
+                    }
+                } else if let target = conventions.conventionalName(for: use), target != folder.path {
+                    return FolderMapping(
+                        source: folder, destination: target,
+                        reason:
+                            "special-use \(use.rawValue) -> \(target) (the destination has no \(use.rawValue) folder)")
+                }
+            }
+            return FolderMapping(source: folder, destination: folder.path, reason: "same name")
         }
-        return FolderMapping(source: folder, destination: folder.path, reason: "same name")
+        // With labels as keywords a label's folder copies only the messages whose first label it is.
+        guard rules.sourceProvider == .gmail, rules.labels == .keywords else { return mappings }
+        return mappings.map { mapping in
+            var marked = mapping
+            if !mapping.isSkipped, mapping.selection == .all { marked.selection = .firstLabelOnly }
+            return marked
+        }
     }
 
     /// Longest source prefix wins, so `INBOX/Old` beats `INBOX` for `INBOX/Old/2019`.
