@@ -43,6 +43,8 @@ enum IMAPSummaries {
         return low < summaries.count && summaries[low].uid == uid ? low : nil
     }
 
+    /// A message Gmail labels `\\Starred` is `\\Flagged` (Gmail shows both; the flag is what other
+    /// servers know).
     static func summary(_ metadata: IMAPMessageMetadata, uidValidity: UInt32, identified: Bool = true) -> MessageSummary
     {
         let size = Int64(metadata.size ?? 0)
@@ -56,7 +58,8 @@ enum IMAPSummaries {
             size: size,
             internalDate: metadata.internalDate.map(IMAPDateConversion.internalDate)
                 ?? InternalDate(secondsSince1970: 0),
-            flags: MessageFlags(metadata.flags),
+            flags: MessageFlags(
+                metadata.flags + (metadata.gmailLabels?.contains("\\Starred") == true ? ["\\Flagged"] : [])),
             identity: identity,
             gmail: metadata.gmailMessageID.map {
                 GmailMessage(messageID: $0, labels: (metadata.gmailLabels ?? []).map(gmailLabelName))
