@@ -48,7 +48,7 @@ actor IMAPSourceStore: SourceStore {
         do {
             examined = nil  // whatever happens next, the server no longer has the old mailbox selected
             let summaries = try await IMAPSummaries.examineAndList(
-                client: client, mailbox: name, identified: identified)
+                client: client, mailbox: name, identified: identified, gmailAttributes: true)
             examined = name
             return summaries
         } catch {

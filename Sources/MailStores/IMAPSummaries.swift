@@ -14,15 +14,16 @@ enum IMAPSummaries {
     /// EXAMINE (read-only, so `\Recent` and `\Seen` stay untouched), then the metadata of every message;
     /// without `identified`, no header fields (the server need not parse a single message). Each
     /// message becomes its summary as its response arrives: the responses are never held together.
+    /// With `gmailAttributes`, a Gmail server (X-GM-EXT-1) adds each message's id and labels.
     static func examineAndList(
-        client: IMAPClient, mailbox: String, identified: Bool = true
+        client: IMAPClient, mailbox: String, identified: Bool = true, gmailAttributes: Bool = false
     ) async throws -> [MessageSummary] {
         let selected = try await client.examine(mailbox)
         guard selected.exists > 0 else { return [] }
         let validity = selected.uidValidity ?? 0
         let fields = identified ? IMAPClient.metadataHeaderFields : []
         var (summaries, flagUpdates, inUIDOrder) = try await client.fetchMetadata(
-            uids: 1...UInt32.max, headerFields: fields, expected: selected.exists
+            uids: 1...UInt32.max, headerFields: fields, expected: selected.exists, gmailAttributes: gmailAttributes
         ) { summary($0, uidValidity: validity, identified: identified) }
         if !inUIDOrder { summaries.sort { $0.uid < $1.uid } }
         for (uid, flags) in flagUpdates {
@@ -42,6 +43,8 @@ enum IMAPSummaries {
         return low < summaries.count && summaries[low].uid == uid ? low : nil
     }
 
+    /// A message Gmail labels `\\Starred` is `\\Flagged` (Gmail shows both; the flag is what other
+    /// servers know).
     static func summary(_ metadata: IMAPMessageMetadata, uidValidity: UInt32, identified: Bool = true) -> MessageSummary
     {
         let size = Int64(metadata.size ?? 0)
@@ -55,7 +58,16 @@ enum IMAPSummaries {
             size: size,
             internalDate: metadata.internalDate.map(IMAPDateConversion.internalDate)
                 ?? InternalDate(secondsSince1970: 0),
-            flags: MessageFlags(metadata.flags),
-            identity: identity)
+            flags: MessageFlags(
+                metadata.flags + (metadata.gmailLabels?.contains("\\Starred") == true ? ["\\Flagged"] : [])),
+            identity: identity,
+            gmail: metadata.gmailMessageID.map {
+                GmailMessage(messageID: $0, labels: (metadata.gmailLabels ?? []).map(gmailLabelName))
+            })
+    }
+
+    /// A label as text: modified UTF-7 decoded (kept as sent when it is not valid modified UTF-7).
+    static func gmailLabelName(_ label: String) -> String {
+        (try? ModifiedUTF7.decode(label)) ?? label
     }
 }

@@ -56,10 +56,12 @@ public struct MessageSummary: Sendable, Hashable {
     /// message without `Received:` or `Date:`): `internalDate` is then the time of listing, which a
     /// later listing does not repeat, so `verify` does not compare it.
     public var internalDateKnown: Bool
+    /// Gmail's message id and labels, from a source that offers X-GM-EXT-1.
+    public var gmail: GmailMessage?
 
     public init(
         uid: UInt32, sourceKey: String, size: Int64, internalDate: InternalDate, flags: MessageFlags,
-        identity: MessageIdentity, internalDateKnown: Bool = true
+        identity: MessageIdentity, internalDateKnown: Bool = true, gmail: GmailMessage? = nil
     ) {
         self.uid = uid
         self.sourceKey = sourceKey
@@ -68,6 +70,7 @@ public struct MessageSummary: Sendable, Hashable {
         self.flags = flags
         self.identity = identity
         self.internalDateKnown = internalDateKnown
+        self.gmail = gmail
     }
 }
 
