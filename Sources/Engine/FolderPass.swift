@@ -90,7 +90,8 @@ struct FolderPass: Sendable {
         // paired): the source is listed without what identities need, and nothing is compared, unless
         // the baseline matches messages by identity.
         let nothingToPair = knownPool?.isEmpty ?? ((destinationState?.messageCount ?? 0) == 0)
-        let identified = identifyAll || !nothingToPair || !baseline.isEmpty
+        // A date filter needs dates, which a POP3 source reads from the headers.
+        let identified = identifyAll || !nothingToPair || !baseline.isEmpty || options.since != nil
         // A first copy into an empty folder, with nothing to skip or select. A folder larger than one
         // window is only counted here, a window at a time, and `execute` lists and copies it again
         // window by window, so that no listing of the whole folder is held.

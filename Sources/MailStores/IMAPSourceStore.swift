@@ -48,7 +48,7 @@ actor IMAPSourceStore: SourceStore {
         do {
             examined = nil  // whatever happens next, the server no longer has the old mailbox selected
             let summaries = try await IMAPSummaries.examineAndList(
-                client: client, mailbox: name, identified: identified)
+                client: client, mailbox: name, identified: identified, gmailAttributes: true)
             examined = name
             return summaries
         } catch {
@@ -76,7 +76,7 @@ actor IMAPSourceStore: SourceStore {
                 if window.span != nil { selected = nil }
             }
             return try await IMAPSummaries.listWindow(
-                client: client, selected: selected, identified: identified, window: window)
+                client: client, selected: selected, identified: identified, window: window, gmailAttributes: true)
         } catch let error as StoreError {
             throw error
         } catch {

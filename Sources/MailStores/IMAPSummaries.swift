@@ -14,23 +14,25 @@ enum IMAPSummaries {
     /// EXAMINE (read-only, so `\Recent` and `\Seen` stay untouched), then the metadata of every message;
     /// without `identified`, no header fields (the server need not parse a single message). Each
     /// message becomes its summary as its response arrives: the responses are never held together.
+    /// With `gmailAttributes`, a Gmail server (X-GM-EXT-1) adds each message's id and labels.
     static func examineAndList(
-        client: IMAPClient, mailbox: String, identified: Bool = true
+        client: IMAPClient, mailbox: String, identified: Bool = true, gmailAttributes: Bool = false
     ) async throws -> [MessageSummary] {
         let selected = try await client.examine(mailbox)
         guard selected.exists > 0 else { return [] }
         return try await list(
             client: client, uids: 1...UInt32.max, uidValidity: selected.uidValidity ?? 0, identified: identified,
-            expected: selected.exists)
+            expected: selected.exists, gmailAttributes: gmailAttributes)
     }
 
     /// The summaries of the selected mailbox's messages in `uids`, in UID order.
     static func list(
-        client: IMAPClient, uids: ClosedRange<UInt32>, uidValidity: UInt32, identified: Bool, expected: Int
+        client: IMAPClient, uids: ClosedRange<UInt32>, uidValidity: UInt32, identified: Bool, expected: Int,
+        gmailAttributes: Bool = false
     ) async throws -> [MessageSummary] {
         let fields = identified ? IMAPClient.metadataHeaderFields : []
         var (summaries, flagUpdates, inUIDOrder) = try await client.fetchMetadata(
-            uids: uids, headerFields: fields, expected: expected
+            uids: uids, headerFields: fields, expected: expected, gmailAttributes: gmailAttributes
         ) { summary($0, uidValidity: uidValidity, identified: identified) }
         if !inUIDOrder { summaries.sort { $0.uid < $1.uid } }
         for (uid, flags) in flagUpdates {
@@ -45,7 +47,8 @@ enum IMAPSummaries {
     /// in one `UID FETCH lo:hi`; the window that reaches UIDNEXT ends in `*`, which also catches
     /// messages that arrived during the listing.
     static func listWindow(
-        client: IMAPClient, selected: IMAPSelectedMailbox?, identified: Bool, window: ListingWindow
+        client: IMAPClient, selected: IMAPSelectedMailbox?, identified: Bool, window: ListingWindow,
+        gmailAttributes: Bool = false
     ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
         var window = window
         if let selected {
@@ -63,7 +66,7 @@ enum IMAPSummaries {
         // "n:*" with n above the highest UID still returns the highest message (RFC 3501 6.4.8).
         let messages = try await list(
             client: client, uids: uids, uidValidity: window.uidValidity ?? 0, identified: identified,
-            expected: min(window.size, Int(clamping: span))
+            expected: min(window.size, Int(clamping: span)), gmailAttributes: gmailAttributes
         ).filter { $0.uid >= window.first }
         guard !reachesEnd else { return (messages, nil) }
         var next = window
@@ -87,6 +90,8 @@ enum IMAPSummaries {
         return low < summaries.count && summaries[low].uid == uid ? low : nil
     }
 
+    /// A message Gmail labels `\\Starred` is `\\Flagged` (Gmail shows both; the flag is what other
+    /// servers know).
     static func summary(_ metadata: IMAPMessageMetadata, uidValidity: UInt32, identified: Bool = true) -> MessageSummary
     {
         let size = Int64(metadata.size ?? 0)
@@ -100,7 +105,16 @@ enum IMAPSummaries {
             size: size,
             internalDate: metadata.internalDate.map(IMAPDateConversion.internalDate)
                 ?? InternalDate(secondsSince1970: 0),
-            flags: MessageFlags(metadata.flags),
-            identity: identity)
+            flags: MessageFlags(
+                metadata.flags + (metadata.gmailLabels?.contains("\\Starred") == true ? ["\\Flagged"] : [])),
+            identity: identity,
+            gmail: metadata.gmailMessageID.map {
+                GmailMessage(messageID: $0, labels: (metadata.gmailLabels ?? []).map(gmailLabelName))
+            })
+    }
+
+    /// A label as text: modified UTF-7 decoded (kept as sent when it is not valid modified UTF-7).
+    static func gmailLabelName(_ label: String) -> String {
+        (try? ModifiedUTF7.decode(label)) ?? label
     }
 }

@@ -68,10 +68,12 @@ public struct MessageSummary: Sendable, Hashable {
     /// message without `Received:` or `Date:`): `internalDate` is then the time of listing, which a
     /// later listing does not repeat, so `verify` does not compare it.
     public var internalDateKnown: Bool
+    /// Gmail's message id and labels, from a source that offers X-GM-EXT-1.
+    public var gmail: GmailMessage?
 
     public init(
         uid: UInt32, sourceKey: String, size: Int64, internalDate: InternalDate, flags: MessageFlags,
-        identity: MessageIdentity, internalDateKnown: Bool = true
+        identity: MessageIdentity, internalDateKnown: Bool = true, gmail: GmailMessage? = nil
     ) {
         self.uid = uid
         (keyUIDValidity, storedKey) = Self.compactKey(sourceKey, uid: uid)
@@ -80,12 +82,13 @@ public struct MessageSummary: Sendable, Hashable {
         self.flags = flags
         self.identity = identity
         self.internalDateKnown = internalDateKnown
+        self.gmail = gmail
     }
 
     /// An IMAP listing's summary, whose source key is "uidvalidity:uid" (without building that string).
     public init(
         uid: UInt32, uidValidity: UInt32, size: Int64, internalDate: InternalDate, flags: MessageFlags,
-        identity: MessageIdentity
+        identity: MessageIdentity, gmail: GmailMessage? = nil
     ) {
         self.uid = uid
         keyUIDValidity = uidValidity
@@ -95,6 +98,7 @@ public struct MessageSummary: Sendable, Hashable {
         self.flags = flags
         self.identity = identity
         internalDateKnown = true
+        self.gmail = gmail
     }
 
     /// `key` as UIDVALIDITY alone when it is exactly "<uidvalidity>:<uid>" (so that equal keys are held
