@@ -30,6 +30,9 @@ public struct StoreFactory: Sendable {
     private let budgetFile: (@Sendable (_ sourceUser: String, _ side: ServerLimits.Side) -> String)?
     /// The wall clock daily budgets count on.
     private let now: @Sendable () -> Date
+    /// `limits.server` of each side, shared by all mailboxes of the job.
+    private let sourceServer: ServerTraffic?
+    private let destinationServer: ServerTraffic?
 
     /// - Parameter environment: the process environment, passed in by the CLI (for `env:` secrets).
     public init(
@@ -37,6 +40,7 @@ public struct StoreFactory: Sendable {
         destinationWire: DestinationWireObserver? = nil,
         clock: any LimitClock = SystemLimitClock(),
         budgetFile: (@Sendable (_ sourceUser: String, _ side: ServerLimits.Side) -> String)? = nil,
+        serverBudgetFile: (@Sendable (_ side: ServerLimits.Side) -> String)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.job = job
@@ -45,6 +49,16 @@ public struct StoreFactory: Sendable {
         self.now = now
         sourceGate = job.source.limits.connections.map(ConnectionGate.init(limit:))
         destinationGate = job.destination.limits.connections.map(ConnectionGate.init(limit:))
+        func server(_ limits: ServerLimits, side: ServerLimits.Side, provider: MailProvider) -> ServerTraffic? {
+            let daily = limits.server.bytesPerDay.map {
+                DailyBudget(
+                    limit: $0, side: side, provider: provider, serverWide: true, file: serverBudgetFile?(side), now: now
+                )
+            }
+            return ServerTraffic(limits: limits.server, daily: daily)
+        }
+        sourceServer = server(job.source.limits, side: .source, provider: job.source.provider)
+        destinationServer = server(job.destination.limits, side: .destination, provider: job.destination.provider)
         self.environment = environment
         self.trace = trace
         self.destinationWire = destinationWire
@@ -65,12 +79,13 @@ public struct StoreFactory: Sendable {
     public func connector(for account: Account) -> StoreConnector {
         let sourcePacer = TrafficPacer(
             limits: job.source.limits, clock: clock,
-            daily: budget(job.source.limits, side: .source, provider: job.source.provider, user: account.sourceUser))
+            daily: budget(job.source.limits, side: .source, provider: job.source.provider, user: account.sourceUser),
+            server: sourceServer)
         let destinationPacer = TrafficPacer(
             limits: job.destination.limits, clock: clock,
             daily: budget(
                 job.destination.limits, side: .destination, provider: job.destination.provider, user: account.sourceUser
-            ))
+            ), server: destinationServer)
         return StoreConnector(
             openSource: { try await openLimitedSource(for: account, pacer: sourcePacer) },
             openDestination: { try await openLimitedDestination(for: account, pacer: destinationPacer) },
