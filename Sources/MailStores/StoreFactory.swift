@@ -20,9 +20,10 @@ public struct StoreFactory: Sendable {
     /// One per side that signs in with `auth.oauth2`, shared by all mailboxes (tokens cached in memory).
     private let sourceTokens: BearerTokenProvider?
     private let destinationTokens: BearerTokenProvider?
-    /// `limits.connections` of each side, shared by all mailboxes of the job.
-    private let sourceGate: ConnectionGate?
-    private let destinationGate: ConnectionGate?
+    /// `limits.connections` of each side, shared by all mailboxes of the job (without it, only counting,
+    /// so that a refusal while others are open is known as a throttle).
+    private let sourceGate: ConnectionGate
+    private let destinationGate: ConnectionGate
     /// What `limits` rates are measured on.
     private let clock: any LimitClock
     /// Where each mailbox's daily budget (`limits.bytes_per_day`) is kept between runs: a file per
@@ -47,8 +48,8 @@ public struct StoreFactory: Sendable {
         self.clock = clock
         self.budgetFile = budgetFile
         self.now = now
-        sourceGate = job.source.limits.connections.map(ConnectionGate.init(limit:))
-        destinationGate = job.destination.limits.connections.map(ConnectionGate.init(limit:))
+        sourceGate = ConnectionGate(limit: job.source.limits.connections)
+        destinationGate = ConnectionGate(limit: job.destination.limits.connections)
         func server(_ limits: ServerLimits, side: ServerLimits.Side, provider: MailProvider) -> ServerTraffic? {
             let daily = limits.server.bytesPerDay.map {
                 DailyBudget(
@@ -102,34 +103,36 @@ public struct StoreFactory: Sendable {
 
     /// The most connections open at once to each side so far (nil for a side without a cap).
     public func peakConnections() async -> (source: Int?, destination: Int?) {
-        (await sourceGate?.peak, await destinationGate?.peak)
+        (
+            job.source.limits.connections == nil ? nil : await sourceGate.peak,
+            job.destination.limits.connections == nil ? nil : await destinationGate.peak
+        )
     }
 
     private func openLimitedSource(for account: Account, pacer: TrafficPacer) async throws -> any SourceStore {
-        guard sourceGate != nil || !pacer.isUnlimited else { return try await openSource(for: account) }
         let route = job.source.route
-        let connections = route.inboxUsesFolderEndpoints || route.folders.isEmpty ? 1 : 2
-        await sourceGate?.acquire(connections)
+        let connections = await sourceGate.acquire(route.inboxUsesFolderEndpoints || route.folders.isEmpty ? 1 : 2)
         do {
             let store = try await openSource(for: account)
             return LimitedSourceStore(inner: store, pacer: pacer, gate: sourceGate, connections: connections)
         } catch {
-            await sourceGate?.release(connections)
-            throw error
+            let classified = await ConnectionRefusal.classify(error, gate: sourceGate, holding: connections)
+            await sourceGate.release(connections)
+            throw classified
         }
     }
 
     private func openLimitedDestination(for account: Account, pacer: TrafficPacer) async throws
         -> any DestinationStore
     {
-        guard destinationGate != nil || !pacer.isUnlimited else { return try await openDestination(for: account) }
-        await destinationGate?.acquire(1)
+        let connections = await destinationGate.acquire(1)
         do {
             let store = try await openDestination(for: account)
-            return LimitedDestinationStore(inner: store, pacer: pacer, gate: destinationGate)
+            return LimitedDestinationStore(inner: store, pacer: pacer, gate: destinationGate, connections: connections)
         } catch {
-            await destinationGate?.release(1)
-            throw error
+            let classified = await ConnectionRefusal.classify(error, gate: destinationGate, holding: connections)
+            await destinationGate.release(connections)
+            throw classified
         }
     }
 

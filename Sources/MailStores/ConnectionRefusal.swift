@@ -1,0 +1,41 @@
+import IMAP
+import MailTransport
+import MailferryCore
+
+/// Servers that cap connections often refuse or reset new ones instead of answering BYE. Such a
+/// refusal, while the job already holds connections to that server, is a throttle signal: the
+/// job's connection cap for the server drops to what it accepted (`ConnectionGate.refused`) and
+/// the user pauses and resumes instead of failing. With no other connection held it stays the
+/// error it was (a wrong port, a server that is down).
+enum ConnectionRefusal {
+    /// Whether opening a store failed because the TCP connection was refused, or cut before the
+    /// session was established (reset, closed before the greeting or the login's answer).
+    static func isRefusal(_ error: any Error) -> Bool {
+        switch error as? StoreError {
+        case .unreachable(_, let reason)?:
+            // TransportError.connectionRefused's message, as the stores keep it.
+            return reason.hasPrefix("connection refused by ")
+        case .interrupted(_, let reason)?:
+            return [TransportError.disconnected.userMessage, IMAPError.sessionClosed.userMessage].contains(reason)
+                || reason.hasPrefix("I/O error")
+        default:
+            return false
+        }
+    }
+
+    /// `error` from opening a session that held `count` places at `gate`: a throttle when it is a
+    /// refusal and other sessions hold places (the gate then keeps to them), else `error` itself.
+    static func classify(_ error: any Error, gate: ConnectionGate, holding count: Int) async -> any Error {
+        guard isRefusal(error), let cap = await gate.refused(holding: count) else { return error }
+        let server: String
+        switch error as? StoreError {
+        case .unreachable(let name, _)?, .interrupted(let name, _)?: server = name
+        default: server = "the server"
+        }
+        let reason = (error as? StoreError)?.userMessage ?? "connection refused"
+        return StoreError.throttled(
+            server: server,
+            reason: "refused a connection while the job held others (\(reason)); now at most \(cap) at once",
+            retryAfter: nil)
+    }
+}
