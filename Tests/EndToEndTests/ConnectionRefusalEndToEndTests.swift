@@ -1,11 +1,8 @@
 import Engine
 import Foundation
-import IMAP
 import Ledger
 import MailStores
-import MailTransport
 import MailferryCore
-import NIOCore
 import Synchronization
 import TestSupport
 import Testing
@@ -20,35 +17,6 @@ import Testing
         private let recorded = Mutex<[String: [Duration]]>([:])
         func add(_ user: String, _ duration: Duration) { recorded.withLock { $0[user, default: []].append(duration) } }
         var all: [Duration] { recorded.withLock { $0.values.flatMap { $0 } } }
-    }
-
-    /// Each user's INBOX gets four messages.
-    static func seed(_ server: DovecotServer) async throws {
-        for user in users {
-            let client = try await IMAPClient.connect(
-                IMAPClientConfiguration(
-                    host: server.host, port: server.imapsPort, security: .implicitTLS,
-                    tls: TLSOptions(caFile: server.caFile)))
-            try await client.login(user: user, password: "\(user)-pw")
-            for number in 1...4 {
-                let text =
-                    "From: a@old.example\r\nSubject: \(user) \(number)\r\nMessage-ID: <\(user)\(number)@old.example>\r\n\r\nbody\r\n"
-                _ = try await client.append(
-                    to: "INBOX", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(string: text))))
-            }
-            try await client.logout()
-        }
-    }
-
-    static func inboxCount(_ server: DovecotServer, user: String) async throws -> Int? {
-        let client = try await IMAPClient.connect(
-            IMAPClientConfiguration(
-                host: server.host, port: server.imapsPort, security: .implicitTLS,
-                tls: TLSOptions(caFile: server.caFile)))
-        try await client.login(user: user, password: "\(user)-pw")
-        let count = try await client.status("INBOX").messages
-        try await client.logout()
-        return count
     }
 
     static func folder(proxyPort: Int, destination: DovecotServer, connections: Int, users: [String]) throws
@@ -83,7 +51,7 @@ import Testing
         let proxy = try FaultProxy.start(targetPort: source.imapPort, configuration: .init(capacity: 2))
         defer { proxy.stop() }
         try await DovecotServer.stopping([source, destination]) {
-            try await Self.seed(source)
+            try await source.seedInboxes(Self.users, count: 4)
             let folder = try Self.folder(
                 proxyPort: proxy.port, destination: destination, connections: 3, users: Self.users)
             defer { folder.remove() }
@@ -111,7 +79,7 @@ import Testing
                 let outcome = try #require(outcomes[user])
                 #expect(outcome.state == .done, "\(user): \(outcome.lastError ?? "")")
                 #expect(outcome.counts.messagesCopied == 4, "\(user)")
-                #expect(try await Self.inboxCount(destination, user: user) == 4, "\(user)")
+                #expect(try await destination.inboxCount(user) == 4, "\(user)")
             }
             // The third connection was reset; from then on the job kept to the two the server took.
             #expect(proxy.refusals == 1)

@@ -3,7 +3,6 @@ import Foundation
 import IMAP
 import Ledger
 import MailStores
-import MailTransport
 import MailferryCore
 import NIOCore
 import TestSupport
@@ -27,31 +26,11 @@ import Testing
     }
 
     static func seed(_ server: DovecotServer) async throws {
-        let client = try await IMAPClient.connect(
-            IMAPClientConfiguration(
-                host: server.host, port: server.imapsPort, security: .implicitTLS,
-                tls: TLSOptions(caFile: server.caFile)))
-        try await client.login(user: "alice", password: "alice-pw")
-        for number in 1...3 {
-            let text =
-                "From: a@old.example\r\nSubject: small \(number)\r\nMessage-ID: <s\(number)@old.example>\r\n\r\nhi\r\n"
-            _ = try await client.append(
-                to: "INBOX", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(string: text))))
-        }
+        try await server.seedInboxes(["alice"], count: 3)
+        let client = try await server.session("alice")
         _ = try await client.append(
             to: "INBOX", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(bytes: bigMessage(size: bigSize)))))
         try await client.logout()
-    }
-
-    static func inboxCount(_ server: DovecotServer) async throws -> Int? {
-        let client = try await IMAPClient.connect(
-            IMAPClientConfiguration(
-                host: server.host, port: server.imapsPort, security: .implicitTLS,
-                tls: TLSOptions(caFile: server.caFile)))
-        try await client.login(user: "alice", password: "alice-pw")
-        let count = try await client.status("INBOX").messages
-        try await client.logout()
-        return count
     }
 
     @Test func aMessageOverTheCapIsSkippedWithItsReasonUnreadAndReRunsAreStable() async throws {
@@ -111,7 +90,7 @@ import Testing
             #expect(again.counts.messagesCopied == 0)
             #expect(again.counts.messagesSkipped == 1)
             #expect(proxy.serverBytes < 1_000_000)
-            #expect(try await Self.inboxCount(destination) == 3)
+            #expect(try await destination.inboxCount("alice") == 3)
         }
     }
 }

@@ -1,11 +1,8 @@
 import Engine
 import Foundation
-import IMAP
 import Ledger
 import MailStores
-import MailTransport
 import MailferryCore
-import NIOCore
 import Synchronization
 import TestSupport
 import Testing
@@ -30,28 +27,6 @@ final class OverlappingLimitClock: LimitClock {
 /// paced together, measured on an injected clock.
 @Suite(.serialized) struct ServerLimitsEndToEndTests {
     static let users = ["alice", "bob", "carol"]
-
-    /// Each user's INBOX gets six messages of about 1 KB.
-    static func seed(_ server: DovecotServer) async throws -> Int64 {
-        var total: Int64 = 0
-        for user in users {
-            let client = try await IMAPClient.connect(
-                IMAPClientConfiguration(
-                    host: server.host, port: server.imapsPort, security: .implicitTLS,
-                    tls: TLSOptions(caFile: server.caFile)))
-            try await client.login(user: user, password: "\(user)-pw")
-            for number in 1...6 {
-                let text =
-                    "From: a@old.example\r\nSubject: \(user) \(number)\r\nMessage-ID: <\(user)\(number)@old.example>\r\n\r\n"
-                    + String(repeating: "0123456789abcdef", count: 60) + "\r\n"
-                total += Int64(text.utf8.count)
-                _ = try await client.append(
-                    to: "INBOX", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(string: text))))
-            }
-            try await client.logout()
-        }
-        return total
-    }
 
     /// Migrates every user at once with `limits` on the destination; returns the clock's time at the end.
     static func migrate(limits: String, source: DovecotServer, destination: DovecotServer) async throws -> Double {
@@ -87,24 +62,13 @@ final class OverlappingLimitClock: LimitClock {
         return clock.now()
     }
 
-    static func inboxCount(_ server: DovecotServer, user: String) async throws -> Int? {
-        let client = try await IMAPClient.connect(
-            IMAPClientConfiguration(
-                host: server.host, port: server.imapsPort, security: .implicitTLS,
-                tls: TLSOptions(caFile: server.caFile)))
-        try await client.login(user: user, password: "\(user)-pw")
-        let count = try await client.status("INBOX").messages
-        try await client.logout()
-        return count
-    }
-
     @Test func aServerWideByteRatePacesTheJobsTotalNotEachMailbox() async throws {
         let accounts = Self.users.map { ($0, "\($0)-pw") }
         let source = try await DovecotServer.start(.init(users: accounts, pop3: false))
         let destination = try await DovecotServer.start(.init(users: accounts, pop3: false))
         let second = try await DovecotServer.start(.init(users: accounts, pop3: false))
         try await DovecotServer.stopping([source, destination, second]) {
-            let total = try await Self.seed(source)
+            let total = try await source.seedInboxes(Self.users, count: 6, padding: 960)
             let rate = 2_000.0
 
             let shared = try await Self.migrate(
@@ -121,8 +85,8 @@ final class OverlappingLimitClock: LimitClock {
             #expect(separate < shared)
 
             for user in Self.users {
-                #expect(try await Self.inboxCount(destination, user: user) == 6)
-                #expect(try await Self.inboxCount(second, user: user) == 6)
+                #expect(try await destination.inboxCount(user) == 6)
+                #expect(try await second.inboxCount(user) == 6)
             }
         }
     }

@@ -31,20 +31,25 @@ import Testing
         #expect(DurationUnderLimits.estimate(messages: 5, bytes: 5, source: none, destination: none) == nil)
     }
 
+    /// A mailbox with 10 messages of `bytes` in all to copy.
+    static func user(_ name: String, bytes: Int64) -> UserPlan {
+        UserPlan(
+            sourceUser: name, destinationUser: name, status: .ready, endpoint: .init(inbox: nil, folders: nil),
+            candidates: [],
+            folders: [
+                FolderPlan(
+                    source: "INBOX", destination: "INBOX", action: .update, reason: "", messagesToCopy: 10,
+                    bytesToCopy: bytes, messagesPresent: 0, flagsToUpdate: 0, messagesSkipped: 0)
+            ])
+    }
+
     @Test func theJobRunsMailboxesInParallelButNeverFasterThanTheSlowest() throws {
-        func user(_ name: String, bytes: Int64) -> UserPlan {
-            UserPlan(
-                sourceUser: name, destinationUser: name, status: .ready, endpoint: .init(inbox: nil, folders: nil),
-                candidates: [],
-                folders: [
-                    FolderPlan(
-                        source: "INBOX", destination: "INBOX", action: .update, reason: "", messagesToCopy: 10,
-                        bytesToCopy: bytes, messagesPresent: 0, flagsToUpdate: 0, messagesSkipped: 0)
-                ])
-        }
         var plan = MigrationPlan(
             job: .init(name: "j", file: "j.yaml", digest: "d"), offline: false,
-            users: [user("a", bytes: 400), user("b", bytes: 100), user("c", bytes: 100), user("d", bytes: 200)])
+            users: [
+                Self.user("a", bytes: 400), Self.user("b", bytes: 100), Self.user("c", bytes: 100),
+                Self.user("d", bytes: 200),
+            ])
         let perSecond = DurationUnderLimits.Side(limits: ServerLimits(bytesPerSecond: 1), provider: .generic)
         plan.estimateDurations(source: none, destination: perSecond, parallel: 2)
         #expect(plan.users.map { $0.durationUnderLimits?.seconds } == [400, 100, 100, 200])
@@ -55,19 +60,9 @@ import Testing
     }
 
     @Test func theServerWideRateBindsTheJobWhenItIsTighterThanTheMailboxes() throws {
-        func user(_ name: String, bytes: Int64) -> UserPlan {
-            UserPlan(
-                sourceUser: name, destinationUser: name, status: .ready, endpoint: .init(inbox: nil, folders: nil),
-                candidates: [],
-                folders: [
-                    FolderPlan(
-                        source: "INBOX", destination: "INBOX", action: .update, reason: "", messagesToCopy: 10,
-                        bytesToCopy: bytes, messagesPresent: 0, flagsToUpdate: 0, messagesSkipped: 0)
-                ])
-        }
         var plan = MigrationPlan(
             job: .init(name: "j", file: "j.yaml", digest: "d"), offline: false,
-            users: [user("a", bytes: 400), user("b", bytes: 300), user("c", bytes: 300)])
+            users: [Self.user("a", bytes: 400), Self.user("b", bytes: 300), Self.user("c", bytes: 300)])
         // Each mailbox 4 bytes a second, the server 5 for all: 1000 bytes take 200 s, not 100 s.
         let shared = DurationUnderLimits.Side(
             limits: ServerLimits(bytesPerSecond: 4, server: ServerWideLimits(bytesPerSecond: 5)), provider: .generic)
