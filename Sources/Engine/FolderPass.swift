@@ -82,7 +82,8 @@ struct FolderPass: Sendable {
         // paired): the source is listed without what identities need, and nothing is compared, unless
         // the baseline matches messages by identity.
         let nothingToPair = knownPool?.isEmpty ?? ((destinationState?.messageCount ?? 0) == 0)
-        let identified = identifyAll || !nothingToPair || !baseline.isEmpty
+        // A date filter needs dates, which a POP3 source reads from the headers.
+        let identified = identifyAll || !nothingToPair || !baseline.isEmpty || options.since != nil
         let listed: [MessageSummary]
         let listedPool: [MessageIdentity: [MessageSummary]]?
         do {

@@ -180,15 +180,20 @@ struct MessageCopier {
         source: any SourceStore, destination: any DestinationStore
     ) async throws -> Int {
         do {
-            let newUID = try await source.withBody(of: message, in: folder) { body in
-                try await destination.append(message, body: body, to: target)
+            // Through `withBodies`, which hands over the summary as delivered: a source that lists
+            // without headers (POP3) completes the identity and date from the message itself.
+            let appended = try await source.withBodies(of: [message], in: folder) { bodies in
+                guard let delivered = try await bodies.next() else {
+                    throw StoreError.messageVanished(folder: folder.description, uid: message.uid)
+                }
+                let newUID = try await destination.append(delivered.summary, body: delivered.body, to: target)
+                return AppendedMessage(summary: delivered.summary, uid: newUID)
             }
             try ledger.commit(
-                entry.map { [($0, newUID)] } ?? [],
-                baseline: [Self.baseline(of: AppendedMessage(summary: message, uid: newUID), from: folder, to: target)],
-                for: context.pair)
+                entry.map { [($0, appended.uid)] } ?? [],
+                baseline: [Self.baseline(of: appended, from: folder, to: target)], for: context.pair)
             context.observer.handle(.messageCopied(sourceUser: sourceUser, bytes: message.size))
-            account([AppendedMessage(summary: message, uid: newUID)], from: folder, to: target)
+            account([appended], from: folder, to: target)
             return 0
         } catch let error as StoreError {
             guard error.isMessageRefusal else { throw error }

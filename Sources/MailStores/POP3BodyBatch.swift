@@ -24,7 +24,7 @@ actor POP3BodyBatch {
             guard let message = remaining.popFirst() else { return nil }
             let spool = try await store.spooledBody(of: message)
             current = spool
-            return SourceMessage(summary: message, body: MessageBody(size: spool.size, chunks: spool.chunks))
+            return try POP3SourceStore.delivered(message, spool: spool)
         }
         while true {
             if requested.isEmpty {
@@ -38,7 +38,7 @@ actor POP3BodyBatch {
             guard let message = requested.popFirst() else { continue }
             guard let spool = try await store.spooledRequested(message) else { continue }
             current = spool
-            return SourceMessage(summary: message, body: MessageBody(size: spool.size, chunks: spool.chunks))
+            return try POP3SourceStore.delivered(message, spool: spool)
         }
     }
 

@@ -69,20 +69,70 @@ actor POP3SourceStore: SourceStore {
             try await client.headers(of: numbers) { number, headerBuffer in
                 // nil: deleted by another session since UIDL.
                 guard let headerBuffer, let size = listedSizes[number], let uidl = uidls[number] else { return }
-                let headers = Array(headerBuffer.readableBytesView)
-                let arrival = HeaderDate.arrival(in: HeaderFields(parsing: headers))
-                summaries.append(
-                    MessageSummary(
-                        uid: UInt32(truncatingIfNeeded: number), sourceKey: MessageSourceKey.pop3Key(uidl: uidl),
-                        size: Int64(size),
-                        internalDate: arrival ?? fallbackDate, flags: .none,
-                        identity: MessageIdentity(headers: headers, size: Int64(size)),
-                        internalDateKnown: arrival != nil))
+                let listed = Self.unidentified(number: number, uidl: uidl, size: size, fallbackDate: fallbackDate)
+                summaries.append(Self.identified(listed, headers: Array(headerBuffer.readableBytesView)))
             }
         } catch {
             throw folderError(error)
         }
         return summaries
+    }
+
+    /// Without `identified`, UIDL and LIST only: no header is read until the message itself is, when
+    /// `POP3BodyBatch` completes the summary from the spooled copy (the same header block `TOP n 0`
+    /// sends, so the identity and arrival date are the ones a later listing finds).
+    func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
+        guard !identified else { return try await summaries(in: folder) }
+        try requireInbox(folder)
+        let ids = try await uniqueIDs()
+        do {
+            let listed = try await client.messageSizes()
+            sizes = Dictionary(listed.map { ($0.messageNumber, $0.size) }, uniquingKeysWith: { first, _ in first })
+        } catch {
+            throw folderError(error)
+        }
+        let fallbackDate = runDate
+        return ids.compactMap { id in
+            sizes[id.messageNumber].map {
+                Self.unidentified(number: id.messageNumber, uidl: id.uid, size: $0, fallbackDate: fallbackDate)
+            }
+        }
+    }
+
+    /// A listed message whose header is not read yet: `MessageIdentity.unread`, dated `fallbackDate`.
+    private static func unidentified(number: Int, uidl: String, size: Int, fallbackDate: InternalDate)
+        -> MessageSummary
+    {
+        MessageSummary(
+            uid: UInt32(truncatingIfNeeded: number), sourceKey: MessageSourceKey.pop3Key(uidl: uidl),
+            size: Int64(size), internalDate: fallbackDate, flags: .none, identity: .unread(size: Int64(size)),
+            internalDateKnown: false)
+    }
+
+    /// `message` with the identity and arrival date its header block gives.
+    static func identified(_ message: MessageSummary, headers: [UInt8]) -> MessageSummary {
+        var summary = message
+        let arrival = HeaderDate.arrival(in: HeaderFields(parsing: headers))
+        summary.identity = MessageIdentity(headers: headers, size: message.size)
+        if let arrival {
+            summary.internalDate = arrival
+            summary.internalDateKnown = true
+        }
+        return summary
+    }
+
+    /// `message` as it goes to the destination: completed from its spooled copy when it was listed
+    /// without its header.
+    static func delivered(_ message: MessageSummary, spool: SpoolFile) throws -> SourceMessage {
+        var summary = message
+        if message.identity.isUnread {
+            do {
+                summary = identified(message, headers: try spool.headerBlock())
+            } catch {
+                throw error.storeError
+            }
+        }
+        return SourceMessage(summary: summary, body: MessageBody(size: spool.size, chunks: spool.chunks))
     }
 
     func withBody<Result: Sendable>(

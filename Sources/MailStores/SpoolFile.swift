@@ -75,14 +75,51 @@ struct SpoolFile: Sendable {
     /// The last `count` bytes (fewer when the spool is shorter).
     func tail(_ count: Int) throws(SpoolError) -> [UInt8] {
         let length = Int(min(Int64(count), size))
+        return try bytes(at: size - Int64(length), count: length)
+    }
+
+    /// The header block: every byte up to and including the empty line that ends it (the whole
+    /// message when there is none), as `TOP n 0` sends it. Read a chunk at a time, so that a large
+    /// message on file is not read whole.
+    func headerBlock() throws(SpoolError) -> [UInt8] {
+        var block: [UInt8] = []
+        while Int64(block.count) < size {
+            let searchFrom = max(0, block.count - 2)
+            block += try bytes(
+                at: Int64(block.count), count: Int(min(Int64(Self.chunkSize), size - Int64(block.count))))
+            if let end = Self.endOfHeader(in: block, from: searchFrom) { return Array(block[..<end]) }
+        }
+        return block
+    }
+
+    /// The index just past the empty line that ends a header block, searching from `start`; a
+    /// block that begins with an empty line has no header fields.
+    static func endOfHeader(in bytes: [UInt8], from start: Int) -> Int? {
+        let (cr, lf) = (UInt8(ascii: "\r"), UInt8(ascii: "\n"))
+        if start == 0 {
+            if bytes.first == lf { return 1 }
+            if bytes.count >= 2, bytes[0] == cr, bytes[1] == lf { return 2 }
+        }
+        var index = start
+        while index < bytes.count {
+            if bytes[index] == lf {
+                if index + 1 < bytes.count, bytes[index + 1] == lf { return index + 2 }
+                if index + 2 < bytes.count, bytes[index + 1] == cr, bytes[index + 2] == lf { return index + 3 }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// `count` bytes from `offset` (fewer at the end of the spool).
+    private func bytes(at offset: Int64, count: Int) throws(SpoolError) -> [UInt8] {
+        let length = Int(max(0, min(Int64(count), size - offset)))
         switch storage {
         case .memory(let held):
-            return Array(held.suffix(length))
+            return Array(held[Int(offset)..<Int(offset) + length])
         case .file(let descriptor):
             var bytes = [UInt8](repeating: 0, count: length)
-            let read = bytes.withUnsafeMutableBytes {
-                pread(descriptor, $0.baseAddress, length, off_t(size - Int64(length)))
-            }
+            let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, length, off_t(offset)) }
             guard read == length else { throw .failed("cannot read the temporary message file", errno) }
             return bytes
         }

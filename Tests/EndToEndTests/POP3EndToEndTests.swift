@@ -222,6 +222,45 @@ import Testing
         #expect(source.folders["INBOX"]?.allSatisfy { $0.flags.isEmpty } == true)
     }
 
+    /// Listed without headers (a first run into an empty INBOX: no `TOP n 0` pass), each message
+    /// gets from its own copy the identity and date that a listing with headers gives, so that
+    /// later runs pair it; a message over the in-memory spool limit included.
+    @Test func aListingWithoutHeadersIsCompletedFromEachMessage() async throws {
+        let setup = try await makeSetup()
+        defer { Task { await setup.stop() } }
+        let big =
+            "Received: from z; Fri, 1 Feb 2013 10:00:00 +0100\r\nMessage-ID: <big@old.example>\r\n\r\n"
+            + String(repeating: String(repeating: "z", count: 998) + "\r\n", count: 1_200)
+        try setup.source.deliver(Data(big.utf8), to: "alice")
+        let job = try job(
+            setup, name: "unread", sourceBlock: "  protocol: pop3s\n  ports: { pop3s: \(setup.source.pop3sPort) }",
+            users: "alice,alice-pw\n")
+        let connector = StoreFactory(job: job, environment: Self.environment).connector(
+            for: try #require(job.accounts.first))
+        let source = try await connector.openSource()
+        let headed = try await source.summaries(in: .inbox, identified: true)
+        let bare = try await source.summaries(in: .inbox, identified: false)
+        let delivered = try await source.withBodies(of: bare, in: .inbox) { bodies in
+            var summaries: [MessageSummary] = []
+            while let message = try await bodies.next() { summaries.append(message.summary) }
+            return summaries
+        }
+        await source.close()
+
+        #expect(headed.count == Self.inboxSeeds.count + 2)
+        #expect(headed.contains { $0.size > 1_200_000 })
+        #expect(bare.map(\.sourceKey) == headed.map(\.sourceKey))
+        #expect(bare.allSatisfy { $0.identity.isUnread && !$0.internalDateKnown })
+        #expect(delivered.map(\.sourceKey) == headed.map(\.sourceKey))
+        for (got, expected) in zip(delivered, headed) {
+            #expect(got.identity == expected.identity, "\(expected.sourceKey)")
+            #expect(got.internalDate == expected.internalDate, "\(expected.sourceKey)")
+            #expect(got.internalDateKnown == expected.internalDateKnown, "\(expected.sourceKey)")
+            #expect(got.size == expected.size)
+        }
+        #expect(delivered.filter(\.internalDateKnown).count == Self.inboxSeeds.count + 1, "all but the undated")
+    }
+
     /// POP3 has no UIDNEXT: a message deleted and another delivered keep the count, yet the derived
     /// state changes, so the unchanged-folder shortcut is not taken and the new message is copied.
     @Test func deleteAndDeliverBetweenRunsIsNoticed() async throws {

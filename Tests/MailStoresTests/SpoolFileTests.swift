@@ -44,6 +44,37 @@ import Testing
         #expect(chunkSizes.count == expectedChunks)
     }
 
+    /// The header block is what `TOP n 0` sends: up to and including the empty line, whatever the
+    /// line ends, wherever the chunks split it, in memory or on file.
+    @Test(arguments: [false, true])
+    func theHeaderBlockEndsAtTheFirstEmptyLine(onFile: Bool) throws {
+        let directory = NSTemporaryDirectory() + "mf-spool-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func spooled(_ text: String) throws -> SpoolFile {
+            var spool = onFile ? try SpoolFile(in: directory) : SpoolFile(inMemory: text.utf8.count)
+            try Array(text.utf8).withUnsafeBytes { try spool.append($0) }
+            return spool
+        }
+        func headerBlock(_ text: String) throws -> String {
+            let spool = try spooled(text)
+            defer { spool.close() }
+            return String(decoding: try spool.headerBlock(), as: UTF8.self)
+        }
+        #expect(try headerBlock("Subject: a\r\nFrom: b\r\n\r\nbody\r\n\r\nmore") == "Subject: a\r\nFrom: b\r\n\r\n")
+        #expect(try headerBlock("Subject: a\nFrom: b\n\nbody\n") == "Subject: a\nFrom: b\n\n")
+        #expect(try headerBlock("Subject: only a header\r\n") == "Subject: only a header\r\n")
+        #expect(try headerBlock("\r\nno header fields") == "\r\n")
+        #expect(try headerBlock("") == "")
+        // A header of more than one chunk, its empty line split across the chunk boundary.
+        let filler = "X-Filler: " + String(repeating: "f", count: 70) + "\r\n"
+        var long = String(repeating: filler, count: SpoolFile.chunkSize / filler.utf8.count)
+        long += String(repeating: "g", count: SpoolFile.chunkSize - long.utf8.count - 3) + "\r\n"
+        #expect(long.utf8.count == SpoolFile.chunkSize - 1)
+        #expect(try headerBlock(long + "\r\nbody") == long + "\r\n")
+        #expect(try headerBlock(long + "\r\n" + String(repeating: "b", count: 200_000)) == long + "\r\n")
+    }
+
     @Test func failsInAMissingDirectory() {
         #expect(throws: SpoolError.self) { _ = try SpoolFile(in: "/nonexistent-\(UUID().uuidString)") }
     }

@@ -3,18 +3,18 @@ import Testing
 
 /// `mailferry apply`, run as the built binary against servers that cannot be reached (127.0.0.1:1).
 @Suite struct ApplyCommandTests {
-    @Test func unreachableUsersFailAndStatusShowsTheReason() throws {
+    @Test func unreachableUsersFailAndStatusShowsTheReason() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
-        let apply = try binary.run(["apply", fixture.jobPath], environment: JobFixture.environment)
+        let apply = try await binary.run(["apply", fixture.jobPath], environment: JobFixture.environment)
         #expect(apply.status == 3, "\(apply.stdout)\(apply.stderr)")
         #expect(apply.stdout.contains("3 users: 3 failed; 0 messages (0 bytes) copied."))
         #expect(
             apply.stderr.contains("alice -> alice.new@new.example: failed, 0 copied, 0 present, 0 failed, 0 bytes in "))
         #expect(!apply.stderr.contains("\u{1B}["), "no redrawn block when stderr is not a terminal")
 
-        let status = try binary.run(["status", "--format", "json", fixture.jobPath])
+        let status = try await binary.run(["status", "--format", "json", fixture.jobPath])
         #expect(status.status == 0)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
         let users = try #require(document["users"] as? [[String: Any]])
@@ -23,20 +23,20 @@ import Testing
         #expect(!reason.isEmpty)
         #expect(apply.stdout.contains(reason), "the report shows the reason status shows")
 
-        let text = try binary.run(["status", fixture.jobPath])
+        let text = try await binary.run(["status", fixture.jobPath])
         let alice = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("alice ") })
         #expect(alice.contains(" failed "))
         #expect(alice.hasSuffix(reason))
 
-        let log = try binary.run(["logs", fixture.jobPath, "alice"])
+        let log = try await binary.run(["logs", fixture.jobPath, "alice"])
         #expect(log.status == 0)
         #expect(log.stdout.contains("failed: \(reason)"))
     }
 
-    @Test func jsonReport() throws {
+    @Test func jsonReport() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(
+        let result = try await MailferryBinary.locate().run(
             ["apply", "--format", "json", "--user", "bob", "--concurrency", "2", fixture.jobPath],
             environment: JobFixture.environment)
         #expect(result.status == 3, "\(result.stdout)\(result.stderr)")
@@ -53,72 +53,74 @@ import Testing
         #expect(summary["failed"] as? Int == 1)
     }
 
-    @Test func dryRunPrintsThePlanAndWritesNoState() throws {
+    @Test func dryRunPrintsThePlanAndWritesNoState() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
-        let dryRun = try binary.run(["apply", "--dry-run", fixture.jobPath], environment: JobFixture.environment)
-        let plan = try binary.run(["plan", fixture.jobPath], environment: JobFixture.environment)
+        let dryRun = try await binary.run(["apply", "--dry-run", fixture.jobPath], environment: JobFixture.environment)
+        let plan = try await binary.run(["plan", fixture.jobPath], environment: JobFixture.environment)
         #expect(dryRun.status == 1, "an unreachable user is an error, as for plan")
         #expect(dryRun.stdout == plan.stdout)
         #expect(dryRun.stdout.contains("! alice -> alice.new@new.example (unreachable)"))
-        let json = try binary.run(
+        let json = try await binary.run(
             ["apply", "--dry-run", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
-        let planJSON = try binary.run(
+        let planJSON = try await binary.run(
             ["plan", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
         #expect(json.stdout == planJSON.stdout)
         #expect(!FileManager.default.fileExists(atPath: fixture.path(".mailferry")), "dry run wrote state")
     }
 
-    @Test func stalePlanIsRefused() throws {
+    @Test func stalePlanIsRefused() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
         let planFile = fixture.path("plan.json")
-        let plan = try binary.run(
+        let plan = try await binary.run(
             ["plan", "--user", "bob", "--out", planFile, fixture.jobPath], environment: JobFixture.environment)
         #expect(FileManager.default.fileExists(atPath: planFile), "\(plan.stderr)")
 
-        let fresh = try binary.run(["apply", "--plan", planFile, fixture.jobPath], environment: JobFixture.environment)
+        let fresh = try await binary.run(
+            ["apply", "--plan", planFile, fixture.jobPath], environment: JobFixture.environment)
         #expect(fresh.status == 3, "\(fresh.stdout)\(fresh.stderr)")
         #expect(fresh.stdout.contains("1 user: 1 failed;"), "only the plan's users are applied")
-        let notInPlan = try binary.run(
+        let notInPlan = try await binary.run(
             ["apply", "--plan", planFile, "--user", "alice", fixture.jobPath], environment: JobFixture.environment)
         #expect(notInPlan.status == 1)
         #expect(notInPlan.stderr.contains("not in the plan"))
 
         try fixture.write(JobFixture.validUsers + "dave,Pw-dave-SECRET-33\n", to: "users.csv", permissions: 0o600)
-        let stale = try binary.run(["apply", "--plan", planFile, fixture.jobPath], environment: JobFixture.environment)
+        let stale = try await binary.run(
+            ["apply", "--plan", planFile, fixture.jobPath], environment: JobFixture.environment)
         #expect(stale.status == 1)
         #expect(stale.stderr.contains("plan is stale: "))
         #expect(stale.stdout.isEmpty)
 
         try fixture.write("{}", to: "garbage.json")
-        let garbage = try binary.run(
+        let garbage = try await binary.run(
             ["apply", "--plan", fixture.path("garbage.json"), fixture.jobPath], environment: JobFixture.environment)
         #expect(garbage.status == 1)
         #expect(garbage.stderr.contains("not a mailferry plan JSON"))
     }
 
-    @Test func fatalErrorsBeforeAnyUserExitOne() throws {
+    @Test func fatalErrorsBeforeAnyUserExitOne() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
-        let noSecret = try binary.run(["apply", fixture.jobPath])
+        let noSecret = try await binary.run(["apply", fixture.jobPath])
         #expect(noSecret.status == 1)
         #expect(noSecret.stderr.contains("environment variable \(JobFixture.adminVariable) is not set"))
-        let unknown = try binary.run(
+        let unknown = try await binary.run(
             ["apply", "--user", "mallory", fixture.jobPath], environment: JobFixture.environment)
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("mallory"))
-        let zero = try binary.run(
+        let zero = try await binary.run(
             ["apply", "--concurrency", "0", fixture.jobPath], environment: JobFixture.environment)
         #expect(zero.status == 1)
         #expect(!FileManager.default.fileExists(atPath: fixture.path(".mailferry")), "no state before a user ran")
 
         let broken = try JobFixture(job: ValidateCommandTests.brokenJob)
         defer { broken.remove() }
-        let invalid = try binary.run(["apply", broken.jobPath], environment: JobFixture.environment)
+        let invalid = try await binary.run(["apply", broken.jobPath], environment: JobFixture.environment)
         #expect(invalid.status == 1)
         #expect(invalid.stderr.contains(": error: "))
     }

@@ -45,23 +45,24 @@
             let binary = try MailferryBinary.locate()
             let environment = [JobFixture.adminVariable: Self.admin.1]
 
-            let plan = try binary.run(["plan", "--user", "alice", fixture.jobPath], environment: environment)
+            let plan = try await binary.run(["plan", "--user", "alice", fixture.jobPath], environment: environment)
             #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
             #expect(plan.stdout.contains("INBOX via   pop3s://127.0.0.1:\(source.pop3sPort) (tls)"), "\(plan.stdout)")
             #expect(plan.stdout.contains("folders via imap4s://127.0.0.1:\(source.imapsPort) (tls)"))
 
             // --verbose: both conversations, each line naming its server, the password redacted.
-            let traced = try binary.run(
+            let traced = try await binary.run(
                 ["plan", "--verbose", "--user", "alice", fixture.jobPath], environment: environment)
             #expect(traced.stderr.contains("trace: 127.0.0.1:\(source.pop3sPort) C: UIDL"), "\(traced.stderr)")
             #expect(traced.stderr.contains("trace: 127.0.0.1:\(source.pop3sPort) C: PASS ****"))
             #expect(traced.stderr.contains("trace: 127.0.0.1:\(source.imapsPort) "))
 
-            let apply = try binary.run(["apply", fixture.jobPath], environment: environment)
+            let apply = try await binary.run(["apply", fixture.jobPath], environment: environment)
             #expect(apply.status == 3, "\(apply.stdout)\(apply.stderr)")
             #expect(apply.stderr.contains("alice -> alice: done, 2 copied"), "\(apply.stderr)")
 
-            let status = try binary.run(["status", "--format", "json", fixture.jobPath], environment: environment)
+            let status = try await binary.run(
+                ["status", "--format", "json", fixture.jobPath], environment: environment)
             let document = try #require(
                 try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
             let rows = try #require(document["users"] as? [[String: Any]])
@@ -70,9 +71,9 @@
             #expect(reason.contains("login failed at 127.0.0.1:\(source.pop3sPort)"), "\(reason)")
             #expect(reason.contains("[AUTH] Authentication failed"), "\(reason)")
 
-            let log = try binary.run(["logs", fixture.jobPath, "carol"], environment: environment)
+            let log = try await binary.run(["logs", fixture.jobPath, "carol"], environment: environment)
             #expect(log.stdout.contains(reason))
-            let aliceLog = try binary.run(["logs", fixture.jobPath, "alice"], environment: environment)
+            let aliceLog = try await binary.run(["logs", fixture.jobPath, "alice"], environment: environment)
             #expect(aliceLog.stdout.contains("copied INBOX"))
             #expect(aliceLog.stdout.contains("copied Archive"))
             for output in [plan, traced, apply, status, log, aliceLog].flatMap({ [$0.stdout, $0.stderr] }) {

@@ -15,18 +15,18 @@ import Testing
 
     /// actionlint's (run in the repository `root`, so that it reads the local action the workflow
     /// uses) and check-jsonschema's verdicts on `workflow` (a file path).
-    private func lint(_ workflow: String, in root: URL) throws -> (actionlint: ToolRun, schema: ToolRun) {
-        let actionlint = try ToolRun.run([try ToolRun.venvTool("actionlint"), "-no-color", workflow], in: root)
-        let schema = try ToolRun.run([
+    private func lint(_ workflow: String, in root: URL) async throws -> (actionlint: ToolRun, schema: ToolRun) {
+        let actionlint = try await ToolRun.run([try ToolRun.venvTool("actionlint"), "-no-color", workflow], in: root)
+        let schema = try await ToolRun.run([
             try ToolRun.venvTool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", workflow,
         ])
         return (actionlint, schema)
     }
 
-    @Test func initWritesAWorkflowThatLintsClean() throws {
+    @Test func initWritesAWorkflowThatLintsClean() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try MailferryBinary.locate().run(["init", "--ci", "github", folder.path])
+        let result = try await MailferryBinary.locate().run(["init", "--ci", "github", folder.path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains(GitHubWorkflowTemplate.path))
         let path = folder.appendingPathComponent(GitHubWorkflowTemplate.path).path
@@ -42,13 +42,13 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("jobs/example.yaml").path))
 
         // actionlint finds local actions from the repository's root: make the folder a git repository.
-        #expect(try ToolRun.run(["git", "init", "-q", folder.path]).status == 0)
-        let verdicts = try lint(path, in: folder)
+        #expect(try await ToolRun.run(["git", "init", "-q", folder.path]).status == 0)
+        let verdicts = try await lint(path, in: folder)
         #expect(verdicts.actionlint.status == 0, "\(verdicts.actionlint.output)")
         #expect(verdicts.schema.status == 0, "\(verdicts.schema.output)")
         let actionPath = folder.appendingPathComponent(GitHubWorkflowTemplate.actionPath).path
         #expect(try String(contentsOfFile: actionPath, encoding: .utf8) == GitHubWorkflowTemplate.action)
-        let actionSchema = try ToolRun.run([
+        let actionSchema = try await ToolRun.run([
             try ToolRun.venvTool("check-jsonschema"), "--builtin-schema", "vendor.github-actions", actionPath,
         ])
         #expect(actionSchema.status == 0, "\(actionSchema.output)")
@@ -57,7 +57,8 @@ import Testing
         // The action's scripts go through shellcheck too: actionlint checks a workflow that runs them.
         let inlined = folder.appendingPathComponent("inlined.yml").path
         try Self.workflowRunningTheActionsScripts(actionPath).write(toFile: inlined, atomically: true, encoding: .utf8)
-        let inlinedVerdict = try ToolRun.run([try ToolRun.venvTool("actionlint"), "-no-color", inlined], in: folder)
+        let inlinedVerdict = try await ToolRun.run(
+            [try ToolRun.venvTool("actionlint"), "-no-color", inlined], in: folder)
         #expect(inlinedVerdict.status == 0, "\(inlinedVerdict.output)")
 
         // Both judges fail a broken workflow: a step without `run` or `uses`, and a bad expression.
@@ -66,54 +67,54 @@ import Testing
             of: "      - uses: actions/checkout@v4\n", with: "      - usess: actions/checkout@v4\n"
         )
         .write(toFile: broken, atomically: true, encoding: .utf8)
-        let brokenVerdicts = try lint(broken, in: folder)
+        let brokenVerdicts = try await lint(broken, in: folder)
         #expect(brokenVerdicts.actionlint.status != 0)
         #expect(brokenVerdicts.schema.status != 0)
         let badExpression = folder.appendingPathComponent("bad-expression.yml").path
         try workflow.replacingOccurrences(of: "${{ vars.MAILFERRY_IMAGE }}", with: "${{ vars.MAILFERRY_IMAGE }")
             .write(toFile: badExpression, atomically: true, encoding: .utf8)
-        #expect(try lint(badExpression, in: folder).actionlint.status != 0)
+        #expect(try await lint(badExpression, in: folder).actionlint.status != 0)
         // A misspelt input of the local action is caught: actionlint reads the action's metadata.
         let badInput = folder.appendingPathComponent(".github/workflows/bad-input.yml").path
         try workflow.replacingOccurrences(of: "users-files:", with: "user-files:")
             .write(toFile: badInput, atomically: true, encoding: .utf8)
-        #expect(try lint(badInput, in: folder).actionlint.status != 0)
+        #expect(try await lint(badInput, in: folder).actionlint.status != 0)
     }
 
-    @Test func inAScaffoldedFolderOnlyTheWorkflowIsWrittenAndNeverOverwritten() throws {
+    @Test func inAScaffoldedFolderOnlyTheWorkflowIsWrittenAndNeverOverwritten() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let binary = try MailferryBinary.locate()
-        #expect(try binary.run(["init", folder.path]).status == 0)
+        #expect(try await binary.run(["init", folder.path]).status == 0)
         let job = folder.appendingPathComponent("jobs/example.yaml")
         try Data("# mine\n".utf8).write(to: job)
-        let ci = try binary.run(["init", "--ci", "github", folder.path])
+        let ci = try await binary.run(["init", "--ci", "github", folder.path])
         #expect(ci.status == 0, "\(ci.stderr)")
         #expect(try String(contentsOf: job, encoding: .utf8) == "# mine\n")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(GitHubWorkflowTemplate.path).path))
-        let again = try binary.run(["init", "--ci", "github", folder.path])
+        let again = try await binary.run(["init", "--ci", "github", folder.path])
         #expect(again.status == 1)
         #expect(again.stderr.contains("refusing to overwrite"))
-        let unknown = try binary.run(["init", "--ci", "jenkins", folder.path])
+        let unknown = try await binary.run(["init", "--ci", "jenkins", folder.path])
         #expect(unknown.status == 1)
     }
 
     /// The workflow's "Plan the changed jobs" step, as bash runs it on GitHub, in a git checkout whose
     /// pull request adds a 500-user job: one comment, headed by the marker, under GitHub's limit.
-    @Test func planStepWritesOneCommentUnderGitHubsLimitFor500Users() throws {
+    @Test func planStepWritesOneCommentUnderGitHubsLimitFor500Users() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let binary = try MailferryBinary.locate()
-        #expect(try binary.run(["init", "--ci", "github", folder.path]).status == 0)
-        func git(_ arguments: [String]) throws {
-            let result = try ToolRun.run(
+        #expect(try await binary.run(["init", "--ci", "github", folder.path]).status == 0)
+        func git(_ arguments: [String]) async throws {
+            let result = try await ToolRun.run(
                 ["git", "-c", "user.name=test", "-c", "user.email=test@example.org"] + arguments, in: folder)
             #expect(result.status == 0, "git \(arguments): \(result.output)")
         }
-        try git(["init", "-q", "-b", "main"])
-        try git(["add", "."])
-        try git(["commit", "-q", "-m", "scaffold"])
-        let base = try ToolRun.run(["git", "rev-parse", "HEAD"], in: folder).output
+        try await git(["init", "-q", "-b", "main"])
+        try await git(["add", "."])
+        try await git(["commit", "-q", "-m", "scaffold"])
+        let base = try await ToolRun.run(["git", "rev-parse", "HEAD"], in: folder).output
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let job = try String(contentsOf: folder.appendingPathComponent("jobs/example.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "name: example", with: "name: big")
@@ -123,13 +124,13 @@ import Testing
         let usersPath = folder.appendingPathComponent("users/big.csv").path
         try users.write(toFile: usersPath, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: usersPath)
-        try git(["add", "jobs/big.yaml"])
-        try git(["commit", "-q", "-m", "a job of 500 users"])
+        try await git(["add", "jobs/big.yaml"])
+        try await git(["commit", "-q", "-m", "a job of 500 users"])
 
-        let script = try Self.runScript(
+        let script = try await Self.runScript(
             ofStep: "Plan the changed jobs", in: folder.appendingPathComponent(GitHubWorkflowTemplate.path).path)
         let summary = folder.appendingPathComponent("summary.md").path
-        let run = try ToolRun.run(
+        let run = try await ToolRun.run(
             ["bash", "-e", "-c", script], in: folder,
             environment: [
                 "ONLINE": "false", "BASE_SHA": base, "GITHUB_STEP_SUMMARY": summary,
@@ -176,7 +177,7 @@ import Testing
     }
 
     /// The `run:` script of the step named `name` in the workflow file.
-    static func runScript(ofStep name: String, in workflow: String) throws -> String {
+    static func runScript(ofStep name: String, in workflow: String) async throws -> String {
         let documents = try ToolRun.yamlDocuments(workflow)
         let root = try #require(documents.first as? [String: Any])
         let jobs = try #require(root["jobs"] as? [String: Any])

@@ -61,37 +61,37 @@
             let binary = try MailferryBinary.locate()
             let environment = [JobFixture.adminVariable: Self.admin.1]
             var outputs: [String] = []
-            func run(_ arguments: [String]) throws -> MailferryBinary.Outcome {
-                let result = try binary.run(arguments, environment: environment)
+            func run(_ arguments: [String]) async throws -> MailferryBinary.Outcome {
+                let result = try await binary.run(arguments, environment: environment)
                 outputs += [result.stdout, result.stderr]
                 return result
             }
 
-            let firstPlan = try run([
+            let firstPlan = try await run([
                 "plan", "--detailed-exitcode", "--user", "alice", "--user", "bob", fixture.jobPath,
             ])
             #expect(firstPlan.status == 2, "\(firstPlan.stdout)\(firstPlan.stderr)")
             #expect(firstPlan.stdout.contains("3 to copy"))
-            let withCarol = try run(["plan", fixture.jobPath])
+            let withCarol = try await run(["plan", fixture.jobPath])
             #expect(withCarol.status == 1, "carol cannot log in")
             #expect(withCarol.stdout.contains("! carol -> carol (unreachable)"))
 
-            let apply = try run(["apply", fixture.jobPath])
+            let apply = try await run(["apply", fixture.jobPath])
             #expect(apply.status == 3, "\(apply.stdout)\(apply.stderr)")
             #expect(apply.stdout.contains("3 users: 2 done, 1 failed; 5 messages"))
             #expect(apply.stderr.contains("alice -> alice: done, 3 copied"))
 
-            let secondPlan = try run([
+            let secondPlan = try await run([
                 "plan", "--detailed-exitcode", "--user", "alice", "--user", "bob", fixture.jobPath,
             ])
             #expect(secondPlan.status == 0, "nothing left to copy: \(secondPlan.stdout)")
-            let secondApply = try run([
+            let secondApply = try await run([
                 "apply", "--user", "alice", "--user", "bob", "--format", "json", fixture.jobPath,
             ])
             #expect(secondApply.status == 0, "\(secondApply.stdout)\(secondApply.stderr)")
             #expect(secondApply.stdout.contains("\"messages_copied\" : 0"))
 
-            let status = try run(["status", "--format", "json", fixture.jobPath])
+            let status = try await run(["status", "--format", "json", fixture.jobPath])
             let document = try #require(
                 try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
             let users = try #require(document["users"] as? [[String: Any]])
@@ -99,7 +99,7 @@
             let reason = try #require(users[2]["last_error"] as? String)
             #expect(reason.contains("login failed"), "\(reason)")
 
-            let colored = try TerminalRun.run(
+            let colored = try await TerminalRun.run(
                 "\(TerminalRun.quoted(binary.url.path)) status \(TerminalRun.quoted(fixture.jobPath))", environment: [:]
             )
             outputs.append(colored)
@@ -107,10 +107,10 @@
             #expect(colored.contains("\u{1B}[1;31mcarol "))
             #expect(colored.contains(reason))
 
-            let log = try run(["logs", fixture.jobPath, "carol"])
+            let log = try await run(["logs", fixture.jobPath, "carol"])
             #expect(log.status == 0)
             #expect(log.stdout.contains(reason))
-            let aliceLog = try run(["logs", fixture.jobPath, "alice"])
+            let aliceLog = try await run(["logs", fixture.jobPath, "alice"])
             #expect(aliceLog.stdout.contains("copied INBOX"))
 
             let secrets = Self.serverUsers.map(\.1) + [Self.admin.1, Self.wrongPassword]
@@ -160,7 +160,7 @@
             #expect(process.terminationReason == .exit)
             #expect(process.terminationStatus == 128 + signalNumber, "\(stderr)")
             #expect(stderr.contains("\(name): stopped; run 1 recorded as interrupted"))
-            let status = try binary.run(["status", "--format", "json", fixture.jobPath])
+            let status = try await binary.run(["status", "--format", "json", fixture.jobPath])
             let document = try #require(
                 try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
             let users = try #require(document["users"] as? [[String: Any]])

@@ -13,12 +13,12 @@
         static var containerFolder: URL { MailferryBinary.packageRoot.appendingPathComponent("deploy/container") }
 
         @Test(.enabled(if: getuid() == 0, "unshare and chroot need root"))
-        func imageTreeRunsMailferryAsTheNonRootUser() throws {
+        func imageTreeRunsMailferryAsTheNonRootUser() async throws {
             let root = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "mailferry-rootfs-\(UUID().uuidString)")
             defer { try? FileManager.default.removeItem(at: root) }
             let binary = try MailferryBinary.locate()
-            let assemble = try ToolRun.run([
+            let assemble = try await ToolRun.run([
                 Self.containerFolder.appendingPathComponent("assemble-rootfs").path, binary.url.path, root.path,
             ])
             #expect(assemble.status == 0, "\(assemble.output)")
@@ -29,30 +29,30 @@
 
             // As a container runs it: only the tree (no shell, no host libraries), a /proc of its own,
             // mailferry as PID 1 of a new PID namespace, the image's non-root user.
-            func inImage(_ arguments: [String]) throws -> ToolRun {
-                try ToolRun.run(
+            func inImage(_ arguments: [String]) async throws -> ToolRun {
+                try await ToolRun.run(
                     [
                         "unshare", "--mount", "--pid", "--fork", "--mount-proc=\(root.path)/proc", "chroot",
                         "--userspec=65532:65532", root.path, "/usr/local/bin/mailferry",
                     ] + arguments)
             }
-            let version = try inImage(["--version"])
+            let version = try await inImage(["--version"])
             #expect(version.status == 0, "\(version.output)")
             #expect(version.output == MailferryVersion.description + "\n")
             // A command that writes files: init into the image's /tmp as the non-root user.
-            let initRun = try inImage(["init", "/tmp/scaffold"])
+            let initRun = try await inImage(["init", "/tmp/scaffold"])
             #expect(initRun.status == 0, "\(initRun.output)")
             #expect(FileManager.default.fileExists(atPath: root.path + "/tmp/scaffold/jobs/example.yaml"))
         }
 
-        @Test func imageLabelsAreTheVersionMailferryPrints() throws {
-            let labels = try ToolRun.run([
+        @Test func imageLabelsAreTheVersionMailferryPrints() async throws {
+            let labels = try await ToolRun.run([
                 Self.containerFolder.appendingPathComponent("build-image").path, "--print-labels",
             ])
             #expect(labels.status == 0, "\(labels.output)")
             let lines = labels.output.split(separator: "\n").map(String.init)
             #expect(lines.contains("org.opencontainers.image.version=\(MailferryVersion.release)"))
-            if let commit = try VersionTests.checkoutCommit() {
+            if let commit = try await VersionTests.checkoutCommit() {
                 #expect(lines.contains("org.opencontainers.image.revision=\(commit)"))
             }
             let recipe = try String(

@@ -27,7 +27,7 @@
                     try Self.killedRun(
                         binary, fixture: fixture, environment: environment, run: run, phase: phase, number: number)
                 }
-                let copy = try binary.run(["apply", fixture.jobPath], environment: environment)
+                let copy = try await binary.run(["apply", fixture.jobPath], environment: environment)
                 #expect(copy.status == 0, "\(copy.stdout)\(copy.stderr)")
 
                 // Flags changed on the source: the next runs update them with STORE.
@@ -39,7 +39,7 @@
                     try Self.killedRun(
                         binary, fixture: fixture, environment: environment, run: run, phase: "store", number: number)
                 }
-                try Self.finishAndJudge(binary, source: source, destination: destination, fixture: fixture)
+                try await Self.finishAndJudge(binary, source: source, destination: destination, fixture: fixture)
             }
         }
 
@@ -58,7 +58,7 @@
                     let after = Self.copied(destination)
                     #expect(after - before >= number && after < total, "run \(run): \(before) -> \(after) of \(total)")
                 }
-                try Self.finishAndJudge(binary, source: source, destination: destination, fixture: fixture)
+                try await Self.finishAndJudge(binary, source: source, destination: destination, fixture: fixture)
             }
         }
 
@@ -112,7 +112,7 @@
                 #expect(
                     midTransfer >= 3,
                     "at least the runs killed after their first message land mid-transfer: \(outcomes)")
-                try Self.finishAndJudge(
+                try await Self.finishAndJudge(
                     binary, source: source, destination: destination, fixture: fixture, users: Self.threeUsers,
                     perUser: 2 * 149)
             }
@@ -187,11 +187,11 @@
         static func finishAndJudge(
             _ binary: MailferryBinary, source: DovecotServer, destination: DovecotServer, fixture: JobFixture,
             users: [(String, String)] = users, perUser: Int = 149
-        ) throws {
+        ) async throws {
             let environment = [JobFixture.adminVariable: Self.admin.1]
-            let final = try binary.run(["apply", fixture.jobPath], environment: environment)
+            let final = try await binary.run(["apply", fixture.jobPath], environment: environment)
             #expect(final.status == 0, "\(final.stdout)\(final.stderr)")
-            let plan = try binary.run(["plan", "--detailed-exitcode", fixture.jobPath], environment: environment)
+            let plan = try await binary.run(["plan", "--detailed-exitcode", fixture.jobPath], environment: environment)
             #expect(plan.status == 0, "nothing left to do: \(plan.stdout)\(plan.stderr)")
             let ledger = try Ledger.openExisting(directory: fixture.path(".mailferry/crash-resume"))
             for (user, password) in users {

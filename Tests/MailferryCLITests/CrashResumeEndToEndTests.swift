@@ -148,9 +148,9 @@
             }
             #expect(killedAt.count == points, "every run must die at its APPEND (\(finishedEarly) ended first)")
 
-            let final = try binary.run(["apply", fixture.jobPath], environment: environment)
+            let final = try await binary.run(["apply", fixture.jobPath], environment: environment)
             #expect(final.status == 0, "\(final.stdout)\(final.stderr)")
-            let plan = try binary.run(["plan", "--detailed-exitcode", fixture.jobPath], environment: environment)
+            let plan = try await binary.run(["plan", "--detailed-exitcode", fixture.jobPath], environment: environment)
             #expect(plan.status == 0, "nothing left to copy: \(plan.stdout)\(plan.stderr)")
 
             // Every intent was resolved: committed, or settled by the look taken after a crash.

@@ -31,8 +31,7 @@
             }
 
             func run(_ arguments: [String]) async throws -> MailferryBinary.Outcome {
-                let (binary, environment) = (binary, environment)
-                return try await offCooperativePool { try binary.run(arguments, environment: environment) }
+                try await binary.run(arguments, environment: environment)
             }
 
             func list(_ server: DovecotServer, _ user: String) async throws -> Mailbox {

@@ -27,8 +27,9 @@
             let environment = [JobFixture.adminVariable: Self.admin.1]
 
             for format in ["text", "json"] {
-                let plan = try binary.run(["plan", "--format", format, fixture.jobPath], environment: environment)
-                let dryRun = try binary.run(
+                let plan = try await binary.run(
+                    ["plan", "--format", format, fixture.jobPath], environment: environment)
+                let dryRun = try await binary.run(
                     ["apply", "--dry-run", "--format", format, fixture.jobPath], environment: environment)
                 #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
                 #expect(dryRun.status == 0, "\(dryRun.stdout)\(dryRun.stderr)")

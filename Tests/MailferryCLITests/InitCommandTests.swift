@@ -9,11 +9,11 @@ import Testing
         return url
     }
 
-    @Test func scaffoldsJobUsersTemplateAndGitignore() throws {
+    @Test func scaffoldsJobUsersTemplateAndGitignore() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let target = folder.appendingPathComponent("migration")
-        let result = try MailferryBinary.locate().run(["init", target.path])
+        let result = try await MailferryBinary.locate().run(["init", target.path])
         #expect(result.status == 0, "\(result.stderr)")
 
         let job = try String(contentsOf: target.appendingPathComponent("jobs/example.yaml"), encoding: .utf8)
@@ -30,21 +30,21 @@ import Testing
         #expect(lines.contains(".mailferry/"))
     }
 
-    @Test func scaffoldedJobValidates() throws {
+    @Test func scaffoldedJobValidates() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let binary = try MailferryBinary.locate()
-        #expect(try binary.run(["init"], in: folder).status == 0)
-        let result = try binary.run(["validate", "jobs/example.yaml"], in: folder)
+        #expect(try await binary.run(["init"], in: folder).status == 0)
+        let result = try await binary.run(["validate", "jobs/example.yaml"], in: folder)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     }
 
-    @Test func refusesToOverwriteAndWritesNothing() throws {
+    @Test func refusesToOverwriteAndWritesNothing() async throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let existing = folder.appendingPathComponent(".gitignore")
         try Data("keep me\n".utf8).write(to: existing)
-        let result = try MailferryBinary.locate().run(["init", folder.path])
+        let result = try await MailferryBinary.locate().run(["init", folder.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("refusing to overwrite"))
         #expect(try String(contentsOf: existing, encoding: .utf8) == "keep me\n")

@@ -21,13 +21,13 @@ import Testing
         try #require(try ToolRun.yamlDocuments(folder.appendingPathComponent(name).path).first as? [String: Any])
     }
 
-    @Test func manifestsValidateAgainstTheKubernetesSchemas() throws {
+    @Test func manifestsValidateAgainstTheKubernetesSchemas() async throws {
         let validator = try ToolRun.venvTool("kubernetes-validate")
         #expect(Self.manifests.count == 5, "\(Self.manifests)")
         let paths = Self.manifests.map { Self.folder.appendingPathComponent($0).path }
         // The oldest Kubernetes with backoffLimitPerIndex (GA in 1.33), and the newest the package knows.
         for version in ["1.33", "1.37"] {
-            let result = try ToolRun.run([validator, "--strict", "-k", version] + paths)
+            let result = try await ToolRun.run([validator, "--strict", "-k", version] + paths)
             #expect(result.status == 0, "Kubernetes \(version): \(result.output)")
             #expect(!result.output.contains("ERROR"))
         }
@@ -41,10 +41,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: broken) }
         try job.replacingOccurrences(of: "  parallelism:", with: "  paralelism:").write(
             to: broken, atomically: true, encoding: .utf8)
-        #expect(try ToolRun.run([validator, "--strict", broken.path]).status != 0)
+        #expect(try await ToolRun.run([validator, "--strict", broken.path]).status != 0)
     }
 
-    @Test func theIndexedJobRunsACommandLineMailferryAcceptsForEveryIndex() throws {
+    @Test func theIndexedJobRunsACommandLineMailferryAcceptsForEveryIndex() async throws {
         let job = try Self.manifest("job.yaml")
         let spec = try #require(job["spec"] as? [String: Any])
         #expect(spec["completionMode"] as? String == "Indexed")
@@ -122,7 +122,7 @@ import Testing
         }
         let binary = try MailferryBinary.locate()
         let environmentValues = Dictionary(uniqueKeysWithValues: adminKeys.map { ($0, "not-used") })
-        let validate = try binary.run(["validate", root.path + jobFile], environment: environmentValues)
+        let validate = try await binary.run(["validate", root.path + jobFile], environment: environmentValues)
         #expect(validate.status == 0, "\(validate.stdout)\(validate.stderr)")
         var planned: [String] = []
         for index in 0..<completions {
@@ -132,7 +132,7 @@ import Testing
                     .replacingOccurrences(of: stateDirectory, with: root.path + stateDirectory)
             }
             // `plan --offline` with apply's options: the same job, shard and state folder, no server.
-            let plan = try binary.run(
+            let plan = try await binary.run(
                 ["plan", "--offline", "--format", "json"] + concrete.dropFirst(), environment: environmentValues)
             #expect(plan.status == 0, "index \(index): \(plan.stderr)")
             let document = try #require(
@@ -143,20 +143,20 @@ import Testing
     }
 
     /// deploy/kubernetes/rerun-index K: the same Job as one pod running shard K of N, still valid.
-    @Test func rerunIndexRunsOneShardAgain() throws {
+    @Test func rerunIndexRunsOneShardAgain() async throws {
         let script = Self.folder.appendingPathComponent("rerun-index").path
         let output = FileManager.default.temporaryDirectory.appendingPathComponent(
             "mailferry-rerun-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: output) }
-        let rerun = try ToolRun.run([script, "2"])
+        let rerun = try await ToolRun.run([script, "2"])
         #expect(rerun.status == 0, "\(rerun.output)")
         try rerun.output.write(to: output, atomically: true, encoding: .utf8)
-        let validation = try ToolRun.run([try ToolRun.venvTool("kubernetes-validate"), "--strict", output.path])
+        let validation = try await ToolRun.run([try ToolRun.venvTool("kubernetes-validate"), "--strict", output.path])
         #expect(validation.status == 0, "\(validation.output)")
 
         let original = try #require(try Self.manifest("job.yaml")["spec"] as? [String: Any])
         let count = try #require(original["completions"] as? Int)
-        let job = try #require(try ToolRun.yamlDocuments(output.path).first as? [String: Any])
+        let job = try await #require(try ToolRun.yamlDocuments(output.path).first as? [String: Any])
         #expect((job["metadata"] as? [String: Any])?["name"] as? String == "mailferry-fleet-index-2")
         let spec = try #require(job["spec"] as? [String: Any])
         #expect(spec["completions"] as? Int == 1)
@@ -168,7 +168,7 @@ import Testing
         let apply = try #require(try MailferryCommand.parseAsRoot(arguments) as? ApplyCommand)
         #expect(apply.sharding.shard == (try ShardSelection(index: 2, count: count)))
 
-        #expect(try ToolRun.run([script, String(count)]).status == 1)
-        #expect(try ToolRun.run([script, "two"]).status == 1)
+        #expect(try await ToolRun.run([script, String(count)]).status == 1)
+        #expect(try await ToolRun.run([script, "two"]).status == 1)
     }
 }

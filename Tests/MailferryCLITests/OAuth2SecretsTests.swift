@@ -67,7 +67,7 @@ import Testing
                 ["plan", "--offline", "--format", "markdown"], ["plan", "--verbose"], ["apply", "--verbose"],
                 ["status"],
             ] {
-                let result = try binary.run(
+                let result = try await binary.run(
                     arguments + [fixture.jobPath], environment: ["MF_CLIENT_SECRET": clientSecret])
                 outputs += [result.stdout, result.stderr]
                 if arguments.first == "apply" { #expect(result.status == 0, "\(result.stdout)\(result.stderr)") }
@@ -81,7 +81,7 @@ import Testing
                     #expect(result.stderr.contains("AUTHENTICATE OAUTHBEARER <redacted>"), "\(result.stderr)")
                 }
             }
-            outputs.append(try binary.run(["logs", fixture.jobPath, "alice"]).stdout)
+            outputs.append(try await binary.run(["logs", fixture.jobPath, "alice"]).stdout)
 
             // Literal secrets written into a job file are diagnostics whose source lines are echoed masked.
             let literalSecret = "Literal-CLIENT-secret-3321"
@@ -103,7 +103,7 @@ import Testing
 
                 """, to: "literal.yaml")
             for format in ["text", "github", "json"] {
-                let result = try binary.run(["validate", "--format", format, fixture.path("literal.yaml")])
+                let result = try await binary.run(["validate", "--format", format, fixture.path("literal.yaml")])
                 #expect(result.status == 1, "a literal token is an error")
                 for secret in [literalSecret, literalToken] {
                     #expect(

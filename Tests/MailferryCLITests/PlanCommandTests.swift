@@ -4,10 +4,10 @@ import Testing
 
 /// `mailferry plan`, run as the built binary.
 @Suite struct PlanCommandTests {
-    @Test func offlineTextPlanShowsEveryUser() throws {
+    @Test func offlineTextPlanShowsEveryUser() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(
+        let result = try await MailferryBinary.locate().run(
             ["plan", "--offline", fixture.jobPath], environment: JobFixture.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("# alice -> alice.new@new.example (offline)"))
@@ -18,23 +18,23 @@ import Testing
         #expect(result.stdout.contains("Plan: 3 users, 0 to create, 0 to update, 3 unchanged, 6 to skip;"))
     }
 
-    @Test func offlineMarkdownPlan() throws {
+    @Test func offlineMarkdownPlan() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(
+        let result = try await MailferryBinary.locate().run(
             ["plan", "--offline", "--format", "markdown", fixture.jobPath], environment: JobFixture.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.hasPrefix("## mailferry plan: `fixture-job`"))
         #expect(result.stdout.components(separatedBy: "<details>").count == 4)
     }
 
-    @Test func offlineJSONPlanIsByteIdenticalAcrossRuns() throws {
+    @Test func offlineJSONPlanIsByteIdenticalAcrossRuns() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
         let arguments = ["plan", "--offline", "--format", "json", fixture.jobPath]
-        let first = try binary.run(arguments, environment: JobFixture.environment)
-        let second = try binary.run(arguments, environment: JobFixture.environment)
+        let first = try await binary.run(arguments, environment: JobFixture.environment)
+        let second = try await binary.run(arguments, environment: JobFixture.environment)
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
         #expect(!first.stdout.isEmpty)
         #expect(first.stdout == second.stdout)
@@ -50,15 +50,15 @@ import Testing
         #expect(digest == sha256Hex(expected))
     }
 
-    @Test func outWritesTheJSONPlanWhateverTheFormat() throws {
+    @Test func outWritesTheJSONPlanWhateverTheFormat() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
         let out = fixture.path("plan.json")
-        let text = try binary.run(
+        let text = try await binary.run(
             ["plan", "--offline", "--out", out, fixture.jobPath], environment: JobFixture.environment)
         #expect(text.status == 0)
-        let json = try binary.run(
+        let json = try await binary.run(
             ["plan", "--offline", "--format", "json", fixture.jobPath], environment: JobFixture.environment)
         #expect(try String(contentsOfFile: out, encoding: .utf8) == json.stdout)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path).filter {
@@ -67,44 +67,44 @@ import Testing
         #expect(leftovers.isEmpty)
     }
 
-    @Test func detailedExitcode() throws {
+    @Test func detailedExitcode() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
-        let plain = try binary.run(["plan", "--offline", fixture.jobPath], environment: JobFixture.environment)
+        let plain = try await binary.run(["plan", "--offline", fixture.jobPath], environment: JobFixture.environment)
         #expect(plain.status == 0)
-        let detailed = try binary.run(
+        let detailed = try await binary.run(
             ["plan", "--offline", "--detailed-exitcode", fixture.jobPath], environment: JobFixture.environment)
         #expect(detailed.status == 2, "an offline plan with users counts as changes")
         let broken = try JobFixture(job: ValidateCommandTests.brokenJob)
         defer { broken.remove() }
-        let error = try binary.run(["plan", "--offline", "--detailed-exitcode", broken.jobPath])
+        let error = try await binary.run(["plan", "--offline", "--detailed-exitcode", broken.jobPath])
         #expect(error.status == 1)
         #expect(error.stdout.isEmpty)
         #expect(error.stderr.contains(": error: "))
     }
 
-    @Test func userFilterSelectsAndRejectsUnknownUsers() throws {
+    @Test func userFilterSelectsAndRejectsUnknownUsers() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
-        let bob = try binary.run(
+        let bob = try await binary.run(
             ["plan", "--offline", "--user", "bob", "--format", "json", fixture.jobPath],
             environment: JobFixture.environment)
         #expect(bob.status == 0)
         #expect(bob.stdout.contains("\"source_user\" : \"bob\""))
         #expect(!bob.stdout.contains("alice"))
-        let unknown = try binary.run(
+        let unknown = try await binary.run(
             ["plan", "--offline", "--user", "mallory", fixture.jobPath], environment: JobFixture.environment)
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("mallory"))
     }
 
-    @Test func onlinePlanMarksUnreachableUsersAndExitsOne() throws {
+    @Test func onlinePlanMarksUnreachableUsersAndExitsOne() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
-        let result = try binary.run(["plan", fixture.jobPath], environment: JobFixture.environment)
+        let result = try await binary.run(["plan", fixture.jobPath], environment: JobFixture.environment)
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("Plan for job fixture-job"))
         #expect(!result.stdout.contains("Offline:"))
@@ -115,11 +115,11 @@ import Testing
         #expect(result.stdout.contains("Plan: 3 users (3 unreachable),"))
         #expect(result.stderr.contains("3 of 3 users could not be reached"))
 
-        let detailed = try binary.run(
+        let detailed = try await binary.run(
             ["plan", "--detailed-exitcode", fixture.jobPath], environment: JobFixture.environment)
         #expect(detailed.status == 1, "an unreachable user is an error, not 'no changes'")
 
-        let json = try binary.run(
+        let json = try await binary.run(
             ["plan", "--format", "json", "--user", "bob", fixture.jobPath], environment: JobFixture.environment)
         let plan = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(plan["offline"] as? Bool == false)
@@ -131,10 +131,10 @@ import Testing
         #expect(endpoint["inbox"] as? String == "imap4s://127.0.0.1:1 (tls)")
     }
 
-    @Test func onlinePlanNeedsTheAdminSecret() throws {
+    @Test func onlinePlanNeedsTheAdminSecret() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(["plan", fixture.jobPath])
+        let result = try await MailferryBinary.locate().run(["plan", fixture.jobPath])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("environment variable \(JobFixture.adminVariable) is not set"))

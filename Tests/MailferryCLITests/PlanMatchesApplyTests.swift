@@ -45,7 +45,7 @@
             let binary = try MailferryBinary.locate()
             let environment = [JobFixture.adminVariable: Self.admin.1]
 
-            let cold = try planAndApply(binary, fixture, environment)
+            let cold = try await planAndApply(binary, fixture, environment)
             #expect(cold.planned == cold.applied, "cold copy")
             #expect(cold.planned["alice"]?.messages == 149)
 
@@ -56,23 +56,24 @@
                 try Self.mutate(source, user: user, delete: 0, reflag: 3)
                 try Self.deliver(source, user: user, count: 3)
             }
-            let changed = try planAndApply(binary, fixture, environment)
+            let changed = try await planAndApply(binary, fixture, environment)
             #expect(changed.planned == changed.applied, "after changes on both sides")
             for (user, _) in Self.users {
                 // What the user deleted on the destination stays deleted (the sync baseline knows it).
                 #expect(changed.planned[user]?.messages == 3, "\(user): 3 new")
                 #expect(changed.planned[user]?.keptDeleted == 5, "\(user): 5 deleted on the destination")
             }
-            let again = try binary.run(["plan", "--detailed-exitcode", fixture.jobPath], environment: environment)
+            let again = try await binary.run(
+                ["plan", "--detailed-exitcode", fixture.jobPath], environment: environment)
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         }
 
-        func planAndApply(_ binary: MailferryBinary, _ fixture: JobFixture, _ environment: [String: String]) throws
-            -> (planned: [String: Counts], applied: [String: Counts])
+        func planAndApply(_ binary: MailferryBinary, _ fixture: JobFixture, _ environment: [String: String])
+            async throws -> (planned: [String: Counts], applied: [String: Counts])
         {
-            let plan = try binary.run(["plan", "--format", "json", fixture.jobPath], environment: environment)
+            let plan = try await binary.run(["plan", "--format", "json", fixture.jobPath], environment: environment)
             #expect(plan.status == 0, "\(plan.stderr)")
-            let apply = try binary.run(["apply", "--format", "json", fixture.jobPath], environment: environment)
+            let apply = try await binary.run(["apply", "--format", "json", fixture.jobPath], environment: environment)
             #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
             var planned: [String: Counts] = [:]
             let planDocument = try #require(

@@ -13,7 +13,7 @@ import Testing
         let ledger = try LedgerSamples.writeFinishedRun(in: fixture.stateDirectory)
         ledger.log(sourceUser: "bob").write("failed INBOX uid 9: \(LedgerSamples.partialError)", at: Date())
         let out = fixture.path("report.html")
-        let result = try MailferryBinary.locate().run(["report", fixture.jobPath, "--out", out])
+        let result = try await MailferryBinary.locate().run(["report", fixture.jobPath, "--out", out])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         let page = try String(contentsOfFile: out, encoding: .utf8)
@@ -37,11 +37,11 @@ import Testing
         #expect(parsed.stdout == "ok\n", "html5lib: \(parsed.stdout)\(parsed.stderr)")
     }
 
-    @Test func jsonMatchesItsSchema() throws {
+    @Test func jsonMatchesItsSchema() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         try LedgerSamples.writeFinishedRun(in: fixture.stateDirectory)
-        let result = try MailferryBinary.locate().run(["report", "--format", "json", fixture.jobPath])
+        let result = try await MailferryBinary.locate().run(["report", "--format", "json", fixture.jobPath])
         #expect(result.status == 0, "\(result.stderr)")
         let schema = MailferryBinary.packageRoot.appendingPathComponent("schemas/report.schema.json").path
         #expect(try PythonJSONSchema.locate().errors(validating: result.stdout, against: schema) == nil)

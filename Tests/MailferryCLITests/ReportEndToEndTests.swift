@@ -32,7 +32,7 @@
             let binary = try MailferryBinary.locate()
             let environment = [JobFixture.adminVariable: Self.admin.1]
             // carol's source login fails; dave is never run.
-            let applied = try binary.run(
+            let applied = try await binary.run(
                 ["apply", "--user", "alice", "--user", "bob", "--user", "carol", fixture.jobPath],
                 environment: environment)
             #expect(applied.status == 3, "\(applied.stdout)\(applied.stderr)")
@@ -41,7 +41,7 @@
 
             let expected = ["alice": "done", "bob": "done", "carol": "failed", "dave": "not_started"]
             let htmlPath = fixture.path("report.html")
-            let html = try binary.run(["report", "--format", "html", "--out", htmlPath, fixture.jobPath])
+            let html = try await binary.run(["report", "--format", "html", "--out", htmlPath, fixture.jobPath])
             #expect(html.status == 0, "\(html.stderr)")
             let page = try String(contentsOfFile: htmlPath, encoding: .utf8)
             #expect(!page.contains("<script"), "the report needs no JavaScript")
@@ -84,14 +84,14 @@
                 try FileManager.default.copyItem(atPath: screenshot, toPath: keep)
             }
 
-            let markdown = try binary.run(["report", "--format", "markdown", fixture.jobPath])
+            let markdown = try await binary.run(["report", "--format", "markdown", fixture.jobPath])
             #expect(markdown.status == 0)
             #expect(markdown.stdout.contains("| alice | alice | **done** |"), "\(markdown.stdout)")
             #expect(markdown.stdout.contains("| carol | carol | **failed** |"))
             #expect(markdown.stdout.contains("| dave | dave | **not started** |"))
             #expect(markdown.stdout.contains("- **What to do:** Check the password in the users file"))
 
-            let json = try binary.run(["report", "--format", "json", fixture.jobPath])
+            let json = try await binary.run(["report", "--format", "json", fixture.jobPath])
             #expect(json.status == 0)
             let schema = MailferryBinary.packageRoot.appendingPathComponent("schemas/report.schema.json").path
             #expect(try PythonJSONSchema.locate().errors(validating: json.stdout, against: schema) == nil)

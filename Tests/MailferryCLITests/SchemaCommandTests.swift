@@ -3,8 +3,8 @@ import Testing
 
 /// `mailferry schema`, run as the built binary.
 @Suite struct SchemaCommandTests {
-    @Test func printsTheJobSchemaFile() throws {
-        let result = try MailferryBinary.locate().run(["schema"])
+    @Test func printsTheJobSchemaFile() async throws {
+        let result = try await MailferryBinary.locate().run(["schema"])
         #expect(result.status == 0)
         let file = try String(
             contentsOf: MailferryBinary.packageRoot.appendingPathComponent("schemas/job.schema.json"), encoding: .utf8)

@@ -190,7 +190,7 @@
             var brokenReported = false
             for fixture in fixtures {
                 for arguments in runs(for: fixture) {
-                    let result = try binary.run(arguments, environment: environments[fixture.jobPath] ?? [:])
+                    let result = try await binary.run(arguments, environment: environments[fixture.jobPath] ?? [:])
                     for (form, text) in forms {
                         #expect(!result.stdout.contains(text), "\(arguments) printed a secret (\(form)) on stdout")
                         #expect(!result.stderr.contains(text), "\(arguments) printed a secret (\(form)) on stderr")
@@ -210,7 +210,7 @@
                 (try? String(contentsOfFile: destination.directory + "/dovecot.log", encoding: .utf8)) ?? ""
             #expect(sourceLog.contains("auth failed") && sourceLog.contains("user=<bob>"), "bob's login refused")
             #expect(destinationLog.contains("auth failed"), "the wrong admin password refused")
-            let goodStatus = try binary.run(["status", "--format", "json", good.jobPath])
+            let goodStatus = try await binary.run(["status", "--format", "json", good.jobPath])
             let states = Self.userStates(goodStatus.stdout)
             #expect(states["alice"]?.state == "done", "\(goodStatus.stdout)")
             #expect(states["bob"]?.error?.contains("AUTHENTICATIONFAILED") == true, "\(goodStatus.stdout)")

@@ -14,30 +14,30 @@ import Testing
         return try #require((0..<count).first { !used.contains($0) })
     }
 
-    @Test func anEmptyShardSucceedsAndWritesNoState() throws {
+    @Test func anEmptyShardSucceedsAndWritesNoState() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
         let empty = try Self.emptyShard(of: 12)
-        let apply = try binary.run(
+        let apply = try await binary.run(
             ["apply", "--shard", "\(empty)/12", fixture.jobPath], environment: JobFixture.environment)
         #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
         #expect(apply.stdout == "Shard \(empty)/12 has no users (of 3 in users.csv); nothing to do.\n")
         #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory))
-        let noSecrets = try binary.run(["apply", "--shard", "\(empty)/12", fixture.jobPath])
+        let noSecrets = try await binary.run(["apply", "--shard", "\(empty)/12", fixture.jobPath])
         #expect(noSecrets.status == 0, "an empty shard needs no secrets: \(noSecrets.stderr)")
 
-        let plan = try binary.run(
+        let plan = try await binary.run(
             ["plan", "--offline", "--detailed-exitcode", "--shard", "\(empty)/12", fixture.jobPath])
         #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
         #expect(plan.stdout.contains("Shard \(empty)/12: 0 of the job's 3 users; 1 mailbox at once"))
         #expect(plan.stdout.contains("No users selected."))
-        let status = try binary.run(["status", "--shard", "\(empty)/12", fixture.jobPath])
+        let status = try await binary.run(["status", "--shard", "\(empty)/12", fixture.jobPath])
         #expect(status.status == 0)
         #expect(status.stdout.contains("Shard \(empty)/12: 0 of the job's 3 users"))
     }
 
-    @Test func malformedOrOutOfRangeShardsAreRefused() throws {
+    @Test func malformedOrOutOfRangeShardsAreRefused() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
@@ -48,7 +48,7 @@ import Testing
         for command in ["plan", "apply", "status"] {
             for (value, message) in cases {
                 // `--shard=` form: a value starting with "-" would be read as an option.
-                let result = try binary.run(
+                let result = try await binary.run(
                     [command, "--shard=\(value)", fixture.jobPath], environment: JobFixture.environment)
                 #expect(result.status == 1, "\(command) --shard \(value)")
                 #expect(result.stderr.contains(message), "\(command) --shard \(value): \(result.stderr)")
@@ -57,25 +57,25 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory))
     }
 
-    @Test func aUserOutsideTheShardIsRefused() throws {
+    @Test func aUserOutsideTheShardIsRefused() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let aliceShard = ShardSelection.shardIndex(of: "alice", count: 2)
         let other = 1 - aliceShard
-        let result = try MailferryBinary.locate().run(
+        let result = try await MailferryBinary.locate().run(
             ["plan", "--offline", "--shard", "\(other)/2", "--user", "alice", fixture.jobPath])
         #expect(result.status == 1)
         #expect(result.stderr.contains("'alice' (shard \(aliceShard)/2): not in shard \(other)/2"))
     }
 
     /// The plan JSON records its shard and the per-shard concurrency; apply refuses it for another shard.
-    @Test func planRecordsItsShardAndApplyHoldsItToIt() throws {
+    @Test func planRecordsItsShardAndApplyHoldsItToIt() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
         let aliceShard = ShardSelection.shardIndex(of: "alice", count: 2)
         let planFile = fixture.path("plan.json")
-        let plan = try binary.run(
+        let plan = try await binary.run(
             ["plan", "--offline", "--shard", "\(aliceShard)/2", "--out", planFile, "--format", "json", fixture.jobPath])
         #expect(plan.status == 0, "\(plan.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
@@ -90,10 +90,11 @@ import Testing
         let schema = MailferryBinary.packageRoot.appendingPathComponent("schemas/plan.schema.json").path
         #expect(try validator.errors(validating: plan.stdout, against: schema) == nil)
 
-        let whole = try binary.run(["apply", "--plan", planFile, fixture.jobPath], environment: JobFixture.environment)
+        let whole = try await binary.run(
+            ["apply", "--plan", planFile, fixture.jobPath], environment: JobFixture.environment)
         #expect(whole.status == 1)
         #expect(whole.stderr.contains("the plan was made for shard \(aliceShard)/2, not the whole job"))
-        let other = try binary.run(
+        let other = try await binary.run(
             ["apply", "--plan", planFile, "--shard", "\(1 - aliceShard)/2", fixture.jobPath],
             environment: JobFixture.environment)
         #expect(other.status == 1)
@@ -101,20 +102,20 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory))
 
         // The matching shard applies (the servers are unreachable: exit 3) into its own folder.
-        let same = try binary.run(
+        let same = try await binary.run(
             ["apply", "--plan", planFile, "--shard", "\(aliceShard)/2", fixture.jobPath],
             environment: JobFixture.environment)
         #expect(same.status == 3, "\(same.stdout)\(same.stderr)")
         #expect(
             FileManager.default.fileExists(atPath: fixture.stateDirectory + "/shard-\(aliceShard)-of-2/state.sqlite"))
         #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory + "/state.sqlite"))
-        let logs = try binary.run(["logs", fixture.jobPath, "alice"])
+        let logs = try await binary.run(["logs", fixture.jobPath, "alice"])
         #expect(logs.status == 0, "logs finds the user's log in its shard folder: \(logs.stderr)")
     }
 
     /// Shards of one N never share a user and run together; an apply over other shards of the same
     /// users (unsharded, or another N) is refused while one runs.
-    @Test func anApplyOverlappingARunningOneIsRefused() throws {
+    @Test func anApplyOverlappingARunningOneIsRefused() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
@@ -122,26 +123,28 @@ import Testing
         let ledger = try Ledger.open(directory: fixture.stateDirectory + "/shard-0-of-3")
         let run = try ledger.beginRun(command: .apply, startedAt: Date())
         for arguments in [["--shard", "1/2"], []] {
-            let refused = try binary.run(["apply"] + arguments + [fixture.jobPath], environment: JobFixture.environment)
+            let refused = try await binary.run(
+                ["apply"] + arguments + [fixture.jobPath], environment: JobFixture.environment)
             #expect(refused.status == 1, "\(arguments): \(refused.stdout)")
             #expect(refused.stderr.contains("another apply of this job is running over some of the same users"))
             #expect(refused.stderr.contains("shard-0-of-3"))
         }
         // Another shard of 3 runs (the servers are unreachable: 3; an empty shard: 0).
-        let sameCount = try binary.run(
+        let sameCount = try await binary.run(
             ["apply", "--shard", "1/3", fixture.jobPath], environment: JobFixture.environment)
         #expect([0, 3].contains(sameCount.status), "\(sameCount.stdout)\(sameCount.stderr)")
-        let status = try binary.run(["status", fixture.jobPath])
+        let status = try await binary.run(["status", fixture.jobPath])
         #expect(status.stdout.contains("Apply in progress: run \(run.rawValue), pid \(getpid())"))
         #expect(status.stdout.contains("(shard 0/3)"))
 
         try ledger.finishRun(run, finishedAt: Date(), outcome: .interrupted)
-        let after = try binary.run(["apply", "--shard", "1/2", fixture.jobPath], environment: JobFixture.environment)
+        let after = try await binary.run(
+            ["apply", "--shard", "1/2", fixture.jobPath], environment: JobFixture.environment)
         #expect([0, 3].contains(after.status), "\(after.stdout)\(after.stderr)")
     }
 
     /// `status --state-dir A --state-dir B`: state copied from two machines, each user's latest result.
-    @Test func statusMergesSeveralStateDirectories() throws {
+    @Test func statusMergesSeveralStateDirectories() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         let first = fixture.path("machine-a")
@@ -154,7 +157,7 @@ import Testing
             run: run, sourceUser: "bob", state: .done, counts: .zero, at: later.addingTimeInterval(1), lastError: nil)
         try second.finishRun(run, finishedAt: later.addingTimeInterval(2), outcome: .completed)
 
-        let result = try MailferryBinary.locate().run(
+        let result = try await MailferryBinary.locate().run(
             [
                 "status", "--state-dir", first, "--state-dir", fixture.path("machine-b"), "--format", "json",
                 fixture.jobPath,

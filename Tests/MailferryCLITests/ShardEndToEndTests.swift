@@ -102,7 +102,7 @@
             }
 
             // status without --shard merges the three folders.
-            let status = try binary.run(["status", "--format", "json", fixture.jobPath])
+            let status = try await binary.run(["status", "--format", "json", fixture.jobPath])
             #expect(status.status == 0, "\(status.stderr)")
             let document = try #require(
                 try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
@@ -110,17 +110,19 @@
             #expect(rows.map { $0["source_user"] as? String } == names)
             #expect(rows.allSatisfy { $0["state"] as? String == "done" })
             #expect((document["state_folders"] as? [String])?.count == Self.shardCount)
-            let text = try binary.run(["status", fixture.jobPath])
+            let text = try await binary.run(["status", fixture.jobPath])
             #expect(text.stdout.contains("7 users: 7 done;"))
             #expect(text.stdout.contains("(merged: 3 shard folders)"))
-            let one = try binary.run(["status", "--shard", "1/\(Self.shardCount)", "--format", "json", fixture.jobPath])
+            let one = try await binary.run([
+                "status", "--shard", "1/\(Self.shardCount)", "--format", "json", fixture.jobPath,
+            ])
             let oneDocument = try #require(
                 try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any])
             let oneRows = try #require(oneDocument["users"] as? [[String: Any]])
             #expect(Set(oneRows.compactMap { $0["source_user"] as? String }) == expected[1])
             // report merges every shard, or shows one.
             for (arguments, users) in [([String](), Set(names)), (["--shard", "1/\(Self.shardCount)"], expected[1])] {
-                let report = try binary.run(["report", "--format", "json"] + arguments + [fixture.jobPath])
+                let report = try await binary.run(["report", "--format", "json"] + arguments + [fixture.jobPath])
                 #expect(report.status == 0, "\(report.stderr)")
                 let reportDocument = try #require(
                     try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
@@ -134,7 +136,7 @@
             let oneUser = try #require(expected[1].sorted().first)
             _ = try source.deliver(Self.message(zeroUser, 4), to: zeroUser)
             _ = try source.deliver(Self.message(oneUser, 4), to: oneUser)
-            let rerun = try binary.run(
+            let rerun = try await binary.run(
                 ["apply", "--shard", "1/\(Self.shardCount)", "--format", "json", fixture.jobPath],
                 environment: environment)
             #expect(rerun.status == 0, "\(rerun.stdout)\(rerun.stderr)")
@@ -149,10 +151,10 @@
             #expect(try zeroLedger.runs().count == 1)
 
             // The user's log (found in its shard's folder) names the mailferry of each run.
-            let log = try binary.run(["logs", fixture.jobPath, oneUser])
+            let log = try await binary.run(["logs", fixture.jobPath, oneUser])
             #expect(log.status == 0, "\(log.stderr)")
             #expect(log.stdout.components(separatedBy: "by mailferry ").count == 3, "two runs: \(log.stdout)")
-            let all = try binary.run(["logs", fixture.jobPath, "--all", "--out", fixture.path("all-logs")])
+            let all = try await binary.run(["logs", fixture.jobPath, "--all", "--out", fixture.path("all-logs")])
             #expect(all.status == 0, "\(all.stderr)")
             #expect(all.stdout.hasPrefix("Wrote \(names.count) logs"), "every shard's logs: \(all.stdout)")
             await source.stop()

@@ -53,9 +53,10 @@
                 defer { fixture.remove() }
                 let binary = try MailferryBinary.locate()
                 let environment = [JobFixture.adminVariable: admin.1]
-                let apply = try binary.run(["apply", fixture.jobPath], environment: environment)
+                let apply = try await binary.run(["apply", fixture.jobPath], environment: environment)
                 #expect(apply.status == 0, "\(apply.stdout)\(apply.stderr)")
-                let plan = try binary.run(["plan", "--detailed-exitcode", fixture.jobPath], environment: environment)
+                let plan = try await binary.run(
+                    ["plan", "--detailed-exitcode", fixture.jobPath], environment: environment)
                 #expect(plan.status == 0, "nothing left to copy: \(plan.stdout)\(plan.stderr)")
                 let comparison = try MailTools.compare(source, destination, user: user.0, password: user.1)
                 #expect(comparison.identical, "\(comparison.report.prefix(2000))")

@@ -54,7 +54,8 @@
                 _ = Self.shell("sh", "-c", "dd if=/dev/zero of='\(state)/filler' bs=4k 2>/dev/null; true")
                 _ = Self.shell("truncate", "-s", "-\(Self.freeKilobytes)k", "\(state)/filler")
 
-                let full = try binary.run(["apply", "--state-dir", state, fixture.jobPath], environment: environment)
+                let full = try await binary.run(
+                    ["apply", "--state-dir", state, fixture.jobPath], environment: environment)
                 let output = full.stdout + full.stderr
                 print(
                     "state-fault (full): exit \(full.status): \(output.split(separator: "\n").filter { $0.contains("not writable") || $0.contains("cannot open") }.prefix(2))"
@@ -70,7 +71,7 @@
                 }
 
                 // A working state directory next: everything arrives, nothing twice.
-                let again = try binary.run(["apply", fixture.jobPath], environment: environment)
+                let again = try await binary.run(["apply", fixture.jobPath], environment: environment)
                 #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
                 try Self.expectExact(source, destination)
             }
@@ -80,11 +81,12 @@
             try await Self.withServers { source, destination, fixture, binary, environment in
                 guard let state = Self.mountTmpfs(kilobytes: 8192) else { return }
                 defer { Self.unmount(state) }
-                let first = try binary.run(["apply", "--state-dir", state, fixture.jobPath], environment: environment)
+                let first = try await binary.run(
+                    ["apply", "--state-dir", state, fixture.jobPath], environment: environment)
                 #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
                 #expect(Self.shell("mount", "-o", "remount,ro", state) == 0)
 
-                let readOnly = try binary.run(
+                let readOnly = try await binary.run(
                     ["apply", "--state-dir", state, fixture.jobPath], environment: environment)
                 let output = readOnly.stdout + readOnly.stderr
                 print("state-fault (read-only): exit \(readOnly.status): \(output.prefix(300))")

@@ -7,10 +7,10 @@ import Testing
     /// The fixture's users plus dave, who never ran.
     static let usersWithDave = JobFixture.validUsers + "dave,Pw-dave-SECRET-33\n"
 
-    @Test func noStateShowsEveryUserNotStarted() throws {
+    @Test func noStateShowsEveryUserNotStarted() async throws {
         let fixture = try JobFixture(users: Self.usersWithDave)
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(["status", fixture.jobPath])
+        let result = try await MailferryBinary.locate().run(["status", fixture.jobPath])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let rows = result.stdout.split(separator: "\n").filter { $0.contains(" not started ") }
         #expect(rows.count == 4)
@@ -18,11 +18,11 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: fixture.stateDirectory), "status must not create state")
     }
 
-    @Test func oneRowPerUserWithStateCountsAndLastError() throws {
+    @Test func oneRowPerUserWithStateCountsAndLastError() async throws {
         let fixture = try JobFixture(users: Self.usersWithDave)
         defer { fixture.remove() }
         try LedgerSamples.writeFinishedRun(in: fixture.stateDirectory)
-        let result = try MailferryBinary.locate().run(["status", fixture.jobPath])
+        let result = try await MailferryBinary.locate().run(["status", fixture.jobPath])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let alice = try #require(lines.first { $0.hasPrefix("alice ") })
@@ -47,11 +47,11 @@ import Testing
         #expect(!result.stdout.contains("\u{1B}["), "no colors when stdout is not a terminal")
     }
 
-    @Test func jsonFormat() throws {
+    @Test func jsonFormat() async throws {
         let fixture = try JobFixture(users: Self.usersWithDave)
         defer { fixture.remove() }
         try LedgerSamples.writeFinishedRun(in: fixture.stateDirectory)
-        let result = try MailferryBinary.locate().run(["status", "--format", "json", fixture.jobPath])
+        let result = try await MailferryBinary.locate().run(["status", "--format", "json", fixture.jobPath])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let job = try #require(document["job"] as? [String: Any])
@@ -74,7 +74,7 @@ import Testing
         #expect(summary["messages_copied"] as? Int == 127)
     }
 
-    @Test func showsARunInProgressInAnotherProcess() throws {
+    @Test func showsARunInProgressInAnotherProcess() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         // This test process plays the other apply: its run has no outcome and its pid is alive.
@@ -82,38 +82,38 @@ import Testing
         let run = try ledger.beginRun(command: .apply, startedAt: Date())
         try ledger.userStarted(run: run, sourceUser: "bob", destinationUser: "bob@new.example", at: Date())
         let binary = try MailferryBinary.locate()
-        let result = try binary.run(["status", fixture.jobPath])
+        let result = try await binary.run(["status", fixture.jobPath])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("Apply in progress: run \(run.rawValue), pid \(getpid())"))
         let bob = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("bob ") })
         #expect(bob.contains(" running "))
 
-        let apply = try binary.run(["apply", fixture.jobPath], environment: JobFixture.environment)
+        let apply = try await binary.run(["apply", fixture.jobPath], environment: JobFixture.environment)
         #expect(apply.status == 1)
         #expect(apply.stderr.contains("another apply of this job is running (run \(run.rawValue), pid \(getpid())"))
         try ledger.finishRun(run, finishedAt: Date(), outcome: .interrupted)
-        let after = try binary.run(["status", fixture.jobPath])
+        let after = try await binary.run(["status", fixture.jobPath])
         let bobAfter = try #require(after.stdout.split(separator: "\n").first { $0.hasPrefix("bob ") })
         #expect(bobAfter.contains(" interrupted "))
     }
 
-    @Test func stateDirOptionIsHonoured() throws {
+    @Test func stateDirOptionIsHonoured() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         let elsewhere = fixture.path("elsewhere")
         try LedgerSamples.writeFinishedRun(in: elsewhere)
         let binary = try MailferryBinary.locate()
-        let defaultPlace = try binary.run(["status", fixture.jobPath])
+        let defaultPlace = try await binary.run(["status", fixture.jobPath])
         #expect(defaultPlace.stdout.contains("3 users: 3 not started"))
-        let explicit = try binary.run(["status", "--state-dir", elsewhere, fixture.jobPath])
+        let explicit = try await binary.run(["status", "--state-dir", elsewhere, fixture.jobPath])
         #expect(explicit.status == 0)
         #expect(explicit.stdout.contains("3 users: 1 done, 1 partial, 1 failed;"))
     }
 
-    @Test func invalidJobExitsOne() throws {
+    @Test func invalidJobExitsOne() async throws {
         let fixture = try JobFixture(job: ValidateCommandTests.brokenJob)
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(["status", fixture.jobPath])
+        let result = try await MailferryBinary.locate().run(["status", fixture.jobPath])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains(": error: "))

@@ -22,20 +22,20 @@ import Testing
     static let warningJob = JobFixture.validJob.replacingOccurrences(
         of: "  protocol: auto\n", with: "  protocol: auto\n  tls: { verify: false }\n")
 
-    @Test func validJobExitsZero() throws {
+    @Test func validJobExitsZero() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(
+        let result = try await MailferryBinary.locate().run(
             ["validate", fixture.jobPath], environment: JobFixture.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout == "\(fixture.path("users.csv")): note: 3 mailboxes (job \(fixture.jobPath))\n")
         #expect(result.stderr.contains("0 errors, 0 warnings"))
     }
 
-    @Test func brokenJobPrintsEveryErrorAtItsPositionWithCaret() throws {
+    @Test func brokenJobPrintsEveryErrorAtItsPositionWithCaret() async throws {
         let fixture = try JobFixture(job: Self.brokenJob)
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(["validate", fixture.jobPath])
+        let result = try await MailferryBinary.locate().run(["validate", fixture.jobPath])
         #expect(result.status == 1)
         for value in ["imap5", "70000"] {
             let position = try #require(JobFixture.position(of: value, in: Self.brokenJob))
@@ -49,23 +49,24 @@ import Testing
         #expect(result.stderr.contains("errors"))
     }
 
-    @Test func strictTurnsWarningsIntoErrors() throws {
+    @Test func strictTurnsWarningsIntoErrors() async throws {
         let fixture = try JobFixture(job: Self.warningJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
-        let lenient = try binary.run(["validate", fixture.jobPath], environment: JobFixture.environment)
+        let lenient = try await binary.run(["validate", fixture.jobPath], environment: JobFixture.environment)
         #expect(lenient.status == 0, "\(lenient.stdout)\(lenient.stderr)")
         #expect(lenient.stdout.contains(": warning: "))
-        let strict = try binary.run(["validate", "--strict", fixture.jobPath], environment: JobFixture.environment)
+        let strict = try await binary.run(
+            ["validate", "--strict", fixture.jobPath], environment: JobFixture.environment)
         #expect(strict.status == 1)
         #expect(strict.stdout.contains(": error: "))
         #expect(!strict.stdout.contains(": warning: "))
     }
 
-    @Test func githubFormatPrintsAnnotations() throws {
+    @Test func githubFormatPrintsAnnotations() async throws {
         let fixture = try JobFixture(job: Self.brokenJob)
         defer { fixture.remove() }
-        let result = try MailferryBinary.locate().run(["validate", "--format", "github", fixture.jobPath])
+        let result = try await MailferryBinary.locate().run(["validate", "--format", "github", fixture.jobPath])
         #expect(result.status == 1)
         let position = try #require(JobFixture.position(of: "imap5", in: Self.brokenJob))
         let file = fixture.jobPath.replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
@@ -80,11 +81,11 @@ import Testing
             ))
     }
 
-    @Test func jsonFormatIsASortedStableArray() throws {
+    @Test func jsonFormatIsASortedStableArray() async throws {
         let fixture = try JobFixture(job: Self.brokenJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
-        let result = try binary.run(["validate", "--format", "json", fixture.jobPath])
+        let result = try await binary.run(["validate", "--format", "json", fixture.jobPath])
         #expect(result.status == 1)
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(!entries.isEmpty)
@@ -105,27 +106,27 @@ import Testing
         }
         #expect(keys.count == diagnostics.count)
         #expect(zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 })
-        let again = try binary.run(["validate", "--format", "json", fixture.jobPath])
+        let again = try await binary.run(["validate", "--format", "json", fixture.jobPath])
         #expect(again.stdout == result.stdout)
     }
 
-    @Test func severalJobsMustHaveUniqueNames() throws {
+    @Test func severalJobsMustHaveUniqueNames() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         try fixture.write(JobFixture.validJob, to: "copy.yaml")
         let binary = try MailferryBinary.locate()
-        let result = try binary.run(
+        let result = try await binary.run(
             ["validate", fixture.jobPath, fixture.path("copy.yaml")], environment: JobFixture.environment)
         #expect(result.status == 1)
         #expect(result.stdout.contains("fixture-job"))
         #expect(result.stderr.contains("2 job files checked"))
     }
 
-    @Test func missingArgumentsExitOneNotSixtyFour() throws {
-        let result = try MailferryBinary.locate().run(["validate"])
+    @Test func missingArgumentsExitOneNotSixtyFour() async throws {
+        let result = try await MailferryBinary.locate().run(["validate"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("at least one job file"))
-        let unknownFormat = try MailferryBinary.locate().run(["validate", "--format", "xml", "x.yaml"])
+        let unknownFormat = try await MailferryBinary.locate().run(["validate", "--format", "xml", "x.yaml"])
         #expect(unknownFormat.status == 1)
     }
 }

@@ -23,12 +23,12 @@
             try MailTools.seed(source, user: "alice", seed: 41)
             let binary = try MailferryBinary.locate()
             let environment = [JobFixture.adminVariable: Self.admin.1]
-            let applied = try binary.run(["apply", fixture.jobPath], environment: environment)
+            let applied = try await binary.run(["apply", fixture.jobPath], environment: environment)
             #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
 
             // Complete after apply; the manifest lists every message and matches its schema.
             let manifestPath = fixture.path("manifest.json")
-            let complete = try binary.run(
+            let complete = try await binary.run(
                 ["verify", "--deep", "--out", manifestPath, fixture.jobPath], environment: environment)
             #expect(complete.status == 0, "\(complete.stdout)\(complete.stderr)")
             #expect(complete.stdout.contains("alice -> alice: complete: "), "\(complete.stdout)")
@@ -56,7 +56,7 @@
 
             // Judged against the source alone (no state: --state-dir names an empty folder).
             let noState = ["--state-dir", fixture.path("no-state")]
-            let shallow = try binary.run(
+            let shallow = try await binary.run(
                 ["verify", "--format", "json"] + noState + [fixture.jobPath], environment: environment)
             #expect(shallow.status == 2, "\(shallow.stdout)\(shallow.stderr)")
             let found = try Self.user(in: shallow.stdout)
@@ -79,7 +79,8 @@
                 } == [true])
 
             // --deep also finds the copy whose bytes changed under the same identity.
-            let deep = try binary.run(["verify", "--deep"] + noState + [fixture.jobPath], environment: environment)
+            let deep = try await binary.run(
+                ["verify", "--deep"] + noState + [fixture.jobPath], environment: environment)
             #expect(deep.status == 2, "\(deep.stdout)\(deep.stderr)")
             #expect(deep.stdout.contains("1 missing, 2 different, 1 extra"), "\(deep.stdout)")
             let altered = deep.stdout.split(separator: "\n").filter { $0.contains("bytes differ: SHA-256") }
@@ -97,7 +98,8 @@
 
             // With the job's state, the deletion and the flag change read as the user's own since the last
             // sync (the baseline says what both sides had): listed as such, not as missing or different.
-            let withState = try binary.run(["verify", "--format", "json", fixture.jobPath], environment: environment)
+            let withState = try await binary.run(
+                ["verify", "--format", "json", fixture.jobPath], environment: environment)
             let judged = try Self.user(in: withState.stdout)
             let counts = try #require(judged["counts"] as? [String: Int])
             #expect(
@@ -122,7 +124,7 @@
         @Test func anUnreachableUserIsAnError() async throws {
             let fixture = try JobFixture(job: JobFixture.unreachableJob)
             defer { fixture.remove() }
-            let result = try MailferryBinary.locate().run(
+            let result = try await MailferryBinary.locate().run(
                 ["verify", "--user", "alice", fixture.jobPath], environment: JobFixture.environment)
             #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("alice -> "), "\(result.stdout)")

@@ -6,17 +6,19 @@ import Testing
 /// `mailferry --version`, and the same string at the head of `status` and of each user's log.
 @Suite struct VersionTests {
     /// The commit of this checkout as the build recorded it, or nil without git.
-    static func checkoutCommit() throws -> String? {
-        let git = try ToolRun.run(["git", "-C", MailferryBinary.packageRoot.path, "rev-parse", "--short=12", "HEAD"])
+    static func checkoutCommit() async throws -> String? {
+        let git = try await ToolRun.run([
+            "git", "-C", MailferryBinary.packageRoot.path, "rev-parse", "--short=12", "HEAD",
+        ])
         return git.status == 0 ? git.output.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
-    @Test func versionNamesTheReleaseAndTheCommit() throws {
-        let result = try MailferryBinary.locate().run(["--version"])
+    @Test func versionNamesTheReleaseAndTheCommit() async throws {
+        let result = try await MailferryBinary.locate().run(["--version"])
         #expect(result.status == 0)
         #expect(result.stdout == MailferryVersion.description + "\n")
         #expect(result.stdout.hasPrefix("mailferry \(MailferryVersion.release) "))
-        if let commit = try Self.checkoutCommit() {
+        if let commit = try await Self.checkoutCommit() {
             // The tests and the binary were built from this checkout (perhaps before its last commit).
             #expect(MailferryVersion.commit?.count == 12)
             #expect(result.stdout.contains("(commit \(MailferryVersion.commit ?? "?")"))
@@ -40,24 +42,25 @@ import Testing
                 == "mailferry 1.1.0-dev (unknown commit)")
     }
 
-    @Test func statusStartsWithTheVersion() throws {
+    @Test func statusStartsWithTheVersion() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
-        let text = try binary.run(["status", fixture.jobPath])
+        let text = try await binary.run(["status", fixture.jobPath])
         #expect(text.stdout.hasPrefix(MailferryVersion.description + "\nStatus of job fixture-job "))
-        let json = try binary.run(["status", "--format", "json", fixture.jobPath])
+        let json = try await binary.run(["status", "--format", "json", fixture.jobPath])
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect(document["mailferry"] as? String == MailferryVersion.description)
     }
 
-    @Test func eachRunOfAUserLogStartsWithTheVersion() throws {
+    @Test func eachRunOfAUserLogStartsWithTheVersion() async throws {
         let fixture = try JobFixture(job: JobFixture.unreachableJob)
         defer { fixture.remove() }
         let binary = try MailferryBinary.locate()
-        let apply = try binary.run(["apply", "--user", "bob", fixture.jobPath], environment: JobFixture.environment)
+        let apply = try await binary.run(
+            ["apply", "--user", "bob", fixture.jobPath], environment: JobFixture.environment)
         #expect(apply.status == 3)
-        let log = try binary.run(["logs", fixture.jobPath, "bob"])
+        let log = try await binary.run(["logs", fixture.jobPath, "bob"])
         let first = try #require(log.stdout.split(separator: "\n").first)
         #expect(first.hasSuffix("  run 1 by \(MailferryVersion.description): migrating bob -> bob@new.example"))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The built `mailferry` executable (from `swift build --build-tests`), run as a child process.
@@ -40,10 +41,19 @@ struct MailferryBinary {
             .deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// Runs mailferry with `arguments` in `directory`; stdout and stderr go through files, so large
-    /// outputs cannot fill a pipe and block the child.
-    func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:]) throws
+    /// Runs mailferry with `arguments` in `directory` to its end, waiting on a thread of its own so
+    /// that a test never blocks one of the cooperative pool's few threads (see offCooperativePool).
+    func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:]) async throws
         -> Outcome
+    {
+        let binary = self
+        return try await offCooperativePool { try binary.runBlocking(arguments, in: directory, environment: extra) }
+    }
+
+    /// `run`, blocking the calling thread; stdout and stderr go through files, so large outputs
+    /// cannot fill a pipe and block the child.
+    func runBlocking(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:])
+        throws -> Outcome
     {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
             "mailferry-run-\(UUID().uuidString)")

@@ -1,9 +1,15 @@
 import Foundation
+import TestSupport
 
 /// Runs a shell command on a pseudo-terminal through util-linux `script` (Linux only), so that the
 /// child sees a terminal on stdin, stdout and stderr; returns everything it wrote.
 enum TerminalRun {
-    static func run(_ command: String, environment: [String: String]) throws -> String {
+    /// Runs `command` to its end, off the cooperative pool (see offCooperativePool).
+    static func run(_ command: String, environment: [String: String]) async throws -> String {
+        try await offCooperativePool { try runBlocking(command, environment: environment) }
+    }
+
+    static func runBlocking(_ command: String, environment: [String: String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qec", command, "/dev/null"]

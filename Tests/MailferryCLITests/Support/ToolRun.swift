@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs a program the tests need (the linters and validators scripts/install-dependencies puts into
@@ -24,8 +25,18 @@ struct ToolRun {
         var path: String
     }
 
-    /// Runs `command` (an absolute path or a name looked up through /usr/bin/env) to its end.
+    /// Runs `command` (an absolute path or a name looked up through /usr/bin/env) to its end, off the
+    /// cooperative pool (see offCooperativePool).
     static func run(
+        _ command: [String], in directory: URL? = nil, environment: [String: String] = [:], stdin: String? = nil
+    ) async throws -> ToolRun {
+        try await offCooperativePool {
+            try runBlocking(command, in: directory, environment: environment, stdin: stdin)
+        }
+    }
+
+    /// `run`, blocking the calling thread.
+    static func runBlocking(
         _ command: [String], in directory: URL? = nil, environment: [String: String] = [:], stdin: String? = nil
     ) throws -> ToolRun {
         let process = Process()
@@ -61,7 +72,7 @@ struct ToolRun {
     /// A YAML file read by python3's yaml module and printed back as JSON (every document, in order).
     static func yamlDocuments(_ path: String) throws -> [Any] {
         let script = "import json, sys, yaml; print(json.dumps(list(yaml.safe_load_all(open(sys.argv[1])))))"
-        let result = try run(["python3", "-c", script, path])
+        let result = try runBlocking(["python3", "-c", script, path])
         guard result.status == 0 else {
             Issue.record("python3 could not read \(path) as YAML: \(result.output)")
             throw Missing(path: path)
