@@ -8,7 +8,7 @@ import TestSupport
 import Testing
 
 /// A user waiting out a throttle shows as `paused until …` in `status` (the real binary, text and
-/// JSON) while the pause lasts, and as running again once it resumes.
+/// JSON) while the pause lasts, and as running again in the state `status` reads once it resumes.
 @Suite(.serialized) struct ThrottlePauseStatusTests {
     /// `status` of the job as the built `mailferry` prints it.
     static func status(_ folder: TestJobFolder, json: Bool) throws -> String {
@@ -42,19 +42,17 @@ import Testing
         return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) })
     }
 
-    /// Runs `status` when the user's first folder starts after a pause.
-    final class StatusAfterPause: MigrationObserver {
-        let folder: TestJobFolder
+    /// Reads the user's state, as `status` does, when its folder starts again after the pause.
+    final class StateAfterPause: MigrationObserver {
+        let ledger: Ledger
         let paused = Mutex(false)
-        let seen = Mutex<[String]>([])
+        let seen = Mutex<[UserResult]>([])
 
-        init(folder: TestJobFolder) { self.folder = folder }
+        init(ledger: Ledger) { self.ledger = ledger }
 
         func handle(_ event: MigrationEvent) {
             guard case .folderStarted = event, paused.withLock({ $0 }) else { return }
-            if let text = try? ThrottlePauseStatusTests.status(folder, json: false) {
-                seen.withLock { $0.append(text) }
-            }
+            if let result = try? ledger.latestUserResults().first { seen.withLock { $0.append(result) } }
         }
     }
 
@@ -80,15 +78,15 @@ import Testing
             defer { folder.remove() }
             let job = folder.job
             let account = try #require(job.accounts.first)
-            let observer = StatusAfterPause(folder: folder)
+            let observer = StateAfterPause(ledger: folder.ledger)
             let during = Mutex<(text: String, json: String, at: Date)?>(nil)
             var migration = UserMigration(
                 account: account, rules: job.folders, options: job.options, ledger: folder.ledger,
                 connector: StoreFactory(job: job, environment: [:]).connector(for: account), observer: observer)
             // The 90 s the server asks for are not waited: status is asked in the middle of the pause.
             migration.pause = { _ in
-                let text = try? Self.status(folder, json: false)
-                let json = try? Self.status(folder, json: true)
+                let text = try? await offCooperativePool { try Self.status(folder, json: false) }
+                let json = try? await offCooperativePool { try Self.status(folder, json: true) }
                 during.withLock { $0 = (text ?? "", json ?? "", Date()) }
                 observer.paused.withLock { $0 = true }
             }
@@ -112,8 +110,8 @@ import Testing
             // Once resumed, the user runs again (its folder starts over) and ends done.
             let after = observer.seen.withLock { $0 }
             #expect(!after.isEmpty)
-            #expect(after.allSatisfy { $0.contains("running") && !$0.contains("paused until") }, "\(after)")
-            let final = try Self.status(folder, json: false)
+            #expect(after.allSatisfy { $0.state == .running && $0.resumeAt == nil }, "\(after)")
+            let final = try await offCooperativePool { try Self.status(folder, json: false) }
             #expect(final.contains("done") && !final.contains("paused"), "\(final)")
         }
     }
