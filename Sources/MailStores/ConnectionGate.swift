@@ -4,11 +4,16 @@ import MailferryCore
 /// (`limits.connections`; without it the gate only counts). A session that needs several
 /// connections (POP3 and IMAP under `auto`) takes them together, so that two mailboxes never each
 /// hold half of what they need. A server that refuses a connection while the job holds others
-/// lowers the cap to what it accepted (`refused(holding:)`).
+/// lowers the cap to what it accepted (`failed(holding:refused:)`).
 actor ConnectionGate {
     private(set) var limit: Int
+    /// Places held: by sessions still connecting and by connected ones.
     private var open = 0
+    private var connecting = 0
+    private var connected = 0
     private var waiting: [(count: Int, continuation: CheckedContinuation<Int, Never>)] = []
+    /// Refused sessions waiting until no other session is still connecting.
+    private var settling: [CheckedContinuation<Void, Never>] = []
     /// The most connections ever open at once, for tests and logs.
     private(set) var peak = 0
 
@@ -18,7 +23,7 @@ actor ConnectionGate {
     }
 
     /// Waits until `count` more connections fit, first come first served, and returns how many
-    /// places were taken (at most the cap), which `release` gets back.
+    /// places were taken (at most the cap): `connected` or `failed` gets them back.
     @discardableResult
     func acquire(_ count: Int) async -> Int {
         let count = min(count, limit)
@@ -29,20 +34,44 @@ actor ConnectionGate {
         return await withCheckedContinuation { continuation in waiting.append((count, continuation)) }
     }
 
+    /// The session holding `count` places is connected (and logged in).
+    func connected(_ count: Int) {
+        connecting -= count
+        connected += count
+        settle()
+    }
+
+    /// A connected session holding `count` places closed.
     func release(_ count: Int) {
         open -= count
+        connected -= count
         admitWaiting()
     }
 
-    /// A connection failed to open because the server refused or cut it, while this session held
-    /// `count` places. When other sessions of the job hold places, the server is over its own cap:
-    /// the gate keeps to what they hold from now on and returns it. Nil when nothing else is held
-    /// (then the refusal is an error, such as a wrong port).
-    func refused(holding count: Int) -> Int? {
-        let others = open - count
-        guard others > 0 else { return nil }
-        limit = min(limit, others)
+    /// A session holding `count` places could not connect; its places are given back. When the
+    /// server `refused` it (refused or reset the connection), this waits until no other session is
+    /// still connecting, so that it is known what the server took: if other sessions are connected,
+    /// the server is over its own cap, the gate keeps to them from now on and returns the new cap.
+    /// Nil when nothing else is connected (then the refusal is an error, such as a wrong port).
+    func failed(holding count: Int, refused: Bool) async -> Int? {
+        connecting -= count
+        settle()
+        defer {
+            open -= count
+            admitWaiting()
+        }
+        guard refused else { return nil }
+        while connecting > 0 { await withCheckedContinuation { settling.append($0) } }
+        guard connected > 0 else { return nil }
+        limit = min(limit, connected)
         return limit
+    }
+
+    private func settle() {
+        guard connecting == 0 else { return }
+        let settled = settling
+        settling.removeAll()
+        for continuation in settled { continuation.resume() }
     }
 
     private func admitWaiting() {
@@ -58,6 +87,7 @@ actor ConnectionGate {
 
     private func take(_ count: Int) {
         open += count
+        connecting += count
         peak = max(peak, open)
     }
 }

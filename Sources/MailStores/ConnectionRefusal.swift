@@ -4,9 +4,9 @@ import MailferryCore
 
 /// Servers that cap connections often refuse or reset new ones instead of answering BYE. Such a
 /// refusal, while the job already holds connections to that server, is a throttle signal: the
-/// job's connection cap for the server drops to what it accepted (`ConnectionGate.refused`) and
-/// the user pauses and resumes instead of failing. With no other connection held it stays the
-/// error it was (a wrong port, a server that is down).
+/// job's connection cap for the server drops to what it accepted (`ConnectionGate.failed`) and
+/// the user pauses and resumes instead of failing. With no other connection open (once those
+/// still connecting have settled) it stays the error it was (a wrong port, a server that is down).
 enum ConnectionRefusal {
     /// Whether opening a store failed because the TCP connection was refused, or cut before the
     /// session was established (reset, closed before the greeting or the login's answer).
@@ -23,10 +23,11 @@ enum ConnectionRefusal {
         }
     }
 
-    /// `error` from opening a session that held `count` places at `gate`: a throttle when it is a
-    /// refusal and other sessions hold places (the gate then keeps to them), else `error` itself.
+    /// `error` from opening a session that held `count` places at `gate` (given back here): a
+    /// throttle when it is a refusal and other sessions are connected (the gate then keeps to
+    /// them), else `error` itself.
     static func classify(_ error: any Error, gate: ConnectionGate, holding count: Int) async -> any Error {
-        guard isRefusal(error), let cap = await gate.refused(holding: count) else { return error }
+        guard let cap = await gate.failed(holding: count, refused: isRefusal(error)) else { return error }
         let server: String
         switch error as? StoreError {
         case .unreachable(let name, _)?, .interrupted(let name, _)?: server = name

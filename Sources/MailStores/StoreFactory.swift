@@ -114,11 +114,10 @@ public struct StoreFactory: Sendable {
         let connections = await sourceGate.acquire(route.inboxUsesFolderEndpoints || route.folders.isEmpty ? 1 : 2)
         do {
             let store = try await openSource(for: account)
+            await sourceGate.connected(connections)
             return LimitedSourceStore(inner: store, pacer: pacer, gate: sourceGate, connections: connections)
         } catch {
-            let classified = await ConnectionRefusal.classify(error, gate: sourceGate, holding: connections)
-            await sourceGate.release(connections)
-            throw classified
+            throw await ConnectionRefusal.classify(error, gate: sourceGate, holding: connections)
         }
     }
 
@@ -128,11 +127,10 @@ public struct StoreFactory: Sendable {
         let connections = await destinationGate.acquire(1)
         do {
             let store = try await openDestination(for: account)
+            await destinationGate.connected(connections)
             return LimitedDestinationStore(inner: store, pacer: pacer, gate: destinationGate, connections: connections)
         } catch {
-            let classified = await ConnectionRefusal.classify(error, gate: destinationGate, holding: connections)
-            await destinationGate.release(connections)
-            throw classified
+            throw await ConnectionRefusal.classify(error, gate: destinationGate, holding: connections)
         }
     }
 

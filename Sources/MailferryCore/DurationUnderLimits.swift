@@ -97,6 +97,19 @@ public struct DurationUnderLimits: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case seconds, side, limit, scope, value, provider, messages, bytes
     }
+
+    /// A plan written before `scope` existed reads as `account` (the only scope there was).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        seconds = try container.decode(Int64.self, forKey: .seconds)
+        side = try container.decode(String.self, forKey: .side)
+        limit = try container.decode(Limit.self, forKey: .limit)
+        scope = try container.decodeIfPresent(Scope.self, forKey: .scope) ?? .account
+        value = try container.decode(Double.self, forKey: .value)
+        provider = try container.decode(MailProvider.self, forKey: .provider)
+        messages = try container.decode(Int.self, forKey: .messages)
+        bytes = try container.decode(Int64.self, forKey: .bytes)
+    }
 }
 
 extension MigrationPlan {

@@ -101,23 +101,38 @@ final class ManualLimitClock: LimitClock {
         var peak: Int { state.withLock { $0.peak } }
     }
 
-    @Test func aRefusalWhileOthersHoldPlacesLowersTheCapToThem() async throws {
+    @Test func aRefusalWhileOthersAreConnectedLowersTheCapToThem() async throws {
         let gate = ConnectionGate(limit: nil)  // no `connections`: counts only
         for _ in 0..<3 { await gate.acquire(1) }
-        // The third connection was refused: the two others are what the server takes.
-        #expect(await gate.refused(holding: 1) == 2)
-        await gate.release(1)
+        await gate.connected(1)
+        // The third is refused while the second still connects: it waits to see what the server took.
+        let refusal = Task { await gate.failed(holding: 1, refused: true) }
+        await gate.connected(1)
+        #expect(await refusal.value == 2)
         #expect(await gate.limit == 2)
         let waiter = Task { await gate.acquire(2) }  // an auto session: only the cap's worth fits
         await gate.release(1)
         await gate.release(1)
         #expect(await waiter.value == 2)
         #expect(await gate.peak == 3)
-        // Alone, a refusal is not the server's cap: nothing changes.
-        let lone = ConnectionGate(limit: 4)
-        await lone.acquire(1)
-        #expect(await lone.refused(holding: 1) == nil)
-        #expect(await lone.limit == 4)
+    }
+
+    @Test func refusalsWithNothingConnectedAreNotTheServersCap() async throws {
+        // A wrong port: every session is refused, none connected; none waits for the other forever.
+        let gate = ConnectionGate(limit: 4)
+        await gate.acquire(1)
+        await gate.acquire(1)
+        async let first = gate.failed(holding: 1, refused: true)
+        async let second = gate.failed(holding: 1, refused: true)
+        #expect(await first == nil)
+        #expect(await second == nil)
+        #expect(await gate.limit == 4)
+        // A failure that is no refusal (a login refused, say) never lowers the cap.
+        await gate.acquire(1)
+        await gate.connected(1)
+        await gate.acquire(1)
+        #expect(await gate.failed(holding: 1, refused: false) == nil)
+        #expect(await gate.limit == 4)
     }
 
     @Test func connectionGateNeverLetsMoreThanItsLimitIn() async throws {
@@ -128,6 +143,7 @@ final class ManualLimitClock: LimitClock {
                 group.addTask {
                     let count = index % 4 == 0 ? 2 : 1
                     await gate.acquire(count)
+                    await gate.connected(count)
                     open.add(count)
                     await Task.yield()
                     open.add(-count)

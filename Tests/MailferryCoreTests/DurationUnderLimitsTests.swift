@@ -1,3 +1,4 @@
+import Foundation
 import MailferryCore
 import Testing
 
@@ -92,5 +93,13 @@ import Testing
         #expect(plan.durationUnderLimits?.side == "source")
         #expect(plan.durationUnderLimits?.limit == .bytesPerDay)
         #expect(plan.durationUnderLimits?.scope == .server)
+    }
+
+    @Test func aPlanWithoutScopeReadsAsAccount() throws {
+        let json =
+            #"{"bytes":5,"limit":"bytes_per_second","messages":1,"provider":"generic","seconds":5,"side":"source","value":1}"#
+        let decoded = try JSONDecoder().decode(DurationUnderLimits.self, from: Data(json.utf8))
+        #expect(decoded.scope == .account)
+        #expect(decoded.seconds == 5)
     }
 }
