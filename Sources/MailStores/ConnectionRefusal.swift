@@ -8,6 +8,11 @@ import MailferryCore
 /// the user pauses and resumes instead of failing. With no other connection open (once those
 /// still connecting have settled) it stays the error it was (a wrong port, a server that is down).
 enum ConnectionRefusal {
+    /// The pause after a refusal. The lowered cap is what relieves the server (the user then waits
+    /// for a free place); the pause only spaces the attempt. Short, because a connection cut by the
+    /// network before the session is established looks the same and must not stall a user for long.
+    static let pause: Duration = .seconds(1)
+
     /// Whether opening a store failed because the TCP connection was refused, or cut before the
     /// session was established (reset, closed before the greeting or the login's answer).
     static func isRefusal(_ error: any Error) -> Bool {
@@ -37,6 +42,6 @@ enum ConnectionRefusal {
         return StoreError.throttled(
             server: server,
             reason: "refused a connection while the job held others (\(reason)); now at most \(cap) at once",
-            retryAfter: nil)
+            retryAfter: pause)
     }
 }

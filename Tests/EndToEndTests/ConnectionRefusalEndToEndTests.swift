@@ -85,8 +85,8 @@ import Testing
             #expect(proxy.refusals == 1)
             #expect(proxy.peakAttemptsAfterFirstRefusal <= 2)
             #expect(proxy.peakOpenConnections == 2)
-            // One pause per refusal, of the backoff's first length (on the injected pause).
-            #expect(pauses.all == [.seconds(7)])
+            // One pause per refusal (on the injected pause), ConnectionRefusal's short one.
+            #expect(pauses.all == [.seconds(1)])
         }
     }
 
