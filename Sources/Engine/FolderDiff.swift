@@ -34,8 +34,11 @@ public struct FolderDiff: Sendable {
 
     /// Source messages the destination lacks, in source UID order.
     public var toCopy: [MessageSummary] = []
-    /// Messages both sides have.
+    /// Messages both sides have, as pairs only where asked for (`keepsPairs`: `verify`, deliveries in
+    /// doubt); `presentCount` counts them always. Not held by `plan` and `apply` otherwise: two summaries
+    /// per message of a folder that is already there.
     public var present: [Pair] = []
+    public var presentCount = 0
     /// Present messages whose destination flags differ from what the sync wants: the flags to set.
     public var flagUpdates: [(destinationUID: UInt32, flags: MessageFlags)] = []
     public var skipped: [(message: MessageSummary, reason: SkipReason)] = []
@@ -49,7 +52,18 @@ public struct FolderDiff: Sendable {
     /// Baseline entries to forget: re-claimed under a new key, or gone from both sides.
     public var baselineRemovals: [BaselineEntry] = []
 
-    public var bytesToCopy: Int64 { toCopy.reduce(0) { $0 + $1.size } }
+    /// A first copy into an empty folder (nothing to pair, skip or remember): the source listing
+    /// was only counted, window by window, and `toCopy` is empty; `FolderPass.execute` lists the
+    /// source again a window at a time and copies each, so that a folder of any size is never held.
+    public var copiedInWindows: (messages: Int, bytes: Int64)?
+
+    public var messagesToCopy: Int { toCopy.count + (copiedInWindows?.messages ?? 0) }
+    public var bytesToCopy: Int64 { toCopy.reduce(copiedInWindows?.bytes ?? 0) { $0 + $1.size } }
+
+    /// A first copy of `messages` messages of `bytes` bytes, to be listed again and copied in windows.
+    init(copyingInWindows messages: Int, bytes: Int64) {
+        copiedInWindows = (messages, bytes)
+    }
 
     /// - Parameters:
     ///   - copyFlags: `options.flags`; when false flags are neither copied nor compared.
@@ -57,27 +71,11 @@ public struct FolderDiff: Sendable {
     public init(
         source: [MessageSummary], destination: [MessageSummary], options: MigrationOptions, acceptsKeywords: Bool
     ) {
-        var pool = Self.pool(of: destination)
+        var pool = MessagePool(destination)
         var baseline = SyncBaseline([])
         self.init(
             source: source, folder: .inbox, target: .inbox, pool: &pool, baseline: &baseline, options: options,
-            acceptsKeywords: acceptsKeywords)
-    }
-
-    /// Destination messages by identity, each list ordered so that `popLast()` yields the lowest UID.
-    public static func pool(of destination: [MessageSummary]) -> [MessageIdentity: [MessageSummary]] {
-        var pool: [MessageIdentity: [MessageSummary]] = [:]
-        pool.reserveCapacity(destination.count)
-        // A listing in ascending UID order is walked backwards rather than sorted into a copy.
-        let ascending = zip(destination, destination.dropFirst()).allSatisfy { $0.uid < $1.uid }
-        if ascending {
-            for message in destination.reversed() { pool[message.identity, default: []].append(message) }
-        } else {
-            for message in destination.sorted(by: { $0.uid > $1.uid }) {
-                pool[message.identity, default: []].append(message)
-            }
-        }
-        return pool
+            acceptsKeywords: acceptsKeywords, keepsPairs: true)
     }
 
     /// Diffs source folder `folder` against destination folder `target`, three ways where the
@@ -85,8 +83,24 @@ public struct FolderDiff: Sendable {
     /// into `target`, so that one destination message is never counted for two sources.
     init(
         source: [MessageSummary], folder: MailboxPath, target: MailboxPath,
-        pool: inout [MessageIdentity: [MessageSummary]], baseline: inout SyncBaseline, options: MigrationOptions,
-        acceptsKeywords: Bool, destinationUIDsValid: Bool = false
+        pool: inout MessagePool, baseline: inout SyncBaseline, options: MigrationOptions,
+        acceptsKeywords: Bool, destinationUIDsValid: Bool = false, keepsPairs: Bool = true
+    ) {
+        add(
+            source, folder: folder, target: target, pool: &pool, baseline: &baseline, options: options,
+            acceptsKeywords: acceptsKeywords, keepsPairs: keepsPairs)
+        finish(
+            folder: folder, pool: &pool, baseline: &baseline, options: options,
+            destinationUIDsValid: destinationUIDsValid)
+    }
+
+    /// An empty diff, to which a folder's listing is `add`ed a window at a time, then `finish`ed.
+    init() {}
+
+    /// Diffs one window of the source listing (windows in ascending UID order, or the whole listing).
+    mutating func add(
+        _ source: [MessageSummary], folder: MailboxPath, target: MailboxPath, pool: inout MessagePool,
+        baseline: inout SyncBaseline, options: MigrationOptions, acceptsKeywords: Bool, keepsPairs: Bool
     ) {
         // A listing comes sorted already: no copy of it then (200,000 summaries in a huge INBOX).
         let inUIDOrder = zip(source, source.dropFirst()).allSatisfy { $0.uid < $1.uid }
@@ -94,7 +108,8 @@ public struct FolderDiff: Sendable {
         if pool.isEmpty, baseline.isEmpty, options.since == nil, options.maxMessageSize == nil,
             options.destinationProvider.messageSizeCap == nil
         {
-            toCopy = ordered  // nothing to pair, skip or remember (a first run): the listing itself, not a copy
+            // Nothing to pair, skip or remember (a first run): the listing itself, not a copy.
+            if toCopy.isEmpty { toCopy = ordered } else { toCopy.append(contentsOf: ordered) }
             return
         }
         for message in ordered {
@@ -112,8 +127,9 @@ public struct FolderDiff: Sendable {
                 skipped.append((message, .largerThanProviderCap(cap, options.destinationProvider)))
                 continue
             }
-            if let match = Self.take(message.identity, preferring: known?.destinationUID, from: &pool) {
-                present.append(Pair(source: message, destination: match))
+            if let match = pool.take(message.identity, preferring: known?.destinationUID) {
+                presentCount += 1
+                if keepsPairs { present.append(Pair(source: message, destination: match)) }
                 let sourceFlags = Self.storable(message.flags, acceptsKeywords: acceptsKeywords)
                 let have = Self.storable(match.flags, acceptsKeywords: acceptsKeywords)
                 var agreed = have
@@ -142,13 +158,19 @@ public struct FolderDiff: Sendable {
                 toCopy.append(message)
             }
         }
-        // What left the source since the last sync: mirrored when asked, forgotten when gone from
-        // the destination as well.
+    }
+
+    /// After the last window: what left the source since the last sync, mirrored when asked,
+    /// forgotten when gone from the destination as well.
+    mutating func finish(
+        folder: MailboxPath, pool: inout MessagePool, baseline: inout SyncBaseline, options: MigrationOptions,
+        destinationUIDsValid: Bool
+    ) {
         for entry in baseline.unclaimed(in: folder) {
             let uid = destinationUIDsValid ? entry.destinationUID : nil
             if options.deletions == .mirror, let match = Self.take(entry, uid: uid, from: &pool) {
                 toDelete.append(Deletion(destination: match, baseline: entry))
-            } else if pool[entry.identity]?.isEmpty ?? true, !Self.listed(uid, in: pool) {
+            } else if !pool.contains(entry.identity), !(uid.map(pool.contains(uid:)) ?? false) {
                 baselineRemovals.append(entry)
             }
         }
@@ -157,37 +179,10 @@ public struct FolderDiff: Sendable {
     /// The destination message of a baseline entry whose source message is gone: by identity, or,
     /// for a message copied without one, by its destination UID (while that folder's UIDVALIDITY is
     /// the one the UID was recorded under) and size.
-    private static func take(
-        _ entry: BaselineEntry, uid: UInt32?, from pool: inout [MessageIdentity: [MessageSummary]]
-    ) -> MessageSummary? {
-        guard entry.identity.isUnread else { return take(entry.identity, preferring: uid, from: &pool) }
+    private static func take(_ entry: BaselineEntry, uid: UInt32?, from pool: inout MessagePool) -> MessageSummary? {
+        guard entry.identity.isUnread else { return pool.take(entry.identity, preferring: uid) }
         guard let uid, let size = entry.identity.size else { return nil }
-        for (identity, list) in pool {
-            if list.contains(where: { $0.uid == uid && $0.size == size }) {
-                return take(identity, preferring: uid, from: &pool)
-            }
-        }
-        return nil
-    }
-
-    /// The pool's message of `identity`, the one with UID `uid` when there is one.
-    /// An identity whose last copy is taken leaves the pool, so that a fully paired pool is empty
-    /// (and holds no keys for the rest of the user's folders).
-    private static func take(
-        _ identity: MessageIdentity, preferring uid: UInt32?, from pool: inout [MessageIdentity: [MessageSummary]]
-    ) -> MessageSummary? {
-        guard var matches = pool.removeValue(forKey: identity), !matches.isEmpty else { return nil }
-        let index =
-            uid.flatMap { uid in matches.firstIndex { $0.uid == uid } } ?? matches.index(before: matches.endIndex)
-        let match = matches.remove(at: index)
-        if !matches.isEmpty { pool[identity] = matches }
-        return match
-    }
-
-    /// Whether a message with this UID is still unpaired in the pool (listed without an identity match).
-    private static func listed(_ uid: UInt32?, in pool: [MessageIdentity: [MessageSummary]]) -> Bool {
-        guard let uid else { return false }
-        return pool.values.contains { list in list.contains { $0.uid == uid } }
+        return pool.take(uid: uid, size: size)
     }
 
     static func storable(_ flags: MessageFlags, acceptsKeywords: Bool) -> MessageFlags {

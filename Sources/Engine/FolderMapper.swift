@@ -21,7 +21,7 @@ public struct FolderMapper: Sendable {
             destination.compactMap { info in info.specialUse.map { ($0, info.path) } },
             uniquingKeysWith: { first, second in min(first, second) }
         )
-        return source.sorted { $0.path < $1.path }.map { folder in
+        let mappings = source.sorted { $0.path < $1.path }.map { folder in
             let name = folder.path.description
             if let glob = globs.first(where: { $0.matches(name) }) {
                 return FolderMapping(source: folder, destination: nil, reason: "skip rule \"\(glob.pattern)\"")
@@ -59,6 +59,13 @@ public struct FolderMapper: Sendable {
                 }
             }
             return FolderMapping(source: folder, destination: folder.path, reason: "same name")
+        }
+        // With labels as keywords a label's folder copies only the messages whose first label it is.
+        guard rules.sourceProvider == .gmail, rules.labels == .keywords else { return mappings }
+        return mappings.map { mapping in
+            var marked = mapping
+            if !mapping.isSkipped, mapping.selection == .all { marked.selection = .firstLabelOnly }
+            return marked
         }
     }
 

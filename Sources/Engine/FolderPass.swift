@@ -17,23 +17,31 @@ struct FolderPass: Sendable {
     /// List every source message with what its identity needs, even where nothing can be paired
     /// (`verify` reports identities; `plan` and `apply` save the server that work on a new folder).
     var identifyAll = false
+    /// About how many messages one window of a listing holds, where a folder is listed a window at a time.
+    var listingWindow = 5_000
 
     /// Per destination folder, shared by every source folder merged into it: its messages by
     /// identity (so that one destination message is never counted twice) and its sync baseline.
     struct Pools: Sendable {
-        var messages: [MailboxPath: [MessageIdentity: [MessageSummary]]] = [:]
+        var messages: [MailboxPath: MessagePool] = [:]
         var baselines: [MailboxPath: SyncBaseline] = [:]
         /// Source folders still to come per destination folder: a baseline (one entry per message
-        /// synced there) is let go after the last of them, not held for the rest of the user.
+        /// synced there) and the unpaired messages are let go after the last of them, not held for
+        /// the rest of the user.
         private var pending: [MailboxPath: Int] = [:]
+        /// Keep every destination folder's unpaired messages to the end (`verify` lists them as extra).
+        private let keepsUnpaired: Bool
 
-        init(mappings: [FolderMapping] = []) {
+        init(mappings: [FolderMapping] = [], keepsUnpaired: Bool = false) {
+            self.keepsUnpaired = keepsUnpaired
             for target in mappings.compactMap(\.destination) { pending[target, default: 0] += 1 }
         }
 
         mutating func finished(_ target: MailboxPath) {
             pending[target, default: 0] -= 1
-            if pending[target, default: 0] <= 0 { baselines[target] = nil }
+            guard pending[target, default: 0] <= 0 else { return }
+            baselines[target] = nil
+            if !keepsUnpaired { messages[target] = nil }
         }
     }
 
@@ -84,32 +92,76 @@ struct FolderPass: Sendable {
         let nothingToPair = knownPool?.isEmpty ?? ((destinationState?.messageCount ?? 0) == 0)
         // A date filter needs dates, which a POP3 source reads from the headers.
         let identified = identifyAll || !nothingToPair || !baseline.isEmpty || options.since != nil
-        let listed: [MessageSummary]
-        let listedPool: [MessageIdentity: [MessageSummary]]?
+        // A first copy into an empty folder, with nothing to skip or select. A folder larger than one
+        // window is only counted here, a window at a time, and `execute` lists and copies it again
+        // window by window, so that no listing of the whole folder is held.
+        if listSource, !identified, !inDoubt, mapping.selection == .all, options.since == nil,
+            options.maxMessageSize == nil, options.destinationProvider.messageSizeCap == nil
+        {
+            let diff: FolderDiff
+            do {
+                diff = try await countInWindows(folder, source: source)
+            } catch {
+                pools.messages[target] = knownPool
+                pools.baselines[target] = baseline
+                throw error
+            }
+            pools.messages[target] = knownPool ?? MessagePool()
+            pools.baselines[target] = baseline
+            pools.finished(target)
+            return FolderWork(
+                mapping: mapping, destinationExists: destinationExists, diff: diff, sourceState: sourceState,
+                destinationState: destinationState)
+        }
+        let firstWindow: (messages: [MessageSummary], next: ListingWindow?)
+        let listedPool: MessagePool?
+        let window = ListingWindow(size: listingWindow)
         do {
             // The destination's listing becomes its pool at once, so that both are never held together.
-            (listed, listedPool) = try await Self.both(
-                { listSource ? try await source.summaries(in: folder, identified: identified) : [] },
+            (firstWindow, listedPool) = try await Self.both(
+                {
+                    listSource
+                        ? try await source.summaries(in: folder, identified: identified, window: window) : ([], nil)
+                },
                 {
                     knownPool == nil && !nothingToPair
-                        ? FolderDiff.pool(of: try await destination.summaries(in: target)) : nil
+                        ? MessagePool(try await destination.summaries(in: target)) : nil
                 })
         } catch {
             pools.messages[target] = knownPool
             pools.baselines[target] = baseline
             throw error
         }
-        let messages = mapping.selection.admitted(listed)
-        var pool = knownPool ?? listedPool ?? [:]
+        var pool = knownPool ?? listedPool ?? MessagePool()
         // The baseline's destination UIDs still name the same messages while the destination
         // folder keeps the UIDVALIDITY of its last complete sync.
         let record = try ledger?.folderRecord(sourceUser: sourceUser, sourceFolder: folder)
         let uidsValid =
             destination.uidsPersist && record != nil && record?.destinationFolder == target
             && record?.destination.uidValidity == destinationState?.uidValidity
-        let diff = FolderDiff(
-            source: messages, folder: folder, target: target, pool: &pool, baseline: &baseline, options: options,
-            acceptsKeywords: destination.acceptsKeywords, destinationUIDsValid: uidsValid)
+        // The source is diffed a window at a time, each window let go before the next is listed.
+        var diff = FolderDiff()
+        var sourceCount = 0
+        var part = firstWindow
+        do {
+            while true {
+                let messages = mapping.selection.admitted(part.messages)
+                sourceCount += messages.count
+                diff.add(
+                    messages, folder: folder, target: target, pool: &pool, baseline: &baseline, options: options,
+                    acceptsKeywords: destination.acceptsKeywords, keepsPairs: identifyAll || inDoubt)
+                guard let next = part.next else { break }
+                part = ([], nil)
+                part = try await source.summaries(in: folder, identified: identified, window: next)
+            }
+        } catch {
+            // What was paired so far stays paired: a later source folder merged here must not pair with it.
+            pools.messages[target] = pool
+            pools.baselines[target] = baseline
+            throw error
+        }
+        diff.finish(
+            folder: folder, pool: &pool, baseline: &baseline, options: options, destinationUIDsValid: uidsValid)
         pools.messages[target] = pool
         pools.baselines[target] = baseline
         pools.finished(target)
@@ -117,8 +169,49 @@ struct FolderPass: Sendable {
             mapping: mapping, destinationExists: destinationExists, diff: diff, sourceState: sourceState,
             destinationState: destinationState,
             deletionsRefused: !options.allowMassDelete
-                && Self.massDelete(diff.toDelete.count, sourceCount: messages.count, destinationState: destinationState)
+                && Self.massDelete(diff.toDelete.count, sourceCount: sourceCount, destinationState: destinationState)
         )
+    }
+
+    /// A first copy's diff: the listing itself when it fits in one window (a store that lists only
+    /// whole folders always does), otherwise how many messages and bytes its windows hold.
+    private func countInWindows(_ folder: MailboxPath, source: any SourceStore) async throws -> FolderDiff {
+        let first = try await source.summaries(
+            in: folder, identified: false, window: ListingWindow(size: listingWindow))
+        guard var window = first.next else {
+            var diff = FolderDiff()
+            diff.toCopy = first.messages
+            return diff
+        }
+        var messages = first.messages.count
+        var bytes = first.messages.reduce(0) { $0 + $1.size }
+        while true {
+            let listed = try await source.summaries(in: folder, identified: false, window: window)
+            messages += listed.messages.count
+            bytes = listed.messages.reduce(bytes) { $0 + $1.size }
+            guard let next = listed.next else { break }
+            window = next
+        }
+        return FolderDiff(copyingInWindows: messages, bytes: bytes)
+    }
+
+    /// A first copy: the source listed again a window at a time, each window copied before the next
+    /// is listed. Returns how many messages were listed and how many of them failed.
+    private func copyInWindows(
+        _ folder: MailboxPath, to target: MailboxPath, source: any SourceStore, destination: any DestinationStore,
+        context: UserRunContext, flags: @escaping @Sendable (MessageFlags) -> MessageFlags
+    ) async throws -> (listed: Int, failed: Int) {
+        var listed = 0
+        var failed = 0
+        var window: ListingWindow? = ListingWindow(size: listingWindow)
+        while let current = window {
+            let part = try await source.summaries(in: folder, identified: false, window: current)
+            listed += part.messages.count
+            failed += try await MessageCopier(context: context).copy(
+                part.messages, from: folder, to: target, source: source, destination: destination, flags: flags)
+            window = part.next
+        }
+        return (listed, failed)
     }
 
     /// This user's baseline for one destination folder; empty without a state.
@@ -154,7 +247,7 @@ struct FolderPass: Sendable {
             return 0
         }
         context.update { tally in
-            tally.counts.messagesPresent += diff.present.count
+            tally.counts.messagesPresent += diff.presentCount
             tally.counts.messagesSkipped += diff.skipped.count
             tally.counts.messagesKeptDeleted += diff.keptDeleted.count
         }
@@ -167,14 +260,24 @@ struct FolderPass: Sendable {
                     + "(kept deleted; --restore-deleted copies them again)")
         }
         context.observer.handle(
-            .folderStarted(sourceUser: sourceUser, folder: folder, messages: diff.toCopy.count, bytes: diff.bytesToCopy)
-        )
+            .folderStarted(
+                sourceUser: sourceUser, folder: folder, messages: diff.messagesToCopy, bytes: diff.bytesToCopy))
 
         let copyFlags = options.flags
         let acceptsKeywords = destination.acceptsKeywords
-        let failed = try await MessageCopier(context: context).copy(
-            diff.toCopy, from: folder, to: target, source: source, destination: destination,
-            flags: { copyFlags ? FolderDiff.storable($0, acceptsKeywords: acceptsKeywords) : .none })
+        let flags: @Sendable (MessageFlags) -> MessageFlags = {
+            copyFlags ? FolderDiff.storable($0, acceptsKeywords: acceptsKeywords) : .none
+        }
+        let copied: Int
+        let failed: Int
+        if diff.copiedInWindows != nil {
+            (copied, failed) = try await copyInWindows(
+                folder, to: target, source: source, destination: destination, context: context, flags: flags)
+        } else {
+            copied = diff.toCopy.count
+            failed = try await MessageCopier(context: context).copy(
+                diff.toCopy, from: folder, to: target, source: source, destination: destination, flags: flags)
+        }
         for update in diff.flagUpdates {
             try await destination.setFlags(update.flags, ofUID: update.destinationUID, in: target)
             context.update { $0.counts.flagsUpdated += 1 }
@@ -186,7 +289,7 @@ struct FolderPass: Sendable {
         try context.ledger.removeBaseline(diff.baselineRemovals, for: pair)
         let deleted = try await mirrorDeletions(work, diff: diff, destination: destination, context: context)
         context.write(
-            "folder \(folder) -> \(target): copied \(diff.toCopy.count - failed), present \(diff.present.count), "
+            "folder \(folder) -> \(target): copied \(copied - failed), present \(diff.presentCount), "
                 + "skipped \(diff.skipped.count), flags \(diff.flagUpdates.count)"
                 + (diff.keptDeleted.isEmpty ? "" : ", kept deleted \(diff.keptDeleted.count)")
                 + (deleted > 0 ? ", deleted \(deleted)" : ""))
@@ -194,13 +297,13 @@ struct FolderPass: Sendable {
         // Record both states only when the folder is complete, so a later run may skip it. A folder
         // this run did not touch still has the state read before (a later change only makes the next
         // run compare again); one it wrote to is asked again.
-        let untouched = diff.toCopy.isEmpty && diff.flagUpdates.isEmpty && deleted == 0 && work.destinationState != nil
+        let untouched = copied == 0 && diff.flagUpdates.isEmpty && deleted == 0 && work.destinationState != nil
         let destinationStateAfter = untouched ? work.destinationState : try await destination.state(of: target)
         if failed == 0, !work.deletionsRefused, let destinationState = destinationStateAfter {
             try context.ledger.saveFolderRecord(
                 Ledger.FolderRecord(
                     sourceUser: sourceUser, sourceFolder: folder, destinationFolder: target, source: sourceState,
-                    destination: destinationState, messagesPresent: diff.present.count + diff.toCopy.count,
+                    destination: destinationState, messagesPresent: diff.presentCount + copied,
                     messagesKeptDeleted: diff.keptDeleted.count, messagesSkipped: diff.skipped.count, syncedAt: Date()))
         }
         return failed

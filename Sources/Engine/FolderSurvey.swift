@@ -52,7 +52,7 @@ public struct FolderSurvey: Sendable {
                 renamed[rename.mapping.source.path] = rename.record.destinationFolder
             }
         }
-        var pools = FolderPass.Pools(mappings: mappings)
+        var pools = FolderPass.Pools(mappings: mappings, keepsUnpaired: identifyAll)
         var work: [FolderWork] = []
         for mapping in mappings {
             guard let old = renamed[mapping.source.path] else {
@@ -70,7 +70,7 @@ public struct FolderSurvey: Sendable {
             folderWork.renamedFrom = old
             work.append(folderWork)
         }
-        let unpaired = pools.messages.mapValues { pool in pool.values.flatMap { $0 }.sorted { $0.uid < $1.uid } }
+        let unpaired = pools.messages.mapValues(\.unpaired)
         return (work, unpaired)
     }
 }

@@ -39,10 +39,10 @@ public struct FolderWork: Sendable {
         guard let diff else { return .noop }
         if !diff.toDelete.isEmpty, !deletionsRefused { return .delete }
         if renamedFrom != nil { return .update }
-        return diff.toCopy.isEmpty && diff.flagUpdates.isEmpty ? .noop : .update
+        return diff.messagesToCopy == 0 && diff.flagUpdates.isEmpty ? .noop : .update
     }
 
-    public var messagesPresent: Int { diff?.present.count ?? unchangedSince?.messagesPresent ?? 0 }
+    public var messagesPresent: Int { diff?.presentCount ?? unchangedSince?.messagesPresent ?? 0 }
     public var messagesSkipped: Int { diff?.skipped.count ?? unchangedSince?.messagesSkipped ?? 0 }
     public var messagesKeptDeleted: Int { diff?.keptDeleted.count ?? unchangedSince?.messagesKeptDeleted ?? 0 }
 
@@ -66,7 +66,7 @@ public struct FolderWork: Sendable {
             destination: mapping.destination?.description,
             action: action,
             reason: reason,
-            messagesToCopy: diff?.toCopy.count ?? 0,
+            messagesToCopy: diff?.messagesToCopy ?? 0,
             bytesToCopy: diff?.bytesToCopy ?? 0,
             messagesPresent: messagesPresent,
             flagsToUpdate: diff?.flagUpdates.count ?? 0,

@@ -20,6 +20,8 @@ public struct UserMigration: Sendable {
     public var maximumRetryDelay: Duration
     /// Pauses when a server asks to slow down (`StoreError.throttled`).
     public var throttleBackoff = ThrottleBackoff()
+    /// About how many messages one window of a source listing holds (`FolderPass.listingWindow`).
+    public var listingWindow = 5_000
     /// Waits out a pause; tests pass a clock that does not really wait.
     public var pause: @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
 
@@ -175,7 +177,8 @@ public struct UserMigration: Sendable {
         let ordered = mappings.filter { !doubt.covers($0.source.path) } + doubtful
         var settled = doubtful.isEmpty
         var failedFolders: Set<MailboxPath> = []
-        let pass = FolderPass(pair: account.pair, options: options, ledger: ledger)
+        var pass = FolderPass(pair: account.pair, options: options, ledger: ledger)
+        pass.listingWindow = listingWindow
         var pools = FolderPass.Pools(mappings: ordered)
         for mapping in ordered {
             guard let target = mapping.destination else { continue }

@@ -23,12 +23,16 @@ extension IMAPClient {
     /// otherwise returned in `flagUpdates` (UID → the message's flags now) for the caller to apply.
     /// `items` are in the server's order, which `inUIDOrder` says is ascending UID (as servers send);
     /// `expected` (the mailbox's EXISTS) only reserves room for them.
+    ///
+    /// With `gmailAttributes`, a server that offers X-GM-EXT-1 is asked for `X-GM-MSGID` and
+    /// `X-GM-LABELS` in the same FETCH.
     public func fetchMetadata<Item: Sendable>(
         uids: ClosedRange<UInt32>, headerFields: [String] = IMAPClient.metadataHeaderFields, expected: Int = 0,
-        transform: @escaping @Sendable (IMAPMessageMetadata) -> Item
+        gmailAttributes: Bool = false, transform: @escaping @Sendable (IMAPMessageMetadata) -> Item
     ) async throws(IMAPError) -> (items: [Item], flagUpdates: [UInt32: [String]], inUIDOrder: Bool) {
         var items = "UID FLAGS INTERNALDATE RFC822.SIZE"
         if hasCapability("CONDSTORE") { items += " MODSEQ" }
+        if gmailAttributes, hasCapability("X-GM-EXT-1") { items += " X-GM-MSGID X-GM-LABELS" }
         if !headerFields.isEmpty {
             guard headerFields.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { GrammarCursor.isAtomChar($0) } }) else {
                 throw .encoding(.invalidSyntax(headerFields.joined(separator: " ")))

@@ -16,12 +16,17 @@ public struct IMAPFetchResponse: Sendable, Equatable {
     public var internalDate: IMAPDateTime?
     public var rfc822Size: Int?
     public var modSeq: UInt64?
+    /// Gmail's `X-GM-MSGID` (X-GM-EXT-1): the message's 64-bit id, the same in every label's folder.
+    public var gmailMessageID: UInt64?
+    /// Gmail's `X-GM-LABELS` as sent (modified UTF-7 names; system labels such as `\\Inbox`).
+    public var gmailLabels: [String]?
     /// `BODY[section]` values keyed by section text as sent, e.g. `HEADER.FIELDS (MESSAGE-ID DATE)` or ``.
     public var bodySections: [String: BodyValue]
 
     public init(
         sequenceNumber: Int, uid: UInt32? = nil, flags: [String]? = nil, internalDate: IMAPDateTime? = nil,
-        rfc822Size: Int? = nil, modSeq: UInt64? = nil, bodySections: [String: BodyValue] = [:]
+        rfc822Size: Int? = nil, modSeq: UInt64? = nil, gmailMessageID: UInt64? = nil, gmailLabels: [String]? = nil,
+        bodySections: [String: BodyValue] = [:]
     ) {
         self.sequenceNumber = sequenceNumber
         self.uid = uid
@@ -29,6 +34,8 @@ public struct IMAPFetchResponse: Sendable, Equatable {
         self.internalDate = internalDate
         self.rfc822Size = rfc822Size
         self.modSeq = modSeq
+        self.gmailMessageID = gmailMessageID
+        self.gmailLabels = gmailLabels
         self.bodySections = bodySections
     }
 

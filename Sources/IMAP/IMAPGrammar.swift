@@ -396,6 +396,12 @@ enum IMAPGrammar {
             try cursor.expect(UInt8(ascii: "("), "fetch-mod-resp")
             fetch.modSeq = try cursor.number("permsg-modsequence")
             try cursor.expect(UInt8(ascii: ")"), "fetch-mod-resp")
+        case "X-GM-MSGID":
+            try cursor.expectSpace("x-gm-msgid")
+            fetch.gmailMessageID = try cursor.number("x-gm-msgid")
+        case "X-GM-LABELS":
+            try cursor.expectSpace("x-gm-labels")
+            fetch.gmailLabels = try gmailLabels(&cursor)
         case "BODY" where cursor.peek() == UInt8(ascii: "["), "BINARY" where cursor.peek() == UInt8(ascii: "["):
             let section = try sectionSpec(&cursor)
             try cursor.expectSpace("msg-att-static")
@@ -404,10 +410,28 @@ enum IMAPGrammar {
             try cursor.expectSpace("msg-att-static")
             fetch.bodySections[name] = try bodyValue(&cursor)
         default:
-            // ENVELOPE, BODYSTRUCTURE, X-GM-… and anything new: skipped, not fatal.
+            // ENVELOPE, BODYSTRUCTURE, X-GM-THRID and anything new: skipped, not fatal.
             try cursor.expectSpace("msg-att")
             try cursor.skipValue("msg-att")
         }
+    }
+
+    /// Gmail's `X-GM-LABELS SP "(" [label *(SP label)] ")"`, a label being an astring (quoted, a
+    /// literal or an atom) or a system label written like a flag (`\Inbox`, `\Important`).
+    /// Quoted system labels arrive as `"\\Inbox"` and unquote to the same `\Inbox`.
+    static func gmailLabels(_ cursor: inout GrammarCursor) throws(IMAPParseError) -> [String] {
+        try cursor.expect(UInt8(ascii: "("), "x-gm-labels")
+        var labels: [String] = []
+        if cursor.skip(UInt8(ascii: ")")) { return labels }
+        repeat {
+            if cursor.skip(UInt8(ascii: "\\")) {
+                labels.append("\\" + (try cursor.atom("x-gm-labels")))
+            } else {
+                labels.append(try cursor.astring("x-gm-labels"))
+            }
+        } while cursor.skip(space)
+        try cursor.expect(UInt8(ascii: ")"), "x-gm-labels")
+        return labels
     }
 
     /// `section = "[" [section-spec] "]"` then the optional `"<" number ">"` origin.

@@ -68,5 +68,7 @@ final class MetadataCollector<Item: Sendable> {
         if let size = fetch.rfc822Size { entry.size = size }
         if let modSeq = fetch.modSeq { entry.modSeq = modSeq }
         if let header = fetch.headerFields { entry.headerFields = header }
+        if let id = fetch.gmailMessageID { entry.gmailMessageID = id }
+        if let labels = fetch.gmailLabels { entry.gmailLabels = labels }
     }
 }

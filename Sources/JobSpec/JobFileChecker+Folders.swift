@@ -1,7 +1,7 @@
 import MailferryCore
 
 extension JobFileChecker {
-    static let folderKeys = ["skip", "translate", "merge", "special_use", "archive"]
+    static let folderKeys = ["skip", "translate", "merge", "special_use", "archive", "labels"]
 
     mutating func checkFolders(_ entry: YAMLEntry?, source: SourceServer?) -> FolderRules? {
         guard let entry else { return FolderRules() }
@@ -64,6 +64,16 @@ extension JobFileChecker {
                 rules.archive = value.trimmingWhitespace
                 if let source, source.provider != .gmail {
                     report.warning("folders.archive has no effect unless source.provider is gmail", at: node.position)
+                }
+            } else {
+                valid = false
+            }
+        }
+        if let node = fields["labels"] {
+            if let value = enumeration(node, path: "folders.labels", as: GmailLabelMode.self) {
+                rules.labels = value
+                if let source, source.provider != .gmail {
+                    report.warning("folders.labels has no effect unless source.provider is gmail", at: node.position)
                 }
             } else {
                 valid = false

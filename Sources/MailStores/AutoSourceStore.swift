@@ -34,6 +34,12 @@ struct AutoSourceStore: SourceStore {
         try await store(for: folder).summaries(in: folder, identified: identified)
     }
 
+    func summaries(
+        in folder: MailboxPath, identified: Bool, window: ListingWindow
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
+        try await store(for: folder).summaries(in: folder, identified: identified, window: window)
+    }
+
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result {

@@ -14,21 +14,69 @@ enum IMAPSummaries {
     /// EXAMINE (read-only, so `\Recent` and `\Seen` stay untouched), then the metadata of every message;
     /// without `identified`, no header fields (the server need not parse a single message). Each
     /// message becomes its summary as its response arrives: the responses are never held together.
+    /// With `gmailAttributes`, a Gmail server (X-GM-EXT-1) adds each message's id and labels.
     static func examineAndList(
-        client: IMAPClient, mailbox: String, identified: Bool = true
+        client: IMAPClient, mailbox: String, identified: Bool = true, gmailAttributes: Bool = false
     ) async throws -> [MessageSummary] {
         let selected = try await client.examine(mailbox)
         guard selected.exists > 0 else { return [] }
-        let validity = selected.uidValidity ?? 0
+        return try await list(
+            client: client, uids: 1...UInt32.max, uidValidity: selected.uidValidity ?? 0, identified: identified,
+            expected: selected.exists, gmailAttributes: gmailAttributes)
+    }
+
+    /// The summaries of the selected mailbox's messages in `uids`, in UID order.
+    static func list(
+        client: IMAPClient, uids: ClosedRange<UInt32>, uidValidity: UInt32, identified: Bool, expected: Int,
+        gmailAttributes: Bool = false
+    ) async throws -> [MessageSummary] {
         let fields = identified ? IMAPClient.metadataHeaderFields : []
         var (summaries, flagUpdates, inUIDOrder) = try await client.fetchMetadata(
-            uids: 1...UInt32.max, headerFields: fields, expected: selected.exists
-        ) { summary($0, uidValidity: validity, identified: identified) }
+            uids: uids, headerFields: fields, expected: expected, gmailAttributes: gmailAttributes
+        ) { summary($0, uidValidity: uidValidity, identified: identified) }
         if !inUIDOrder { summaries.sort { $0.uid < $1.uid } }
         for (uid, flags) in flagUpdates {
             if let index = firstIndex(of: uid, in: summaries) { summaries[index].flags = MessageFlags(flags) }
         }
         return summaries
+    }
+
+    /// One window of the listing of the selected mailbox (`selected`, as EXAMINE reported it when
+    /// the listing began). A window spans a range of UIDs sized from how dense the UIDs are (UIDNEXT
+    /// against EXISTS, then what each window found), so that it holds about `window.size` messages
+    /// in one `UID FETCH lo:hi`; the window that reaches UIDNEXT ends in `*`, which also catches
+    /// messages that arrived during the listing.
+    static func listWindow(
+        client: IMAPClient, selected: IMAPSelectedMailbox?, identified: Bool, window: ListingWindow,
+        gmailAttributes: Bool = false
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
+        var window = window
+        if let selected {
+            guard selected.exists > 0 else { return ([], nil) }
+            window.uidValidity = selected.uidValidity ?? 0
+            window.end = selected.uidNext
+            let density = UInt64(selected.uidNext ?? 0) / UInt64(selected.exists)
+            window.span = UInt32(clamping: UInt64(window.size) * max(1, density))
+        }
+        let first = UInt64(window.first)
+        let span = UInt64(window.span ?? UInt32.max)
+        let last = first + span - 1
+        let reachesEnd = window.end.map { last + 1 >= UInt64($0) } ?? true
+        let uids = window.first...(reachesEnd ? UInt32.max : UInt32(last))
+        // "n:*" with n above the highest UID still returns the highest message (RFC 3501 6.4.8).
+        let messages = try await list(
+            client: client, uids: uids, uidValidity: window.uidValidity ?? 0, identified: identified,
+            expected: min(window.size, Int(clamping: span)), gmailAttributes: gmailAttributes
+        ).filter { $0.uid >= window.first }
+        guard !reachesEnd else { return (messages, nil) }
+        var next = window
+        next.first = UInt32(last + 1)
+        if messages.count > 2 * window.size {
+            next.span = UInt32(max(1, span / 2))
+        } else if messages.count < window.size / 2 {
+            next.span = UInt32(clamping: span * 2)
+        }
+        return (messages, next)
     }
 
     /// Binary search in summaries sorted by UID.
@@ -42,6 +90,8 @@ enum IMAPSummaries {
         return low < summaries.count && summaries[low].uid == uid ? low : nil
     }
 
+    /// A message Gmail labels `\\Starred` is `\\Flagged` (Gmail shows both; the flag is what other
+    /// servers know).
     static func summary(_ metadata: IMAPMessageMetadata, uidValidity: UInt32, identified: Bool = true) -> MessageSummary
     {
         let size = Int64(metadata.size ?? 0)
@@ -51,11 +101,20 @@ enum IMAPSummaries {
             : MessageIdentity.unread(size: size)
         return MessageSummary(
             uid: metadata.uid,
-            sourceKey: MessageSourceKey.imapKey(uidValidity: uidValidity, uid: metadata.uid),
+            uidValidity: uidValidity,
             size: size,
             internalDate: metadata.internalDate.map(IMAPDateConversion.internalDate)
                 ?? InternalDate(secondsSince1970: 0),
-            flags: MessageFlags(metadata.flags),
-            identity: identity)
+            flags: MessageFlags(
+                metadata.flags + (metadata.gmailLabels?.contains("\\Starred") == true ? ["\\Flagged"] : [])),
+            identity: identity,
+            gmail: metadata.gmailMessageID.map {
+                GmailMessage(messageID: $0, labels: (metadata.gmailLabels ?? []).map(gmailLabelName))
+            })
+    }
+
+    /// A label as text: modified UTF-7 decoded (kept as sent when it is not valid modified UTF-7).
+    static func gmailLabelName(_ label: String) -> String {
+        (try? ModifiedUTF7.decode(label)) ?? label
     }
 }

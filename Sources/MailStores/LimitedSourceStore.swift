@@ -21,6 +21,12 @@ struct LimitedSourceStore: SourceStore {
         try await inner.summaries(in: folder, identified: identified)
     }
 
+    func summaries(
+        in folder: MailboxPath, identified: Bool, window: ListingWindow
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
+        try await inner.summaries(in: folder, identified: identified, window: window)
+    }
+
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result {

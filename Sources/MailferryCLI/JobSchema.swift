@@ -149,6 +149,11 @@ enum JobSchema {
                   "description": "With source.provider gmail: the destination folder for archived mail (in All Mail only). Default: the destination's \\Archive folder, else Archive.",
                   "type": "string",
                   "minLength": 1
+                },
+                "labels": {
+                  "description": "With source.provider gmail: folders copies each message once into each of its labels' folders; keywords copies it once, into its first label's folder (INBOX first, then X-GM-LABELS order), with its other labels as IMAP keywords.",
+                  "enum": ["folders", "keywords"],
+                  "default": "folders"
                 }
               }
             },

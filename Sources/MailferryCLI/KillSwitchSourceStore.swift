@@ -13,6 +13,12 @@ struct KillSwitchSourceStore: SourceStore {
     func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
         try await inner.summaries(in: folder, identified: identified)
     }
+
+    func summaries(
+        in folder: MailboxPath, identified: Bool, window: ListingWindow
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
+        try await inner.summaries(in: folder, identified: identified, window: window)
+    }
     func close() async { await inner.close() }
 
     func withBody<Result: Sendable>(

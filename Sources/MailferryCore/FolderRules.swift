@@ -22,19 +22,24 @@ public struct FolderRules: Sendable, Hashable {
     /// `folders.archive`: where a Gmail source's archived mail (in All Mail only) goes; nil: the
     /// destination's `\Archive` folder, else `Archive`.
     public var archive: String?
+    /// `folders.labels`: a Gmail source's labels as folders (each message once per label) or as
+    /// keywords (each message once, in its first label's folder).
+    public var labels: GmailLabelMode
     /// The sides' `provider`, whose folder conventions apply (set from `source` and `destination.imap`).
     public var sourceProvider: MailProvider
     public var destinationProvider: MailProvider
 
     public init(
         skip: [String] = [], translate: [Translation] = [], merge: Bool = false, specialUse: Bool = true,
-        archive: String? = nil, sourceProvider: MailProvider = .generic, destinationProvider: MailProvider = .generic
+        archive: String? = nil, labels: GmailLabelMode = .folders, sourceProvider: MailProvider = .generic,
+        destinationProvider: MailProvider = .generic
     ) {
         self.skip = skip
         self.translate = translate
         self.merge = merge
         self.specialUse = specialUse
         self.archive = archive
+        self.labels = labels
         self.sourceProvider = sourceProvider
         self.destinationProvider = destinationProvider
     }

@@ -45,9 +45,21 @@ public struct FolderState: Sendable, Hashable, Codable {
 /// One message as listed, without its body.
 public struct MessageSummary: Sendable, Hashable {
     /// UID on IMAP; a stable per-store number elsewhere (POP3: position, with `sourceKey` the UIDL).
-    public var uid: UInt32
+    public var uid: UInt32 {
+        didSet {
+            // The key names the message as listed: it does not follow a later change of `uid`.
+            if storedKey == nil, uid != oldValue { storedKey = "\(keyUIDValidity):\(oldValue)" }
+        }
+    }
     /// A key that names this message in its store across sessions (IMAP: "uidvalidity:uid"; POP3: "uidl:<UIDL>").
-    public var sourceKey: String
+    public var sourceKey: String {
+        get { storedKey ?? "\(keyUIDValidity):\(uid)" }
+        set { (keyUIDValidity, storedKey) = Self.compactKey(newValue, uid: uid) }
+    }
+    /// An IMAP key ("uidvalidity:uid") is held as its UIDVALIDITY, `storedKey` nil, so that a listing
+    /// holds no string per message (200,000 in a huge INBOX); any other key is held as it is.
+    private var keyUIDValidity: UInt32
+    private var storedKey: String?
     public var size: Int64
     public var internalDate: InternalDate
     public var flags: MessageFlags
@@ -56,18 +68,47 @@ public struct MessageSummary: Sendable, Hashable {
     /// message without `Received:` or `Date:`): `internalDate` is then the time of listing, which a
     /// later listing does not repeat, so `verify` does not compare it.
     public var internalDateKnown: Bool
+    /// Gmail's message id and labels, from a source that offers X-GM-EXT-1.
+    public var gmail: GmailMessage?
 
     public init(
         uid: UInt32, sourceKey: String, size: Int64, internalDate: InternalDate, flags: MessageFlags,
-        identity: MessageIdentity, internalDateKnown: Bool = true
+        identity: MessageIdentity, internalDateKnown: Bool = true, gmail: GmailMessage? = nil
     ) {
         self.uid = uid
-        self.sourceKey = sourceKey
+        (keyUIDValidity, storedKey) = Self.compactKey(sourceKey, uid: uid)
         self.size = size
         self.internalDate = internalDate
         self.flags = flags
         self.identity = identity
         self.internalDateKnown = internalDateKnown
+        self.gmail = gmail
+    }
+
+    /// An IMAP listing's summary, whose source key is "uidvalidity:uid" (without building that string).
+    public init(
+        uid: UInt32, uidValidity: UInt32, size: Int64, internalDate: InternalDate, flags: MessageFlags,
+        identity: MessageIdentity, gmail: GmailMessage? = nil
+    ) {
+        self.uid = uid
+        keyUIDValidity = uidValidity
+        storedKey = nil
+        self.size = size
+        self.internalDate = internalDate
+        self.flags = flags
+        self.identity = identity
+        internalDateKnown = true
+        self.gmail = gmail
+    }
+
+    /// `key` as UIDVALIDITY alone when it is exactly "<uidvalidity>:<uid>" (so that equal keys are held
+    /// alike and compare equal), otherwise as the string.
+    private static func compactKey(_ key: String, uid: UInt32) -> (UInt32, String?) {
+        let parts = key.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
+        guard parts.count == 2, let validity = UInt32(String(decoding: parts[0], as: UTF8.self)),
+            "\(validity):\(uid)" == key
+        else { return (0, key) }
+        return (validity, nil)
     }
 }
 
@@ -99,6 +140,12 @@ public protocol SourceStore: Sendable {
     /// (IMAP: the header fields) and give `MessageIdentity.unread(size:)`, for a folder whose
     /// destination is empty, where nothing is paired.
     func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary]
+    /// One window of the folder's listing, in UID order, and the window after it (nil after the last),
+    /// so that a folder of any size is listed without being held whole. A store that cannot list
+    /// part of a folder lists all of it in one window.
+    func summaries(
+        in folder: MailboxPath, identified: Bool, window: ListingWindow
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?)
     /// Streams one message body to `consume`; the stream is valid only inside the closure.
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath,
@@ -162,6 +209,14 @@ extension SourceStore {
     /// Stores that read identities at no extra cost always do.
     public func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
         try await summaries(in: folder)
+    }
+
+    /// Stores that list a folder only whole do so in one window.
+    public func summaries(
+        in folder: MailboxPath, identified: Bool, window: ListingWindow
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
+        let listed = try await summaries(in: folder, identified: identified)
+        return (listed.filter { $0.uid >= window.first }.sorted { $0.uid < $1.uid }, nil)
     }
 }
 

@@ -61,6 +61,54 @@ import Testing
             host: server.host, port: server.imapsPort, caFile: server.caFile, user: user, password: password)
     }
 
+    @Test func anIMAPFolderListedInWindowsHasEveryMessageOnceInUIDOrder() async throws {
+        let setup = try await makeSetup(usersFile: "alice,alice-pw\n")
+        try await DovecotServer.stopping([setup.source, setup.destination]) {
+            _ = try await SourceSeeder.seed(
+                host: setup.source.host, port: setup.source.imapsPort, caFile: setup.source.caFile, user: "alice",
+                password: "alice-pw")
+            let factory = StoreFactory(job: setup.job, environment: ["DEST_ADMIN_PASSWORD": "admin-pw"])
+            let alice = try #require(setup.job.accounts.first)
+            let source = try await factory.connector(for: alice).openSource()
+            let folders = try await source.folders().filter(\.selectable)
+            var windowed = 0
+            for folder in folders.map(\.path) {
+                let whole = try await source.summaries(in: folder, identified: true)
+                var listed: [MessageSummary] = []
+                var windows = 0
+                var window: ListingWindow? = ListingWindow(size: 4)
+                while let current = window {
+                    let part = try await source.summaries(in: folder, identified: true, window: current)
+                    #expect(part.messages.allSatisfy { $0.uid >= current.first })
+                    listed += part.messages
+                    windows += 1
+                    window = part.next
+                }
+                #expect(listed == whole, "\(folder)")
+                if windows > 1 { windowed += 1 }
+            }
+            await source.close()
+            #expect(windowed > 0, "no folder was large enough for two windows")
+
+            // Through the engine in windows of 4: a first copy, then a re-run with the state deleted.
+            let state = setup.directory + "/.mailferry/windows"
+            for (round, deleteState) in [(1, false), (2, true)] {
+                if deleteState { try FileManager.default.removeItem(atPath: state) }
+                let ledger = try Ledger.open(directory: state)
+                var migration = UserMigration(
+                    account: alice, rules: setup.job.folders, options: setup.job.options, ledger: ledger,
+                    connector: factory.connector(for: alice), retryDelay: .milliseconds(50))
+                migration.listingWindow = 4
+                let outcome = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+                let sourceSnapshot = try await snapshot(setup.source, "alice")
+                #expect(outcome.state == .done, "round \(round): \(outcome.lastError ?? "")")
+                #expect(outcome.counts.messagesCopied == (round == 1 ? sourceSnapshot.messageCount : 0))
+                #expect(try await snapshot(setup.destination, "alice") == sourceSnapshot, "round \(round)")
+            }
+        }
+        try? FileManager.default.removeItem(atPath: setup.directory)
+    }
+
     @Test func migratesExactlyOnceAndSurvivesLosingState() async throws {
         let setup = try await makeSetup(usersFile: "alice,alice-pw\nbob,bob-pw\ncarol,wrong-password\n")
         try await DovecotServer.stopping([setup.source, setup.destination]) {

@@ -30,12 +30,12 @@ import Testing
     }
 
     @Test func aSharedPoolKeepsOnlyWhatIsLeftUnpairedAndUnsortedSourcesAreDiffedInUIDOrder() {
-        var pool = FolderDiff.pool(of: [message(10, id: "a"), message(11, id: "a"), message(12, id: "b")])
+        var pool = MessagePool([message(10, id: "a"), message(11, id: "a"), message(12, id: "b")])
         let first = Self.diff([message(3, id: "b"), message(1, id: "a")], against: &pool)
         #expect(first.present.map(\.source.uid) == [1, 3])
         #expect(first.present.map(\.destination.uid) == [10, 12])
-        #expect(pool.keys.map(\.key) == ["a:100"])  // "b" is fully paired: gone from the pool
-        #expect(pool.values.flatMap { $0 }.map(\.uid) == [11])
+        #expect(pool.identities.map(\.key) == ["a:100"])  // "b" is fully paired: gone from the pool
+        #expect(pool.unpaired.map(\.uid) == [11])
 
         let second = Self.diff([message(7, id: "a"), message(8, id: "c")], against: &pool)
         #expect(second.present.map(\.destination.uid) == [11])
@@ -94,9 +94,33 @@ import Testing
         #expect(diff.skipped.map { "\($0.reason)" }.last?.contains("max_message_size") == true)
     }
 
+    @Test func aPoolHandsOutEachIdentityLowestUIDFirstOrTheUIDAskedFor() {
+        // Listed out of UID order, three copies of "a": the chain still runs 5, 7, 9.
+        var pool = MessagePool([message(9, id: "a"), message(5, id: "a"), message(6, id: "b"), message(7, id: "a")])
+        #expect(pool.take(MessageIdentity(key: "a:100"), preferring: 7)?.uid == 7)
+        #expect(pool.contains(uid: 5) && !pool.contains(uid: 7))
+        #expect(pool.take(uid: 6, size: 99) == nil, "the size must match too")
+        #expect(pool.take(uid: 6, size: 100)?.uid == 6)
+        #expect(!pool.contains(MessageIdentity(key: "b:100")))
+        #expect(pool.take(MessageIdentity(key: "a:100"), preferring: 42)?.uid == 5)
+        #expect(pool.unpaired.map(\.uid) == [9])
+        #expect(pool.take(MessageIdentity(key: "a:100"))?.uid == 9)
+        #expect(pool.isEmpty && pool.take(MessageIdentity(key: "a:100")) == nil)
+    }
+
+    @Test func pairsAreKeptOnlyWhenAskedForAndCountedAlways() {
+        var pool = MessagePool([message(10, id: "a"), message(11, id: "b")])
+        var baseline = SyncBaseline([])
+        let diff = FolderDiff(
+            source: [message(1, id: "a"), message(2, id: "b"), message(3, id: "c")], folder: .inbox, target: .inbox,
+            pool: &pool, baseline: &baseline, options: MigrationOptions(), acceptsKeywords: true, keepsPairs: false)
+        #expect(diff.present.isEmpty)
+        #expect(diff.presentCount == 2)
+        #expect(diff.toCopy.map(\.uid) == [3])
+    }
+
     /// One source folder against a shared pool, without a sync baseline.
-    static func diff(_ source: [MessageSummary], against pool: inout [MessageIdentity: [MessageSummary]]) -> FolderDiff
-    {
+    static func diff(_ source: [MessageSummary], against pool: inout MessagePool) -> FolderDiff {
         var baseline = SyncBaseline([])
         return FolderDiff(
             source: source, folder: .inbox, target: .inbox, pool: &pool, baseline: &baseline,
@@ -105,7 +129,7 @@ import Testing
     }
 
     @Test func mergedSourcesShareOneDestinationPool() {
-        var pool = FolderDiff.pool(of: [message(9, id: "a")])
+        var pool = MessagePool([message(9, id: "a")])
         var baseline = SyncBaseline([])
         let first = FolderDiff(
             source: [message(1, id: "a")], folder: MailboxPath("A"), target: .inbox, pool: &pool, baseline: &baseline,

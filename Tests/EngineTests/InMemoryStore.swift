@@ -92,6 +92,16 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
         }
     }
 
+    /// Windows of `window.size` messages, as a store that lists part of a folder does.
+    func summaries(
+        in folder: MailboxPath, identified: Bool, window: ListingWindow
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
+        let rest = try await summaries(in: folder, identified: identified).filter { $0.uid >= window.first }
+        let part = Array(rest.prefix(window.size))
+        guard rest.count > part.count, let last = part.last else { return (part, nil) }
+        return (part, ListingWindow(first: last.uid + 1, size: window.size))
+    }
+
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result {

@@ -113,6 +113,27 @@ import Testing
         #expect(destination.contents(of: "INBOX").count == 14)
     }
 
+    @Test func aFirstCopyGoesWindowByWindowAndCopiesEveryMessageOnce() async throws {
+        let source = source(messages: 23)
+        let destination = InMemoryStore()
+        let ledger = try Ledger.open(directory: NSTemporaryDirectory() + "mf-copier-\(UUID().uuidString)")
+        var migration = UserMigration(
+            account: account, rules: FolderRules(), options: MigrationOptions(), ledger: ledger,
+            connector: StoreConnector(openSource: { source }, openDestination: { destination }),
+            retryDelay: .milliseconds(1))
+        migration.listingWindow = 5
+        let outcome = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+        #expect(outcome.state == .done)
+        #expect(outcome.counts.messagesCopied == 23)
+        // Larger than one window: 5 windows counted, then listed again and copied one by one.
+        #expect(source.listings.map(\.identified) == Array(repeating: false, count: 10))
+        #expect(destination.contents(of: "INBOX").map(\.bytes) == source.contents(of: "INBOX").map(\.bytes))
+
+        let again = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+        #expect(again.counts.messagesCopied == 0)
+        #expect(again.counts.messagesPresent == 23)
+    }
+
     @Test func aMessageThatVanishedFromTheSourceIsCountedAsFailedAndTheRestIsCopied() async throws {
         let inner = source(messages: 6)
         let destination = InMemoryStore()

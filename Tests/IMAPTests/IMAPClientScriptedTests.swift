@@ -36,6 +36,33 @@ struct IMAPClientScriptedTests {
         return [.send("\(tag) OK done\r\n")]
     }
 
+    @Test func metadataListingAsksGmailForItsAttributesOnlyWhereOffered() async throws {
+        let listing =
+            "* 1 FETCH (X-GM-THRID 1 X-GM-MSGID 1278455344230334865 X-GM-LABELS (\"\\\\Inbox\" Work) UID 4 "
+            + "FLAGS (\\Seen) RFC822.SIZE 12)\r\n"
+        for offered in [true, false] {
+            let greeting = offered ? "* OK [CAPABILITY IMAP4rev1 X-GM-EXT-1] Gimap ready\r\n" : Self.capabilities
+            let commands = Mutex<[String]>([])
+            try await withServer(
+                greeting: greeting,
+                script: { line in
+                    commands.withLock { $0.append(line) }
+                    guard let tag = line.split(separator: " ").first else { return [] }
+                    return [.send((line.contains("UID FETCH") ? listing : "") + "\(tag) OK Success\r\n")]
+                }
+            ) {
+                let client = try await IMAPClient.connect($0)
+                let listed = try await client.fetchMetadata(
+                    uids: 1...UInt32.max, headerFields: [], gmailAttributes: true
+                ) { $0 }
+                #expect(listed.items.first?.gmailMessageID == 1_278_455_344_230_334_865)
+                #expect(listed.items.first?.gmailLabels == ["\\Inbox", "Work"])
+            }
+            let fetch = commands.withLock { $0 }.first { $0.contains("UID FETCH") } ?? ""
+            #expect(fetch.hasSuffix("(UID FLAGS INTERNALDATE RFC822.SIZE\(offered ? " X-GM-MSGID X-GM-LABELS" : ""))"))
+        }
+    }
+
     @Test func multiMessageFetchStreamsBodiesInOrderWhereverTheUIDStands() async throws {
         // UID before the body (Dovecot), after it (allowed by RFC 3501), and a UID that was expunged:
         // the reader gets each body with its UID, falling back to the request order.

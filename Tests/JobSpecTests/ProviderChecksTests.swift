@@ -151,6 +151,33 @@ struct ProviderChecksTests {
             generic.load(), .warning, at: generic.jobMark(0),
             containing: "folders.archive has no effect unless source.provider is gmail")
     }
+
+    @Test func labelsModeIsReadValidatedAndWarnsWithoutGmail() throws {
+        let gmail = try JobFixture(
+            job: Self.job(source: "  host: h.example\n  provider: gmail", folders: "folders: { labels: keywords }"))
+        defer { gmail.remove() }
+        let result = gmail.load()
+        #expect(try #require(result.job, "\(result.listing)").folders.labels == .keywords)
+        #expect(result.warnings.isEmpty)
+
+        let unset = try JobFixture(job: Self.job(source: "  host: h.example\n  provider: gmail"))
+        defer { unset.remove() }
+        #expect(try #require(unset.load().job).folders.labels == .folders)
+
+        let wrong = try JobFixture(
+            job: Self.job(source: "  host: h.example\n  provider: gmail", folders: "folders: { labels: ‸keyword }"))
+        defer { wrong.remove() }
+        expectDiagnostic(
+            wrong.load(), .error, at: wrong.jobMark(0),
+            containing: "'keyword' is not a valid 'folders.labels'; expected one of folders, keywords")
+
+        let generic = try JobFixture(
+            job: Self.job(source: "  host: h.example", folders: "folders: { labels: ‸folders }"))
+        defer { generic.remove() }
+        expectDiagnostic(
+            generic.load(), .warning, at: generic.jobMark(0),
+            containing: "folders.labels has no effect unless source.provider is gmail")
+    }
 }
 
 @Suite("Job file: server-wide limits")

@@ -65,7 +65,9 @@ public final class OAuth2TokenService: Sendable {
     public static func start(_ options: Options, certificateDirectory: String = "/tmp/mailferry-test-cert")
         async throws -> OAuth2TokenService
     {
-        try await onOwnThread { try startBlocking(options, certificateDirectory: certificateDirectory) }
+        try await PortAnnouncingProcess.onOwnThread {
+            try startBlocking(options, certificateDirectory: certificateDirectory)
+        }
     }
 
     private static func startBlocking(_ options: Options, certificateDirectory: String) throws -> OAuth2TokenService {
@@ -85,25 +87,9 @@ public final class OAuth2TokenService: Sendable {
         for mailbox in options.mailboxes { arguments += ["--mailbox", mailbox] }
         for email in options.unauthorizedClients { arguments += ["--unauthorized-client", email] }
 
-        let pid = try spawnWithCleanSignals(python, arguments, outputPath: outputFile)
-        // "PORT <n>" once it listens; give up after 10 s.
-        for _ in 0..<200 {
-            let output = (try? String(contentsOfFile: outputFile, encoding: .utf8)) ?? ""
-            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("PORT ") }),
-                let port = Int(line.dropFirst(5))
-            {
-                return OAuth2TokenService(directory: directory, tokensFile: tokensFile, port: port, pid: pid)
-            }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                throw DovecotServerError.startFailed(status: status, output: output, logTail: "")
-            }
-            usleep(50_000)
-        }
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        throw DovecotServerError.startFailed(status: -1, output: "the token service did not start in 10 s", logTail: "")
+        let (pid, port) = try PortAnnouncingProcess.start(
+            python, arguments, outputFile: outputFile, name: "the token service")
+        return OAuth2TokenService(directory: directory, tokensFile: tokensFile, port: port, pid: pid)
     }
 
     /// Token requests served so far, by grant: `client_credentials`, `jwt_bearer`, `refused`.
@@ -115,9 +101,7 @@ public final class OAuth2TokenService: Sendable {
     }
 
     public func stop() {
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        PortAnnouncingProcess.stop(pid)
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -126,7 +110,9 @@ public final class OAuth2TokenService: Sendable {
     public static func makeServiceAccountKey(in directory: String, email: String, tokenURI: String) async throws
         -> (keyFile: String, publicKeyFile: String)
     {
-        try await onOwnThread { try makeServiceAccountKeyBlocking(in: directory, email: email, tokenURI: tokenURI) }
+        try await PortAnnouncingProcess.onOwnThread {
+            try makeServiceAccountKeyBlocking(in: directory, email: email, tokenURI: tokenURI)
+        }
     }
 
     private static func makeServiceAccountKeyBlocking(in directory: String, email: String, tokenURI: String) throws
@@ -148,12 +134,6 @@ public final class OAuth2TokenService: Sendable {
         chmod(keyFile, 0o600)
         try FileManager.default.removeItem(atPath: privatePEM)
         return (keyFile, publicPEM)
-    }
-
-    private static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try body() }) }.start()
-        }
     }
 
     private static func runOpenSSL(_ arguments: [String]) throws {

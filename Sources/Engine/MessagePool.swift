@@ -1,0 +1,106 @@
+import MailferryCore
+
+/// A destination folder's messages not yet paired with a source message, by identity (a multiset:
+/// several messages may share one identity). Held compactly, because a folder of 200,000 messages
+/// is listed whole when there is no state: the summaries in one array in listing order, a dictionary
+/// from each identity to its lowest-UID message, and per message the index of the next one with the
+/// same identity (ascending UIDs). No array per identity.
+public struct MessagePool: Sendable {
+    private var summaries: [MessageSummary] = []
+    /// Per summary the index of the next unpaired one of the same identity, or -1.
+    private var next: [Int32] = []
+    /// Per identity with an unpaired message: the index of its lowest-UID one.
+    private var first: [MessageIdentity: Int32] = [:]
+
+    public init(_ destination: [MessageSummary] = []) {
+        summaries = destination
+        next = Array(repeating: -1, count: destination.count)
+        first.reserveCapacity(destination.count)
+        // Chains are built from the highest UID down, so that each starts at its lowest UID. A listing
+        // in ascending UID order is walked backwards rather than sorted.
+        let ascending = zip(destination, destination.dropFirst()).allSatisfy { $0.uid < $1.uid }
+        if ascending {
+            for index in destination.indices.reversed() { link(index) }
+        } else {
+            for index in destination.indices.sorted(by: { destination[$0].uid > destination[$1].uid }) { link(index) }
+        }
+    }
+
+    private mutating func link(_ index: Int) {
+        let identity = summaries[index].identity
+        if let head = first[identity] { next[index] = head }
+        first[identity] = Int32(index)
+    }
+
+    /// Whether every message is paired (or there was none).
+    public var isEmpty: Bool { first.isEmpty }
+
+    /// The identities with unpaired messages.
+    public var identities: [MessageIdentity] { Array(first.keys) }
+
+    /// The unpaired messages in UID order.
+    public var unpaired: [MessageSummary] {
+        var result: [MessageSummary] = []
+        for head in first.values {
+            var index = head
+            while index >= 0 {
+                result.append(summaries[Int(index)])
+                index = next[Int(index)]
+            }
+        }
+        return result.sorted { $0.uid < $1.uid }
+    }
+
+    /// Takes the unpaired message of `identity`, the one with UID `uid` when there is one, else the
+    /// lowest UID. An identity whose last message is taken leaves the pool; an empty pool lets go of
+    /// its storage.
+    public mutating func take(_ identity: MessageIdentity, preferring uid: UInt32? = nil) -> MessageSummary? {
+        guard let head = first[identity] else { return nil }
+        var previous: Int32 = -1
+        var chosen = head
+        if let uid {
+            var index = head
+            while index >= 0, summaries[Int(index)].uid != uid {
+                previous = index
+                index = next[Int(index)]
+            }
+            if index >= 0 { chosen = index } else { previous = -1 }
+        }
+        let following = next[Int(chosen)]
+        if previous >= 0 {
+            next[Int(previous)] = following
+        } else if following >= 0 {
+            first[identity] = following
+        } else {
+            first.removeValue(forKey: identity)
+        }
+        let message = summaries[Int(chosen)]
+        if first.isEmpty { self = MessagePool() }
+        return message
+    }
+
+    /// Takes the unpaired message with UID `uid` and size `size`, whatever its identity.
+    public mutating func take(uid: UInt32, size: Int64) -> MessageSummary? {
+        guard let identity = unpairedMessage(uid: uid).flatMap({ $0.size == size ? $0.identity : nil }) else {
+            return nil
+        }
+        return take(identity, preferring: uid)
+    }
+
+    /// Whether a message with this UID is unpaired.
+    public func contains(uid: UInt32) -> Bool { unpairedMessage(uid: uid) != nil }
+
+    /// Whether `identity` has an unpaired message.
+    public func contains(_ identity: MessageIdentity) -> Bool { first[identity] != nil }
+
+    private func unpairedMessage(uid: UInt32) -> MessageSummary? {
+        for head in first.values {
+            var index = head
+            while index >= 0 {
+                if summaries[Int(index)].uid == uid { return summaries[Int(index)] }
+                index = next[Int(index)]
+            }
+        }
+        return nil
+    }
+}
