@@ -94,14 +94,17 @@ import Testing
         // Alone, a mailbox is held to the server's 1 MB a second too: 10 minutes.
         #expect(
             text.contains(
-                "      limits      572.2 MiB to upload into the destination at 1 MB a second server-wide: 10 min 00 s\n"),
+                "      limits      572.2 MiB to upload into the destination at 1 MB a second server-wide: 10 min 00 s\n"
+            ),
             "\(text)")
         #expect(
             text.hasSuffix(
                 "Under the limits the job takes at least 30 min 00 s (the server-wide limit binds: "
-                    + "1.7 GiB to upload into the destination at 1 MB a second server-wide: 30 min 00 s).\n"), "\(text)")
+                    + "1.7 GiB to upload into the destination at 1 MB a second server-wide: 30 min 00 s).\n"), "\(text)"
+        )
         let markdown = MarkdownPlanRenderer().render(Self.serverWidePlan)
-        #expect(markdown.contains("Under the limits the job takes at least **30 min 00 s** (the server-wide limit binds: "))
+        #expect(
+            markdown.contains("Under the limits the job takes at least **30 min 00 s** (the server-wide limit binds: "))
         let json = try StableJSON.encode(Self.serverWidePlan)
         #expect(json.contains("\"scope\" : \"server\""))
         let schema = MailferryBinary.packageRoot.appendingPathComponent("schemas/plan.schema.json").path
