@@ -98,7 +98,8 @@ public struct UserMigration: Sendable {
                     .retrying(
                         sourceUser: account.sourceUser, attempt: throttles, delay: delay, reason: "throttled: \(reason)"
                     ))
-                await pause(delay)
+                await ThrottlePause(ledger: ledger, run: context.runID, sourceUser: account.sourceUser)
+                    .wait(delay, pause: pause, context: context)
             } catch let error as StoreError where error.isTransient && attempt <= options.retries {
                 let delay = backoff(attempt: attempt)
                 context.write("attempt \(attempt) interrupted: \(error.userMessage); retrying in \(delay)")

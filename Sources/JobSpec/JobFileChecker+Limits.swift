@@ -1,7 +1,8 @@
 import MailferryCore
 
 extension JobFileChecker {
-    static let limitKeys = ["connections", "messages_per_second", "bytes_per_second", "bytes_per_day"]
+    static let limitKeys = ["connections", "messages_per_second", "bytes_per_second", "bytes_per_day", "server"]
+    static let serverLimitKeys = ["messages_per_second", "bytes_per_second", "bytes_per_day"]
 
     /// `limits:` of a side, each key optional (the provider's default fills it in).
     mutating func serverLimits(_ entry: YAMLEntry, path: String) -> ServerLimits? {
@@ -19,28 +20,49 @@ extension JobFileChecker {
                 valid = false
             }
         }
-        if let node = fields["messages_per_second"] {
-            if let value = rate(node, path: "\(path).messages_per_second") {
-                limits.messagesPerSecond = value
-            } else {
-                valid = false
-            }
+        if let rates = traffic(fields, path: path) {
+            (limits.messagesPerSecond, limits.bytesPerSecond, limits.bytesPerDay) = rates
+        } else {
+            valid = false
         }
-        if let node = fields["bytes_per_second"] {
-            if let value = size(node, path: "\(path).bytes_per_second") {
-                limits.bytesPerSecond = value
-            } else {
-                valid = false
-            }
-        }
-        if let node = fields["bytes_per_day"] {
-            if let value = size(node, path: "\(path).bytes_per_day") {
-                limits.bytesPerDay = value
+        if let entry = fields.entry("server") {
+            let serverPath = "\(path).server"
+            if let serverFields = self.fields(
+                of: entry.value, path: serverPath, keys: Self.serverLimitKeys, keyPosition: entry.keyPosition),
+                let rates = traffic(serverFields, path: serverPath)
+            {
+                limits.server = ServerWideLimits(
+                    messagesPerSecond: rates.messagesPerSecond, bytesPerSecond: rates.bytesPerSecond,
+                    bytesPerDay: rates.bytesPerDay)
             } else {
                 valid = false
             }
         }
         return valid ? limits : nil
+    }
+
+    /// `messages_per_second`, `bytes_per_second` and `bytes_per_day` of `limits` or `limits.server`;
+    /// nil when one of them is invalid (each reported at its value).
+    private mutating func traffic(_ fields: Fields, path: String)
+        -> (messagesPerSecond: Double?, bytesPerSecond: Int64?, bytesPerDay: Int64?)?
+    {
+        var valid = true
+        var messagesPerSecond: Double?
+        var bytesPerSecond: Int64?
+        var bytesPerDay: Int64?
+        if let node = fields["messages_per_second"] {
+            messagesPerSecond = rate(node, path: "\(path).messages_per_second")
+            valid = valid && messagesPerSecond != nil
+        }
+        if let node = fields["bytes_per_second"] {
+            bytesPerSecond = size(node, path: "\(path).bytes_per_second")
+            valid = valid && bytesPerSecond != nil
+        }
+        if let node = fields["bytes_per_day"] {
+            bytesPerDay = size(node, path: "\(path).bytes_per_day")
+            valid = valid && bytesPerDay != nil
+        }
+        return valid ? (messagesPerSecond, bytesPerSecond, bytesPerDay) : nil
     }
 
     /// A positive number, such as 5 or 0.5.

@@ -72,7 +72,7 @@ extension Ledger {
                     VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (run_id, source_user) DO UPDATE SET
                         destination_user = excluded.destination_user, state = excluded.state,
-                        started_at = excluded.started_at, finished_at = NULL, last_error = NULL,
+                        started_at = excluded.started_at, finished_at = NULL, last_error = NULL, resume_at = NULL,
                         folders_done = 0, folders_total = 0, messages_copied = 0, messages_present = 0,
                         messages_skipped = 0, messages_failed = 0, bytes_copied = 0, flags_updated = 0,
                         messages_kept_deleted = 0, messages_deleted = 0
@@ -163,7 +163,12 @@ extension Ledger {
                         alive = try runOutcome == nil && Ledger.processIdentity(row).mayBeAlive(seenFrom: observer)
                         liveness[runID] = alive
                     }
-                    if !alive { state = .interrupted }
+                    // A live user with a resume time waits out a throttle (`userPausing`).
+                    if !alive {
+                        state = .interrupted
+                    } else if try Ledger.decodeOptionalDate(row, "resume_at") != nil {
+                        state = .paused
+                    }
                 }
                 results.append(
                     UserResult(

@@ -18,18 +18,21 @@ final class DailyBudget: Sendable {
     let limit: Int64
     let side: ServerLimits.Side
     let provider: MailProvider
+    /// `limits.server.bytes_per_day`: all mailboxes of the side together.
+    let serverWide: Bool
     /// Nil: kept in memory only (plans, verify, tests without state).
     let file: String?
     let now: @Sendable () -> Date
     private let entries: Mutex<[Entry]?>
 
     init(
-        limit: Int64, side: ServerLimits.Side, provider: MailProvider, file: String?,
+        limit: Int64, side: ServerLimits.Side, provider: MailProvider, serverWide: Bool = false, file: String?,
         now: @escaping @Sendable () -> Date
     ) {
         self.limit = limit
         self.side = side
         self.provider = provider
+        self.serverWide = serverWide
         self.file = file
         self.now = now
         entries = Mutex(nil)
@@ -43,10 +46,21 @@ final class DailyBudget: Sendable {
             if used > 0, used + bytes > limit {
                 stored = current
                 throw StoreError.budgetExhausted(
-                    side: side.rawValue, limit: limit, provider: provider.rawValue,
+                    side: serverWide ? "whole \(side.rawValue) server" : side.rawValue, limit: limit,
+                    provider: provider.rawValue,
                     resumeAt: Date(timeIntervalSince1970: resumeTime(current, needed: bytes)))
             }
             current.append(Entry(at: time, bytes: bytes))
+            stored = current
+            save(current)
+        }
+    }
+
+    /// Gives back the bytes of the latest `spend` of `bytes`: the message was not started after all.
+    func refund(_ bytes: Int64) {
+        entries.withLock { stored in
+            guard var current = stored, let index = current.lastIndex(where: { $0.bytes == bytes }) else { return }
+            current.remove(at: index)
             stored = current
             save(current)
         }

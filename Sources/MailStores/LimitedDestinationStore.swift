@@ -6,7 +6,9 @@ import MailferryCore
 struct LimitedDestinationStore: DestinationStore {
     let inner: any DestinationStore
     let pacer: TrafficPacer
-    let gate: ConnectionGate?
+    let gate: ConnectionGate
+    /// Places held at the gate (1).
+    let connections: Int
 
     var acceptsKeywords: Bool { inner.acceptsKeywords }
 
@@ -55,6 +57,6 @@ struct LimitedDestinationStore: DestinationStore {
 
     func close() async {
         await inner.close()
-        await gate?.release(1)
+        await gate.release(connections)
     }
 }

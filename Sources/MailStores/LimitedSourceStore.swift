@@ -5,8 +5,8 @@ import MailferryCore
 struct LimitedSourceStore: SourceStore {
     let inner: any SourceStore
     let pacer: TrafficPacer
-    let gate: ConnectionGate?
-    /// Places held at the gate (2 for POP3 plus IMAP under `auto`).
+    let gate: ConnectionGate
+    /// Places held at the gate (2 for POP3 plus IMAP under `auto`, at most the cap).
     let connections: Int
 
     var endpoints: UserPlan.Endpoints { inner.endpoints }
@@ -46,6 +46,6 @@ struct LimitedSourceStore: SourceStore {
 
     func close() async {
         await inner.close()
-        await gate?.release(connections)
+        await gate.release(connections)
     }
 }

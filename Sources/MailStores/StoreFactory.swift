@@ -20,9 +20,10 @@ public struct StoreFactory: Sendable {
     /// One per side that signs in with `auth.oauth2`, shared by all mailboxes (tokens cached in memory).
     private let sourceTokens: BearerTokenProvider?
     private let destinationTokens: BearerTokenProvider?
-    /// `limits.connections` of each side, shared by all mailboxes of the job.
-    private let sourceGate: ConnectionGate?
-    private let destinationGate: ConnectionGate?
+    /// `limits.connections` of each side, shared by all mailboxes of the job (without it, only counting,
+    /// so that a refusal while others are open is known as a throttle).
+    private let sourceGate: ConnectionGate
+    private let destinationGate: ConnectionGate
     /// What `limits` rates are measured on.
     private let clock: any LimitClock
     /// Where each mailbox's daily budget (`limits.bytes_per_day`) is kept between runs: a file per
@@ -30,6 +31,9 @@ public struct StoreFactory: Sendable {
     private let budgetFile: (@Sendable (_ sourceUser: String, _ side: ServerLimits.Side) -> String)?
     /// The wall clock daily budgets count on.
     private let now: @Sendable () -> Date
+    /// `limits.server` of each side, shared by all mailboxes of the job.
+    private let sourceServer: ServerTraffic?
+    private let destinationServer: ServerTraffic?
 
     /// - Parameter environment: the process environment, passed in by the CLI (for `env:` secrets).
     public init(
@@ -37,14 +41,25 @@ public struct StoreFactory: Sendable {
         destinationWire: DestinationWireObserver? = nil,
         clock: any LimitClock = SystemLimitClock(),
         budgetFile: (@Sendable (_ sourceUser: String, _ side: ServerLimits.Side) -> String)? = nil,
+        serverBudgetFile: (@Sendable (_ side: ServerLimits.Side) -> String)? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.job = job
         self.clock = clock
         self.budgetFile = budgetFile
         self.now = now
-        sourceGate = job.source.limits.connections.map(ConnectionGate.init(limit:))
-        destinationGate = job.destination.limits.connections.map(ConnectionGate.init(limit:))
+        sourceGate = ConnectionGate(limit: job.source.limits.connections)
+        destinationGate = ConnectionGate(limit: job.destination.limits.connections)
+        func server(_ limits: ServerLimits, side: ServerLimits.Side, provider: MailProvider) -> ServerTraffic? {
+            let daily = limits.server.bytesPerDay.map {
+                DailyBudget(
+                    limit: $0, side: side, provider: provider, serverWide: true, file: serverBudgetFile?(side), now: now
+                )
+            }
+            return ServerTraffic(limits: limits.server, daily: daily)
+        }
+        sourceServer = server(job.source.limits, side: .source, provider: job.source.provider)
+        destinationServer = server(job.destination.limits, side: .destination, provider: job.destination.provider)
         self.environment = environment
         self.trace = trace
         self.destinationWire = destinationWire
@@ -65,12 +80,13 @@ public struct StoreFactory: Sendable {
     public func connector(for account: Account) -> StoreConnector {
         let sourcePacer = TrafficPacer(
             limits: job.source.limits, clock: clock,
-            daily: budget(job.source.limits, side: .source, provider: job.source.provider, user: account.sourceUser))
+            daily: budget(job.source.limits, side: .source, provider: job.source.provider, user: account.sourceUser),
+            server: sourceServer)
         let destinationPacer = TrafficPacer(
             limits: job.destination.limits, clock: clock,
             daily: budget(
                 job.destination.limits, side: .destination, provider: job.destination.provider, user: account.sourceUser
-            ))
+            ), server: destinationServer)
         return StoreConnector(
             openSource: { try await openLimitedSource(for: account, pacer: sourcePacer) },
             openDestination: { try await openLimitedDestination(for: account, pacer: destinationPacer) },
@@ -87,34 +103,34 @@ public struct StoreFactory: Sendable {
 
     /// The most connections open at once to each side so far (nil for a side without a cap).
     public func peakConnections() async -> (source: Int?, destination: Int?) {
-        (await sourceGate?.peak, await destinationGate?.peak)
+        (
+            job.source.limits.connections == nil ? nil : await sourceGate.peak,
+            job.destination.limits.connections == nil ? nil : await destinationGate.peak
+        )
     }
 
     private func openLimitedSource(for account: Account, pacer: TrafficPacer) async throws -> any SourceStore {
-        guard sourceGate != nil || !pacer.isUnlimited else { return try await openSource(for: account) }
         let route = job.source.route
-        let connections = route.inboxUsesFolderEndpoints || route.folders.isEmpty ? 1 : 2
-        await sourceGate?.acquire(connections)
+        let connections = await sourceGate.acquire(route.inboxUsesFolderEndpoints || route.folders.isEmpty ? 1 : 2)
         do {
             let store = try await openSource(for: account)
+            await sourceGate.connected(connections)
             return LimitedSourceStore(inner: store, pacer: pacer, gate: sourceGate, connections: connections)
         } catch {
-            await sourceGate?.release(connections)
-            throw error
+            throw await ConnectionRefusal.classify(error, gate: sourceGate, holding: connections)
         }
     }
 
     private func openLimitedDestination(for account: Account, pacer: TrafficPacer) async throws
         -> any DestinationStore
     {
-        guard destinationGate != nil || !pacer.isUnlimited else { return try await openDestination(for: account) }
-        await destinationGate?.acquire(1)
+        let connections = await destinationGate.acquire(1)
         do {
             let store = try await openDestination(for: account)
-            return LimitedDestinationStore(inner: store, pacer: pacer, gate: destinationGate)
+            await destinationGate.connected(connections)
+            return LimitedDestinationStore(inner: store, pacer: pacer, gate: destinationGate, connections: connections)
         } catch {
-            await destinationGate?.release(1)
-            throw error
+            throw await ConnectionRefusal.classify(error, gate: destinationGate, holding: connections)
         }
     }
 

@@ -228,7 +228,7 @@ struct ApplyCommand: AsyncParsableCommand {
             job: job, environment: environment, trace: tracing.sink, destinationWire: crashInjection?.wireObserver,
             budgetFile: { user, side in
                 "\(budgets)/\(UserLog.fileName(for: user).dropLast(".log".count)).\(side.rawValue).json"
-            })
+            }, serverBudgetFile: { side in "\(budgets)/server/\(side.rawValue).json" })
         let applyRun = ApplyRun(
             rules: job.folders, options: job.options, ledger: ledger, runID: runID, observer: progress,
             program: MailferryVersion.description

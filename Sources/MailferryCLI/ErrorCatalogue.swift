@@ -49,14 +49,14 @@ enum ErrorCatalogue {
         Entry(
             name: "daily budget used up", message: "daily budget used up",
             meaning:
-                "The mailbox moved as many bytes in the last 24 hours as a side's `limits.bytes_per_day` allows (Gmail's defaults: 2500 MB a day downloaded, 500 MB a day uploaded). The next message is not started; the message says when enough of the day's bytes have aged out (`run again after 2026-12-07 09:14 UTC`). The bytes are kept per mailbox in the job's state (`budgets/`), so a new run does not start afresh.",
+                "The mailbox moved as many bytes in the last 24 hours as a side's `limits.bytes_per_day` allows (Gmail's defaults: 2500 MB a day downloaded, 500 MB a day uploaded). The next message is not started; the message says when enough of the day's bytes have aged out (`run again after 2026-12-07 09:14 UTC`). The bytes are kept per mailbox in the job's state (`budgets/`), so a new run does not start afresh. With `limits.server.bytes_per_day` the budget is the whole side's (all mailboxes together, kept in `budgets/server/`): the message then says `for the whole destination server` (or source), and every mailbox that reaches it pauses.",
             action:
                 "Run `apply` again after that time; it resumes where the run stopped. Raise `bytes_per_day` only if the provider allows more."
         ),
         Entry(
             name: "throttled by the server", message: "throttled by",
             meaning:
-                "The server throttles: IMAP `[THROTTLED]` or `[UNAVAILABLE]` (RFC 5530), Exchange Online's `Request is throttled. Suggested Backoff Time: N milliseconds`, a BYE or refusal for too many connections (`Too many simultaneous connections`, `connection limit`), POP3 `[LOGIN-DELAY]`, `[IN-USE]` or `[SYS/TEMP]`. The user pauses for the hinted time, else 30 s doubling up to 15 min, then reconnects and resumes by diffing (nothing lost or copied twice); the user's log says `pausing …`. After 10 pauses in one run the user stops as **partial** with this message.",
+                "The server throttles: IMAP `[THROTTLED]` or `[UNAVAILABLE]` (RFC 5530), Exchange Online's `Request is throttled. Suggested Backoff Time: N milliseconds`, a BYE or refusal for too many connections (`Too many simultaneous connections`, `connection limit`), a TCP connection refused or reset before the greeting while the job holds other connections to that server (the message then reads `refused a connection while the job held others (…); now at most N at once`: the job keeps to N connections to that server for the rest of the run, and the user pauses 1 s, then waits for a free place), POP3 `[LOGIN-DELAY]`, `[IN-USE]` or `[SYS/TEMP]`. The user pauses for the hinted time, else 30 s doubling up to 15 min, then reconnects and resumes by diffing (nothing lost or copied twice); the user's log says `pausing …` and `status` shows it `paused until …` (JSON `resume_at`) until it runs again. After 10 pauses in one run the user stops as **partial** with this message.",
             action:
                 "Nothing, usually. If it recurs, lower the side's `limits` (`connections`, `messages_per_second`) or `options.concurrency`, or set the `provider` so that its defaults apply; run `apply` again later."
         ),

@@ -261,7 +261,17 @@ enum JobSchema {
                 "connections": { "description": "Connections open at once to this server, across every mailbox of the job.", "type": "integer", "minimum": 1 },
                 "messages_per_second": { "description": "Messages per second and mailbox.", "type": "number", "exclusiveMinimum": 0 },
                 "bytes_per_second": { "$ref": "#/definitions/size", "description": "Bytes per second and mailbox." },
-                "bytes_per_day": { "$ref": "#/definitions/size", "description": "Bytes per mailbox in any 24 hours; when used up the mailbox pauses until it may go on." }
+                "bytes_per_day": { "$ref": "#/definitions/size", "description": "Bytes per mailbox in any 24 hours; when used up the mailbox pauses until it may go on." },
+                "server": {
+                  "description": "Rates shared by every mailbox of the job on this server (one token bucket per side); the provider fills in what is left out.",
+                  "type": "object",
+                  "additionalProperties": false,
+                  "properties": {
+                    "messages_per_second": { "description": "Messages per second, all mailboxes together.", "type": "number", "exclusiveMinimum": 0 },
+                    "bytes_per_second": { "$ref": "#/definitions/size", "description": "Bytes per second, all mailboxes together." },
+                    "bytes_per_day": { "$ref": "#/definitions/size", "description": "Bytes of all mailboxes together in any 24 hours; when used up every mailbox pauses until it may go on." }
+                  }
+                }
               }
             },
             "tls": {

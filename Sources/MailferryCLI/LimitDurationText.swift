@@ -1,6 +1,7 @@
 import MailferryCore
 
-/// A duration under limits for people: "1.8 GiB to upload into Gmail at 500 MB a day: 4 days".
+/// A duration under limits for people: "1.8 GiB to upload into Gmail at 500 MB a day: 4 days", and
+/// "… at 1 MB a second server-wide: 2 h" when `limits.server` decides.
 enum LimitDurationText {
     static func sentence(_ estimate: DurationUnderLimits) -> String {
         let upload = estimate.side == "destination"
@@ -19,7 +20,13 @@ enum LimitDurationText {
             amount = estimate.messages == 1 ? "1 message" : "\(estimate.messages) messages"
             rate = "\(number(estimate.value)) a second"
         }
-        return "\(amount) \(direction) at \(rate): \(duration(seconds: estimate.seconds))"
+        let scope = estimate.scope == .server ? " server-wide" : ""
+        return "\(amount) \(direction) at \(rate)\(scope): \(duration(seconds: estimate.seconds))"
+    }
+
+    /// The job's line: which limit binds it, a mailbox's own (the slowest) or the server-wide one.
+    static func jobBinding(_ estimate: DurationUnderLimits) -> String {
+        estimate.scope == .server ? "the server-wide limit binds" : "slowest"
     }
 
     /// Whole days from a day on ("4 days"), else hours, minutes and seconds.

@@ -30,7 +30,7 @@ struct MarkdownPlanRenderer {
         if let estimate = plan.durationUnderLimits {
             text +=
                 "Under the limits the job takes at least **\(LimitDurationText.duration(seconds: estimate.seconds))** "
-                + "(slowest: \(LimitDurationText.sentence(estimate))).\n\n"
+                + "(\(LimitDurationText.jobBinding(estimate)): \(LimitDurationText.sentence(estimate))).\n\n"
         }
 
         var leftOut = 0

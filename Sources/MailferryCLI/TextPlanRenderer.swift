@@ -29,7 +29,7 @@ struct TextPlanRenderer {
         if let estimate = plan.durationUnderLimits {
             text +=
                 "Under the limits the job takes at least \(LimitDurationText.duration(seconds: estimate.seconds)) "
-                + "(slowest: \(LimitDurationText.sentence(estimate))).\n"
+                + "(\(LimitDurationText.jobBinding(estimate)): \(LimitDurationText.sentence(estimate))).\n"
         }
         return text
     }

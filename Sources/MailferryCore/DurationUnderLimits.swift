@@ -19,10 +19,17 @@ public struct DurationUnderLimits: Sendable, Hashable, Codable {
         }
     }
 
+    /// Whether the limit that decides is one mailbox's (`limits`) or the whole server's (`limits.server`).
+    public enum Scope: String, Sendable, Hashable, Codable {
+        case account
+        case server
+    }
+
     public var seconds: Int64
     /// Which side's which limit decides.
     public var side: String
     public var limit: Limit
+    public var scope: Scope
     /// The limit's value (bytes or messages per second, bytes per day).
     public var value: Double
     public var provider: MailProvider
@@ -30,52 +37,86 @@ public struct DurationUnderLimits: Sendable, Hashable, Codable {
     public var bytes: Int64
 
     public init(
-        seconds: Int64, side: String, limit: Limit, value: Double, provider: MailProvider, messages: Int, bytes: Int64
+        seconds: Int64, side: String, limit: Limit, scope: Scope = .account, value: Double, provider: MailProvider,
+        messages: Int, bytes: Int64
     ) {
         self.seconds = seconds
         self.side = side
         self.limit = limit
+        self.scope = scope
         self.value = value
         self.provider = provider
         self.messages = messages
         self.bytes = bytes
     }
 
-    /// Nil when nothing is to be copied or neither side has a limit that takes time.
-    public static func estimate(messages: Int, bytes: Int64, source: Side, destination: Side) -> DurationUnderLimits? {
+    /// Nil when nothing is to be copied or neither side has a limit that takes time. One mailbox
+    /// alone is held to both its own limits and the server-wide ones, so `scopes` has both by default.
+    public static func estimate(
+        messages: Int, bytes: Int64, source: Side, destination: Side, scopes: [Scope] = [.account, .server]
+    ) -> DurationUnderLimits? {
         guard messages > 0 || bytes > 0 else { return nil }
         var slowest: DurationUnderLimits?
         for (name, side) in [("source", source), ("destination", destination)] {
-            var candidates: [(Double, Limit, Double)] = []
-            // Within one day's budget the budget costs no time; beyond it, every day started counts.
-            if let perDay = side.limits.bytesPerDay, bytes > perDay {
-                let days = (Double(bytes) / Double(perDay)).rounded(.up)
-                candidates.append((days * 86_400, .bytesPerDay, Double(perDay)))
-            }
-            if let perSecond = side.limits.bytesPerSecond {
-                candidates.append((Double(bytes) / Double(perSecond), .bytesPerSecond, Double(perSecond)))
-            }
-            if let perSecond = side.limits.messagesPerSecond {
-                candidates.append((Double(messages) / perSecond, .messagesPerSecond, perSecond))
-            }
-            for (seconds, limit, value) in candidates where seconds > Double(slowest?.seconds ?? 0) {
-                slowest = DurationUnderLimits(
-                    seconds: Int64(seconds.rounded(.up)), side: name, limit: limit, value: value,
-                    provider: side.provider, messages: messages, bytes: bytes)
+            for scope in scopes {
+                let limits = side.limits
+                let rates: (Double?, Int64?, Int64?) =
+                    scope == .account
+                    ? (limits.messagesPerSecond, limits.bytesPerSecond, limits.bytesPerDay)
+                    : (limits.server.messagesPerSecond, limits.server.bytesPerSecond, limits.server.bytesPerDay)
+                for (seconds, limit, value) in candidates(messages: messages, bytes: bytes, rates: rates)
+                where seconds > Double(slowest?.seconds ?? 0) {
+                    slowest = DurationUnderLimits(
+                        seconds: Int64(seconds.rounded(.up)), side: name, limit: limit, scope: scope, value: value,
+                        provider: side.provider, messages: messages, bytes: bytes)
+                }
             }
         }
         return slowest
     }
 
+    /// The time each rate takes for `messages` and `bytes`.
+    private static func candidates(
+        messages: Int, bytes: Int64, rates: (messagesPerSecond: Double?, bytesPerSecond: Int64?, bytesPerDay: Int64?)
+    ) -> [(seconds: Double, limit: Limit, value: Double)] {
+        var candidates: [(Double, Limit, Double)] = []
+        // Within one day's budget the budget costs no time; beyond it, every day started counts.
+        if let perDay = rates.bytesPerDay, bytes > perDay {
+            let days = (Double(bytes) / Double(perDay)).rounded(.up)
+            candidates.append((days * 86_400, .bytesPerDay, Double(perDay)))
+        }
+        if let perSecond = rates.bytesPerSecond {
+            candidates.append((Double(bytes) / Double(perSecond), .bytesPerSecond, Double(perSecond)))
+        }
+        if let perSecond = rates.messagesPerSecond {
+            candidates.append((Double(messages) / perSecond, .messagesPerSecond, perSecond))
+        }
+        return candidates
+    }
+
     enum CodingKeys: String, CodingKey {
-        case seconds, side, limit, value, provider, messages, bytes
+        case seconds, side, limit, scope, value, provider, messages, bytes
+    }
+
+    /// A plan written before `scope` existed reads as `account` (the only scope there was).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        seconds = try container.decode(Int64.self, forKey: .seconds)
+        side = try container.decode(String.self, forKey: .side)
+        limit = try container.decode(Limit.self, forKey: .limit)
+        scope = try container.decodeIfPresent(Scope.self, forKey: .scope) ?? .account
+        value = try container.decode(Double.self, forKey: .value)
+        provider = try container.decode(MailProvider.self, forKey: .provider)
+        messages = try container.decode(Int.self, forKey: .messages)
+        bytes = try container.decode(Int64.self, forKey: .bytes)
     }
 }
 
 extension MigrationPlan {
     /// Fills in each user's duration under the limits, and the job's: mailboxes run `parallel` at a
-    /// time (the job's concurrency, capped by the connection limits), and a job never takes less than
-    /// its slowest mailbox.
+    /// time (the job's concurrency, capped by the connection limits), a job never takes less than
+    /// its slowest mailbox, nor less than its whole traffic takes at the server-wide rates
+    /// (`limits.server`); the tighter of the two is the job's, and says which limit binds.
     public mutating func estimateDurations(
         source: DurationUnderLimits.Side, destination: DurationUnderLimits.Side, parallel: Int
     ) {
@@ -87,14 +128,22 @@ extension MigrationPlan {
                 source: source, destination: destination)
         }
         let estimates = users.compactMap(\.durationUnderLimits)
-        guard let slowest = estimates.max(by: { $0.seconds < $1.seconds }) else {
-            durationUnderLimits = nil
-            return
+        var job: DurationUnderLimits?
+        if let slowest = estimates.max(by: { $0.seconds < $1.seconds }) {
+            var mailboxes = slowest
+            mailboxes.messages = summary.messagesToCopy
+            mailboxes.bytes = summary.bytesToCopy
+            mailboxes.seconds = max(
+                slowest.seconds, estimates.reduce(0) { $0 + $1.seconds } / Int64(max(1, parallel)))
+            job = mailboxes
         }
-        var job = slowest
-        job.messages = summary.messagesToCopy
-        job.bytes = summary.bytesToCopy
-        job.seconds = max(slowest.seconds, estimates.reduce(0) { $0 + $1.seconds } / Int64(max(1, parallel)))
+        // The job's whole traffic at the server-wide rates (a daily budget no mailbox reaches alone, say).
+        if let server = DurationUnderLimits.estimate(
+            messages: summary.messagesToCopy, bytes: summary.bytesToCopy, source: source, destination: destination,
+            scopes: [.server]), server.seconds > job?.seconds ?? 0
+        {
+            job = server
+        }
         durationUnderLimits = job
     }
 }

@@ -12,15 +12,18 @@ public struct ServerLimits: Sendable, Hashable, Codable {
     public var bytesPerSecond: Int64?
     /// Bytes read from (source) or written to (destination) one mailbox per rolling day.
     public var bytesPerDay: Int64?
+    /// `limits.server`: shared by all mailboxes of the job on this side.
+    public var server: ServerWideLimits
 
     public init(
         connections: Int? = nil, messagesPerSecond: Double? = nil, bytesPerSecond: Int64? = nil,
-        bytesPerDay: Int64? = nil
+        bytesPerDay: Int64? = nil, server: ServerWideLimits = ServerWideLimits()
     ) {
         self.connections = connections
         self.messagesPerSecond = messagesPerSecond
         self.bytesPerSecond = bytesPerSecond
         self.bytesPerDay = bytesPerDay
+        self.server = server
     }
 
     public var isEmpty: Bool { self == ServerLimits() }
@@ -36,7 +39,7 @@ public struct ServerLimits: Sendable, Hashable, Codable {
             return ServerLimits(
                 connections: 15, bytesPerDay: side == .source ? 2_500_000_000 : 500_000_000)
         case .microsoft365, .exchange:
-            return ServerLimits(connections: 8, messagesPerSecond: 10)
+            return ServerLimits(connections: 8, messagesPerSecond: 10, server: .defaults(for: provider))
         }
     }
 
@@ -46,6 +49,6 @@ public struct ServerLimits: Sendable, Hashable, Codable {
             connections: connections ?? defaults.connections,
             messagesPerSecond: messagesPerSecond ?? defaults.messagesPerSecond,
             bytesPerSecond: bytesPerSecond ?? defaults.bytesPerSecond,
-            bytesPerDay: bytesPerDay ?? defaults.bytesPerDay)
+            bytesPerDay: bytesPerDay ?? defaults.bytesPerDay, server: server.filled(from: defaults.server))
     }
 }

@@ -179,3 +179,59 @@ struct ProviderChecksTests {
             containing: "folders.labels has no effect unless source.provider is gmail")
     }
 }
+
+@Suite("Job file: server-wide limits")
+struct ServerWideLimitsChecksTests {
+    @Test func serverLimitsAreReadAndTheProviderFillsInTheRest() throws {
+        let fixture = try JobFixture(
+            job: ProviderChecksTests.job(
+                source: """
+                      host: exchange.old.example
+                      provider: exchange
+                      limits: { server: { bytes_per_second: 5MB } }
+                    """,
+                destination: """
+                        host: mail.new.example
+                        limits:
+                          bytes_per_second: 1MB
+                          server: { messages_per_second: 20, bytes_per_day: 50GB }
+                    """))
+        defer { fixture.remove() }
+        let result = fixture.load()
+        let job = try #require(result.job, "\(result.listing)")
+        // Exchange's server-wide 40 messages a second stays; the job adds a byte rate.
+        #expect(job.source.limits.server == ServerWideLimits(messagesPerSecond: 40, bytesPerSecond: 5_000_000))
+        #expect(job.destination.limits.bytesPerSecond == 1_000_000)
+        #expect(
+            job.destination.limits.server == ServerWideLimits(messagesPerSecond: 20, bytesPerDay: 50_000_000_000))
+    }
+
+    @Test func badServerLimitsAreErrorsAtEachValue() throws {
+        let fixture = try JobFixture(
+            job: ProviderChecksTests.job(
+                source: """
+                      host: h.example
+                      limits:
+                        server:
+                          messages_per_second: ‸0
+                          bytes_per_day: ‸lots
+                          ‸connections: 3
+                    """,
+                destination: """
+                        host: n.example
+                        limits: { server: ‸5 }
+                    """))
+        defer { fixture.remove() }
+        let result = fixture.load()
+        expectDiagnostic(
+            result, .error, at: fixture.jobMark(0),
+            containing: "'source.limits.server.messages_per_second' must be more than 0")
+        expectDiagnostic(result, .error, at: fixture.jobMark(1), containing: "'lots' is not a size")
+        expectDiagnostic(
+            result, .error, at: fixture.jobMark(2), containing: "unknown key 'connections' in 'source.limits.server'")
+        expectDiagnostic(
+            result, .error, at: fixture.jobMark(3),
+            containing: "expected a mapping for 'destination.imap.limits.server'")
+        #expect(result.errors.count == 4, "\(result.listing)")
+    }
+}

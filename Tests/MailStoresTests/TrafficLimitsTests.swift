@@ -55,6 +55,37 @@ final class ManualLimitClock: LimitClock {
         #expect(abs(bucket.reserve(10, now: 60) - 1) < 1e-9)
     }
 
+    @Test func mailboxesShareTheServerWideBucketButNotEachOthers() async throws {
+        let clock = ManualLimitClock()
+        let limits = ServerLimits(bytesPerSecond: 1_000, server: ServerWideLimits(bytesPerSecond: 1_000))
+        let server = try #require(ServerTraffic(limits: limits.server, daily: nil))
+        let alice = TrafficPacer(limits: limits, clock: clock, server: server)
+        let bob = TrafficPacer(limits: limits, clock: clock, server: server)
+        try await alice.admit(message(size: 1_000))  // the server's saved-up second
+        #expect(clock.now() == 0)
+        // bob's own bucket is full, but the server's is spent: bob waits for it.
+        try await bob.admit(message(size: 1_000))
+        #expect(abs(clock.now() - 1) < 1e-9)
+        #expect(ServerTraffic(limits: ServerWideLimits(), daily: nil) == nil)
+    }
+
+    @Test func aServerWideBudgetThatIsUsedUpGivesTheMailboxItsBytesBack() async throws {
+        let now: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_800_000_000) }
+        let mailbox = DailyBudget(limit: 1_000, side: .destination, provider: .generic, file: nil, now: now)
+        let shared = DailyBudget(
+            limit: 500, side: .destination, provider: .generic, serverWide: true, file: nil, now: now)
+        let server = ServerTraffic(limits: ServerWideLimits(bytesPerDay: 500), daily: shared)
+        let pacer = TrafficPacer(limits: ServerLimits(), clock: ManualLimitClock(), daily: mailbox, server: server)
+        try await pacer.admit(message(size: 400))
+        await #expect(
+            throws: StoreError.budgetExhausted(
+                side: "whole destination server", limit: 500, provider: "generic",
+                resumeAt: Date(timeIntervalSince1970: 1_800_086_400))
+        ) { try await pacer.admit(message(size: 400)) }
+        // The refused message did not count against the mailbox: 600 more still fit its own day.
+        try mailbox.spend(600)
+    }
+
     /// Connections open at once, as the holders of the gate's places count them.
     final class OpenCount: Sendable {
         let state = Mutex<(now: Int, peak: Int)>((0, 0))
@@ -70,6 +101,40 @@ final class ManualLimitClock: LimitClock {
         var peak: Int { state.withLock { $0.peak } }
     }
 
+    @Test func aRefusalWhileOthersAreConnectedLowersTheCapToThem() async throws {
+        let gate = ConnectionGate(limit: nil)  // no `connections`: counts only
+        for _ in 0..<3 { await gate.acquire(1) }
+        await gate.connected(1)
+        // The third is refused while the second still connects: it waits to see what the server took.
+        let refusal = Task { await gate.failed(holding: 1, refused: true) }
+        await gate.connected(1)
+        #expect(await refusal.value == 2)
+        #expect(await gate.limit == 2)
+        let waiter = Task { await gate.acquire(2) }  // an auto session: only the cap's worth fits
+        await gate.release(1)
+        await gate.release(1)
+        #expect(await waiter.value == 2)
+        #expect(await gate.peak == 3)
+    }
+
+    @Test func refusalsWithNothingConnectedAreNotTheServersCap() async throws {
+        // A wrong port: every session is refused, none connected; none waits for the other forever.
+        let gate = ConnectionGate(limit: 4)
+        await gate.acquire(1)
+        await gate.acquire(1)
+        async let first = gate.failed(holding: 1, refused: true)
+        async let second = gate.failed(holding: 1, refused: true)
+        #expect(await first == nil)
+        #expect(await second == nil)
+        #expect(await gate.limit == 4)
+        // A failure that is no refusal (a login refused, say) never lowers the cap.
+        await gate.acquire(1)
+        await gate.connected(1)
+        await gate.acquire(1)
+        #expect(await gate.failed(holding: 1, refused: false) == nil)
+        #expect(await gate.limit == 4)
+    }
+
     @Test func connectionGateNeverLetsMoreThanItsLimitIn() async throws {
         let gate = ConnectionGate(limit: 3)
         let open = OpenCount()
@@ -78,6 +143,7 @@ final class ManualLimitClock: LimitClock {
                 group.addTask {
                     let count = index % 4 == 0 ? 2 : 1
                     await gate.acquire(count)
+                    await gate.connected(count)
                     open.add(count)
                     await Task.yield()
                     open.add(-count)

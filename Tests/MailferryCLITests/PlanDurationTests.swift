@@ -64,4 +64,50 @@ import Testing
             LimitDurationText.sentence(estimate)
                 == "54000 messages to download from Exchange at 10 a second: 1 h 30 min")
     }
+
+    /// Three mailboxes of 600 MB into a destination that allows 1 MB a second for all of them.
+    static var serverWidePlan: MigrationPlan {
+        let users = ["alice", "bob", "carol"].map { name in
+            UserPlan(
+                sourceUser: name, destinationUser: "\(name)@new.example", status: .ready,
+                endpoint: .init(inbox: nil, folders: nil), candidates: [],
+                folders: [
+                    FolderPlan(
+                        source: "INBOX", destination: "INBOX", action: .update, reason: "new messages",
+                        messagesToCopy: 100, bytesToCopy: 600_000_000)
+                ])
+        }
+        var plan = MigrationPlan(
+            job: .init(name: "sample", file: "jobs/sample.yaml", digest: String(repeating: "ab", count: 32)),
+            offline: false, users: users)
+        plan.estimateDurations(
+            source: .init(limits: ServerLimits(), provider: .generic),
+            destination: .init(
+                limits: ServerLimits(bytesPerSecond: 2_000_000, server: ServerWideLimits(bytesPerSecond: 1_000_000)),
+                provider: .generic),
+            parallel: 3)
+        return plan
+    }
+
+    @Test func theServerWideLimitThatBindsIsNamedInAllThreeFormats() throws {
+        let text = TextPlanRenderer(colors: false).render(Self.serverWidePlan)
+        // Alone, a mailbox is held to the server's 1 MB a second too: 10 minutes.
+        #expect(
+            text.contains(
+                "      limits      572.2 MiB to upload into the destination at 1 MB a second server-wide: 10 min 00 s\n"
+            ),
+            "\(text)")
+        #expect(
+            text.hasSuffix(
+                "Under the limits the job takes at least 30 min 00 s (the server-wide limit binds: "
+                    + "1.7 GiB to upload into the destination at 1 MB a second server-wide: 30 min 00 s).\n"), "\(text)"
+        )
+        let markdown = MarkdownPlanRenderer().render(Self.serverWidePlan)
+        #expect(
+            markdown.contains("Under the limits the job takes at least **30 min 00 s** (the server-wide limit binds: "))
+        let json = try StableJSON.encode(Self.serverWidePlan)
+        #expect(json.contains("\"scope\" : \"server\""))
+        let schema = MailferryBinary.packageRoot.appendingPathComponent("schemas/plan.schema.json").path
+        #expect(try PythonJSONSchema.locate().errors(validating: json, against: schema) == nil)
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import MailferryCore
 import Testing
 
@@ -31,20 +32,25 @@ import Testing
         #expect(DurationUnderLimits.estimate(messages: 5, bytes: 5, source: none, destination: none) == nil)
     }
 
+    /// A mailbox with 10 messages of `bytes` in all to copy.
+    static func user(_ name: String, bytes: Int64) -> UserPlan {
+        UserPlan(
+            sourceUser: name, destinationUser: name, status: .ready, endpoint: .init(inbox: nil, folders: nil),
+            candidates: [],
+            folders: [
+                FolderPlan(
+                    source: "INBOX", destination: "INBOX", action: .update, reason: "", messagesToCopy: 10,
+                    bytesToCopy: bytes, messagesPresent: 0, flagsToUpdate: 0, messagesSkipped: 0)
+            ])
+    }
+
     @Test func theJobRunsMailboxesInParallelButNeverFasterThanTheSlowest() throws {
-        func user(_ name: String, bytes: Int64) -> UserPlan {
-            UserPlan(
-                sourceUser: name, destinationUser: name, status: .ready, endpoint: .init(inbox: nil, folders: nil),
-                candidates: [],
-                folders: [
-                    FolderPlan(
-                        source: "INBOX", destination: "INBOX", action: .update, reason: "", messagesToCopy: 10,
-                        bytesToCopy: bytes, messagesPresent: 0, flagsToUpdate: 0, messagesSkipped: 0)
-                ])
-        }
         var plan = MigrationPlan(
             job: .init(name: "j", file: "j.yaml", digest: "d"), offline: false,
-            users: [user("a", bytes: 400), user("b", bytes: 100), user("c", bytes: 100), user("d", bytes: 200)])
+            users: [
+                Self.user("a", bytes: 400), Self.user("b", bytes: 100), Self.user("c", bytes: 100),
+                Self.user("d", bytes: 200),
+            ])
         let perSecond = DurationUnderLimits.Side(limits: ServerLimits(bytesPerSecond: 1), provider: .generic)
         plan.estimateDurations(source: none, destination: perSecond, parallel: 2)
         #expect(plan.users.map { $0.durationUnderLimits?.seconds } == [400, 100, 100, 200])
@@ -52,5 +58,48 @@ import Testing
         #expect(plan.durationUnderLimits?.bytes == 800)
         plan.estimateDurations(source: none, destination: perSecond, parallel: 1)
         #expect(plan.durationUnderLimits?.seconds == 800)
+    }
+
+    @Test func theServerWideRateBindsTheJobWhenItIsTighterThanTheMailboxes() throws {
+        var plan = MigrationPlan(
+            job: .init(name: "j", file: "j.yaml", digest: "d"), offline: false,
+            users: [Self.user("a", bytes: 400), Self.user("b", bytes: 300), Self.user("c", bytes: 300)])
+        // Each mailbox 4 bytes a second, the server 5 for all: 1000 bytes take 200 s, not 100 s.
+        let shared = DurationUnderLimits.Side(
+            limits: ServerLimits(bytesPerSecond: 4, server: ServerWideLimits(bytesPerSecond: 5)), provider: .generic)
+        plan.estimateDurations(source: none, destination: shared, parallel: 3)
+        // One mailbox alone: its own limit is the tighter one.
+        #expect(plan.users.map { $0.durationUnderLimits?.seconds } == [100, 75, 75])
+        #expect(plan.users.map { $0.durationUnderLimits?.scope } == [.account, .account, .account])
+        let job = try #require(plan.durationUnderLimits)
+        #expect(job.seconds == 200)
+        #expect(job.scope == .server)
+        #expect(job.limit == .bytesPerSecond)
+        #expect(job.value == 5)
+        #expect(job.bytes == 1_000)
+
+        // A generous server rate leaves the mailboxes' own limits binding.
+        let roomy = DurationUnderLimits.Side(
+            limits: ServerLimits(bytesPerSecond: 4, server: ServerWideLimits(bytesPerSecond: 50)), provider: .generic)
+        plan.estimateDurations(source: none, destination: roomy, parallel: 3)
+        #expect(plan.durationUnderLimits?.seconds == 100)
+        #expect(plan.durationUnderLimits?.scope == .account)
+
+        // A server-wide daily budget counts the job's bytes, whole days.
+        let daily = DurationUnderLimits.Side(
+            limits: ServerLimits(server: ServerWideLimits(bytesPerDay: 450)), provider: .generic)
+        plan.estimateDurations(source: daily, destination: none, parallel: 3)
+        #expect(plan.durationUnderLimits?.seconds == 259_200)  // 3 days
+        #expect(plan.durationUnderLimits?.side == "source")
+        #expect(plan.durationUnderLimits?.limit == .bytesPerDay)
+        #expect(plan.durationUnderLimits?.scope == .server)
+    }
+
+    @Test func aPlanWithoutScopeReadsAsAccount() throws {
+        let json =
+            #"{"bytes":5,"limit":"bytes_per_second","messages":1,"provider":"generic","seconds":5,"side":"source","value":1}"#
+        let decoded = try JSONDecoder().decode(DurationUnderLimits.self, from: Data(json.utf8))
+        #expect(decoded.scope == .account)
+        #expect(decoded.seconds == 5)
     }
 }

@@ -34,11 +34,14 @@ public final class FaultProxy: @unchecked Sendable {
         public var stripSTARTTLS: Bool
         /// Keep the first bytes the client sent (across all connections), for assertions.
         public var captureLimit: Int
+        /// Reset (RST, before any byte) a new connection while this many are open, as servers that
+        /// cap connections do; nil forwards every connection.
+        public var capacity: Int?
 
         public init(
             seed: UInt64 = 1, faultPercent: Int = 0, minFaultOffset: Int = 1, maxFaultOffset: Int = 1 << 21,
             maxDelay: Duration = .milliseconds(800), stallLimit: Duration = .seconds(60), stripSTARTTLS: Bool = false,
-            captureLimit: Int = 1 << 16
+            captureLimit: Int = 1 << 16, capacity: Int? = nil
         ) {
             self.seed = seed
             self.faultPercent = faultPercent
@@ -48,6 +51,7 @@ public final class FaultProxy: @unchecked Sendable {
             self.stallLimit = stallLimit
             self.stripSTARTTLS = stripSTARTTLS
             self.captureLimit = captureLimit
+            self.capacity = capacity
         }
     }
 
@@ -65,6 +69,10 @@ public final class FaultProxy: @unchecked Sendable {
     /// Client sockets being served, to count the connections a client holds open at once.
     private var liveClients: Set<Int32> = []
     private var openPeak = 0
+    private var refused = 0
+    private var fromServer = 0
+    /// After the first refusal: the most connections open at once, counting each new one (refused or not).
+    private var attemptPeak = 0
     private var injected: [FaultKind: Int] = [:]
     private var captured: [UInt8] = []
     private let threads = DispatchGroup()
@@ -96,6 +104,13 @@ public final class FaultProxy: @unchecked Sendable {
     /// Cuts and stalls: the faults that break a connection (delays do not).
     public var disruptiveFaults: Int { faults.filter { $0.key != .delay }.values.reduce(0, +) }
     public var connections: Int { lock.withLock { connectionCount } }
+    /// Bytes the server sent through the proxy, over all connections.
+    public var serverBytes: Int { lock.withLock { fromServer } }
+    /// Connections reset because `capacity` were open.
+    public var refusals: Int { lock.withLock { refused } }
+    /// After the first refusal, the most connections clients tried to hold at once (the open ones
+    /// and the new one, refused or not): at most `capacity` when the client keeps to what was accepted.
+    public var peakAttemptsAfterFirstRefusal: Int { lock.withLock { attemptPeak } }
     /// The most connections clients held open at once: counted when a connection arrives, over the
     /// connections whose client has not hung up (a client that closed counts as gone at once, even
     /// while the proxy is still winding its side down).
@@ -125,6 +140,8 @@ public final class FaultProxy: @unchecked Sendable {
     }
 
     var isStopped: Bool { lock.withLock { stopped } }
+
+    func countFromServer(_ count: Int) { lock.withLock { fromServer += count } }
 
     func record(_ kind: FaultKind) { lock.withLock { injected[kind, default: 0] += 1 } }
 
@@ -158,6 +175,13 @@ public final class FaultProxy: @unchecked Sendable {
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 
+    /// A loopback port that nothing listens on (bound for a moment, then closed): connections to it are refused.
+    public static func closedPort() throws -> Int {
+        let (fd, port) = try listening(on: "127.0.0.1")
+        close(fd)
+        return port
+    }
+
     private func openListener() throws {
         let (fd, port) = try Self.listening(on: listenHost)
         self.port = port
@@ -182,12 +206,21 @@ public final class FaultProxy: @unchecked Sendable {
 
     private func acceptLoop(_ listenFD: Int32) {
         Self.accepting(on: listenFD, until: { isStopped }) { client in
-            let (number, faulty) = lock.withLock { () -> (Int, Bool) in
+            let admitted = lock.withLock { () -> (number: Int, faulty: Bool)? in
                 connectionCount += 1
                 liveClients = liveClients.filter { !Self.clientHungUp($0) }
+                if refused > 0 { attemptPeak = max(attemptPeak, liveClients.count + 1) }
+                if let capacity = configuration.capacity, liveClients.count >= capacity {
+                    refused += 1
+                    return nil
+                }
                 liveClients.insert(client)
                 openPeak = max(openPeak, liveClients.count)
                 return (connectionCount - 1, enabled)
+            }
+            guard let (number, faulty) = admitted else {
+                Self.reset(client)
+                return
             }
             let schedule =
                 faulty ? FaultSchedule.draw(seed: configuration.seed, connection: number, configuration) : .clean
@@ -217,6 +250,13 @@ public final class FaultProxy: @unchecked Sendable {
         if server >= 0 { close(server) }
         lock.withLock { _ = liveClients.remove(client) }
         close(client)
+    }
+
+    /// Closes `descriptor` with a TCP reset instead of a FIN (SO_LINGER 0).
+    private static func reset(_ descriptor: Int32) {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+        close(descriptor)
     }
 
     /// The client shut down its side (Linux POLLRDHUP) or the socket is gone.

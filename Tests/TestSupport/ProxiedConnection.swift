@@ -133,6 +133,7 @@ struct ProxiedConnection {
             forwardedToServer += bytes.count
         case .serverToClient:
             forwardedToClient += bytes.count
+            proxy.countFromServer(bytes.count)
             if proxy.configuration.stripSTARTTLS {
                 stripSTARTTLS(bytes)
             } else {
