@@ -156,7 +156,7 @@ import Testing
 
         let original = try #require(try Self.manifest("job.yaml")["spec"] as? [String: Any])
         let count = try #require(original["completions"] as? Int)
-        let job = try await #require(try ToolRun.yamlDocuments(output.path).first as? [String: Any])
+        let job = try #require(try ToolRun.yamlDocuments(output.path).first as? [String: Any])
         #expect((job["metadata"] as? [String: Any])?["name"] as? String == "mailferry-fleet-index-2")
         let spec = try #require(job["spec"] as? [String: Any])
         #expect(spec["completions"] as? Int == 1)

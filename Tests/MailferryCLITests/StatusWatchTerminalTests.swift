@@ -91,7 +91,7 @@
             let (apply, fixture, listener) = try await Self.startApply()
             defer { Self.cleanUp(apply, fixture, listener) }
             let output = fixture.path("watch.out")
-            FileManager.default.createFile(atPath: output, contents: nil)
+            _ = FileManager.default.createFile(atPath: output, contents: nil)
             let watch = Process()
             watch.executableURL = try MailferryBinary.locate().url
             watch.arguments = ["status", "--watch", "0.2", fixture.jobPath]
