@@ -79,9 +79,12 @@ struct SpoolFile: Sendable {
     }
 
     /// The header block: every byte up to and including the empty line that ends it (the whole
-    /// message when there is none), as `TOP n 0` sends it. Read a chunk at a time, so that a large
-    /// message on file is not read whole.
+    /// message when there is none), as `TOP n 0` sends it. Searched in place when held in memory;
+    /// from a file a chunk at a time, so that a large message is not read whole.
     func headerBlock() throws(SpoolError) -> [UInt8] {
+        if case .memory(let held) = storage {
+            return Array(held[..<(Self.endOfHeader(in: held, from: 0) ?? held.count)])
+        }
         var block: [UInt8] = []
         while Int64(block.count) < size {
             let searchFrom = max(0, block.count - 2)
