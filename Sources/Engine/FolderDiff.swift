@@ -88,7 +88,7 @@ public struct FolderDiff: Sendable {
     ) {
         add(
             source, folder: folder, target: target, pool: &pool, baseline: &baseline, options: options,
-            acceptsKeywords: acceptsKeywords, keepsPairs: keepsPairs)
+            acceptsKeywords: acceptsKeywords, destinationUIDsValid: destinationUIDsValid, keepsPairs: keepsPairs)
         finish(
             folder: folder, pool: &pool, baseline: &baseline, options: options,
             destinationUIDsValid: destinationUIDsValid)
@@ -98,9 +98,12 @@ public struct FolderDiff: Sendable {
     init() {}
 
     /// Diffs one window of the source listing (windows in ascending UID order, or the whole listing).
+    /// - Parameter destinationUIDsValid: the destination folder keeps the UIDVALIDITY of its last
+    ///   complete sync, so a baseline entry's destination UID still names its message.
     mutating func add(
         _ source: [MessageSummary], folder: MailboxPath, target: MailboxPath, pool: inout MessagePool,
-        baseline: inout SyncBaseline, options: MigrationOptions, acceptsKeywords: Bool, keepsPairs: Bool
+        baseline: inout SyncBaseline, options: MigrationOptions, acceptsKeywords: Bool,
+        destinationUIDsValid: Bool = false, keepsPairs: Bool
     ) {
         // A listing comes sorted already: no copy of it then (200,000 summaries in a huge INBOX).
         let inUIDOrder = zip(source, source.dropFirst()).allSatisfy { $0.uid < $1.uid }
@@ -127,7 +130,9 @@ public struct FolderDiff: Sendable {
                 skipped.append((message, .largerThanProviderCap(cap, options.destinationProvider)))
                 continue
             }
-            if let match = pool.take(message.identity, preferring: known?.destinationUID) {
+            if let match = Self.take(
+                message, known: known, uid: destinationUIDsValid ? known?.destinationUID : nil, from: &pool)
+            {
                 presentCount += 1
                 if keepsPairs { present.append(Pair(source: message, destination: match)) }
                 let sourceFlags = Self.storable(message.flags, acceptsKeywords: acceptsKeywords)
@@ -174,6 +179,19 @@ public struct FolderDiff: Sendable {
                 baselineRemovals.append(entry)
             }
         }
+    }
+
+    /// The destination message of source message `message`: by identity (the one at the UID its
+    /// baseline entry names first), or, where the identities do not meet (a message copied without
+    /// one, then listed with it), the message at that UID if it has the same size.
+    private static func take(
+        _ message: MessageSummary, known: BaselineEntry?, uid: UInt32?, from pool: inout MessagePool
+    ) -> MessageSummary? {
+        if !message.identity.isUnread, let match = pool.take(message.identity, preferring: known?.destinationUID) {
+            return match
+        }
+        guard let uid else { return nil }
+        return pool.take(uid: uid, size: message.size)
     }
 
     /// The destination message of a baseline entry whose source message is gone: by identity, or,

@@ -92,6 +92,18 @@ struct FolderPass: Sendable {
         let nothingToPair = knownPool?.isEmpty ?? ((destinationState?.messageCount ?? 0) == 0)
         // A date filter needs dates, which a POP3 source reads from the headers.
         let identified = identifyAll || !nothingToPair || !baseline.isEmpty || options.since != nil
+        // The baseline's destination UIDs still name the same messages while the destination
+        // folder keeps the UIDVALIDITY of its last complete sync.
+        let record = try ledger?.folderRecord(sourceUser: sourceUser, sourceFolder: folder)
+        let uidsValid =
+            destination.uidsPersist && record != nil && record?.destinationFolder == target
+            && record?.destination.uidValidity == destinationState?.uidValidity
+        // A re-run with a state: the messages it knows keep the identities it holds for them (by
+        // source key and by destination UID), so both sides are listed without header fields and
+        // only the others' headers are read. `verify`, deliveries in doubt and selections read all.
+        let identitiesKnown =
+            !baseline.isEmpty && !identifyAll && !inDoubt && mapping.selection == .all
+            && (options.since == nil || !source.datesNeedHeaders(in: folder))
         // A first copy into an empty folder, with nothing to skip or select. A folder larger than one
         // window is only counted here, a window at a time, and `execute` lists and copies it again
         // window by window, so that no listing of the whole folder is held.
@@ -121,11 +133,16 @@ struct FolderPass: Sendable {
             (firstWindow, listedPool) = try await Self.both(
                 {
                     listSource
-                        ? try await source.summaries(in: folder, identified: identified, window: window) : ([], nil)
+                        ? try await source.summaries(
+                            in: folder, identified: identified && !identitiesKnown, window: window) : ([], nil)
                 },
                 {
-                    knownPool == nil && !nothingToPair
-                        ? MessagePool(try await destination.summaries(in: target)) : nil
+                    guard knownPool == nil, !nothingToPair else { return nil }
+                    guard identitiesKnown, uidsValid else {
+                        return MessagePool(try await destination.summaries(in: target))
+                    }
+                    return MessagePool(
+                        try await Self.identifiedByState(target, destination: destination, baseline: baseline))
                 })
         } catch {
             pools.messages[target] = knownPool
@@ -133,26 +150,25 @@ struct FolderPass: Sendable {
             throw error
         }
         var pool = knownPool ?? listedPool ?? MessagePool()
-        // The baseline's destination UIDs still name the same messages while the destination
-        // folder keeps the UIDVALIDITY of its last complete sync.
-        let record = try ledger?.folderRecord(sourceUser: sourceUser, sourceFolder: folder)
-        let uidsValid =
-            destination.uidsPersist && record != nil && record?.destinationFolder == target
-            && record?.destination.uidValidity == destinationState?.uidValidity
         // The source is diffed a window at a time, each window let go before the next is listed.
         var diff = FolderDiff()
         var sourceCount = 0
         var part = firstWindow
         do {
             while true {
+                if identitiesKnown {
+                    part.messages = try await Self.identifiedByState(
+                        part.messages, in: folder, source: source, baseline: baseline)
+                }
                 let messages = mapping.selection.admitted(part.messages)
                 sourceCount += messages.count
                 diff.add(
                     messages, folder: folder, target: target, pool: &pool, baseline: &baseline, options: options,
-                    acceptsKeywords: destination.acceptsKeywords, keepsPairs: identifyAll || inDoubt)
+                    acceptsKeywords: destination.acceptsKeywords, destinationUIDsValid: uidsValid,
+                    keepsPairs: identifyAll || inDoubt)
                 guard let next = part.next else { break }
                 part = ([], nil)
-                part = try await source.summaries(in: folder, identified: identified, window: next)
+                part = try await source.summaries(in: folder, identified: identified && !identitiesKnown, window: next)
             }
         } catch {
             // What was paired so far stays paired: a later source folder merged here must not pair with it.
@@ -171,6 +187,35 @@ struct FolderPass: Sendable {
             deletionsRefused: !options.allowMassDelete
                 && Self.massDelete(diff.toDelete.count, sourceCount: sourceCount, destinationState: destinationState)
         )
+    }
+
+    /// Source messages listed without identities, with the identities the state holds for their
+    /// source keys, and the others' read from the source.
+    private static func identifiedByState(
+        _ messages: [MessageSummary], in folder: MailboxPath, source: any SourceStore, baseline: SyncBaseline
+    ) async throws -> [MessageSummary] {
+        var messages = messages
+        for index in messages.indices where messages[index].identity.isUnread {
+            if let identity = baseline.identity(ofSourceKey: messages[index].sourceKey, in: folder) {
+                messages[index].identity = identity
+            }
+        }
+        return try await source.identified(messages, in: folder)
+    }
+
+    /// The destination folder listed without identities, with the identities the state holds for
+    /// its UIDs, and the others' read from the destination (messages the user delivered or moved there).
+    private static func identifiedByState(
+        _ target: MailboxPath, destination: any DestinationStore, baseline: SyncBaseline
+    ) async throws -> [MessageSummary] {
+        var messages = try await destination.summaries(in: target, identified: false)
+        let known = baseline.identitiesByDestinationUID()
+        for index in messages.indices where messages[index].identity.isUnread {
+            if let identity = known[messages[index].uid], identity.size == messages[index].size {
+                messages[index].identity = identity
+            }
+        }
+        return try await destination.identified(messages, in: target)
     }
 
     /// A first copy's diff: the listing itself when it fits in one window (a store that lists only

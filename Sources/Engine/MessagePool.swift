@@ -2,28 +2,27 @@ import MailferryCore
 
 /// A destination folder's messages not yet paired with a source message, by identity (a multiset:
 /// several messages may share one identity). Held compactly, because a folder of 200,000 messages
-/// is listed whole when there is no state: the summaries in one array in listing order, a dictionary
+/// is listed whole when there is no state: the summaries in one array in UID order, a dictionary
 /// from each identity to its lowest-UID message, and per message the index of the next one with the
 /// same identity (ascending UIDs). No array per identity.
 public struct MessagePool: Sendable {
     private var summaries: [MessageSummary] = []
-    /// Per summary the index of the next unpaired one of the same identity, or -1.
+    /// Per summary the index of the next unpaired one of the same identity, -1 after the last, or
+    /// `taken` once paired.
     private var next: [Int32] = []
+    private static let taken: Int32 = -2
     /// Per identity with an unpaired message: the index of its lowest-UID one.
     private var first: [MessageIdentity: Int32] = [:]
 
     public init(_ destination: [MessageSummary] = []) {
-        summaries = destination
-        next = Array(repeating: -1, count: destination.count)
-        first.reserveCapacity(destination.count)
-        // Chains are built from the highest UID down, so that each starts at its lowest UID. A listing
-        // in ascending UID order is walked backwards rather than sorted.
+        // Held in UID order, so that a message is found by UID with a binary search. A listing comes
+        // in ascending UID order already and is then kept as it is, not copied.
         let ascending = zip(destination, destination.dropFirst()).allSatisfy { $0.uid < $1.uid }
-        if ascending {
-            for index in destination.indices.reversed() { link(index) }
-        } else {
-            for index in destination.indices.sorted(by: { destination[$0].uid > destination[$1].uid }) { link(index) }
-        }
+        summaries = ascending ? destination : destination.sorted { $0.uid < $1.uid }
+        next = Array(repeating: -1, count: summaries.count)
+        first.reserveCapacity(summaries.count)
+        // Chains are built from the highest UID down, so that each starts at its lowest UID.
+        for index in summaries.indices.reversed() { link(index) }
     }
 
     private mutating func link(_ index: Int) {
@@ -74,17 +73,17 @@ public struct MessagePool: Sendable {
         } else {
             first.removeValue(forKey: identity)
         }
+        next[Int(chosen)] = Self.taken
         let message = summaries[Int(chosen)]
         if first.isEmpty { self = MessagePool() }
         return message
     }
 
-    /// Takes the unpaired message with UID `uid` and size `size`, whatever its identity.
+    /// Takes the unpaired message with UID `uid` and size `size`, whatever its identity: the
+    /// destination message a baseline entry names, while the folder keeps its UIDVALIDITY.
     public mutating func take(uid: UInt32, size: Int64) -> MessageSummary? {
-        guard let identity = unpairedMessage(uid: uid).flatMap({ $0.size == size ? $0.identity : nil }) else {
-            return nil
-        }
-        return take(identity, preferring: uid)
+        guard let message = unpairedMessage(uid: uid), message.size == size else { return nil }
+        return take(message.identity, preferring: uid)
     }
 
     /// Whether a message with this UID is unpaired.
@@ -94,13 +93,13 @@ public struct MessagePool: Sendable {
     public func contains(_ identity: MessageIdentity) -> Bool { first[identity] != nil }
 
     private func unpairedMessage(uid: UInt32) -> MessageSummary? {
-        for head in first.values {
-            var index = head
-            while index >= 0 {
-                if summaries[Int(index)].uid == uid { return summaries[Int(index)] }
-                index = next[Int(index)]
-            }
+        var low = 0
+        var high = summaries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if summaries[middle].uid < uid { low = middle + 1 } else { high = middle }
         }
-        return nil
+        guard low < summaries.count, summaries[low].uid == uid, next[low] != Self.taken else { return nil }
+        return summaries[low]
     }
 }

@@ -42,6 +42,24 @@ struct SyncBaseline: Sendable {
         return nil
     }
 
+    /// The identity the state holds for the source message with `sourceKey` in `folder`, unless it
+    /// was copied without one. A key names the same message for as long as it lives (IMAP: a UID
+    /// under its UIDVALIDITY; POP3: a UIDL), so its headers need not be read again.
+    func identity(ofSourceKey sourceKey: String, in folder: MailboxPath) -> MessageIdentity? {
+        bySourceKey[Key(folder: folder, sourceKey: sourceKey)].flatMap { $0.identity.isUnread ? nil : $0.identity }
+    }
+
+    /// The identities the state holds for destination messages by UID (valid while the destination
+    /// folder keeps the UIDVALIDITY of its last complete sync), leaving out messages copied without one.
+    func identitiesByDestinationUID() -> [UInt32: MessageIdentity] {
+        var result: [UInt32: MessageIdentity] = [:]
+        result.reserveCapacity(bySourceKey.count)
+        for entry in bySourceKey.values where !entry.identity.isUnread {
+            if let uid = entry.destinationUID { result[uid] = entry.identity }
+        }
+        return result
+    }
+
     /// Entries of `folder` that no source message claimed: their messages left the source.
     func unclaimed(in folder: MailboxPath) -> [BaselineEntry] {
         bySourceKey.filter { $0.key.folder == folder && !claimed.contains($0.key) }.map(\.value)

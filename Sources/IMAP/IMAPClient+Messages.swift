@@ -30,6 +30,27 @@ extension IMAPClient {
         uids: ClosedRange<UInt32>, headerFields: [String] = IMAPClient.metadataHeaderFields, expected: Int = 0,
         gmailAttributes: Bool = false, transform: @escaping @Sendable (IMAPMessageMetadata) -> Item
     ) async throws(IMAPError) -> (items: [Item], flagUpdates: [UInt32: [String]], inUIDOrder: Bool) {
+        try await fetchMetadata(
+            uidSet: IMAPUIDSet.render(uids), headerFields: headerFields, expected: expected,
+            gmailAttributes: gmailAttributes, transform: transform)
+    }
+
+    /// The same for the messages with these UIDs only (sent as ranges where they run on): how a
+    /// re-run reads the header fields of just the messages its state does not know.
+    public func fetchMetadata<Item: Sendable>(
+        uids: [UInt32], headerFields: [String] = IMAPClient.metadataHeaderFields,
+        gmailAttributes: Bool = false, transform: @escaping @Sendable (IMAPMessageMetadata) -> Item
+    ) async throws(IMAPError) -> (items: [Item], flagUpdates: [UInt32: [String]], inUIDOrder: Bool) {
+        guard !uids.isEmpty else { return ([], [:], true) }
+        return try await fetchMetadata(
+            uidSet: IMAPUIDSet.render(uids), headerFields: headerFields, expected: uids.count,
+            gmailAttributes: gmailAttributes, transform: transform)
+    }
+
+    private func fetchMetadata<Item: Sendable>(
+        uidSet: String, headerFields: [String], expected: Int, gmailAttributes: Bool,
+        transform: @escaping @Sendable (IMAPMessageMetadata) -> Item
+    ) async throws(IMAPError) -> (items: [Item], flagUpdates: [UInt32: [String]], inUIDOrder: Bool) {
         var items = "UID FLAGS INTERNALDATE RFC822.SIZE"
         if hasCapability("CONDSTORE") { items += " MODSEQ" }
         if gmailAttributes, hasCapability("X-GM-EXT-1") { items += " X-GM-MSGID X-GM-LABELS" }
@@ -39,7 +60,7 @@ extension IMAPClient {
             }
             items += " BODY.PEEK[HEADER.FIELDS (\(headerFields.joined(separator: " ")))]"
         }
-        let command = IMAPCommand("UID FETCH", [.syntax("UID FETCH \(IMAPUIDSet.render(uids)) (\(items))")])
+        let command = IMAPCommand("UID FETCH", [.syntax("UID FETCH \(uidSet) (\(items))")])
         let collector = MetadataCollector(expected: expected, transform: transform)
         let pendingCommand = try await send(
             command, accepts: { if case .fetch = $0 { true } else { false } }, consume: collector.take)

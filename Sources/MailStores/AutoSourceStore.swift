@@ -40,6 +40,12 @@ struct AutoSourceStore: SourceStore {
         try await store(for: folder).summaries(in: folder, identified: identified, window: window)
     }
 
+    func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
+        try await store(for: folder).identified(messages, in: folder)
+    }
+
+    func datesNeedHeaders(in folder: MailboxPath) -> Bool { store(for: folder).datesNeedHeaders(in: folder) }
+
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result {

@@ -41,12 +41,33 @@ actor IMAPDestinationStore: DestinationStore {
     }
 
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary] {
+        try await summaries(in: folder, identified: true)
+    }
+
+    func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
         guard let name = directory.listedName(of: folder) else { return [] }
         do {
             selected = nil  // whatever happens next, the server no longer has the old mailbox selected
-            let summaries = try await IMAPSummaries.examineAndList(client: client, mailbox: name)
+            let summaries = try await IMAPSummaries.examineAndList(
+                client: client, mailbox: name, identified: identified)
             selected = (name, false)
             return summaries
+        } catch {
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
+        }
+    }
+
+    func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
+        guard messages.contains(where: \.identity.isUnread), let name = directory.listedName(of: folder) else {
+            return messages
+        }
+        do {
+            if selected?.name != name {
+                selected = nil
+                _ = try await client.examine(name)
+                selected = (name, false)
+            }
+            return try await IMAPSummaries.identified(messages, client: client)
         } catch {
             throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }

@@ -84,6 +84,17 @@ actor IMAPSourceStore: SourceStore {
         }
     }
 
+    func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
+        guard messages.contains(where: \.identity.isUnread) else { return messages }
+        let name = directory.serverName(of: folder)
+        do {
+            try await examine(name)
+            return try await IMAPSummaries.identified(messages, client: client)
+        } catch {
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
+        }
+    }
+
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result {

@@ -79,6 +79,46 @@ enum IMAPSummaries {
         return (messages, next)
     }
 
+    /// Runs of consecutive UIDs per `UID FETCH` of `identified(_:client:)`: a command line of at most
+    /// about 11 KB (servers accept 8 KB to 64 KB), however many UIDs the runs hold.
+    static let identifiedRunsPerCommand = 500
+
+    /// `messages` of the selected mailbox with the identities their header fields give, read for just
+    /// the UIDs still without one; a message gone meanwhile stays as it was.
+    static func identified(_ messages: [MessageSummary], client: IMAPClient) async throws -> [MessageSummary] {
+        var result = messages
+        let unread = messages.indices.filter { messages[$0].identity.isUnread }.sorted {
+            messages[$0].uid < messages[$1].uid
+        }
+        var start = 0
+        while start < unread.count {
+            var end = start + 1
+            var runs = 1
+            while end < unread.count {
+                if messages[unread[end]].uid != messages[unread[end - 1]].uid &+ 1 {
+                    guard runs < identifiedRunsPerCommand else { break }
+                    runs += 1
+                }
+                end += 1
+            }
+            let part = unread[start..<end]
+            let (identities, _, _) = try await client.fetchMetadata(uids: part.map { messages[$0].uid }) {
+                metadata in
+                (
+                    uid: metadata.uid,
+                    identity: MessageIdentity(
+                        headers: Array(metadata.headerFields.readableBytesView), size: Int64(metadata.size ?? 0))
+                )
+            }
+            let byUID = Dictionary(identities.map { ($0.uid, $0.identity) }, uniquingKeysWith: { first, _ in first })
+            for index in part {
+                if let identity = byUID[messages[index].uid] { result[index].identity = identity }
+            }
+            start = end
+        }
+        return result
+    }
+
     /// Binary search in summaries sorted by UID.
     static func firstIndex(of uid: UInt32, in summaries: [MessageSummary]) -> Int? {
         var low = 0

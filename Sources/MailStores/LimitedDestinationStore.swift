@@ -20,6 +20,14 @@ struct LimitedDestinationStore: DestinationStore {
 
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary] { try await inner.summaries(in: folder) }
 
+    func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
+        try await inner.summaries(in: folder, identified: identified)
+    }
+
+    func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
+        try await inner.identified(messages, in: folder)
+    }
+
     func create(_ folder: MailboxPath) async throws { try await inner.create(folder) }
 
     func subscribe(_ folder: MailboxPath) async throws { try await inner.subscribe(folder) }

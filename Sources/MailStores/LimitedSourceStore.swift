@@ -27,6 +27,12 @@ struct LimitedSourceStore: SourceStore {
         try await inner.summaries(in: folder, identified: identified, window: window)
     }
 
+    func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
+        try await inner.identified(messages, in: folder)
+    }
+
+    func datesNeedHeaders(in folder: MailboxPath) -> Bool { inner.datesNeedHeaders(in: folder) }
+
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath, _ consume: @Sendable (MessageBody) async throws -> Result
     ) async throws -> Result {

@@ -99,6 +99,32 @@ actor POP3SourceStore: SourceStore {
         }
     }
 
+    /// `TOP n 0` for just these messages (pipelined when the server allows); one deleted by another
+    /// session since stays as it was.
+    func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
+        try requireInbox(folder)
+        let unread = messages.indices.filter { messages[$0].identity.isUnread }
+        guard !unread.isEmpty else { return messages }
+        var headers: [Int: [UInt8]] = [:]
+        do {
+            try await client.headers(of: unread.map { Int(messages[$0].uid) }) { number, headerBuffer in
+                if let headerBuffer { headers[number] = Array(headerBuffer.readableBytesView) }
+            }
+        } catch {
+            throw folderError(error)
+        }
+        var result = messages
+        for index in unread {
+            if let block = headers[Int(messages[index].uid)] {
+                result[index] = Self.identified(messages[index], headers: block)
+            }
+        }
+        return result
+    }
+
+    /// Dates come from the `Received:` and `Date:` headers.
+    nonisolated func datesNeedHeaders(in folder: MailboxPath) -> Bool { true }
+
     /// A listed message whose header is not read yet: `MessageIdentity.unread`, dated `fallbackDate`.
     private static func unidentified(number: Int, uidl: String, size: Int, fallbackDate: InternalDate)
         -> MessageSummary

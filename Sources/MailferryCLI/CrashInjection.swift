@@ -185,6 +185,12 @@ struct KillSwitchDestinationStore: DestinationStore {
     func folders() async throws -> [FolderInfo] { try await inner.folders() }
     func state(of folder: MailboxPath) async throws -> FolderState? { try await inner.state(of: folder) }
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary] { try await inner.summaries(in: folder) }
+    func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
+        try await inner.summaries(in: folder, identified: identified)
+    }
+    func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
+        try await inner.identified(messages, in: folder)
+    }
     func create(_ folder: MailboxPath) async throws {
         try await inner.create(folder)
         injection.reached(.create)

@@ -19,6 +19,12 @@ struct KillSwitchSourceStore: SourceStore {
     ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
         try await inner.summaries(in: folder, identified: identified, window: window)
     }
+
+    func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
+        try await inner.identified(messages, in: folder)
+    }
+
+    func datesNeedHeaders(in folder: MailboxPath) -> Bool { inner.datesNeedHeaders(in: folder) }
     func close() async { await inner.close() }
 
     func withBody<Result: Sendable>(

@@ -110,6 +110,22 @@ public struct MessageSummary: Sendable, Hashable {
         else { return (0, key) }
         return (validity, nil)
     }
+
+    /// `messages` with the identities (and, where they were unknown, the dates) an identified listing
+    /// of the same folder gives them, matched by UID; a message the listing lacks stays as it was.
+    public static func completing(_ messages: [MessageSummary], from listing: [MessageSummary]) -> [MessageSummary] {
+        let byUID = Dictionary(listing.map { ($0.uid, $0) }, uniquingKeysWith: { first, _ in first })
+        return messages.map { message in
+            guard message.identity.isUnread, let listed = byUID[message.uid] else { return message }
+            var completed = message
+            completed.identity = listed.identity
+            if !message.internalDateKnown {
+                completed.internalDate = listed.internalDate
+                completed.internalDateKnown = listed.internalDateKnown
+            }
+            return completed
+        }
+    }
 }
 
 /// A message body as a stream of chunks with its size known up front, so that it flows from a
@@ -146,6 +162,13 @@ public protocol SourceStore: Sendable {
     func summaries(
         in folder: MailboxPath, identified: Bool, window: ListingWindow
     ) async throws -> (messages: [MessageSummary], next: ListingWindow?)
+    /// `messages`, listed without identities, with their identities read (IMAP: the header fields of
+    /// just these UIDs; POP3: their `TOP n 0`), so that a re-run reads headers only for the messages
+    /// its state does not know. A message gone meanwhile is returned as it was.
+    func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary]
+    /// Whether a listing without identities lacks the messages' dates too (POP3 reads them from the
+    /// headers), so that a date filter needs identified listings.
+    func datesNeedHeaders(in folder: MailboxPath) -> Bool
     /// Streams one message body to `consume`; the stream is valid only inside the closure.
     func withBody<Result: Sendable>(
         of message: MessageSummary, in folder: MailboxPath,
@@ -171,6 +194,13 @@ public protocol DestinationStore: Sendable {
     /// Nil when the folder does not exist.
     func state(of folder: MailboxPath) async throws -> FolderState?
     func summaries(in folder: MailboxPath) async throws -> [MessageSummary]
+    /// Like `summaries(in:)`; with `identified` false the store may leave out what identities need
+    /// and give `MessageIdentity.unread(size:)`, to be completed by `identified(_:in:)` for the
+    /// messages the state does not know.
+    func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary]
+    /// `messages`, listed without identities, with their identities read; one gone meanwhile is
+    /// returned as it was.
+    func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary]
     func create(_ folder: MailboxPath) async throws
     func subscribe(_ folder: MailboxPath) async throws
     /// Renames a folder, which keeps its messages (and their UIDs) and its children: a folder renamed
@@ -211,6 +241,14 @@ extension SourceStore {
         try await summaries(in: folder)
     }
 
+    /// Stores without a cheaper way list the folder with identities and take the messages' own.
+    public func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
+        guard messages.contains(where: \.identity.isUnread) else { return messages }
+        return MessageSummary.completing(messages, from: try await summaries(in: folder, identified: true))
+    }
+
+    public func datesNeedHeaders(in folder: MailboxPath) -> Bool { false }
+
     /// Stores that list a folder only whole do so in one window.
     public func summaries(
         in folder: MailboxPath, identified: Bool, window: ListingWindow
@@ -222,6 +260,17 @@ extension SourceStore {
 
 extension DestinationStore {
     public var uidsPersist: Bool { true }
+
+    /// Stores that read identities at no extra cost always do.
+    public func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
+        try await summaries(in: folder)
+    }
+
+    /// Stores without a cheaper way list the folder with identities and take the messages' own.
+    public func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
+        guard messages.contains(where: \.identity.isUnread) else { return messages }
+        return MessageSummary.completing(messages, from: try await summaries(in: folder))
+    }
 
     /// Stores without a command for several messages append one by one.
     public func appendBatch(

@@ -92,6 +92,15 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
         }
     }
 
+    /// Every `identified(_:in:)` asked of this store: the folder and the UIDs whose headers were read.
+    private(set) var identifications: [(folder: MailboxPath, uids: [UInt32])] = []
+
+    func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
+        let unread = messages.filter(\.identity.isUnread).map(\.uid)
+        lock.withLock { identifications.append((folder, unread)) }
+        return MessageSummary.completing(messages, from: try await summaries(in: folder))
+    }
+
     /// Windows of `window.size` messages, as a store that lists part of a folder does.
     func summaries(
         in folder: MailboxPath, identified: Bool, window: ListingWindow

@@ -293,5 +293,51 @@
                 #expect(document["run_in_progress"] is NSNull)
             }
         }
+
+        /// How many UIDs the `UID FETCH` commands sent to `port` asked header fields for, from a
+        /// `--verbose` trace (each set expanded: "5:7,9" is 4).
+        static func headerFieldsRequested(_ trace: String, port: Int) -> Int {
+            trace.split(separator: "\n").reduce(0) { total, line in
+                guard line.hasPrefix("trace: 127.0.0.1:\(port) C: "), line.contains("HEADER.FIELDS"),
+                    let range = line.range(of: "UID FETCH ")
+                else { return total }
+                let set = line[range.upperBound...].prefix { $0 != " " }
+                return total
+                    + set.split(separator: ",").reduce(0) { count, part in
+                        let bounds = part.split(separator: ":").compactMap { Int($0) }
+                        return count + (bounds.count == 2 ? bounds[1] - bounds[0] + 1 : 1)
+                    }
+            }
+        }
+
+        @Test func laterReRunsReadHeadersOnlyOfMailTheStateDoesNotKnow() async throws {
+            try await withServers { servers in
+                try await offCooperativePool { try MailTools.seed(servers.source, user: "bob", seed: 72) }
+                #expect(try await servers.apply(["--user", "bob"]).status == 0)
+                // The first re-run after a first copy learns every identity once.
+                try servers.source.deliver(Self.message(1, user: "bob"), to: "bob")
+                #expect(try await servers.apply(["--user", "bob"]).status == 0)
+
+                // New mail on the old server; one of the messages also reached the new one (dual delivery).
+                try servers.source.deliver(Self.message(2, user: "bob"), to: "bob")
+                try servers.source.deliver(Self.message(3, user: "bob"), to: "bob")
+                try servers.destination.deliver(Self.message(3, user: "bob"), to: "bob")
+                let traced = try await servers.apply(["--user", "bob", "--verbose"])
+                #expect(traced.status == 0, "\(traced.stdout)\(traced.stderr)")
+                #expect(traced.stderr.contains("bob -> bob: done, 1 copied"), "\(traced.stderr)")
+                let source = servers.source
+                let destination = servers.destination
+                #expect(Self.headerFieldsRequested(traced.stderr, port: source.imapsPort) == 2)
+                #expect(Self.headerFieldsRequested(traced.stderr, port: destination.imapsPort) == 1)
+
+                let sourceNow = try await servers.list(source, "bob")
+                let copied = try await servers.list(destination, "bob")
+                #expect(Self.duplicates(copied, comparedWith: sourceNow).isEmpty)
+                for (folder, messages) in sourceNow {
+                    #expect(
+                        Set(messages.map(\.sha)) == Set((copied[folder] ?? []).map(\.sha)), "\(folder) differs")
+                }
+            }
+        }
     }
 #endif
