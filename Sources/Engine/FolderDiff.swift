@@ -49,6 +49,26 @@ public struct FolderDiff: Sendable {
     public var toDelete: [Deletion] = []
     /// Baseline entries to write for the pairs whose record changed (new, new UID, new flags).
     public var baselineUpdates: [BaselineEntry] = []
+    /// The baseline updates whose pairs need no flag change, taken out of `baselineUpdates`: true
+    /// already, so `apply` writes them a window at a time instead of holding one per message of the
+    /// folder (every message, on the run after a first copy or without a state directory). Those
+    /// whose flags `execute` sets stay, to be written after the flags.
+    mutating func takeSettledBaselineUpdates() -> [BaselineEntry] {
+        guard !baselineUpdates.isEmpty else { return [] }
+        let flagsToSet = Set(flagUpdates.map(\.destinationUID))
+        var settled: [BaselineEntry] = []
+        var waiting: [BaselineEntry] = []
+        for entry in baselineUpdates {
+            if let uid = entry.destinationUID, flagsToSet.contains(uid) {
+                waiting.append(entry)
+            } else {
+                settled.append(entry)
+            }
+        }
+        baselineUpdates = waiting
+        return settled
+    }
+
     /// Baseline entries to forget: re-claimed under a new key, or gone from both sides.
     public var baselineRemovals: [BaselineEntry] = []
 

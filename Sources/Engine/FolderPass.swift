@@ -19,6 +19,9 @@ struct FolderPass: Sendable {
     var identifyAll = false
     /// About how many messages one window of a listing holds, where a folder is listed a window at a time.
     var listingWindow = 5_000
+    /// `apply`: write the baseline entries of pairs that need no flag change as each window is diffed
+    /// (`plan` and `verify` write nothing).
+    var savesSettledPairs = false
 
     /// Per destination folder, shared by every source folder merged into it: its messages by
     /// identity (so that one destination message is never counted twice) and its sync baseline.
@@ -166,6 +169,9 @@ struct FolderPass: Sendable {
                     messages, folder: folder, target: target, pool: &pool, baseline: &baseline, options: options,
                     acceptsKeywords: destination.acceptsKeywords, destinationUIDsValid: uidsValid,
                     keepsPairs: identifyAll || inDoubt)
+                if savesSettledPairs, !inDoubt, let ledger {
+                    try ledger.saveBaseline(diff.takeSettledBaselineUpdates(), for: pair)
+                }
                 guard let next = part.next else { break }
                 part = ([], nil)
                 part = try await source.summaries(in: folder, identified: identified && !identitiesKnown, window: next)

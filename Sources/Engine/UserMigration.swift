@@ -179,6 +179,7 @@ public struct UserMigration: Sendable {
         var failedFolders: Set<MailboxPath> = []
         var pass = FolderPass(pair: account.pair, options: options, ledger: ledger)
         pass.listingWindow = listingWindow
+        pass.savesSettledPairs = true
         var pools = FolderPass.Pools(mappings: ordered)
         for mapping in ordered {
             guard let target = mapping.destination else { continue }

@@ -1,3 +1,4 @@
+import Ledger
 import MailferryCore
 import Testing
 
@@ -46,6 +47,48 @@ import Testing
         let third = Self.diff([message(9, id: "d"), message(2, id: "a")], against: &pool)
         #expect(third.toCopy.map(\.uid) == [2, 9])
         #expect(third.present.isEmpty)
+    }
+
+    @Test func settledBaselineUpdatesAreTakenAndThoseAwaitingFlagsStay() {
+        // Without a state: every pair is new to the baseline; message 2's flags differ.
+        var diff = FolderDiff(
+            source: [message(1, id: "a", flags: ["\\Seen"]), message(2, id: "b", flags: ["\\Flagged"])],
+            destination: [message(10, id: "a", flags: ["\\Seen"]), message(11, id: "b")],
+            options: MigrationOptions(), acceptsKeywords: true)
+        #expect(diff.flagUpdates.map(\.destinationUID) == [11])
+        #expect(diff.takeSettledBaselineUpdates().map(\.destinationUID) == [10])
+        #expect(diff.baselineUpdates.map(\.destinationUID) == [11], "written after its flags are set")
+        #expect(diff.takeSettledBaselineUpdates().isEmpty)
+    }
+
+    @Test func aBaselineEntrysDestinationUIDPairsWhereIdentitiesDoNotMeet() {
+        // Copied without identities (a first copy), then listed with them: the entry's UID pairs.
+        var pool = MessagePool([message(10, id: "dest-a"), message(11, id: "b", size: 200)])
+        var baseline = SyncBaseline([
+            BaselineEntry(
+                sourceFolder: .inbox, sourceKey: "1:1", identity: .unread(size: 100), destinationFolder: .inbox,
+                destinationUID: 10, sourceFlags: .none, destinationFlags: .none),
+            BaselineEntry(
+                sourceFolder: .inbox, sourceKey: "1:2", identity: .unread(size: 100), destinationFolder: .inbox,
+                destinationUID: 11, sourceFlags: .none, destinationFlags: .none),
+        ])
+        let source = [message(1, id: "src-a"), message(2, id: "b")]
+        let valid = FolderDiff(
+            source: source, folder: .inbox, target: .inbox, pool: &pool, baseline: &baseline,
+            options: MigrationOptions(), acceptsKeywords: true, destinationUIDsValid: true)
+        #expect(valid.present.map(\.destination.uid) == [10], "UID 10 pairs; UID 11 has another size")
+        #expect(valid.keptDeleted.map(\.uid) == [2])
+
+        var freshPool = MessagePool([message(10, id: "dest-a")])
+        var freshBaseline = SyncBaseline([
+            BaselineEntry(
+                sourceFolder: .inbox, sourceKey: "1:1", identity: .unread(size: 100), destinationFolder: .inbox,
+                destinationUID: 10, sourceFlags: .none, destinationFlags: .none)
+        ])
+        let renumbered = FolderDiff(
+            source: [message(1, id: "src-a")], folder: .inbox, target: .inbox, pool: &freshPool,
+            baseline: &freshBaseline, options: MigrationOptions(), acceptsKeywords: true, destinationUIDsValid: false)
+        #expect(renumbered.present.isEmpty, "a UID under another UIDVALIDITY names nothing")
     }
 
     @Test func extraDestinationCopiesAreNeverDeletedNorCounted() {
