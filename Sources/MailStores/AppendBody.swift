@@ -1,5 +1,6 @@
 import IMAP
 import MailferryCore
+import NIOCore
 import Synchronization
 
 /// A message body as the source of an APPEND literal. A body fetched over IMAP goes as it came
@@ -9,6 +10,8 @@ import Synchronization
 struct AppendBody {
     let source: IMAPMessageSource
     let failure = Failure()
+    /// Sees the bytes go by, when the message's identity is to be learnt from them.
+    let tap: HeaderBlockTap?
 
     /// The APPEND message for `summary` with this body: its flags and INTERNALDATE as the wire wants
     /// them. Both the single APPEND and the MULTIAPPEND build their messages here.
@@ -17,10 +20,14 @@ struct AppendBody {
             flags: summary.flags.sorted, internalDate: IMAPDateConversion.wire(summary.internalDate), source: source)
     }
 
-    init(_ body: MessageBody) {
+    init(_ body: MessageBody, tap: HeaderBlockTap? = nil) {
         let failure = failure
+        self.tap = tap
+        let next: @Sendable () async throws -> ByteBuffer?
+        let byteCount: Int
         if let native = body.native as? IMAPMessageSource, Int64(native.byteCount) == body.size {
-            source = IMAPMessageSource(byteCount: native.byteCount) {
+            byteCount = native.byteCount
+            next = {
                 do {
                     return try await native.next()
                 } catch {
@@ -30,7 +37,20 @@ struct AppendBody {
             }
         } else {
             let pump = ChunkPump(body, failure: failure)
-            source = IMAPMessageSource(byteCount: Int(body.size)) { try await pump.next() }
+            byteCount = Int(body.size)
+            next = { try await pump.next() }
+        }
+        guard let tap else {
+            source = IMAPMessageSource(byteCount: byteCount, next: next)
+            return
+        }
+        source = IMAPMessageSource(byteCount: byteCount) {
+            guard let chunk = try await next() else {
+                tap.end()
+                return nil
+            }
+            tap.observe(chunk)
+            return chunk
         }
     }
 

@@ -6,7 +6,7 @@ import MailferryCore
 /// right server.
 actor IMAPAppendFeed {
     private let messages: MessageBodies
-    private(set) var taken: [MessageSummary] = []
+    private var taken: [(summary: MessageSummary, tap: HeaderBlockTap?)] = []
     private var body: AppendBody?
     /// Why the source could not deliver the next message, if it could not.
     private var sourceFailure: (any Error)?
@@ -24,10 +24,22 @@ actor IMAPAppendFeed {
             throw error
         }
         guard let message = next else { return nil }
-        taken.append(message.summary)
-        let body = AppendBody(message.body)
+        // A message listed without its header fields learns its identity from its bytes.
+        let tap = message.summary.identity.isUnread ? HeaderBlockTap(size: message.summary.size) : nil
+        taken.append((message.summary, tap))
+        let body = AppendBody(message.body, tap: tap)
         self.body = body  // only the body being written can fail
         return body.appendMessage(for: message.summary)
+    }
+
+    /// The first `count` messages taken, each with the identity its bytes gave where it had none.
+    func summaries(_ count: Int) -> [MessageSummary] {
+        taken.prefix(count).map { summary, tap in
+            guard let identity = tap?.identity else { return summary }
+            var identified = summary
+            identified.identity = identity
+            return identified
+        }
     }
 
     /// The source's error when it broke off the batch, if it did.

@@ -145,7 +145,7 @@ actor IMAPDestinationStore: DestinationStore {
         } catch {
             throw await failure(error, bodyFailure: feed.bodyFailure)
         }
-        let summaries = await feed.taken.prefix(appended.count)
+        let summaries = await feed.summaries(appended.count)
         let uids =
             appended.result.uids.count == summaries.count
             ? appended.result.uids.map { Optional($0) }
