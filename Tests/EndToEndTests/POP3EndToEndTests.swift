@@ -5,6 +5,7 @@ import JobSpec
 import Ledger
 import MailStores
 import MailferryCore
+import Synchronization
 import TestSupport
 import Testing
 
@@ -117,8 +118,10 @@ import Testing
 
     static let environment = ["DEST_ADMIN_PASSWORD": "admin-pw", "SOURCE_ADMIN_PASSWORD": "admin-pw"]
 
-    func migrate(_ job: Job, ledger: Ledger) async throws -> [String: UserOutcome] {
-        let factory = StoreFactory(job: job, environment: Self.environment)
+    func migrate(_ job: Job, ledger: Ledger, trace: (@Sendable (String) -> Void)? = nil) async throws -> [String:
+        UserOutcome]
+    {
+        let factory = StoreFactory(job: job, environment: Self.environment, trace: trace)
         let run = try ledger.beginRun(command: .apply, startedAt: Date())
         let outcomes = await ApplyRun(
             rules: job.folders, options: job.options, ledger: ledger, runID: run, retryDelay: .milliseconds(50)
@@ -290,9 +293,13 @@ import Testing
             Data("Received: x; 9 Sep 2009 09:09:09 +0000\r\nMessage-ID: <seven@old.example>\r\n\r\nnew\r\n".utf8),
             to: "alice")
 
-        let second = try await migrate(job, ledger: ledger)
+        // The state knows every other message by its UIDL: only the new one's header is read.
+        let trace = Mutex<[String]>([])
+        let second = try await migrate(job, ledger: ledger) { line in trace.withLock { $0.append(line) } }
         #expect(second["alice"]?.state == .done)
         #expect(second["alice"]?.counts.messagesCopied == 1)
+        let headerReads = trace.withLock { $0 }.filter { $0.contains("C: TOP ") && $0.hasSuffix(" 0") }
+        #expect(headerReads.count == 1, "\(headerReads)")
         let inbox = try await snapshot(setup.destination, "alice").folders["INBOX"] ?? []
         #expect(inbox.count == Self.inboxSeeds.count + 2, "the copy of the deleted message stays (never deletes)")
         #expect((try await migrate(job, ledger: ledger))["alice"]?.counts.messagesCopied == 0)
