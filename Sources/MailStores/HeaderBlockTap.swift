@@ -1,6 +1,11 @@
+import IMAP
 import MailferryCore
 import NIOCore
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Watches a message's bytes as they stream to the destination and keeps its identity, made from
 /// its header block exactly as a listing with header fields makes it, so that a first copy (which
@@ -29,6 +34,15 @@ final class HeaderBlockTap: Sendable {
     func observe(_ chunk: ByteBuffer) {
         progress.withLock { progress in
             guard !progress.finished else { return }
+            // Mostly the whole header block is in the first chunk: found there without a copy.
+            if progress.block.isEmpty,
+                let headers = chunk.withUnsafeReadableBytes({ bytes in
+                    Self.endOfHeader(in: bytes).map { Array(bytes[..<$0]) }
+                })
+            {
+                finish(&progress, headers: headers)
+                return
+            }
             let searchFrom = max(0, progress.block.count - 2)
             progress.block += chunk.readableBytesView.prefix(Self.maximumHeaderBytes + 3 - progress.block.count)
             if let end = SpoolFile.endOfHeader(in: progress.block, from: searchFrom) {
@@ -51,6 +65,55 @@ final class HeaderBlockTap: Sendable {
     var identity: MessageIdentity? { progress.withLock { $0.identity } }
 
     private func finish(_ progress: inout Progress, headers: [UInt8]) {
-        progress = Progress(identity: MessageIdentity(headers: headers, size: size), finished: true)
+        progress = Progress(
+            identity: MessageIdentity(headers: Self.identityFields(of: headers), size: size), finished: true)
+    }
+
+    /// The index just past the empty line that ends a header block, as `SpoolFile.endOfHeader`
+    /// finds it, with line feeds found by `memchr`.
+    static func endOfHeader(in bytes: UnsafeRawBufferPointer) -> Int? {
+        let (cr, lf) = (UInt8(ascii: "\r"), UInt8(ascii: "\n"))
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        if bytes[0] == lf { return 1 }
+        if bytes.count >= 2, bytes[0] == cr, bytes[1] == lf { return 2 }
+        var index = 0
+        while index < bytes.count, let found = memchr(base + index, Int32(lf), bytes.count - index) {
+            let position = base.distance(to: UnsafeRawPointer(found))
+            if position + 1 < bytes.count, bytes[position + 1] == lf { return position + 2 }
+            if position + 2 < bytes.count, bytes[position + 1] == cr, bytes[position + 2] == lf { return position + 3 }
+            index = position + 1
+        }
+        return nil
+    }
+
+    /// The lines of the fields identities use (with their folded continuations), in order: what a
+    /// listing's `BODY.PEEK[HEADER.FIELDS (…)]` returns, so that parsing is spared the rest of the
+    /// header (Received, DKIM, …).
+    static func identityFields(of headers: [UInt8]) -> [UInt8] {
+        let (lf, colon) = (UInt8(ascii: "\n"), UInt8(ascii: ":"))
+        var kept: [UInt8] = []
+        var keeping = false
+        var start = 0
+        while start < headers.count {
+            let end = headers[start...].firstIndex(of: lf).map { $0 + 1 } ?? headers.count
+            let line = headers[start..<end]
+            if let first = line.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+                if keeping { kept += line }
+            } else if let separator = line.firstIndex(of: colon) {
+                keeping = identityFieldNames.contains(fieldName(headers[start..<separator]))
+                if keeping { kept += line }
+            }
+            start = end
+        }
+        return kept
+    }
+
+    private static let identityFieldNames: Set<String> = Set(
+        IMAPClient.metadataHeaderFields.map { $0.lowercased() })
+
+    private static func fieldName(_ bytes: ArraySlice<UInt8>) -> String {
+        var name = bytes
+        while let last = name.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { name.removeLast() }
+        return String(decoding: name, as: UTF8.self).lowercased()
     }
 }

@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct HeaderBlockTapTests {
     static let message = Array(
-        ("Received: by mx; Mon, 7 Dec 2026 10:00:00 +0000\r\nMessage-ID: <tap@example.test>\r\n"
+        ("Received: by mx; Mon, 7 Dec 2026 10:00:00 +0000\r\nDKIM-Signature: v=1; a=rsa-sha256;\r\n\tb=AbC\r\n"
+            + "X-Subject: not this one\r\nMessage-ID: <tap@example.test>\r\n"
             + "Subject: a long\r\n folded subject\r\nFrom: a@example.test\r\n\r\nbody\r\n\r\nmore\r\n").utf8)
 
     /// What a listing with header fields (or `TOP n 0`) gives: the block up to the empty line.
@@ -34,6 +35,11 @@ import Testing
         #expect(Self.tapped(withoutMessageID, chunk: chunk) == Self.listed(withoutMessageID))
         let allHeader = Array("Message-ID: <no-body@example.test>\r\nSubject: none".utf8)
         #expect(Self.tapped(allHeader, chunk: chunk) == Self.listed(allHeader))
+        // No Message-ID: the hash of Date, From and Subject, whatever surrounds them.
+        let oddlyWritten = Array(
+            ("received: x\r\nSUBJECT : first\r\n\tcontinued\r\nnot a field\r\n more\r\nsubject: second\r\n"
+                + "date: Tue, 8 Dec 2026 11:00:00 +0100\r\nX-From: no\r\nfrom: c@example.test\r\n\r\nbody").utf8)
+        #expect(Self.tapped(oddlyWritten, chunk: chunk) == Self.listed(oddlyWritten))
     }
 
     @Test func aHeaderBlockTooLongLeavesTheMessageWithoutIdentity() {
