@@ -6,21 +6,25 @@ Run through bench/run.sh (see bench/README.md). Stdlib only. One run:
     tmpfs, seeds the source with scripts/corpus.py (small: 5 users, mixed: 4 users, large1: 1 user);
   - per corpus, repeat and tool: a fresh, empty destination; cold migration (users in parallel:
     one mbsync process per user, one mailferry process with concurrency = users); no-op re-run;
-    no-op re-run with the tool's state deleted; for `small` also a cold migration with users one at a
-    time (mbsync -a, mailferry --concurrency 1); for large1 one cold migration of a 50 MB message;
+    re-run after new mail (scripts/corpus.py's new_mail APPENDed to the source, withdrawn after the
+    next run); no-op re-run with the tool's state deleted; for `small` also a cold migration with
+    users one at a time (mbsync -a, mailferry --concurrency 1); for large1 one cold migration of a
+    50 MB message;
   - imapsync like mbsync (one process per user) when it is on PATH, else its rows say it is missing;
   - for small and mixed the servers' own limit (bench/server-limit.py): pre-built pipelined byte
     streams, fetched and appended concurrently, one APPEND per message and MULTIAPPEND batches,
     each into a fresh destination and verified like the tools;
   - measures wall time, client CPU and peak RSS (/usr/bin/time -v per client process) and server CPU
     (utime+stime of the Dovecot masters, their reaped children and their live descendants, before
-    and after); verifies every cold run (and the stateless re-run) with scripts/compare-mailboxes.py;
+    and after); verifies every cold run, the re-run after new mail and the stateless re-run with
+    scripts/compare-mailboxes.py;
   - prints medians and ratios mailferry/mbsync as a Markdown table and writes bench/results/<date>.md.
 """
 
 import argparse
 import concurrent.futures
 import datetime as dt
+import imaplib
 import json
 import os
 import platform
@@ -29,6 +33,7 @@ import re
 import shlex
 import shutil
 import signal
+import ssl
 import statistics
 import subprocess
 import sys
@@ -36,6 +41,10 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True   # no __pycache__ in the source tree
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import corpus  # noqa: E402  (scripts/corpus.py: the new mail of the re-run after new mail)
+import mutf7  # noqa: E402  (scripts/mailtools, on the path through corpus)
 DOVECOT_SERVER = os.environ.get("DOVECOT_SERVER", os.path.join(ROOT, "scripts", "dovecot-server"))
 CORPUS = os.path.join(ROOT, "scripts", "corpus.py")
 COMPARE = os.path.join(ROOT, "scripts", "compare-mailboxes.py")
@@ -48,6 +57,7 @@ CORPUS_OF = {"pop3": "small"}   # profile -> scripts/corpus.py profile, when the
 CONCURRENCY = {"fleet": 20}     # users migrated at once; otherwise all of the profile's users
 IMAP_ONLY_TOOLS = ("mbsync", "imapsync")   # no POP3 source: no rows for `pop3`
 PLAN_RUN = "plan, state after the cold run"
+CHANGED_RUN = "re-run after new mail"
 
 
 def profile_users(profile, scale):
@@ -319,6 +329,90 @@ PROFILE_LIMITS = {"small": [PER_MESSAGE, MULTIAPPEND], "mixed": [PER_MESSAGE, MU
                   "fleet": [MULTIAPPEND], "pop3": [POP3_MULTIAPPEND]}
 
 
+# --- new mail ---------------------------------------------------------------------------------
+
+SYSTEM_FLAGS = {"D": "\\Draft", "F": "\\Flagged", "R": "\\Answered", "S": "\\Seen", "T": "\\Deleted"}
+
+
+class NewMail:
+    """The mail of the re-run after new mail: scripts/corpus.py's new_mail per user, delivered into the
+    source with IMAP APPEND (the generated flags, keywords and INTERNALDATE) and withdrawn again with
+    UID STORE \\Deleted + UID EXPUNGE of the UIDs that APPENDUID answered, so that every tool sees the
+    same new messages and the next tool (and the limit rows) the source as seeded. APPEND, as a
+    delivery agent would, leaves the source's index up to date before the run is measured."""
+
+    def __init__(self, profile, scale):
+        self.messages = {user: corpus.new_mail(CORPUS_OF.get(profile, profile), seed, scale)
+                         for user, seed in profile_users(profile, scale)}
+
+    def figures(self):
+        """(messages, of them in INBOX, bytes) over all users."""
+        every = [m for messages in self.messages.values() for m in messages]
+        return len(every), sum(1 for spec, _ in every if spec.folder == "INBOX"), sum(len(d) for _, d in every)
+
+    def deliver(self, server):
+        """{user: {folder: [uid]}}: every user's new messages appended to the source."""
+        def one(user):
+            uids = {}
+            conn = imap_session(server, user)
+            try:
+                for spec, data in self.messages[user]:
+                    flags = " ".join([SYSTEM_FLAGS[f] for f in spec.flags] + spec.keywords)
+                    typ, answer = conn.append(mailbox_name(spec.folder), f"({flags})", spec.internaldate, data)
+                    code = re.search(rb"\[APPENDUID \d+ (\d+)\]", answer[0] or b"")
+                    if typ != "OK" or code is None:
+                        raise SystemExit(f"bench: APPEND for {user} answered {typ} {answer!r}")
+                    uids.setdefault(spec.folder, []).append(int(code.group(1)))
+            finally:
+                conn.logout()
+            return user, uids
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            return dict(pool.map(one, self.messages))
+
+    def withdraw(self, server, delivered):
+        def one(user):
+            conn = imap_session(server, user)
+            try:
+                for folder, uids in delivered[user].items():
+                    uid_set = uid_ranges(uids)
+                    answers = [conn.select(mailbox_name(folder))[0],
+                               conn.uid("STORE", uid_set, "+FLAGS.SILENT", "(\\Deleted)")[0],
+                               conn.uid("EXPUNGE", uid_set)[0]]
+                    if answers != ["OK"] * 3:
+                        raise SystemExit(f"bench: withdrawing new mail of {user} from {folder} failed: {answers}")
+                    conn.close()
+            finally:
+                conn.logout()
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(one, delivered))
+
+
+def uid_ranges(uids):
+    """"3:5,9" for [3, 4, 5, 9]: a short UID set for thousands of consecutive UIDs."""
+    ranges = []
+    for uid in sorted(uids):
+        if ranges and uid == ranges[-1][1] + 1:
+            ranges[-1][1] = uid
+        else:
+            ranges.append([uid, uid])
+    return ",".join(str(a) if a == b else f"{a}:{b}" for a, b in ranges)
+
+
+def imap_session(server, user):
+    conn = imaplib.IMAP4_SSL("127.0.0.1", server.port, ssl_context=ssl.create_default_context(cafile=server.ca_file),
+                             timeout=300)
+    conn.login(user, password(user))
+    return conn
+
+
+def mailbox_name(folder):
+    """A corpus folder name ("/" between levels) as a quoted IMAP mailbox name in modified UTF-7."""
+    encoded = "/".join(mutf7.encode(level) for level in folder.split("/"))
+    return '"' + encoded.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 # --- measuring --------------------------------------------------------------------------------
 
 def measure(commands, servers, work):
@@ -453,6 +547,7 @@ class Bench:
         self.results = {}   # (profile, run, tool) -> [measurement]
         self.exactness = {}  # (profile, run, tool) -> [summary]
         self.destination_count = 0
+        self.new_mail = {}   # profile -> NewMail, once delivered
 
     def start(self, name, users, pop3s=False):
         server = Server(os.path.join(self.work, name), users, pop3s)
@@ -546,12 +641,25 @@ class Bench:
             if hasattr(tool, "plan"):
                 m = measure(tool.plan(), servers, tool_work)
                 self.record(profile, PLAN_RUN, tool, m)
+            # The new mail stays in the source through the re-run with state deleted (so that the
+            # destination, which has it, still equals the source) and is withdrawn before anything
+            # else reads the source.
+            delivered = None if self.args.no_changed else self.deliver_new_mail(profile)
+            try:
+                if delivered is not None:
+                    m = measure(tool.parallel(), servers, tool_work)
+                    self.record(profile, CHANGED_RUN, tool, m,
+                                verify(users, self.source, destination, tool_work, pop3)[0])
+                if tool.name not in self.args.skip_state_deleted:
+                    tool.delete_state()
+                    m = measure(tool.parallel(), servers, tool_work)
+                    self.record(profile, "no-op re-run, state deleted", tool, m,
+                                verify(users, self.source, destination, tool_work, pop3)[0])
+            finally:
+                if delivered is not None:
+                    self.new_mail[profile].withdraw(self.source, delivered)
             if tool.name in self.args.skip_state_deleted:
                 continue
-            tool.delete_state()
-            m = measure(tool.parallel(), servers, tool_work)
-            self.record(profile, "no-op re-run, state deleted", tool, m,
-                        verify(users, self.source, destination, tool_work, pop3)[0])
             if profile == "small" and not self.args.no_sequential:
                 destination = self.fresh_destination(users)
                 tool.prepare(tool_work, users, self.source, destination)
@@ -567,6 +675,15 @@ class Bench:
                 self.record(profile, "cold, users in parallel", limit, m,
                             verify(users, self.source, destination, limit_work, pop3)[0])
 
+    def deliver_new_mail(self, profile):
+        if profile not in self.new_mail:
+            self.new_mail[profile] = NewMail(profile, self.args.scale)
+        started = time.monotonic()
+        delivered = self.new_mail[profile].deliver(self.source)
+        log(f"{profile}: {self.new_mail[profile].figures()[0]} new messages delivered into the source "
+            f"in {time.monotonic() - started:.1f} s")
+        return delivered
+
     def run(self, tools):
         self.seed()
         for repeat in range(self.args.repeats):
@@ -578,7 +695,7 @@ class Bench:
 
 # --- the report -------------------------------------------------------------------------------
 
-RUN_ORDER = ["cold, users in parallel", "no-op re-run", PLAN_RUN, "no-op re-run, state deleted",
+RUN_ORDER = ["cold, users in parallel", "no-op re-run", PLAN_RUN, CHANGED_RUN, "no-op re-run, state deleted",
              "cold, users one at a time", "cold"]
 
 
@@ -633,9 +750,20 @@ def targets(bench):
         check(profile, "cold / servers' MULTIAPPEND limit",
               quotient(f(profile, cold, "mailferry"), f(profile, cold, MULTIAPPEND.name)), 1.15)
     check("small", "peak RSS, cold", f("small", cold, "mailferry", "rss_max"), 40, "MiB")
+    for profile in bench.corpus:   # informative: the issue sets no target for it
+        value = quotient(f(profile, CHANGED_RUN, "mailferry"), f(profile, CHANGED_RUN, "mbsync"))
+        if value is not None:
+            checks.append(f"- `{profile}`: {CHANGED_RUN}, mailferry/mbsync: {value:.2f}x (informative, no target)")
     if not checks:
         return []
     return ["Issue 23's targets, from the medians above (ratios within this run):", ""] + checks + [""]
+
+
+def new_mail_text(new_mail):
+    if new_mail is None:
+        return ""
+    count, inbox, size = new_mail.figures()
+    return f"; {CHANGED_RUN}: {count} new messages ({inbox} in INBOX), {size / MIB:.2f} MiB"
 
 
 def report(bench, tools, versions, available):
@@ -653,7 +781,8 @@ def report(bench, tools, versions, available):
         at_once = CONCURRENCY.get(profile)
         lines.append(f"- `{profile}`: {figures['users']} users, {figures['messages']} messages, "
                      f"{figures['bytes'] / MIB:.1f} MiB" + (f"; {at_once} users at a time" if at_once else "")
-                     + ("; read over POP3S" if profile == "pop3" else ""))
+                     + ("; read over POP3S" if profile == "pop3" else "")
+                     + new_mail_text(bench.new_mail.get(profile)))
     if bench.args.scale != 1:
         lines.append(f"- scaled by {bench.args.scale:g} (`huge`'s folders, `fleet`'s users)")
     lines.append("")
@@ -739,6 +868,8 @@ def main():
     parser.add_argument("--work-root", default="/dev/shm" if os.path.isdir("/dev/shm") else "/tmp")
     parser.add_argument("--no-sequential", action="store_true", help="skip the users-one-at-a-time runs")
     parser.add_argument("--no-limit", action="store_true", help="skip the servers' own limit runs")
+    parser.add_argument("--no-changed", action="store_true",
+                        help="skip the re-run after new mail (no mail delivered into the source)")
     parser.add_argument("--skip-state-deleted", default="", metavar="TOOLS",
                         help="comma-separated tools without the re-run with state deleted (mbsync copies "
                              "everything again there, which at `huge`'s size takes many minutes)")

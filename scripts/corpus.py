@@ -10,6 +10,10 @@ and `fleet` (one of many small mailboxes: 100 messages in three folders) are gen
 at most 5,000 messages, each from its own random generator, so that --jobs processes write them at
 once and the same profile, seed and scale still always give the same files.
 
+`new_mail(profile, seed, scale)` (imported by bench/bench.py) gives the mail that arrives after a
+migration: 1% of INBOX's count (at least 5) plus one message in the first other folder, in the
+profile's own shape, deterministic and distinct from the corpus.
+
 Independent of mailferry's Swift code (stdlib only), so that it can judge mailferry's results.
 The same profile and seed always give the same messages, flags, dates, folders and subscriptions;
 seeding twice into one Maildir is idempotent (same file names).
@@ -391,6 +395,39 @@ def generate(profile, seed):
             data = build_message(rng, spec, index)
         messages.append((spec, data))
     return folders, messages
+
+
+# --- new mail (bench's re-run after new mail) -------------------------------------------------
+
+NEW_MAIL_SHARE = 0.01     # of the profile's INBOX count
+NEW_MAIL_MINIMUM = 5
+NEW_MAIL_FIRST = 10_000_000   # message index of the first new message: never one of the corpus's
+
+
+def new_mail(profile, seed, scale=1.0):
+    """[(spec, canonical bytes)]: mail that arrives after the corpus was migrated; pure and deterministic.
+
+    1% of INBOX's count (at least 5) into INBOX and one message into the profile's first other
+    folder (none when INBOX is its only folder), built by the profile's own generator (sizes, flags,
+    keywords, dates, headers) from a random generator of their own, so they differ from every corpus
+    message and are the same on every call."""
+    if profile in CHUNKED_PROFILES:
+        folders = chunked_folders(profile, scale)
+        inbox_count = new_mail_count(folders[0].count)
+        messages = generate_chunk(profile, seed, folders[0], NEW_MAIL_FIRST, inbox_count)
+        if len(folders) > 1:
+            messages += generate_chunk(profile, seed, folders[1], NEW_MAIL_FIRST, 1)
+        return messages
+    rng = random.Random(f"mailferry-corpus:{profile}:{seed}:new-mail")
+    folders, specs = PROFILES[profile](rng)
+    inbox_count = new_mail_count(folders[0].count)
+    chosen = [spec for spec in specs if spec.folder == "INBOX"][:inbox_count]
+    chosen += [spec for spec in specs if len(folders) > 1 and spec.folder == folders[1].name][:1]
+    return [(spec, build_message(rng, spec, NEW_MAIL_FIRST + index)) for index, spec in enumerate(chosen)]
+
+
+def new_mail_count(inbox_count):
+    return max(NEW_MAIL_MINIMUM, round(inbox_count * NEW_MAIL_SHARE))
 
 
 # --- Maildir++ writing ------------------------------------------------------------------------

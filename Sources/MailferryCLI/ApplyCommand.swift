@@ -230,7 +230,8 @@ struct ApplyCommand: AsyncParsableCommand {
                 "\(budgets)/\(UserLog.fileName(for: user).dropLast(".log".count)).\(side.rawValue).json"
             }, serverBudgetFile: { side in "\(budgets)/server/\(side.rawValue).json" })
         let applyRun = ApplyRun(
-            rules: job.folders, options: job.options, ledger: ledger, runID: runID, observer: progress,
+            rules: job.folders, options: job.options, ledger: ledger, runID: runID,
+            observer: HeapTrimmingObserver(wrapping: progress),
             program: MailferryVersion.description
         ) { account in
             crashInjection.map { $0.wrap(factory.connector(for: account), sourceUser: account.sourceUser) }
