@@ -6,9 +6,14 @@ import MailferryCore
 /// key changed (a new UIDVALIDITY, a message moved between merged folders). What no source message
 /// claimed is a message gone from the source since.
 struct SyncBaseline: Sendable {
-    private var bySourceKey: [Key: BaselineEntry] = [:]
-    private var byIdentity: [MessageIdentity: [Key]] = [:]
-    private var claimed: Set<Key> = []
+    /// Held compactly, because a folder of 200,000 messages has as many entries: the entries in one
+    /// array, a dictionary from source key to index, per identity the index of its first entry and
+    /// per entry the next one of the same identity (in entry order), and a flag per claimed entry.
+    private var entries: [BaselineEntry] = []
+    private var bySourceKey: [Key: Int32] = [:]
+    private var firstWithIdentity: [MessageIdentity: Int32] = [:]
+    private var nextWithIdentity: [Int32] = []
+    private var claimed: [Bool] = []
 
     private struct Key: Hashable, Sendable {
         var folder: MailboxPath
@@ -16,54 +21,67 @@ struct SyncBaseline: Sendable {
     }
 
     init(_ entries: [BaselineEntry]) {
-        for entry in entries {
-            let key = Key(folder: entry.sourceFolder, sourceKey: entry.sourceKey)
-            bySourceKey[key] = entry
+        self.entries = entries
+        bySourceKey.reserveCapacity(entries.count)
+        nextWithIdentity = Array(repeating: -1, count: entries.count)
+        claimed = Array(repeating: false, count: entries.count)
+        for index in entries.indices.reversed() {
+            let entry = entries[index]
+            bySourceKey[Key(folder: entry.sourceFolder, sourceKey: entry.sourceKey)] = Int32(index)
             // A message copied without its header fields has no identity to match by.
-            if !entry.identity.isUnread {
-                byIdentity[entry.identity, default: []].append(key)
-            }
+            guard !entry.identity.isUnread else { continue }
+            if let following = firstWithIdentity[entry.identity] { nextWithIdentity[index] = following }
+            firstWithIdentity[entry.identity] = Int32(index)
         }
     }
 
-    var isEmpty: Bool { bySourceKey.isEmpty }
+    var isEmpty: Bool { entries.isEmpty }
 
     /// The entry of `message` (listed in `folder`), taken so that no other message claims it.
     mutating func claim(_ message: MessageSummary, in folder: MailboxPath) -> BaselineEntry? {
-        let key = Key(folder: folder, sourceKey: message.sourceKey)
-        if let entry = bySourceKey[key], claimed.insert(key).inserted { return entry }
-        guard !message.identity.isUnread, let candidates = byIdentity[message.identity]
-        else { return nil }
+        if let index = bySourceKey[Key(folder: folder, sourceKey: message.sourceKey)].map(Int.init), !claimed[index] {
+            claimed[index] = true
+            return entries[index]
+        }
+        guard !message.identity.isUnread, let first = firstWithIdentity[message.identity] else { return nil }
         // Same source folder first (a new UIDVALIDITY), then any folder merged here.
-        let ordered = candidates.filter { $0.folder == folder } + candidates.filter { $0.folder != folder }
-        for candidate in ordered where claimed.insert(candidate).inserted {
-            return bySourceKey[candidate]
+        for sameFolder in [true, false] {
+            var index = Int(first)
+            while index >= 0 {
+                if !claimed[index], (entries[index].sourceFolder == folder) == sameFolder {
+                    claimed[index] = true
+                    return entries[index]
+                }
+                index = Int(nextWithIdentity[index])
+            }
         }
         return nil
+    }
+
+    /// Entries of `folder` that no source message claimed: their messages left the source.
+    func unclaimed(in folder: MailboxPath) -> [BaselineEntry] {
+        entries.indices.filter { !claimed[$0] && entries[$0].sourceFolder == folder }.map { entries[$0] }
+            .sorted { $0.sourceKey < $1.sourceKey }
     }
 
     /// The identity the state holds for the source message with `sourceKey` in `folder`, unless it
     /// was copied without one. A key names the same message for as long as it lives (IMAP: a UID
     /// under its UIDVALIDITY; POP3: a UIDL), so its headers need not be read again.
     func identity(ofSourceKey sourceKey: String, in folder: MailboxPath) -> MessageIdentity? {
-        bySourceKey[Key(folder: folder, sourceKey: sourceKey)].flatMap { $0.identity.isUnread ? nil : $0.identity }
+        bySourceKey[Key(folder: folder, sourceKey: sourceKey)].flatMap { index in
+            entries[Int(index)].identity.isUnread ? nil : entries[Int(index)].identity
+        }
     }
 
     /// The identities the state holds for destination messages by UID (valid while the destination
     /// folder keeps the UIDVALIDITY of its last complete sync), leaving out messages copied without one.
     func identitiesByDestinationUID() -> [UInt32: MessageIdentity] {
         var result: [UInt32: MessageIdentity] = [:]
-        result.reserveCapacity(bySourceKey.count)
-        for entry in bySourceKey.values where !entry.identity.isUnread {
+        result.reserveCapacity(entries.count)
+        for entry in entries where !entry.identity.isUnread {
             if let uid = entry.destinationUID { result[uid] = entry.identity }
         }
         return result
-    }
-
-    /// Entries of `folder` that no source message claimed: their messages left the source.
-    func unclaimed(in folder: MailboxPath) -> [BaselineEntry] {
-        bySourceKey.filter { $0.key.folder == folder && !claimed.contains($0.key) }.map(\.value)
-            .sorted { $0.sourceKey < $1.sourceKey }
     }
 
     /// Three-way flags of a message both sides have: a flag changed on the source since the

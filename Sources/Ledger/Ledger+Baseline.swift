@@ -8,12 +8,19 @@ extension Ledger {
     /// Every baseline entry of one destination folder (all the source folders merged into it).
     public func baseline(_ pair: MailboxPair, destinationFolder: MailboxPath) throws(LedgerError) -> [BaselineEntry] {
         try read { db in
-            try Row.fetchAll(
+            // Row by row (a folder of 200,000 messages has as many entries, which must not be held
+            // twice), each folder name decoded once and shared by the entries that name it.
+            let rows = try Row.fetchCursor(
                 db,
                 sql:
                     "SELECT * FROM sync_baseline WHERE source_user = ? AND destination_user = ? AND destination_folder = ?",
-                arguments: [pair.sourceUser, pair.destinationUser, StoredMailboxPath.text(destinationFolder)]
-            ).map { row in try Ledger.baselineEntry(row) }
+                arguments: [pair.sourceUser, pair.destinationUser, StoredMailboxPath.text(destinationFolder)])
+            var folders: [String: MailboxPath] = [:]
+            var entries: [BaselineEntry] = []
+            while let row = try rows.next() {
+                entries.append(try Ledger.baselineEntry(row, folders: &folders))
+            }
+            return entries
         }
     }
 
@@ -86,15 +93,22 @@ extension Ledger {
         }
     }
 
-    private static func baselineEntry(_ row: Row) throws -> BaselineEntry {
+    private static func baselineEntry(_ row: Row, folders: inout [String: MailboxPath]) throws -> BaselineEntry {
         let uid: Int64? = try row.decode(forColumn: "destination_uid")
         let sourceFlags: String = try row.decode(forColumn: "source_flags")
         let destinationFlags: String = try row.decode(forColumn: "destination_flags")
+        func folder(_ column: String) throws -> MailboxPath {
+            let text: String = try row.decode(forColumn: column)
+            if let known = folders[text] { return known }
+            let path = try StoredMailboxPath.path(text)
+            folders[text] = path
+            return path
+        }
         return BaselineEntry(
-            sourceFolder: try StoredMailboxPath.path(try row.decode(forColumn: "source_folder")),
+            sourceFolder: try folder("source_folder"),
             sourceKey: try row.decode(forColumn: "source_key"),
             identity: MessageIdentity(key: try row.decode(forColumn: "identity")),
-            destinationFolder: try StoredMailboxPath.path(try row.decode(forColumn: "destination_folder")),
+            destinationFolder: try folder("destination_folder"),
             destinationUID: uid.flatMap { UInt32(exactly: $0) },
             sourceFlags: MessageFlags(sourceFlags.split(separator: " ").map(String.init)),
             destinationFlags: MessageFlags(destinationFlags.split(separator: " ").map(String.init)))
