@@ -119,14 +119,26 @@ actor IMAPDestinationStore: DestinationStore {
     }
 
     func append(_ message: MessageSummary, body: MessageBody, to folder: MailboxPath) async throws -> UInt32? {
+        try await appendLearning(message, body: body, to: folder).uid
+    }
+
+    /// One APPEND; a message listed without its header fields learns its identity from its bytes
+    /// on the way (`HeaderBlockTap`), as in a MULTIAPPEND.
+    private func appendLearning(
+        _ message: MessageSummary, body: MessageBody, to folder: MailboxPath
+    ) async throws -> AppendedMessage {
         let name = directory.serverName(of: folder)
-        let appendBody = AppendBody(body)
+        let tap = message.identity.isUnread ? HeaderBlockTap(size: message.size) : nil
+        let appendBody = AppendBody(body, tap: tap)
+        let uid: UInt32?
         do {
-            let result = try await client.append(to: name, appendBody.appendMessage(for: message))
-            return result.uids.first
+            uid = try await client.append(to: name, appendBody.appendMessage(for: message)).uids.first
         } catch {
             throw failure(error, bodyFailure: appendBody.failure.recorded)
         }
+        var summary = message
+        if let identity = tap?.identity { summary.identity = identity }
+        return AppendedMessage(summary: summary, uid: uid)
     }
 
     /// One MULTIAPPEND per batch when the server offers it: Dovecot's cost per APPEND command is
@@ -135,7 +147,11 @@ actor IMAPDestinationStore: DestinationStore {
         _ messages: MessageBodies, to folder: MailboxPath, stored: @Sendable ([AppendedMessage]) async throws -> Void
     ) async throws {
         guard await client.hasCapability("MULTIAPPEND") else {
-            return try await appendOneByOne(messages, to: folder, stored: stored)
+            // One APPEND per message (Gmail, Exchange), each reported as soon as it is stored.
+            while let message = try await messages.next() {
+                try await stored([try await appendLearning(message.summary, body: message.body, to: folder)])
+            }
+            return
         }
         let name = directory.serverName(of: folder)
         let feed = IMAPAppendFeed(messages)

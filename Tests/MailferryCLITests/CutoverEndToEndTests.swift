@@ -50,10 +50,12 @@
 
         static func password(_ user: String) -> String { users.first { $0.0 == user }?.1 ?? "" }
 
-        func withServers(options: String = "", _ body: (Servers) async throws -> Void) async throws {
+        func withServers(
+            options: String = "", destinationMultiappend: Bool = true, _ body: (Servers) async throws -> Void
+        ) async throws {
             let source = try await DovecotServer.start(.init(users: Self.users, masterUser: Self.admin, pop3: false))
             let destination = try await DovecotServer.start(
-                .init(users: Self.users, masterUser: Self.admin, pop3: false))
+                .init(users: Self.users, masterUser: Self.admin, pop3: false, multiappend: destinationMultiappend))
             let job =
                 CrashResumeEndToEndTests.job(source: source, destination: destination)
                 .replacingOccurrences(of: "name: crash-resume", with: "name: cutover") + options
@@ -310,8 +312,10 @@
             }
         }
 
-        @Test func reRunsReadHeadersOnlyOfMailTheStateDoesNotKnow() async throws {
-            try await withServers { servers in
+        /// With MULTIAPPEND and with one APPEND per message (as Gmail and Exchange take them).
+        @Test(arguments: [true, false])
+        func reRunsReadHeadersOnlyOfMailTheStateDoesNotKnow(multiappend: Bool) async throws {
+            try await withServers(destinationMultiappend: multiappend) { servers in
                 let (source, destination) = (servers.source, servers.destination)
                 try await offCooperativePool { try MailTools.seed(source, user: "bob", seed: 72) }
                 #expect(try await servers.apply(["--user", "bob"]).status == 0)
