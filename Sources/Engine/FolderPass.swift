@@ -93,8 +93,9 @@ struct FolderPass: Sendable {
         // paired): the source is listed without what identities need, and nothing is compared, unless
         // the baseline matches messages by identity.
         let nothingToPair = knownPool?.isEmpty ?? ((destinationState?.messageCount ?? 0) == 0)
-        // A date filter needs dates, which a POP3 source reads from the headers.
-        let identified = identifyAll || !nothingToPair || !baseline.isEmpty || options.since != nil
+        // A date filter needs dates, which a POP3 source reads from the headers (IMAP lists them).
+        let datesNeedHeaders = options.since != nil && source.datesNeedHeaders(in: folder)
+        let identified = identifyAll || !nothingToPair || !baseline.isEmpty || datesNeedHeaders
         // The baseline's destination UIDs still name the same messages while the destination
         // folder keeps the UIDVALIDITY of its last complete sync.
         let record = try ledger?.folderRecord(sourceUser: sourceUser, sourceFolder: folder)
@@ -106,7 +107,7 @@ struct FolderPass: Sendable {
         // only the others' headers are read. `verify`, deliveries in doubt and selections read all.
         let identitiesKnown =
             !baseline.isEmpty && !identifyAll && !inDoubt && mapping.selection == .all
-            && (options.since == nil || !source.datesNeedHeaders(in: folder))
+            && !datesNeedHeaders
         // A first copy into an empty folder, with nothing to skip or select. A folder larger than one
         // window is only counted here, a window at a time, and `execute` lists and copies it again
         // window by window, so that no listing of the whole folder is held.

@@ -70,6 +70,26 @@ import Testing
         #expect(inbox(destination) == inbox(source) + ["Message-ID: <own@new>\r\n\r\nwritten on the new server"])
     }
 
+    @Test func aFirstCopyWithADateFilterReadsNoHeaderFromASourceThatListsDates() async throws {
+        let ledger = try Ledger.open(directory: NSTemporaryDirectory() + "mf-known-\(UUID().uuidString)")
+        let source = InMemoryStore(folders: ["INBOX"])
+        source.add("Message-ID: <old@x>\r\n\r\nold", to: "INBOX", seconds: 1_500_000_000)  // 2017
+        source.add("Message-ID: <new@x>\r\n\r\nnew", to: "INBOX", seconds: 1_700_000_000)  // 2023
+        let destination = InMemoryStore()
+        var options = MigrationOptions()
+        options.since = try #require(CalendarDay(year: 2020, month: 1, day: 1))
+        let migration = UserMigration(
+            account: account, rules: FolderRules(), options: options, ledger: ledger,
+            connector: StoreConnector(openSource: { source }, openDestination: { destination }),
+            retryDelay: .milliseconds(1))
+        let outcome = await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+        #expect(outcome.counts.messagesCopied == 1)
+        #expect(outcome.counts.messagesSkipped == 1)
+        #expect(inbox(destination) == ["Message-ID: <new@x>\r\n\r\nnew"])
+        #expect(source.listings.map(\.identified) == [false], "INTERNALDATE comes with the listing")
+        #expect(source.identifications.isEmpty)
+    }
+
     @Test func aDestinationRenumberedIsIdentifiedAfreshAndNothingIsDuplicated() async throws {
         let ledger = try Ledger.open(directory: NSTemporaryDirectory() + "mf-known-\(UUID().uuidString)")
         let source = InMemoryStore(folders: ["INBOX"])
