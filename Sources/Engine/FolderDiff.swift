@@ -172,13 +172,16 @@ public struct FolderDiff: Sendable {
                 if entry != known { baselineUpdates.append(entry) }
             } else if let known, !options.restoreDeleted {
                 keptDeleted.append(message)
+                var updated = known
                 // Learn the identity of a message copied without one, so that it is still known
                 // after the source renumbers its folder.
                 if known.identity != message.identity, !message.identity.isUnread {
-                    var learned = known
-                    learned.identity = message.identity
-                    baselineUpdates.append(learned)
+                    updated.identity = message.identity
                 }
+                // A UID recorded under the destination folder's earlier UIDVALIDITY names nothing
+                // now, and a message delivered later may get it: forgotten, never trusted again.
+                if !destinationUIDsValid { updated.destinationUID = nil }
+                if updated != known { baselineUpdates.append(updated) }
             } else {
                 toCopy.append(message)
             }
@@ -197,6 +200,10 @@ public struct FolderDiff: Sendable {
                 toDelete.append(Deletion(destination: match, baseline: entry))
             } else if !pool.contains(entry.identity), !(uid.map(pool.contains(uid:)) ?? false) {
                 baselineRemovals.append(entry)
+            } else if !destinationUIDsValid, entry.destinationUID != nil {
+                var updated = entry
+                updated.destinationUID = nil
+                baselineUpdates.append(updated)
             }
         }
     }

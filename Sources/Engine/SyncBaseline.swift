@@ -74,14 +74,20 @@ struct SyncBaseline: Sendable {
     }
 
     /// The identities the state holds for destination messages by UID (valid while the destination
-    /// folder keeps the UIDVALIDITY of its last complete sync), leaving out messages copied without one.
+    /// folder keeps the UIDVALIDITY of its last complete sync), leaving out messages copied without
+    /// one and any UID two entries name with different identities (its headers are read instead).
     func identitiesByDestinationUID() -> [UInt32: MessageIdentity] {
-        var result: [UInt32: MessageIdentity] = [:]
-        result.reserveCapacity(entries.count)
-        for entry in entries where !entry.identity.isUnread {
-            if let uid = entry.destinationUID { result[uid] = entry.identity }
+        var named: [UInt32: MessageIdentity] = [:]
+        named.reserveCapacity(entries.count)
+        var conflicting: Set<UInt32> = []
+        for entry in entries {
+            guard let uid = entry.destinationUID else { continue }
+            if let other = named.updateValue(entry.identity, forKey: uid), other != entry.identity {
+                conflicting.insert(uid)
+            }
         }
-        return result
+        for uid in conflicting { named[uid] = nil }
+        return named.filter { !$0.value.isUnread }
     }
 
     /// Three-way flags of a message both sides have: a flag changed on the source since the

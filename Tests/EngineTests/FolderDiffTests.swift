@@ -91,6 +91,30 @@ import Testing
         #expect(renumbered.present.isEmpty, "a UID under another UIDVALIDITY names nothing")
     }
 
+    @Test func destinationUIDsOfAnEarlierUIDValidityAreForgotten() {
+        func entry(_ key: String, id: String, uid: UInt32) -> BaselineEntry {
+            BaselineEntry(
+                sourceFolder: .inbox, sourceKey: key, identity: MessageIdentity(key: "\(id):100"),
+                destinationFolder: .inbox, destinationUID: uid, sourceFlags: .none, destinationFlags: .none)
+        }
+        // 1:1 was deleted by the user (kept deleted); 1:9 left the source but is still on the
+        // destination; the destination folder has a new UIDVALIDITY, its message now at UID 40.
+        var pool = MessagePool([message(40, id: "gone-from-source")])
+        var baseline = SyncBaseline([entry("1:1", id: "deleted", uid: 5), entry("1:9", id: "gone-from-source", uid: 7)])
+        let diff = FolderDiff(
+            source: [message(1, id: "deleted")], folder: .inbox, target: .inbox, pool: &pool, baseline: &baseline,
+            options: MigrationOptions(), acceptsKeywords: true, destinationUIDsValid: false)
+        #expect(diff.keptDeleted.map(\.uid) == [1])
+        #expect(diff.baselineUpdates.map(\.sourceKey).sorted() == ["1:1", "1:9"])
+        #expect(diff.baselineUpdates.allSatisfy { $0.destinationUID == nil })
+
+        // Two entries naming one UID with different identities: that UID's headers are read.
+        let named = SyncBaseline([
+            entry("1:1", id: "a", uid: 5), entry("1:2", id: "b", uid: 5), entry("1:3", id: "c", uid: 6),
+        ])
+        #expect(named.identitiesByDestinationUID() == [6: MessageIdentity(key: "c:100")])
+    }
+
     @Test func extraDestinationCopiesAreNeverDeletedNorCounted() {
         let diff = FolderDiff(
             source: [message(1, id: "a")], destination: [message(5, id: "a"), message(6, id: "a")],
