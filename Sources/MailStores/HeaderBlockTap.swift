@@ -3,10 +3,6 @@ import MailferryCore
 import NIOCore
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Watches a message's bytes as they stream to the destination and keeps its identity, made from
 /// its header block exactly as a listing with header fields makes it, so that a first copy (which
 /// lists the source without header fields) still records every message's identity and the next
@@ -37,7 +33,7 @@ final class HeaderBlockTap: Sendable {
             // Mostly the whole header block is in the first chunk: found there without a copy.
             if progress.block.isEmpty,
                 let headers = chunk.withUnsafeReadableBytes({ bytes in
-                    Self.endOfHeader(in: bytes).map { Array(bytes[..<$0]) }
+                    HeaderBlockEnd.index(in: bytes).map { Array(bytes[..<$0]) }
                 })
             {
                 finish(&progress, headers: headers)
@@ -45,7 +41,7 @@ final class HeaderBlockTap: Sendable {
             }
             let searchFrom = max(0, progress.block.count - 2)
             progress.block += chunk.readableBytesView.prefix(Self.maximumHeaderBytes + 3 - progress.block.count)
-            if let end = SpoolFile.endOfHeader(in: progress.block, from: searchFrom) {
+            if let end = HeaderBlockEnd.index(in: progress.block, from: searchFrom) {
                 finish(&progress, headers: Array(progress.block[..<end]))
             } else if progress.block.count > Self.maximumHeaderBytes {
                 progress = Progress(finished: true)
@@ -67,23 +63,6 @@ final class HeaderBlockTap: Sendable {
     private func finish(_ progress: inout Progress, headers: [UInt8]) {
         progress = Progress(
             identity: MessageIdentity(headers: Self.identityFields(of: headers), size: size), finished: true)
-    }
-
-    /// The index just past the empty line that ends a header block, as `SpoolFile.endOfHeader`
-    /// finds it, with line feeds found by `memchr`.
-    static func endOfHeader(in bytes: UnsafeRawBufferPointer) -> Int? {
-        let (cr, lf) = (UInt8(ascii: "\r"), UInt8(ascii: "\n"))
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
-        if bytes[0] == lf { return 1 }
-        if bytes.count >= 2, bytes[0] == cr, bytes[1] == lf { return 2 }
-        var index = 0
-        while index < bytes.count, let found = memchr(base + index, Int32(lf), bytes.count - index) {
-            let position = base.distance(to: UnsafeRawPointer(found))
-            if position + 1 < bytes.count, bytes[position + 1] == lf { return position + 2 }
-            if position + 2 < bytes.count, bytes[position + 1] == cr, bytes[position + 2] == lf { return position + 3 }
-            index = position + 1
-        }
-        return nil
     }
 
     /// The lines of the fields identities use (with their folded continuations), in order: what a

@@ -83,35 +83,16 @@ struct SpoolFile: Sendable {
     /// from a file a chunk at a time, so that a large message is not read whole.
     func headerBlock() throws(SpoolError) -> [UInt8] {
         if case .memory(let held) = storage {
-            return Array(held[..<(Self.endOfHeader(in: held, from: 0) ?? held.count)])
+            return Array(held[..<(HeaderBlockEnd.index(in: held) ?? held.count)])
         }
         var block: [UInt8] = []
         while Int64(block.count) < size {
             let searchFrom = max(0, block.count - 2)
             block += try bytes(
                 at: Int64(block.count), count: Int(min(Int64(Self.chunkSize), size - Int64(block.count))))
-            if let end = Self.endOfHeader(in: block, from: searchFrom) { return Array(block[..<end]) }
+            if let end = HeaderBlockEnd.index(in: block, from: searchFrom) { return Array(block[..<end]) }
         }
         return block
-    }
-
-    /// The index just past the empty line that ends a header block, searching from `start`; a
-    /// block that begins with an empty line has no header fields.
-    static func endOfHeader(in bytes: [UInt8], from start: Int) -> Int? {
-        let (cr, lf) = (UInt8(ascii: "\r"), UInt8(ascii: "\n"))
-        if start == 0 {
-            if bytes.first == lf { return 1 }
-            if bytes.count >= 2, bytes[0] == cr, bytes[1] == lf { return 2 }
-        }
-        var index = start
-        while index < bytes.count {
-            if bytes[index] == lf {
-                if index + 1 < bytes.count, bytes[index + 1] == lf { return index + 2 }
-                if index + 2 < bytes.count, bytes[index + 1] == cr, bytes[index + 2] == lf { return index + 3 }
-            }
-            index += 1
-        }
-        return nil
     }
 
     /// `count` bytes from `offset` (fewer at the end of the spool).

@@ -12,7 +12,7 @@ import Testing
 
     /// What a listing with header fields (or `TOP n 0`) gives: the block up to the empty line.
     static func listed(_ bytes: [UInt8]) -> MessageIdentity {
-        let end = SpoolFile.endOfHeader(in: bytes, from: 0) ?? bytes.count
+        let end = HeaderBlockEnd.index(in: bytes) ?? bytes.count
         return MessageIdentity(headers: Array(bytes[..<end]), size: Int64(bytes.count))
     }
 

@@ -215,27 +215,10 @@ enum MaildirFileSystem {
             }
             if count == 0 { break }
             header += buffer[0..<count]
-            if let end = endOfHeader(in: header, from: searchFrom) { return Array(header[..<end]) }
-            searchFrom = max(0, header.count - 3)
+            if let end = HeaderBlockEnd.index(in: header, from: searchFrom) { return Array(header[..<end]) }
+            searchFrom = max(0, header.count - 2)
         }
         return header
-    }
-
-    /// Index just past the empty line ("\n\n" or "\n\r\n") that ends the header.
-    static func endOfHeader(in bytes: [UInt8], from start: Int) -> Int? {
-        var index = start
-        while index < bytes.count {
-            if bytes[index] == UInt8(ascii: "\n") {
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") { return index + 2 }
-                if index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "\r"),
-                    bytes[index + 2] == UInt8(ascii: "\n")
-                {
-                    return index + 3
-                }
-            }
-            index += 1
-        }
-        return nil
     }
 }
 
