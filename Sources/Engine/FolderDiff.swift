@@ -72,6 +72,11 @@ public struct FolderDiff: Sendable {
     /// Baseline entries to forget: re-claimed under a new key, or gone from both sides.
     public var baselineRemovals: [BaselineEntry] = []
 
+    /// Source messages `add` found no destination message for while the destination was still being
+    /// listed (`defersUnmatched`): given to `add` again with its next window, as the message may be
+    /// further on. Admitted by the filters already.
+    public var deferred: [MessageSummary] = []
+
     /// A first copy into an empty folder (nothing to pair, skip or remember): the source listing
     /// was only counted, window by window, and `toCopy` is empty; `FolderPass.execute` lists the
     /// source again a window at a time and copies each, so that a folder of any size is never held.
@@ -118,17 +123,21 @@ public struct FolderDiff: Sendable {
     init() {}
 
     /// Diffs one window of the source listing (windows in ascending UID order, or the whole listing).
-    /// - Parameter destinationUIDsValid: the destination folder keeps the UIDVALIDITY of its last
-    ///   complete sync, so a baseline entry's destination UID still names its message.
+    /// - Parameters:
+    ///   - destinationUIDsValid: the destination folder keeps the UIDVALIDITY of its last complete
+    ///     sync, so a baseline entry's destination UID still names its message.
+    ///   - defersUnmatched: the pool holds the destination's listing only as far as it has been
+    ///     listed (a folder compared without a baseline, both sides a window at a time): a message
+    ///     without a match goes to `deferred`, not `toCopy`.
     mutating func add(
         _ source: [MessageSummary], folder: MailboxPath, target: MailboxPath, pool: inout MessagePool,
         baseline: inout SyncBaseline, options: MigrationOptions, acceptsKeywords: Bool,
-        destinationUIDsValid: Bool = false, keepsPairs: Bool
+        destinationUIDsValid: Bool = false, keepsPairs: Bool, defersUnmatched: Bool = false
     ) {
         // A listing comes sorted already: no copy of it then (200,000 summaries in a huge INBOX).
         let inUIDOrder = zip(source, source.dropFirst()).allSatisfy { $0.uid < $1.uid }
         let ordered = inUIDOrder ? source : source.sorted(by: { $0.uid < $1.uid })
-        if pool.isEmpty, baseline.isEmpty, options.since == nil, options.maxMessageSize == nil,
+        if pool.isEmpty, baseline.isEmpty, !defersUnmatched, options.since == nil, options.maxMessageSize == nil,
             options.destinationProvider.messageSizeCap == nil
         {
             // Nothing to pair, skip or remember (a first run): the listing itself, not a copy.
@@ -182,6 +191,8 @@ public struct FolderDiff: Sendable {
                 // now, and a message delivered later may get it: forgotten, never trusted again.
                 if !destinationUIDsValid { updated.destinationUID = nil }
                 if updated != known { baselineUpdates.append(updated) }
+            } else if defersUnmatched {
+                deferred.append(message)
             } else {
                 toCopy.append(message)
             }

@@ -40,6 +40,12 @@ struct FolderPass: Sendable {
             for target in mappings.compactMap(\.destination) { pending[target, default: 0] += 1 }
         }
 
+        /// Whether `target`'s unpaired messages are let go after the source folder being diffed:
+        /// it is the last merged there, and they are not kept for `verify`.
+        func letsGoAfterThis(_ target: MailboxPath) -> Bool {
+            !keepsUnpaired && pending[target, default: 0] <= 1
+        }
+
         mutating func finished(_ target: MailboxPath) {
             pending[target, default: 0] -= 1
             guard pending[target, default: 0] <= 0 else { return }
@@ -129,31 +135,45 @@ struct FolderPass: Sendable {
                 mapping: mapping, destinationExists: destinationExists, diff: diff, sourceState: sourceState,
                 destinationState: destinationState)
         }
+        // Without a baseline (no state, or a state deleted) both sides are listed a window at a time,
+        // side by side: a source message is paired with what the destination's windows so far hold,
+        // and one without a match waits for the next, until the destination is listed to its end.
+        // A folder copied in source order then holds a window or two of either side, not the folder.
+        let destinationInWindows = knownPool == nil && !nothingToPair && baseline.isEmpty && !identifyAll && !inDoubt
+        let sourceIdentified = identified && !identitiesKnown
         let firstWindow: (messages: [MessageSummary], next: ListingWindow?)
-        let listedPool: MessagePool?
+        let listedPool: (pool: MessagePool, next: ListingWindow?)?
         let window = ListingWindow(size: listingWindow)
         do {
             // The destination's listing becomes its pool at once, so that both are never held together.
             (firstWindow, listedPool) = try await Self.both(
                 {
                     listSource
-                        ? try await source.summaries(
-                            in: folder, identified: identified && !identitiesKnown, window: window) : ([], nil)
+                        ? try await source.summaries(in: folder, identified: sourceIdentified, window: window)
+                        : ([], nil)
                 },
                 {
                     guard knownPool == nil, !nothingToPair else { return nil }
-                    guard identitiesKnown, uidsValid else {
-                        return MessagePool(try await destination.summaries(in: target))
+                    if destinationInWindows {
+                        let part = try await destination.summaries(in: target, identified: true, window: window)
+                        return (MessagePool(part.messages), part.next)
                     }
-                    return MessagePool(
-                        try await Self.identifiedByState(target, destination: destination, baseline: baseline))
+                    guard identitiesKnown, uidsValid else {
+                        return (MessagePool(try await destination.summaries(in: target)), nil)
+                    }
+                    return (
+                        MessagePool(
+                            try await Self.identifiedByState(target, destination: destination, baseline: baseline)),
+                        nil
+                    )
                 })
         } catch {
             pools.messages[target] = knownPool
             pools.baselines[target] = baseline
             throw error
         }
-        var pool = knownPool ?? listedPool ?? MessagePool()
+        var pool = knownPool ?? listedPool?.pool ?? MessagePool()
+        var destinationNext = listedPool?.next
         // The source is diffed a window at a time, each window let go before the next is listed.
         var diff = FolderDiff()
         var sourceCount = 0
@@ -166,20 +186,39 @@ struct FolderPass: Sendable {
                 }
                 let messages = mapping.selection.admitted(part.messages)
                 sourceCount += messages.count
+                let waiting = diff.deferred
+                diff.deferred = []
                 diff.add(
-                    messages, folder: folder, target: target, pool: &pool, baseline: &baseline, options: options,
-                    acceptsKeywords: destination.acceptsKeywords, destinationUIDsValid: uidsValid,
-                    keepsPairs: identifyAll || inDoubt)
+                    waiting + messages, folder: folder, target: target, pool: &pool, baseline: &baseline,
+                    options: options, acceptsKeywords: destination.acceptsKeywords, destinationUIDsValid: uidsValid,
+                    keepsPairs: identifyAll || inDoubt, defersUnmatched: destinationNext != nil)
                 if savesSettledPairs, !inDoubt, let ledger {
                     try ledger.saveBaseline(diff.takeSettledBaselineUpdates(), for: pair)
                 }
-                guard let next = part.next else { break }
+                // The rest of the destination is not needed once every source message is paired and
+                // nothing is kept of it after this folder.
+                if part.next == nil, diff.deferred.isEmpty, pools.letsGoAfterThis(target) { destinationNext = nil }
+                guard part.next != nil || destinationNext != nil else { break }
+                let (sourceWindow, destinationWindow) = (part.next, destinationNext)
                 part = ([], nil)
-                part = try await source.summaries(in: folder, identified: identified && !identitiesKnown, window: next)
+                let listedDestination: (messages: [MessageSummary], next: ListingWindow?)
+                (part, listedDestination) = try await Self.both(
+                    {
+                        guard let sourceWindow else { return ([], nil) }
+                        return try await source.summaries(
+                            in: folder, identified: sourceIdentified, window: sourceWindow)
+                    },
+                    {
+                        guard let destinationWindow else { return ([], nil) }
+                        return try await destination.summaries(in: target, identified: true, window: destinationWindow)
+                    })
+                pool.append(listedDestination.messages)
+                destinationNext = listedDestination.next
             }
         } catch {
-            // What was paired so far stays paired: a later source folder merged here must not pair with it.
-            pools.messages[target] = pool
+            // What was paired so far stays paired: a later source folder merged here must not pair with
+            // it. A destination listed only in part is not kept: that folder lists it again.
+            pools.messages[target] = destinationNext == nil ? pool : nil
             pools.baselines[target] = baseline
             throw error
         }

@@ -25,11 +25,46 @@ public struct MessagePool: Sendable {
         for index in summaries.indices.reversed() { link(index) }
     }
 
+    /// Adds the next window of the destination's listing (UIDs above every message held), for a
+    /// folder listed a window at a time. The paired messages are let go first once they are most of
+    /// what is held, so that a pool whose messages are paired as fast as they are listed stays the
+    /// size of a window or two.
+    public mutating func append(_ window: [MessageSummary]) {
+        guard !window.isEmpty else { return }
+        let held = summaries.count
+        let unpairedCount = next.lazy.filter { $0 != Self.taken }.count
+        if unpairedCount * 2 < held {
+            self = MessagePool(unpaired + window)
+            return
+        }
+        let ascending = zip(window, window.dropFirst()).allSatisfy { $0.uid < $1.uid }
+        let added = ascending ? window : window.sorted { $0.uid < $1.uid }
+        guard added.first.map({ $0.uid > (summaries.last?.uid ?? 0) }) ?? true else {
+            self = MessagePool(unpaired + added)
+            return
+        }
+        summaries.append(contentsOf: added)
+        next.append(contentsOf: repeatElement(-1, count: added.count))
+        // Each new message goes at the end of its identity's chain, which stays in ascending UID order.
+        for index in held..<summaries.count {
+            let identity = summaries[index].identity
+            guard var last = first[identity] else {
+                first[identity] = Int32(index)
+                continue
+            }
+            while next[Int(last)] >= 0 { last = next[Int(last)] }
+            next[Int(last)] = Int32(index)
+        }
+    }
+
     private mutating func link(_ index: Int) {
         let identity = summaries[index].identity
         if let head = first[identity] { next[index] = head }
         first[identity] = Int32(index)
     }
+
+    /// How many messages are held, paired or not (the paired ones until the pool lets go of them).
+    var heldCount: Int { summaries.count }
 
     /// Whether every message is paired (or there was none).
     public var isEmpty: Bool { first.isEmpty }

@@ -24,6 +24,12 @@ struct LimitedDestinationStore: DestinationStore {
         try await inner.summaries(in: folder, identified: identified)
     }
 
+    func summaries(
+        in folder: MailboxPath, identified: Bool, window: ListingWindow
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
+        try await inner.summaries(in: folder, identified: identified, window: window)
+    }
+
     func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
         try await inner.identified(messages, in: folder)
     }

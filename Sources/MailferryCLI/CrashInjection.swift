@@ -188,6 +188,11 @@ struct KillSwitchDestinationStore: DestinationStore {
     func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {
         try await inner.summaries(in: folder, identified: identified)
     }
+    func summaries(
+        in folder: MailboxPath, identified: Bool, window: ListingWindow
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
+        try await inner.summaries(in: folder, identified: identified, window: window)
+    }
     func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
         try await inner.identified(messages, in: folder)
     }

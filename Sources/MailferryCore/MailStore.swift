@@ -198,6 +198,13 @@ public protocol DestinationStore: Sendable {
     /// and give `MessageIdentity.unread(size:)`, to be completed by `identified(_:in:)` for the
     /// messages the state does not know.
     func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary]
+    /// One window of the folder's listing, in UID order, and the window after it (nil after the
+    /// last), as `SourceStore` lists one: a destination folder compared without a state is listed
+    /// alongside its source, so that neither is held whole. A store that cannot list part of a
+    /// folder lists all of it in one window.
+    func summaries(
+        in folder: MailboxPath, identified: Bool, window: ListingWindow
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?)
     /// `messages`, listed without identities, with their identities read; one gone meanwhile is
     /// returned as it was.
     func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary]
@@ -270,6 +277,14 @@ extension DestinationStore {
     public func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {
         guard messages.contains(where: \.identity.isUnread) else { return messages }
         return MessageSummary.completing(messages, from: try await summaries(in: folder))
+    }
+
+    /// Stores that list a folder only whole do so in one window.
+    public func summaries(
+        in folder: MailboxPath, identified: Bool, window: ListingWindow
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
+        let listed = try await summaries(in: folder, identified: identified)
+        return (listed.filter { $0.uid >= window.first }.sorted { $0.uid < $1.uid }, nil)
     }
 
     /// Stores without a command for several messages append one by one.

@@ -105,6 +105,27 @@ import Testing
                 #expect(outcome.counts.messagesCopied == (round == 1 ? sourceSnapshot.messageCount : 0))
                 #expect(try await snapshot(setup.destination, "alice") == sourceSnapshot, "round \(round)")
             }
+
+            // The destination lists in windows too (a comparison without a state goes a window of
+            // each side at a time): every message once, in UID order.
+            let destination = try await factory.connector(for: alice).openDestination()
+            windowed = 0
+            for folder in try await destination.folders().filter(\.selectable).map(\.path) {
+                let whole = try await destination.summaries(in: folder, identified: true)
+                var listed: [MessageSummary] = []
+                var windows = 0
+                var window: ListingWindow? = ListingWindow(size: 4)
+                while let current = window {
+                    let part = try await destination.summaries(in: folder, identified: true, window: current)
+                    listed += part.messages
+                    windows += 1
+                    window = part.next
+                }
+                #expect(listed == whole, "\(folder)")
+                if windows > 1 { windowed += 1 }
+            }
+            await destination.close()
+            #expect(windowed > 0, "no destination folder was large enough for two windows")
         }
         try? FileManager.default.removeItem(atPath: setup.directory)
     }

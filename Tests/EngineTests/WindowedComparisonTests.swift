@@ -1,0 +1,103 @@
+import Foundation
+import Ledger
+import MailferryCore
+import Testing
+
+@testable import Engine
+
+/// Without a state (none yet, or deleted) a folder is compared with its destination a window of
+/// each side at a time: a source message waits for the destination's later windows before it is
+/// found missing, so the order the destination holds its messages in never causes a copy twice.
+@Suite struct WindowedComparisonTests {
+    let account = Account(
+        sourceUser: "dora", sourcePassword: Secret("pw"), localUser: "dora", localPassword: nil,
+        destinationUser: "dora@new.example", line: 1)
+
+    func text(_ id: String) -> String { "Message-ID: <\(id)@x>\r\nSubject: \(id)\r\n\r\nbody of \(id)\r\n" }
+
+    /// One apply in windows of `window` messages, with a state directory of its own (as after the
+    /// state was deleted).
+    func applyWithoutState(_ source: InMemoryStore, _ destination: InMemoryStore, window: Int) async throws
+        -> UserOutcome
+    {
+        let ledger = try Ledger.open(directory: NSTemporaryDirectory() + "mf-windowed-\(UUID().uuidString)")
+        var migration = UserMigration(
+            account: account, rules: FolderRules(), options: MigrationOptions(), ledger: ledger,
+            connector: StoreConnector(openSource: { source }, openDestination: { destination }),
+            retryDelay: .milliseconds(1))
+        migration.listingWindow = window
+        return await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+    }
+
+    func inbox(_ store: InMemoryStore) -> [String] {
+        store.contents(of: "INBOX").map { String(decoding: $0.bytes, as: UTF8.self) }
+    }
+
+    @Test func aDestinationInAnotherOrderIsPairedWholeAndOnlyWhatItLacksIsCopied() async throws {
+        let source = InMemoryStore()
+        for number in 1...20 { source.add(text("m\(number)"), to: "INBOX") }
+        // The same mail in reverse order, without m7, with one message of the user's own.
+        let destination = InMemoryStore()
+        destination.add(text("own"), to: "INBOX")
+        for number in (1...20).reversed() where number != 7 { destination.add(text("m\(number)"), to: "INBOX") }
+
+        let outcome = try await applyWithoutState(source, destination, window: 3)
+        #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
+        #expect(outcome.counts.messagesCopied == 1)
+        #expect(outcome.counts.messagesPresent == 19)
+        #expect(inbox(destination).count == 21)
+        #expect(Set(inbox(destination)) == Set(inbox(source) + [text("own")]))
+        let windows = destination.listings.filter { $0.folder == .inbox }
+        #expect(windows.count == 7, "20 messages in windows of 3")
+        #expect(windows.map(\.identified) == Array(repeating: true, count: 7))
+    }
+
+    @Test func repeatedMessagesArePairedAsAMultisetAcrossWindows() async throws {
+        let source = InMemoryStore()
+        source.add(text("twice"), to: "INBOX")
+        for number in 1...8 { source.add(text("m\(number)"), to: "INBOX") }
+        source.add(text("twice"), to: "INBOX")
+        // One copy of the repeated message, listed in the destination's last window.
+        let destination = InMemoryStore()
+        for number in 1...8 { destination.add(text("m\(number)"), to: "INBOX") }
+        destination.add(text("twice"), to: "INBOX")
+
+        let outcome = try await applyWithoutState(source, destination, window: 2)
+        #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
+        #expect(outcome.counts.messagesCopied == 1)
+        #expect(outcome.counts.messagesPresent == 9)
+        #expect(inbox(destination).filter { $0 == text("twice") }.count == 2)
+        #expect(inbox(destination).count == 10)
+    }
+
+    @Test func theDestinationIsListedOnlyUntilEverySourceMessageIsPaired() async throws {
+        let source = InMemoryStore()
+        for number in 1...2 { source.add(text("m\(number)"), to: "INBOX") }
+        let destination = InMemoryStore()
+        for number in 1...30 { destination.add(text("m\(number)"), to: "INBOX") }
+
+        let outcome = try await applyWithoutState(source, destination, window: 3)
+        #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
+        #expect(outcome.counts.messagesCopied == 0)
+        #expect(outcome.counts.messagesPresent == 2)
+        #expect(destination.listings.filter { $0.folder == .inbox }.count == 1, "one window of 30 was enough")
+        #expect(inbox(destination).count == 30)
+    }
+
+    @Test func aSourceMessageMissingFromEveryWindowIsCopiedOnce() async throws {
+        let source = InMemoryStore()
+        for number in 1...10 { source.add(text("m\(number)"), to: "INBOX") }
+        let destination = InMemoryStore()
+        for number in 1...10 where number != 2 && number != 9 { destination.add(text("m\(number)"), to: "INBOX") }
+        for number in 1...6 { destination.add(text("own\(number)"), to: "INBOX") }
+
+        let outcome = try await applyWithoutState(source, destination, window: 4)
+        #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
+        #expect(outcome.counts.messagesCopied == 2)
+        #expect(outcome.counts.messagesPresent == 8)
+        #expect(inbox(destination).count == 16)
+        #expect(Set(inbox(destination)).count == 16, "nothing twice")
+        // In source UID order, as a listing's copies always are.
+        #expect(inbox(destination).suffix(2) == [text("m2"), text("m9")])
+    }
+}
