@@ -72,10 +72,11 @@ public struct FolderDiff: Sendable {
     /// Baseline entries to forget: re-claimed under a new key, or gone from both sides.
     public var baselineRemovals: [BaselineEntry] = []
 
-    /// Source messages `add` found no destination message for while the destination was still being
-    /// listed (`defersUnmatched`): given to `add` again with its next window, as the message may be
-    /// further on. Admitted by the filters already.
-    public var deferred: [MessageSummary] = []
+    /// Source messages `add` could not place while the destination was still being listed
+    /// (`defersUnmatched`): no destination message yet, or not yet the one their baseline entry
+    /// names. Each keeps the entry it claimed; the next `add` places them again before its window.
+    /// Admitted by the filters already.
+    var deferred: [(message: MessageSummary, known: BaselineEntry?)] = []
 
     /// A first copy into an empty folder (nothing to pair, skip or remember): the source listing
     /// was only counted, window by window, and `toCopy` is empty; `FolderPass.execute` lists the
@@ -127,8 +128,8 @@ public struct FolderDiff: Sendable {
     ///   - destinationUIDsValid: the destination folder keeps the UIDVALIDITY of its last complete
     ///     sync, so a baseline entry's destination UID still names its message.
     ///   - defersUnmatched: the pool holds the destination's listing only as far as it has been
-    ///     listed (a folder compared without a baseline, both sides a window at a time): a message
-    ///     without a match goes to `deferred`, not `toCopy`.
+    ///     listed (both sides listed a window at a time): a message whose destination message may
+    ///     still come goes to `deferred`, not `toCopy` nor `keptDeleted`.
     mutating func add(
         _ source: [MessageSummary], folder: MailboxPath, target: MailboxPath, pool: inout MessagePool,
         baseline: inout SyncBaseline, options: MigrationOptions, acceptsKeywords: Bool,
@@ -137,13 +138,19 @@ public struct FolderDiff: Sendable {
         // A listing comes sorted already: no copy of it then (200,000 summaries in a huge INBOX).
         let inUIDOrder = zip(source, source.dropFirst()).allSatisfy { $0.uid < $1.uid }
         let ordered = inUIDOrder ? source : source.sorted(by: { $0.uid < $1.uid })
-        if pool.isEmpty, baseline.isEmpty, !defersUnmatched, options.since == nil, options.maxMessageSize == nil,
-            options.destinationProvider.messageSizeCap == nil
+        if pool.isEmpty, baseline.isEmpty, !defersUnmatched, deferred.isEmpty, options.since == nil,
+            options.maxMessageSize == nil, options.destinationProvider.messageSizeCap == nil
         {
             // Nothing to pair, skip or remember (a first run): the listing itself, not a copy.
             if toCopy.isEmpty { toCopy = ordered } else { toCopy.append(contentsOf: ordered) }
             return
         }
+        let placing = Placing(
+            folder: folder, target: target, options: options, acceptsKeywords: acceptsKeywords,
+            destinationUIDsValid: destinationUIDsValid, keepsPairs: keepsPairs, defersUnmatched: defersUnmatched)
+        let waiting = deferred
+        deferred = []
+        for (message, known) in waiting { place(message, known: known, placing, pool: &pool) }
         for message in ordered {
             // Claimed before the filters: a message left out is still on the source, never "gone".
             let known = baseline.claim(message, in: folder)
@@ -159,43 +166,68 @@ public struct FolderDiff: Sendable {
                 skipped.append((message, .largerThanProviderCap(cap, options.destinationProvider)))
                 continue
             }
-            if let match = Self.take(
-                message, known: known, uid: destinationUIDsValid ? known?.destinationUID : nil, from: &pool)
-            {
-                presentCount += 1
-                if keepsPairs { present.append(Pair(source: message, destination: match)) }
-                let sourceFlags = Self.storable(message.flags, acceptsKeywords: acceptsKeywords)
-                let have = Self.storable(match.flags, acceptsKeywords: acceptsKeywords)
-                var agreed = have
-                if options.flags {
-                    agreed = SyncBaseline.merged(source: sourceFlags, destination: have, baseline: known)
-                    if agreed != have { flagUpdates.append((match.uid, agreed)) }
-                }
-                let entry = BaselineEntry(
-                    sourceFolder: folder, sourceKey: message.sourceKey, identity: message.identity,
-                    destinationFolder: target, destinationUID: match.uid, sourceFlags: sourceFlags,
-                    destinationFlags: agreed)
-                if let known, known.sourceFolder != folder || known.sourceKey != message.sourceKey {
-                    baselineRemovals.append(known)
-                }
-                if entry != known { baselineUpdates.append(entry) }
-            } else if let known, !options.restoreDeleted {
-                keptDeleted.append(message)
-                var updated = known
-                // Learn the identity of a message copied without one, so that it is still known
-                // after the source renumbers its folder.
-                if known.identity != message.identity, !message.identity.isUnread {
-                    updated.identity = message.identity
-                }
-                // A UID recorded under the destination folder's earlier UIDVALIDITY names nothing
-                // now, and a message delivered later may get it: forgotten, never trusted again.
-                if !destinationUIDsValid { updated.destinationUID = nil }
-                if updated != known { baselineUpdates.append(updated) }
-            } else if defersUnmatched {
-                deferred.append(message)
-            } else {
-                toCopy.append(message)
+            place(message, known: known, placing, pool: &pool)
+        }
+    }
+
+    /// What `add` was asked, as `place` needs it.
+    private struct Placing {
+        var folder: MailboxPath
+        var target: MailboxPath
+        var options: MigrationOptions
+        var acceptsKeywords: Bool
+        var destinationUIDsValid: Bool
+        var keepsPairs: Bool
+        var defersUnmatched: Bool
+    }
+
+    /// One admitted source message with the baseline entry it claimed: present (with the flags to
+    /// agree on), kept deleted, to copy, or deferred while its destination message may still come.
+    private mutating func place(
+        _ message: MessageSummary, known: BaselineEntry?, _ placing: Placing, pool: inout MessagePool
+    ) {
+        let options = placing.options
+        let namedUID = placing.destinationUIDsValid ? known?.destinationUID : nil
+        // The destination message its entry names is not listed yet: waited for, so that it is
+        // paired with that one and not with another of the same identity.
+        if placing.defersUnmatched, let namedUID, !pool.contains(uid: namedUID) {
+            deferred.append((message, known))
+            return
+        }
+        if let match = Self.take(message, known: known, uid: namedUID, from: &pool) {
+            presentCount += 1
+            if placing.keepsPairs { present.append(Pair(source: message, destination: match)) }
+            let sourceFlags = Self.storable(message.flags, acceptsKeywords: placing.acceptsKeywords)
+            let have = Self.storable(match.flags, acceptsKeywords: placing.acceptsKeywords)
+            var agreed = have
+            if options.flags {
+                agreed = SyncBaseline.merged(source: sourceFlags, destination: have, baseline: known)
+                if agreed != have { flagUpdates.append((match.uid, agreed)) }
             }
+            let entry = BaselineEntry(
+                sourceFolder: placing.folder, sourceKey: message.sourceKey, identity: message.identity,
+                destinationFolder: placing.target, destinationUID: match.uid, sourceFlags: sourceFlags,
+                destinationFlags: agreed)
+            if let known, known.sourceFolder != placing.folder || known.sourceKey != message.sourceKey {
+                baselineRemovals.append(known)
+            }
+            if entry != known { baselineUpdates.append(entry) }
+        } else if placing.defersUnmatched {
+            deferred.append((message, known))
+        } else if let known, !options.restoreDeleted {
+            keptDeleted.append(message)
+            var updated = known
+            // Learn the identity of a message copied without one, so that it is still known
+            // after the source renumbers its folder.
+            if known.identity != message.identity, !message.identity.isUnread {
+                updated.identity = message.identity
+            }
+            // A UID recorded under the destination folder's earlier UIDVALIDITY names nothing
+            // now, and a message delivered later may get it: forgotten, never trusted again.
+            if !placing.destinationUIDsValid { updated.destinationUID = nil }
+            if updated != known { baselineUpdates.append(updated) }
+        } else {
+            toCopy.append(message)
         }
     }
 

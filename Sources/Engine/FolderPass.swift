@@ -135,12 +135,22 @@ struct FolderPass: Sendable {
                 mapping: mapping, destinationExists: destinationExists, diff: diff, sourceState: sourceState,
                 destinationState: destinationState)
         }
-        // Without a baseline (no state, or a state deleted) both sides are listed a window at a time,
-        // side by side: a source message is paired with what the destination's windows so far hold,
-        // and one without a match waits for the next, until the destination is listed to its end.
-        // A folder copied in source order then holds a window or two of either side, not the folder.
-        let destinationInWindows = knownPool == nil && !nothingToPair && baseline.isEmpty && !identifyAll && !inDoubt
+        // Both sides are listed a window at a time, side by side: a source message is paired with what
+        // the destination's windows so far hold, and one that may be paired further on waits for the
+        // next, until the destination is listed to its end. A folder held in the source's order (as a
+        // copy leaves it) then costs a window or two of either side, not the folder. `verify` and
+        // deliveries in doubt list the destination whole, and a folder merged into one listed before
+        // pairs with what that one left.
+        let destinationInWindows = knownPool == nil && !nothingToPair && !identifyAll && !inDoubt
         let sourceIdentified = identified && !identitiesKnown
+        // The destination's messages that the state names take its identities, while its UIDs hold.
+        let stateIdentities = identitiesKnown && uidsValid ? baseline.identitiesByDestinationUID() : nil
+        let listDestination:
+            @Sendable (ListingWindow) async throws -> (messages: [MessageSummary], next: ListingWindow?) =
+                { window in
+                    try await Self.destinationWindow(
+                        target, window: window, destination: destination, stateIdentities: stateIdentities)
+                }
         let firstWindow: (messages: [MessageSummary], next: ListingWindow?)
         let listedPool: (pool: MessagePool, next: ListingWindow?)?
         let window = ListingWindow(size: listingWindow)
@@ -154,18 +164,11 @@ struct FolderPass: Sendable {
                 },
                 {
                     guard knownPool == nil, !nothingToPair else { return nil }
-                    if destinationInWindows {
-                        let part = try await destination.summaries(in: target, identified: true, window: window)
-                        return (MessagePool(part.messages), part.next)
-                    }
-                    guard identitiesKnown, uidsValid else {
+                    guard destinationInWindows else {
                         return (MessagePool(try await destination.summaries(in: target)), nil)
                     }
-                    return (
-                        MessagePool(
-                            try await Self.identifiedByState(target, destination: destination, baseline: baseline)),
-                        nil
-                    )
+                    let part = try await listDestination(window)
+                    return (MessagePool(part.messages), part.next)
                 })
         } catch {
             pools.messages[target] = knownPool
@@ -186,18 +189,19 @@ struct FolderPass: Sendable {
                 }
                 let messages = mapping.selection.admitted(part.messages)
                 sourceCount += messages.count
-                let waiting = diff.deferred
-                diff.deferred = []
                 diff.add(
-                    waiting + messages, folder: folder, target: target, pool: &pool, baseline: &baseline,
-                    options: options, acceptsKeywords: destination.acceptsKeywords, destinationUIDsValid: uidsValid,
+                    messages, folder: folder, target: target, pool: &pool, baseline: &baseline, options: options,
+                    acceptsKeywords: destination.acceptsKeywords, destinationUIDsValid: uidsValid,
                     keepsPairs: identifyAll || inDoubt, defersUnmatched: destinationNext != nil)
                 if savesSettledPairs, !inDoubt, let ledger {
                     try ledger.saveBaseline(diff.takeSettledBaselineUpdates(), for: pair)
                 }
-                // The rest of the destination is not needed once every source message is paired and
-                // nothing is kept of it after this folder.
-                if part.next == nil, diff.deferred.isEmpty, pools.letsGoAfterThis(target) { destinationNext = nil }
+                // Without a baseline the rest of the destination is not needed once every source message
+                // is paired and nothing is kept of it after this folder (with one, `finish` looks for the
+                // messages of the entries no source message claimed).
+                if part.next == nil, diff.deferred.isEmpty, baseline.isEmpty, pools.letsGoAfterThis(target) {
+                    destinationNext = nil
+                }
                 guard part.next != nil || destinationNext != nil else { break }
                 let (sourceWindow, destinationWindow) = (part.next, destinationNext)
                 part = ([], nil)
@@ -210,7 +214,7 @@ struct FolderPass: Sendable {
                     },
                     {
                         guard let destinationWindow else { return ([], nil) }
-                        return try await destination.summaries(in: target, identified: true, window: destinationWindow)
+                        return try await listDestination(destinationWindow)
                     })
                 pool.append(listedDestination.messages)
                 destinationNext = listedDestination.next
@@ -249,19 +253,24 @@ struct FolderPass: Sendable {
         return try await source.identified(messages, in: folder)
     }
 
-    /// The destination folder listed without identities, with the identities the state holds for
-    /// its UIDs, and the others' read from the destination (messages the user delivered or moved there).
-    private static func identifiedByState(
-        _ target: MailboxPath, destination: any DestinationStore, baseline: SyncBaseline
-    ) async throws -> [MessageSummary] {
-        var messages = try await destination.summaries(in: target, identified: false)
-        let known = baseline.identitiesByDestinationUID()
-        for index in messages.indices where messages[index].identity.isUnread {
-            if let identity = known[messages[index].uid], identity.size == messages[index].size {
-                messages[index].identity = identity
+    /// One window of the destination folder's listing. With `stateIdentities` it is listed without
+    /// identities, the messages the state names take the identities it holds for their UIDs, and
+    /// only the others' are read (messages the user delivered or moved there).
+    private static func destinationWindow(
+        _ target: MailboxPath, window: ListingWindow, destination: any DestinationStore,
+        stateIdentities: SyncBaseline.IdentitiesByUID?
+    ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
+        guard let stateIdentities else {
+            return try await destination.summaries(in: target, identified: true, window: window)
+        }
+        var part = try await destination.summaries(in: target, identified: false, window: window)
+        for index in part.messages.indices where part.messages[index].identity.isUnread {
+            if let identity = stateIdentities[part.messages[index].uid], identity.size == part.messages[index].size {
+                part.messages[index].identity = identity
             }
         }
-        return try await destination.identified(messages, in: target)
+        part.messages = try await destination.identified(part.messages, in: target)
+        return part
     }
 
     /// A first copy's diff: the listing itself when it fits in one window (a store that lists only

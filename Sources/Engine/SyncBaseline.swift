@@ -76,18 +76,46 @@ struct SyncBaseline: Sendable {
     /// The identities the state holds for destination messages by UID (valid while the destination
     /// folder keeps the UIDVALIDITY of its last complete sync), leaving out messages copied without
     /// one and any UID two entries name with different identities (its headers are read instead).
-    func identitiesByDestinationUID() -> [UInt32: MessageIdentity] {
-        var named: [UInt32: MessageIdentity] = [:]
+    func identitiesByDestinationUID() -> IdentitiesByUID {
+        var named: [(uid: UInt32, identity: MessageIdentity)] = []
         named.reserveCapacity(entries.count)
-        var conflicting: Set<UInt32> = []
         for entry in entries {
             guard let uid = entry.destinationUID else { continue }
-            if let other = named.updateValue(entry.identity, forKey: uid), other != entry.identity {
-                conflicting.insert(uid)
-            }
+            named.append((uid, entry.identity))
         }
-        for uid in conflicting { named[uid] = nil }
-        return named.filter { !$0.value.isUnread }
+        named.sort { $0.uid < $1.uid }
+        var result = IdentitiesByUID()
+        result.uids.reserveCapacity(named.count)
+        result.identities.reserveCapacity(named.count)
+        var index = 0
+        while index < named.count {
+            var end = index + 1
+            while end < named.count, named[end].uid == named[index].uid { end += 1 }
+            let identity = named[index].identity
+            if !identity.isUnread, named[index..<end].allSatisfy({ $0.identity == identity }) {
+                result.uids.append(named[index].uid)
+                result.identities.append(identity)
+            }
+            index = end
+        }
+        return result
+    }
+
+    /// Identities by destination UID, as two arrays in UID order (no dictionary: one entry per
+    /// message of a folder that may hold 200,000).
+    struct IdentitiesByUID: Sendable {
+        fileprivate(set) var uids: [UInt32] = []
+        fileprivate(set) var identities: [MessageIdentity] = []
+
+        subscript(uid: UInt32) -> MessageIdentity? {
+            var low = 0
+            var high = uids.count
+            while low < high {
+                let middle = (low + high) / 2
+                if uids[middle] < uid { low = middle + 1 } else { high = middle }
+            }
+            return low < uids.count && uids[low] == uid ? identities[low] : nil
+        }
     }
 
     /// Three-way flags of a message both sides have: a flag changed on the source since the

@@ -112,7 +112,11 @@ import Testing
         let named = SyncBaseline([
             entry("1:1", id: "a", uid: 5), entry("1:2", id: "b", uid: 5), entry("1:3", id: "c", uid: 6),
         ])
-        #expect(named.identitiesByDestinationUID() == [6: MessageIdentity(key: "c:100")])
+        let byUID = named.identitiesByDestinationUID()
+        #expect(byUID.uids == [6])
+        #expect(byUID[6] == MessageIdentity(key: "c:100"))
+        #expect(byUID[5] == nil)
+        #expect(byUID[7] == nil)
     }
 
     @Test func extraDestinationCopiesAreNeverDeletedNorCounted() {

@@ -21,8 +21,15 @@ import Testing
         -> UserOutcome
     {
         let ledger = try Ledger.open(directory: NSTemporaryDirectory() + "mf-windowed-\(UUID().uuidString)")
+        return try await apply(source, destination, window: window, ledger: ledger)
+    }
+
+    func apply(
+        _ source: InMemoryStore, _ destination: InMemoryStore, window: Int, ledger: Ledger,
+        options: MigrationOptions = MigrationOptions()
+    ) async throws -> UserOutcome {
         var migration = UserMigration(
-            account: account, rules: FolderRules(), options: MigrationOptions(), ledger: ledger,
+            account: account, rules: FolderRules(), options: options, ledger: ledger,
             connector: StoreConnector(openSource: { source }, openDestination: { destination }),
             retryDelay: .milliseconds(1))
         migration.listingWindow = window
@@ -99,5 +106,41 @@ import Testing
         #expect(Set(inbox(destination)).count == 16, "nothing twice")
         // In source UID order, as a listing's copies always are.
         #expect(inbox(destination).suffix(2) == [text("m2"), text("m9")])
+    }
+
+    /// With a state, a message waits for the destination message its sync record names, even when
+    /// another of the same identity is listed first: its flag change goes to that one.
+    @Test func aReRunInWindowsPairsEachMessageWithTheOneItsRecordNames() async throws {
+        let ledger = try Ledger.open(directory: NSTemporaryDirectory() + "mf-windowed-\(UUID().uuidString)")
+        let source = InMemoryStore()
+        source.add(text("twin"), to: "INBOX")
+        for number in 1...4 { source.add(text("m\(number)"), to: "INBOX") }
+        source.add(text("twin"), to: "INBOX")
+        let destination = InMemoryStore()
+        let first = try await apply(source, destination, window: 3, ledger: ledger)
+        #expect(first.counts.messagesCopied == 6)
+
+        // The first twin and three others leave the source; the second twin is flagged there. The
+        // destination's first window now holds only the first twin, whose record is gone.
+        _ = try await source.delete(uids: [1, 2, 3, 4], in: .inbox)
+        try await source.setFlags(MessageFlags(["\\Flagged"]), ofUID: 6, in: .inbox)
+        destination.add(text("late"), to: "INBOX")
+        let second = try await apply(source, destination, window: 3, ledger: ledger)
+        #expect(second.state == .done, "\(second.lastError ?? "")")
+        #expect(second.counts.messagesCopied == 0)
+        #expect(second.counts.messagesPresent == 2)
+        #expect(second.counts.flagsUpdated == 1)
+        let flagged = destination.contents(of: "INBOX").filter { $0.flags.values.contains("\\Flagged") }.map(\.uid)
+        #expect(flagged == [6], "the twin the record names, not the first one listed")
+        #expect(destination.contents(of: "INBOX").count == 7, "what left the source is kept")
+
+        // And mirrored: the destination is listed to its end, so what left the source is found.
+        var mirror = MigrationOptions()
+        mirror.deletions = .mirror
+        mirror.allowMassDelete = true
+        let third = try await apply(source, destination, window: 3, ledger: ledger, options: mirror)
+        #expect(third.state == .done, "\(third.lastError ?? "")")
+        #expect(third.counts.messagesDeleted == 4)
+        #expect(inbox(destination) == [text("m4"), text("twin"), text("late")])
     }
 }
