@@ -26,10 +26,10 @@ import Testing
 
     func apply(
         _ source: InMemoryStore, _ destination: InMemoryStore, window: Int, ledger: Ledger,
-        options: MigrationOptions = MigrationOptions()
+        options: MigrationOptions = MigrationOptions(), rules: FolderRules = FolderRules()
     ) async throws -> UserOutcome {
         var migration = UserMigration(
-            account: account, rules: FolderRules(), options: options, ledger: ledger,
+            account: account, rules: rules, options: options, ledger: ledger,
             connector: StoreConnector(openSource: { source }, openDestination: { destination }),
             retryDelay: .milliseconds(1))
         migration.listingWindow = window
@@ -142,5 +142,28 @@ import Testing
         #expect(third.state == .done, "\(third.lastError ?? "")")
         #expect(third.counts.messagesDeleted == 4)
         #expect(inbox(destination) == [text("m4"), text("twin"), text("late")])
+    }
+
+    /// Two source folders merged into one: the first lists the destination in windows and leaves
+    /// the second what it did not pair, listed to the end, so that nothing is copied twice.
+    @Test func foldersMergedIntoOneShareTheDestinationListedInWindows() async throws {
+        let source = InMemoryStore(folders: ["INBOX", "Old"])
+        for number in 1...5 { source.add(text("m\(number)"), to: "INBOX") }
+        for number in 1...5 { source.add(text("o\(number)"), to: "Old") }
+        source.add(text("m3"), to: "Old")
+        let destination = InMemoryStore()
+        // Everything but o4, the first folder's messages first; m3 twice, as the two folders have it.
+        for id in ["m1", "m2", "m3", "m4", "m5", "o5", "m3", "o1", "o3", "o2"] {
+            destination.add(text(id), to: "INBOX")
+        }
+        let ledger = try Ledger.open(directory: NSTemporaryDirectory() + "mf-windowed-\(UUID().uuidString)")
+        let rules = FolderRules(translate: [FolderRules.Translation(source: "Old", destination: "INBOX")], merge: true)
+        let outcome = try await apply(source, destination, window: 2, ledger: ledger, rules: rules)
+        #expect(outcome.state == .done, "\(outcome.lastError ?? "")")
+        #expect(outcome.counts.messagesCopied == 1)
+        #expect(outcome.counts.messagesPresent == 10)
+        #expect(inbox(destination).count == 11)
+        #expect(inbox(destination).last == text("o4"))
+        #expect(inbox(destination).filter { $0 == text("m3") }.count == 2)
     }
 }
