@@ -62,22 +62,13 @@ actor IMAPDestinationStore: DestinationStore {
     ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
         guard let name = directory.listedName(of: folder) else { return ([], nil) }
         do {
-            // As the source store lists a window: the first examines the folder afresh, the others
-            // find it still selected unless something else was selected between them.
-            var examined: IMAPSelectedMailbox?
-            if window.span == nil || selected?.name != name {
-                selected = nil
-                examined = try await client.examine(name)
-                selected = (name, false)
-                if window.span != nil, examined?.uidValidity ?? 0 != window.uidValidity ?? 0 {
-                    // Renumbered during the listing: what was listed names other messages now.
-                    throw StoreError.folderUnavailable(
-                        folder: folder.description, reason: "its UIDVALIDITY changed while it was listed")
-                }
-                if window.span != nil { examined = nil }
-            }
-            return try await IMAPSummaries.listWindow(
-                client: client, selected: examined, identified: identified, window: window)
+            let stillSelected = selected?.name == name
+            selected = nil  // until the window is listed
+            let part = try await IMAPSummaries.listWindow(
+                client: client, mailbox: name, folder: folder, stillSelected: stillSelected, identified: identified,
+                window: window)
+            selected = (name, false)
+            return part
         } catch let error as StoreError {
             throw error
         } catch {

@@ -61,22 +61,13 @@ actor IMAPSourceStore: SourceStore {
     ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
         let name = directory.serverName(of: folder)
         do {
-            // The first window examines the folder afresh (its EXISTS, UIDNEXT and UIDVALIDITY size
-            // the windows); the others find it still selected unless bodies of another were read.
-            var selected: IMAPSelectedMailbox?
-            if window.span == nil || examined != name {
-                examined = nil
-                selected = try await client.examine(name)
-                examined = name
-                if window.span != nil, selected?.uidValidity ?? 0 != window.uidValidity ?? 0 {
-                    // Renumbered during the listing: what was listed names other messages now.
-                    throw StoreError.folderUnavailable(
-                        folder: folder.description, reason: "its UIDVALIDITY changed while it was listed")
-                }
-                if window.span != nil { selected = nil }
-            }
-            return try await IMAPSummaries.listWindow(
-                client: client, selected: selected, identified: identified, window: window, gmailAttributes: true)
+            let stillSelected = examined == name
+            examined = nil  // until the window is listed
+            let part = try await IMAPSummaries.listWindow(
+                client: client, mailbox: name, folder: folder, stillSelected: stillSelected, identified: identified,
+                window: window, gmailAttributes: true)
+            examined = name
+            return part
         } catch let error as StoreError {
             throw error
         } catch {

@@ -61,6 +61,24 @@ import Testing
             host: server.host, port: server.imapsPort, caFile: server.caFile, user: user, password: password)
     }
 
+    /// A folder's listing window by window, each window's messages checked to lie at or above its
+    /// first UID, and how many windows it took.
+    static func listInWindows(
+        of size: Int, _ list: (ListingWindow) async throws -> (messages: [MessageSummary], next: ListingWindow?)
+    ) async throws -> (listed: [MessageSummary], windows: Int) {
+        var listed: [MessageSummary] = []
+        var windows = 0
+        var window: ListingWindow? = ListingWindow(size: size)
+        while let current = window {
+            let part = try await list(current)
+            #expect(part.messages.allSatisfy { $0.uid >= current.first })
+            listed += part.messages
+            windows += 1
+            window = part.next
+        }
+        return (listed, windows)
+    }
+
     @Test func anIMAPFolderListedInWindowsHasEveryMessageOnceInUIDOrder() async throws {
         let setup = try await makeSetup(usersFile: "alice,alice-pw\n")
         try await DovecotServer.stopping([setup.source, setup.destination]) {
@@ -73,18 +91,10 @@ import Testing
             let folders = try await source.folders().filter(\.selectable)
             var windowed = 0
             for folder in folders.map(\.path) {
-                let whole = try await source.summaries(in: folder, identified: true)
-                var listed: [MessageSummary] = []
-                var windows = 0
-                var window: ListingWindow? = ListingWindow(size: 4)
-                while let current = window {
-                    let part = try await source.summaries(in: folder, identified: true, window: current)
-                    #expect(part.messages.allSatisfy { $0.uid >= current.first })
-                    listed += part.messages
-                    windows += 1
-                    window = part.next
+                let (listed, windows) = try await Self.listInWindows(of: 4) {
+                    try await source.summaries(in: folder, identified: true, window: $0)
                 }
-                #expect(listed == whole, "\(folder)")
+                #expect(listed == (try await source.summaries(in: folder, identified: true)), "\(folder)")
                 if windows > 1 { windowed += 1 }
             }
             await source.close()
@@ -111,17 +121,10 @@ import Testing
             let destination = try await factory.connector(for: alice).openDestination()
             windowed = 0
             for folder in try await destination.folders().filter(\.selectable).map(\.path) {
-                let whole = try await destination.summaries(in: folder, identified: true)
-                var listed: [MessageSummary] = []
-                var windows = 0
-                var window: ListingWindow? = ListingWindow(size: 4)
-                while let current = window {
-                    let part = try await destination.summaries(in: folder, identified: true, window: current)
-                    listed += part.messages
-                    windows += 1
-                    window = part.next
+                let (listed, windows) = try await Self.listInWindows(of: 4) {
+                    try await destination.summaries(in: folder, identified: true, window: $0)
                 }
-                #expect(listed == whole, "\(folder)")
+                #expect(listed == (try await destination.summaries(in: folder, identified: true)), "\(folder)")
                 if windows > 1 { windowed += 1 }
             }
             await destination.close()
