@@ -203,12 +203,16 @@ struct FolderPass: Sendable {
                     destinationNext = nil
                 }
                 guard part.next != nil || destinationNext != nil else { break }
-                let (sourceWindow, destinationWindow) = (part.next, destinationNext)
+                // A source far ahead of the destination (one that keeps its messages in another
+                // order) waits for it, so that no more than two windows of source messages wait.
+                let sourceWaits = destinationNext != nil && diff.deferred.count >= 2 * listingWindow
+                let (sourceWindow, destinationWindow) = (sourceWaits ? nil : part.next, destinationNext)
+                let waitingWindow = sourceWaits ? part.next : nil
                 part = ([], nil)
                 let listedDestination: (messages: [MessageSummary], next: ListingWindow?)
                 (part, listedDestination) = try await Self.both(
                     {
-                        guard let sourceWindow else { return ([], nil) }
+                        guard let sourceWindow else { return ([], waitingWindow) }
                         return try await source.summaries(
                             in: folder, identified: sourceIdentified, window: sourceWindow)
                     },
