@@ -7,55 +7,70 @@ import MailferryCore
 /// claimed is a message gone from the source since.
 struct SyncBaseline: Sendable {
     /// Held compactly, because a folder of 200,000 messages has as many entries: the entries in one
-    /// array, a dictionary from source key to index, per identity the index of its first entry and
-    /// per entry the next one of the same identity (in entry order), and a flag per claimed entry.
+    /// array, two `IndexTable`s of their indices (by source folder and key, and by identity) and a
+    /// flag per claimed entry. No dictionary keyed by the entries' strings.
     private var entries: [BaselineEntry] = []
-    private var bySourceKey: [Key: Int32] = [:]
-    private var firstWithIdentity: [MessageIdentity: Int32] = [:]
-    private var nextWithIdentity: [Int32] = []
+    private var bySourceKey: IndexTable
+    private var byIdentity: IndexTable
     private var claimed: [Bool] = []
-
-    private struct Key: Hashable, Sendable {
-        var folder: MailboxPath
-        var sourceKey: String
-    }
 
     init(_ entries: [BaselineEntry]) {
         self.entries = entries
-        bySourceKey.reserveCapacity(entries.count)
-        nextWithIdentity = Array(repeating: -1, count: entries.count)
         claimed = Array(repeating: false, count: entries.count)
-        for index in entries.indices.reversed() {
-            let entry = entries[index]
-            bySourceKey[Key(folder: entry.sourceFolder, sourceKey: entry.sourceKey)] = Int32(index)
-            // A message copied without its header fields has no identity to match by.
-            guard !entry.identity.isUnread else { continue }
-            if let following = firstWithIdentity[entry.identity] { nextWithIdentity[index] = following }
-            firstWithIdentity[entry.identity] = Int32(index)
+        bySourceKey = IndexTable(count: entries.count) {
+            Self.hash(sourceKey: entries[$0].sourceKey, in: entries[$0].sourceFolder)
         }
+        byIdentity = IndexTable(count: entries.count) { entries[$0].identity.hashValue }
+    }
+
+    private static func hash(sourceKey: String, in folder: MailboxPath) -> Int {
+        var hasher = Hasher()
+        hasher.combine(sourceKey)
+        hasher.combine(folder)
+        return hasher.finalize()
+    }
+
+    /// The index of the entry of `sourceKey` in `folder` (the first, were there two), if any.
+    private func index(ofSourceKey sourceKey: String, in folder: MailboxPath) -> Int? {
+        var found: Int?
+        bySourceKey.forEachCandidate(hash: Self.hash(sourceKey: sourceKey, in: folder)) { index in
+            guard entries[index].sourceKey == sourceKey, entries[index].sourceFolder == folder else { return true }
+            found = index
+            return false
+        }
+        return found
     }
 
     var isEmpty: Bool { entries.isEmpty }
 
     /// The entry of `message` (listed in `folder`), taken so that no other message claims it.
     mutating func claim(_ message: MessageSummary, in folder: MailboxPath) -> BaselineEntry? {
-        if let index = bySourceKey[Key(folder: folder, sourceKey: message.sourceKey)].map(Int.init), !claimed[index] {
+        if let index = index(ofSourceKey: message.sourceKey, in: folder), !claimed[index] {
             claimed[index] = true
             return entries[index]
         }
-        guard !message.identity.isUnread, let first = firstWithIdentity[message.identity] else { return nil }
-        // Same source folder first (a new UIDVALIDITY), then any folder merged here.
-        for sameFolder in [true, false] {
-            var index = Int(first)
-            while index >= 0 {
-                if !claimed[index], (entries[index].sourceFolder == folder) == sameFolder {
-                    claimed[index] = true
-                    return entries[index]
-                }
-                index = Int(nextWithIdentity[index])
+        return claimByIdentity(message, in: folder)
+    }
+
+    /// A message whose key the baseline does not know (or whose entry is taken) claims an entry of
+    /// its identity: of its own source folder first (a new UIDVALIDITY), then of any folder merged here.
+    private mutating func claimByIdentity(_ message: MessageSummary, in folder: MailboxPath) -> BaselineEntry? {
+        // A message copied without its header fields has no identity to match by.
+        guard !message.identity.isUnread else { return nil }
+        var sameFolder: Int?
+        var otherFolder: Int?
+        byIdentity.forEachCandidate(hash: message.identity.hashValue) { index in
+            guard !claimed[index], entries[index].identity == message.identity else { return true }
+            if entries[index].sourceFolder == folder {
+                sameFolder = index
+                return false
             }
+            if otherFolder == nil { otherFolder = index }
+            return true
         }
-        return nil
+        guard let index = sameFolder ?? otherFolder else { return nil }
+        claimed[index] = true
+        return entries[index]
     }
 
     /// Entries of `folder` that no source message claimed: their messages left the source.
@@ -68,8 +83,8 @@ struct SyncBaseline: Sendable {
     /// was copied without one. A key names the same message for as long as it lives (IMAP: a UID
     /// under its UIDVALIDITY; POP3: a UIDL), so its headers need not be read again.
     func identity(ofSourceKey sourceKey: String, in folder: MailboxPath) -> MessageIdentity? {
-        bySourceKey[Key(folder: folder, sourceKey: sourceKey)].flatMap { index in
-            entries[Int(index)].identity.isUnread ? nil : entries[Int(index)].identity
+        index(ofSourceKey: sourceKey, in: folder).flatMap {
+            entries[$0].identity.isUnread ? nil : entries[$0].identity
         }
     }
 

@@ -77,7 +77,7 @@ import Testing
         source.add("Message-ID: <new@x>\r\n\r\nnew", to: "INBOX", seconds: 1_700_000_000)  // 2023
         let destination = InMemoryStore()
         var options = MigrationOptions()
-        options.since = try #require(CalendarDay(year: 2020, month: 1, day: 1))
+        options.since = CalendarDay(year: 2020, month: 1, day: 1)
         let migration = UserMigration(
             account: account, rules: FolderRules(), options: options, ledger: ledger,
             connector: StoreConnector(openSource: { source }, openDestination: { destination }),
