@@ -250,7 +250,7 @@ struct FolderPass: Sendable {
     ) async throws -> [MessageSummary] {
         var messages = messages
         for index in messages.indices where messages[index].identity.isUnread {
-            if let identity = baseline.identity(ofSourceKey: messages[index].sourceKey, in: folder) {
+            if let identity = baseline.identity(ofSourceKey: messages[index].compactSourceKey, in: folder) {
                 messages[index].identity = identity
             }
         }

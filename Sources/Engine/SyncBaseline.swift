@@ -18,23 +18,23 @@ struct SyncBaseline: Sendable {
         self.entries = entries
         claimed = Array(repeating: false, count: entries.count)
         bySourceKey = IndexTable(count: entries.count) {
-            Self.hash(sourceKey: entries[$0].sourceKey, in: entries[$0].sourceFolder)
+            Self.hash(key: entries[$0].key, in: entries[$0].sourceFolder)
         }
         byIdentity = IndexTable(count: entries.count) { entries[$0].identity.hashValue }
     }
 
-    private static func hash(sourceKey: String, in folder: MailboxPath) -> Int {
+    private static func hash(key: CompactSourceKey, in folder: MailboxPath) -> Int {
         var hasher = Hasher()
-        hasher.combine(sourceKey)
+        hasher.combine(key)
         hasher.combine(folder)
         return hasher.finalize()
     }
 
-    /// The index of the entry of `sourceKey` in `folder` (the first, were there two), if any.
-    private func index(ofSourceKey sourceKey: String, in folder: MailboxPath) -> Int? {
+    /// The index of the entry of source key `key` in `folder` (the first, were there two), if any.
+    private func index(of key: CompactSourceKey, in folder: MailboxPath) -> Int? {
         var found: Int?
-        bySourceKey.forEachCandidate(hash: Self.hash(sourceKey: sourceKey, in: folder)) { index in
-            guard entries[index].sourceKey == sourceKey, entries[index].sourceFolder == folder else { return true }
+        bySourceKey.forEachCandidate(hash: Self.hash(key: key, in: folder)) { index in
+            guard entries[index].key == key, entries[index].sourceFolder == folder else { return true }
             found = index
             return false
         }
@@ -45,7 +45,7 @@ struct SyncBaseline: Sendable {
 
     /// The entry of `message` (listed in `folder`), taken so that no other message claims it.
     mutating func claim(_ message: MessageSummary, in folder: MailboxPath) -> BaselineEntry? {
-        if let index = index(ofSourceKey: message.sourceKey, in: folder), !claimed[index] {
+        if let index = index(of: message.compactSourceKey, in: folder), !claimed[index] {
             claimed[index] = true
             return entries[index]
         }
@@ -79,11 +79,11 @@ struct SyncBaseline: Sendable {
             .sorted { $0.sourceKey < $1.sourceKey }
     }
 
-    /// The identity the state holds for the source message with `sourceKey` in `folder`, unless it
-    /// was copied without one. A key names the same message for as long as it lives (IMAP: a UID
-    /// under its UIDVALIDITY; POP3: a UIDL), so its headers need not be read again.
-    func identity(ofSourceKey sourceKey: String, in folder: MailboxPath) -> MessageIdentity? {
-        index(ofSourceKey: sourceKey, in: folder).flatMap {
+    /// The identity the state holds for the source message with source key `key` in `folder`,
+    /// unless it was copied without one. A key names the same message for as long as it lives (IMAP:
+    /// a UID under its UIDVALIDITY; POP3: a UIDL), so its headers need not be read again.
+    func identity(ofSourceKey key: CompactSourceKey, in folder: MailboxPath) -> MessageIdentity? {
+        index(of: key, in: folder).flatMap {
             entries[$0].identity.isUnread ? nil : entries[$0].identity
         }
     }

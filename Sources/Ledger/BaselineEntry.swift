@@ -6,7 +6,12 @@ import MailferryCore
 public struct BaselineEntry: Sendable, Hashable {
     public var sourceFolder: MailboxPath
     /// IMAP "uidvalidity:uid", POP3 UIDL (`MessageSummary.sourceKey`).
-    public var sourceKey: String
+    public var sourceKey: String {
+        get { key.description }
+        set { key = CompactSourceKey(newValue) }
+    }
+    /// `sourceKey` as held: two numbers for an IMAP key, no string per entry.
+    public private(set) var key: CompactSourceKey
     public var identity: MessageIdentity
     public var destinationFolder: MailboxPath
     /// The message's UID on the destination, when the server said (APPENDUID, or a listing).
@@ -21,7 +26,7 @@ public struct BaselineEntry: Sendable, Hashable {
         destinationUID: UInt32?, sourceFlags: MessageFlags, destinationFlags: MessageFlags
     ) {
         self.sourceFolder = sourceFolder
-        self.sourceKey = sourceKey
+        key = CompactSourceKey(sourceKey)
         self.identity = identity
         self.destinationFolder = destinationFolder
         self.destinationUID = destinationUID

@@ -56,6 +56,10 @@ public struct MessageSummary: Sendable, Hashable {
         get { storedKey ?? "\(keyUIDValidity):\(uid)" }
         set { (keyUIDValidity, storedKey) = Self.compactKey(newValue, uid: uid) }
     }
+    /// `sourceKey` without building its text for an IMAP key.
+    public var compactSourceKey: CompactSourceKey {
+        storedKey.map(CompactSourceKey.init) ?? CompactSourceKey(uidValidity: keyUIDValidity, uid: uid)
+    }
     /// An IMAP key ("uidvalidity:uid") is held as its UIDVALIDITY, `storedKey` nil, so that a listing
     /// holds no string per message (200,000 in a huge INBOX); any other key is held as it is.
     private var keyUIDValidity: UInt32

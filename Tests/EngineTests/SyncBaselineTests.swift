@@ -25,10 +25,11 @@ import Testing
             entry("INBOX", "7:1", id: "a:1"), entry("INBOX", "7:2", id: "b:1"), entry("INBOX", "7:10", id: "c:1"),
             entry("Old", "7:2", id: "d:1"), entry("INBOX", "7:100", id: MessageIdentity.unreadPrefix + "1"),
         ])
-        #expect(baseline.identity(ofSourceKey: "7:10", in: .inbox)?.key == "c:1")
-        #expect(baseline.identity(ofSourceKey: "7:2", in: MailboxPath("Old"))?.key == "d:1")
-        #expect(baseline.identity(ofSourceKey: "7:100", in: .inbox) == nil, "copied without an identity")
-        #expect(baseline.identity(ofSourceKey: "7:3", in: .inbox) == nil)
+        #expect(baseline.identity(ofSourceKey: CompactSourceKey("7:10"), in: .inbox)?.key == "c:1")
+        #expect(baseline.identity(ofSourceKey: CompactSourceKey("7:2"), in: MailboxPath("Old"))?.key == "d:1")
+        #expect(
+            baseline.identity(ofSourceKey: CompactSourceKey("7:100"), in: .inbox) == nil, "copied without an identity")
+        #expect(baseline.identity(ofSourceKey: CompactSourceKey("7:3"), in: .inbox) == nil)
         #expect(baseline.claim(message("7:2", id: "x:1"), in: .inbox)?.identity.key == "b:1")
         // Claimed: the same key again finds nothing by key, nor by an identity no entry has.
         #expect(baseline.claim(message("7:2", id: "x:1"), in: .inbox) == nil)
@@ -75,5 +76,24 @@ import Testing
             return true
         }
         #expect(none == 0, "an empty slot ends the run")
+    }
+}
+
+@Suite struct CompactSourceKeyTests {
+    @Test func canonicalIMAPKeysAreNumbersAndEveryKeyKeepsItsText() throws {
+        for text in [
+            "7:1", "4294967295:4294967295", "0:0", "07:1", "7:01", "7:", ":1", "7:1:2", "4294967296:1", "uidl:x", "",
+        ] {
+            #expect(CompactSourceKey(text).description == text)
+        }
+        #expect(CompactSourceKey("7:10") == CompactSourceKey(uidValidity: 7, uid: 10))
+        #expect(CompactSourceKey("07:10") != CompactSourceKey(uidValidity: 7, uid: 10))
+        let summary = MessageSummary(
+            uid: 10, uidValidity: 7, size: 1, internalDate: InternalDate(secondsSince1970: 0), flags: MessageFlags([]),
+            identity: MessageIdentity(key: "a:1"))
+        #expect(summary.compactSourceKey == CompactSourceKey(summary.sourceKey))
+        var renumbered = summary
+        renumbered.uid = 11
+        #expect(renumbered.compactSourceKey == CompactSourceKey("7:10"), "the key names the message as listed")
     }
 }
