@@ -205,10 +205,10 @@ public struct FolderDiff: Sendable {
                 if agreed != have { flagUpdates.append((match.uid, agreed)) }
             }
             let entry = BaselineEntry(
-                sourceFolder: placing.folder, sourceKey: message.sourceKey, identity: message.identity,
+                sourceFolder: placing.folder, key: message.compactSourceKey, identity: message.identity,
                 destinationFolder: placing.target, destinationUID: match.uid, sourceFlags: sourceFlags,
                 destinationFlags: agreed)
-            if let known, known.sourceFolder != placing.folder || known.sourceKey != message.sourceKey {
+            if let known, known.sourceFolder != placing.folder || known.key != message.compactSourceKey {
                 baselineRemovals.append(known)
             }
             if entry != known { baselineUpdates.append(entry) }

@@ -207,7 +207,7 @@ struct MessageCopier {
     static func baseline(of message: AppendedMessage, from folder: MailboxPath, to target: MailboxPath) -> BaselineEntry
     {
         BaselineEntry(
-            sourceFolder: folder, sourceKey: message.summary.sourceKey, identity: message.summary.identity,
+            sourceFolder: folder, key: message.summary.compactSourceKey, identity: message.summary.identity,
             destinationFolder: target, destinationUID: message.uid, sourceFlags: message.summary.flags,
             destinationFlags: message.summary.flags)
     }

@@ -128,13 +128,8 @@ public struct MessagePool: Sendable {
     public func contains(_ identity: MessageIdentity) -> Bool { first[identity] != nil }
 
     private func unpairedMessage(uid: UInt32) -> MessageSummary? {
-        var low = 0
-        var high = summaries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if summaries[middle].uid < uid { low = middle + 1 } else { high = middle }
-        }
-        guard low < summaries.count, summaries[low].uid == uid, next[low] != Self.taken else { return nil }
-        return summaries[low]
+        let index = summaries.partitionPoint { $0.uid < uid }
+        guard index < summaries.count, summaries[index].uid == uid, next[index] != Self.taken else { return nil }
+        return summaries[index]
     }
 }

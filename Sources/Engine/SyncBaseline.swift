@@ -123,13 +123,8 @@ struct SyncBaseline: Sendable {
         fileprivate(set) var identities: [MessageIdentity] = []
 
         subscript(uid: UInt32) -> MessageIdentity? {
-            var low = 0
-            var high = uids.count
-            while low < high {
-                let middle = (low + high) / 2
-                if uids[middle] < uid { low = middle + 1 } else { high = middle }
-            }
-            return low < uids.count && uids[low] == uid ? identities[low] : nil
+            let index = uids.partitionPoint { $0 < uid }
+            return index < uids.count && uids[index] == uid ? identities[index] : nil
         }
     }
 

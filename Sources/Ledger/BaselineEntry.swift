@@ -25,8 +25,19 @@ public struct BaselineEntry: Sendable, Hashable {
         sourceFolder: MailboxPath, sourceKey: String, identity: MessageIdentity, destinationFolder: MailboxPath,
         destinationUID: UInt32?, sourceFlags: MessageFlags, destinationFlags: MessageFlags
     ) {
+        self.init(
+            sourceFolder: sourceFolder, key: CompactSourceKey(sourceKey), identity: identity,
+            destinationFolder: destinationFolder, destinationUID: destinationUID, sourceFlags: sourceFlags,
+            destinationFlags: destinationFlags)
+    }
+
+    /// With the source key as held (`MessageSummary.compactSourceKey`), without its text.
+    public init(
+        sourceFolder: MailboxPath, key: CompactSourceKey, identity: MessageIdentity, destinationFolder: MailboxPath,
+        destinationUID: UInt32?, sourceFlags: MessageFlags, destinationFlags: MessageFlags
+    ) {
         self.sourceFolder = sourceFolder
-        key = CompactSourceKey(sourceKey)
+        self.key = key
         self.identity = identity
         self.destinationFolder = destinationFolder
         self.destinationUID = destinationUID

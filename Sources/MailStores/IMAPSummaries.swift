@@ -143,13 +143,8 @@ enum IMAPSummaries {
 
     /// Binary search in summaries sorted by UID.
     static func firstIndex(of uid: UInt32, in summaries: [MessageSummary]) -> Int? {
-        var low = 0
-        var high = summaries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if summaries[middle].uid < uid { low = middle + 1 } else { high = middle }
-        }
-        return low < summaries.count && summaries[low].uid == uid ? low : nil
+        let index = summaries.partitionPoint { $0.uid < uid }
+        return index < summaries.count && summaries[index].uid == uid ? index : nil
     }
 
     /// A message Gmail labels `\\Starred` is `\\Flagged` (Gmail shows both; the flag is what other

@@ -97,3 +97,16 @@ import Testing
         #expect(renumbered.compactSourceKey == CompactSourceKey("7:10"), "the key names the message as listed")
     }
 }
+
+@Suite struct PartitionPointTests {
+    @Test func findsTheFirstElementNotBefore() throws {
+        let uids: [UInt32] = [2, 4, 4, 7, 9]
+        #expect(uids.partitionPoint { $0 < 1 } == 0)
+        #expect(uids.partitionPoint { $0 < 4 } == 1)
+        #expect(uids.partitionPoint { $0 < 5 } == 3)
+        #expect(uids.partitionPoint { $0 < 9 } == 4)
+        #expect(uids.partitionPoint { $0 < 10 } == 5)
+        #expect([UInt32]().partitionPoint { $0 < 3 } == 0)
+        #expect(uids[1...].partitionPoint { $0 < 8 } == 4, "indices of the slice")
+    }
+}
