@@ -144,7 +144,8 @@ struct FolderPass: Sendable {
         let destinationInWindows = knownPool == nil && !nothingToPair && !identifyAll && !inDoubt
         let sourceIdentified = identified && !identitiesKnown
         // The destination's messages that the state names take its identities, while its UIDs hold.
-        let stateIdentities = identitiesKnown && uidsValid ? baseline.identitiesByDestinationUID() : nil
+        let stateIdentities =
+            destinationInWindows && identitiesKnown && uidsValid ? baseline.identitiesByDestinationUID() : nil
         let listDestination:
             @Sendable (ListingWindow) async throws -> (messages: [MessageSummary], next: ListingWindow?) =
                 { window in
