@@ -61,19 +61,13 @@ actor IMAPDestinationStore: DestinationStore {
         in folder: MailboxPath, identified: Bool, window: ListingWindow
     ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
         guard let name = directory.listedName(of: folder) else { return ([], nil) }
-        do {
-            let stillSelected = selected?.name == name
-            selected = nil  // until the window is listed
-            let part = try await IMAPSummaries.listWindow(
-                client: client, mailbox: name, folder: folder, stillSelected: stillSelected, identified: identified,
-                window: window)
-            selected = (name, false)
-            return part
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
-        }
+        let stillSelected = selected?.name == name
+        selected = nil  // until the window is listed
+        let part = try await IMAPSummaries.listWindow(
+            client: client, mailbox: name, folder: folder, server: serverName, stillSelected: stillSelected,
+            identified: identified, window: window)
+        selected = (name, false)
+        return part
     }
 
     func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {

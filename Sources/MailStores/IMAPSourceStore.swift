@@ -60,19 +60,13 @@ actor IMAPSourceStore: SourceStore {
         in folder: MailboxPath, identified: Bool, window: ListingWindow
     ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
         let name = directory.serverName(of: folder)
-        do {
-            let stillSelected = examined == name
-            examined = nil  // until the window is listed
-            let part = try await IMAPSummaries.listWindow(
-                client: client, mailbox: name, folder: folder, stillSelected: stillSelected, identified: identified,
-                window: window, gmailAttributes: true)
-            examined = name
-            return part
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
-        }
+        let stillSelected = examined == name
+        examined = nil  // until the window is listed
+        let part = try await IMAPSummaries.listWindow(
+            client: client, mailbox: name, folder: folder, server: serverName, stillSelected: stillSelected,
+            identified: identified, window: window, gmailAttributes: true)
+        examined = name
+        return part
     }
 
     func identified(_ messages: [MessageSummary], in folder: MailboxPath) async throws -> [MessageSummary] {

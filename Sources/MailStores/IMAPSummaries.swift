@@ -82,23 +82,30 @@ enum IMAPSummaries {
     /// One window of `mailbox`'s listing, for a store that knows whether it still has the mailbox
     /// selected: the first window examines it afresh (its EXISTS, UIDNEXT and UIDVALIDITY size the
     /// windows), and so does a later one after another mailbox was selected in between, which
-    /// fails if the UIDVALIDITY changed: what was listed names other messages now.
+    /// fails if the UIDVALIDITY changed: what was listed names other messages now. Errors come as
+    /// `StoreError`s naming `folder` on `server`.
     static func listWindow(
-        client: IMAPClient, mailbox: String, folder: MailboxPath, stillSelected: Bool, identified: Bool,
-        window: ListingWindow, gmailAttributes: Bool = false
+        client: IMAPClient, mailbox: String, folder: MailboxPath, server: String, stillSelected: Bool,
+        identified: Bool, window: ListingWindow, gmailAttributes: Bool = false
     ) async throws -> (messages: [MessageSummary], next: ListingWindow?) {
-        var selected: IMAPSelectedMailbox?
-        if window.span == nil || !stillSelected {
-            let examined = try await client.examine(mailbox)
-            if window.span != nil, examined.uidValidity ?? 0 != window.uidValidity ?? 0 {
-                throw StoreError.folderUnavailable(
-                    folder: folder.description, reason: "its UIDVALIDITY changed while it was listed")
+        do {
+            var selected: IMAPSelectedMailbox?
+            if window.span == nil || !stillSelected {
+                let examined = try await client.examine(mailbox)
+                if window.span != nil, examined.uidValidity ?? 0 != window.uidValidity ?? 0 {
+                    throw StoreError.folderUnavailable(
+                        folder: folder.description, reason: "its UIDVALIDITY changed while it was listed")
+                }
+                if window.span == nil { selected = examined }
             }
-            if window.span == nil { selected = examined }
+            return try await listWindow(
+                client: client, selected: selected, identified: identified, window: window,
+                gmailAttributes: gmailAttributes)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: server)
         }
-        return try await listWindow(
-            client: client, selected: selected, identified: identified, window: window,
-            gmailAttributes: gmailAttributes)
     }
 
     /// Runs of consecutive UIDs per `UID FETCH` of `identified(_:client:)`: a command line of at most
