@@ -3,6 +3,9 @@
 // over protocol clients and mail stores. Each target imports only what it needs.
 import PackageDescription
 
+/// The release link's code layout (see the `mailferry` target below).
+let symbolOrderFile = "\(Context.packageDirectory)/Sources/mailferry/symbol-order.txt"
+
 let package = Package(
     name: "mailferry",
     platforms: [.macOS(.v14)],
@@ -114,15 +117,18 @@ let package = Package(
         ),
         // Release on Linux links with lld so that the static binary's 135,000 relative relocations
         // are packed (DT_RELR, glibc 2.36+) instead of 3 MiB of RELA entries read at every start, and
-        // exports no dynamic symbols (2.4 MiB of .dynsym/.dynstr that nothing looks up). Both were
-        // pages of every process's peak RSS (bench/RESULTS.md, "The binary at rest").
+        // exports no dynamic symbols (2.4 MiB of .dynsym/.dynstr that nothing looks up), and it
+        // places the code a run executes first, together (symbol-order.txt, made by
+        // bench/symbol-order.sh): all three were pages of every process's peak RSS (bench/RESULTS.md).
         .executableTarget(
-            name: "mailferry", dependencies: ["MailferryCLI"],
+            name: "mailferry", dependencies: ["MailferryCLI"], exclude: ["symbol-order.txt"],
             linkerSettings: [
                 .unsafeFlags(
                     [
                         "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
                         "-Xlinker", "--no-export-dynamic",
+                        "-Xlinker", "--symbol-ordering-file=\(symbolOrderFile)",
+                        "-Xlinker", "--no-warn-symbol-ordering",
                     ],
                     .when(platforms: [.linux], configuration: .release))
             ]),
