@@ -15,6 +15,8 @@ struct OnlinePlanner {
     /// The job's state when there is one (read only): folders unchanged since their last complete
     /// sync are planned from it without being listed, as `apply` skips them.
     var ledger: Ledger? = nil
+    /// Gives free memory back after each user; `HeapTrimmingObserver.trimHeap` outside tests.
+    var trimHeap: @Sendable () -> Void = HeapTrimmingObserver.trimHeap
 
     func plan(accounts: [Account], digest: String, concurrency: Int) async -> MigrationPlan {
         let factory = StoreFactory(job: job, environment: environment, trace: trace)
@@ -22,10 +24,15 @@ struct OnlinePlanner {
         let route = job.source.route
         let expected = route.expectedEndpoints
         let candidates = route.candidates
+        let trimHeap = self.trimHeap
         let users = await BoundedConcurrency.map(accounts, limit: concurrency) { account in
-            await planner.plan(
+            let user = await planner.plan(
                 account: account, connector: factory.connector(for: account), expectedEndpoint: expected,
                 candidates: candidates)
+            // As `apply` does after each user (HeapTrimmingObserver): only the user's plan is kept, so the
+            // free pages its listing left in the allocator's arenas go back to the system.
+            trimHeap()
+            return user
         }
         var plan = MigrationPlan(
             job: job.planReference(digest: digest), offline: false,
