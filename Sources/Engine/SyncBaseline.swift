@@ -9,7 +9,7 @@ struct SyncBaseline: Sendable {
     /// Held compactly, because a folder of 200,000 messages has as many entries: the entries in one
     /// array, two `IndexTable`s of their indices (by source folder and key, and by identity) and a
     /// flag per claimed entry. No dictionary keyed by the entries' strings.
-    private var entries: [BaselineEntry] = []
+    private let entries: [BaselineEntry]
     private var bySourceKey: IndexTable
     private var byIdentity: IndexTable
     private var claimed: [Bool] = []
@@ -92,39 +92,47 @@ struct SyncBaseline: Sendable {
     /// folder keeps the UIDVALIDITY of its last complete sync), leaving out messages copied without
     /// one and any UID two entries name with different identities (its headers are read instead).
     func identitiesByDestinationUID() -> IdentitiesByUID {
-        var named: [(uid: UInt32, identity: MessageIdentity)] = []
+        // UID and entry index in one integer, so that the sort moves plain numbers.
+        var named: [UInt64] = []
         named.reserveCapacity(entries.count)
-        for entry in entries {
+        for (index, entry) in entries.enumerated() {
             guard let uid = entry.destinationUID else { continue }
-            named.append((uid, entry.identity))
+            named.append(UInt64(uid) << 32 | UInt64(index))
         }
-        named.sort { $0.uid < $1.uid }
-        var result = IdentitiesByUID()
-        result.uids.reserveCapacity(named.count)
-        result.identities.reserveCapacity(named.count)
-        var index = 0
-        while index < named.count {
-            var end = index + 1
-            while end < named.count, named[end].uid == named[index].uid { end += 1 }
-            let identity = named[index].identity
-            if !identity.isUnread, named[index..<end].allSatisfy({ $0.identity == identity }) {
-                result.uids.append(named[index].uid)
-                result.identities.append(identity)
+        named.sort()
+        var order: [UInt32] = []
+        order.reserveCapacity(named.count)
+        var start = 0
+        while start < named.count {
+            let uid = named[start] >> 32
+            var end = start + 1
+            while end < named.count, named[end] >> 32 == uid { end += 1 }
+            let identity = entries[Int(named[start] & 0xFFFF_FFFF)].identity
+            if !identity.isUnread,
+                named[start..<end].allSatisfy({ entries[Int($0 & 0xFFFF_FFFF)].identity == identity })
+            {
+                order.append(UInt32(truncatingIfNeeded: named[start]))
             }
-            index = end
+            start = end
         }
-        return result
+        return IdentitiesByUID(entries: entries, order: order)
     }
 
-    /// Identities by destination UID, as two arrays in UID order (no dictionary: one entry per
-    /// message of a folder that may hold 200,000).
+    /// Identities by destination UID: the baseline's entries (shared, not copied) and the indices of
+    /// those that name a UID, in UID order. No dictionary and no second copy of the identities: one
+    /// entry per message of a folder that may hold 200,000.
     struct IdentitiesByUID: Sendable {
-        fileprivate(set) var uids: [UInt32] = []
-        fileprivate(set) var identities: [MessageIdentity] = []
+        fileprivate let entries: [BaselineEntry]
+        fileprivate let order: [UInt32]
+
+        /// The UIDs it knows, in order.
+        var uids: [UInt32] { order.compactMap { entries[Int($0)].destinationUID } }
 
         subscript(uid: UInt32) -> MessageIdentity? {
-            let index = uids.partitionPoint { $0 < uid }
-            return index < uids.count && uids[index] == uid ? identities[index] : nil
+            let position = order.partitionPoint { (entries[Int($0)].destinationUID ?? 0) < uid }
+            guard position < order.count else { return nil }
+            let entry = entries[Int(order[position])]
+            return entry.destinationUID == uid ? entry.identity : nil
         }
     }
 
