@@ -9,14 +9,17 @@ extension Ledger {
     public func baseline(_ pair: MailboxPair, destinationFolder: MailboxPath) throws(LedgerError) -> [BaselineEntry] {
         try read { db in
             // Row by row (a folder of 200,000 messages has as many entries, which must not be held
-            // twice), each folder name decoded once and shared by the entries that name it.
-            let rows = try Row.fetchCursor(
-                db,
-                sql:
-                    "SELECT * FROM sync_baseline WHERE source_user = ? AND destination_user = ? AND destination_folder = ?",
-                arguments: [pair.sourceUser, pair.destinationUser, StoredMailboxPath.text(destinationFolder)])
+            // twice), each folder name decoded once and shared by the entries that name it, into an
+            // array of the exact size: grown by doubling it could hold up to twice the entries' memory.
+            let filter = "WHERE source_user = ? AND destination_user = ? AND destination_folder = ?"
+            let arguments: StatementArguments = [
+                pair.sourceUser, pair.destinationUser, StoredMailboxPath.text(destinationFolder),
+            ]
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sync_baseline \(filter)", arguments: arguments)
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM sync_baseline \(filter)", arguments: arguments)
             var folders: [String: MailboxPath] = [:]
             var entries: [BaselineEntry] = []
+            entries.reserveCapacity(count ?? 0)
             while let row = try rows.next() {
                 entries.append(try Ledger.baselineEntry(row, folders: &folders))
             }

@@ -15,6 +15,18 @@ import Testing
             destinationFlags: MessageFlags(flags + ["$Work"]))
     }
 
+    /// A folder's baseline is held in an array of its size, not one grown by doubling: 1,025 entries
+    /// would otherwise take room for 2,048 (on a folder of 140,000 messages, 12 MiB for nothing).
+    @Test func aFolderBaselineIsLoadedIntoAnArrayOfItsSize() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        let ledger = try Ledger.open(directory: temporary.child("state"))
+        try ledger.saveBaseline((1...1025).map { entry("7:\($0)") } + [entry("9:1", folder: "Work")], for: pair)
+        let inbox = try ledger.baseline(pair, destinationFolder: .inbox)
+        #expect(inbox.count == 1025)
+        #expect(inbox.capacity < 1100)
+    }
+
     @Test func entriesBelongToOneMailboxPairAndFolder() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
