@@ -40,6 +40,11 @@ public struct CompactSourceKey: Sendable, Hashable, CustomStringConvertible {
         return value <= UInt64(UInt32.max) ? UInt32(value) : nil
     }
 
+    /// The UIDVALIDITY of this key when it is IMAP's key of message `uid`, else nil.
+    public func uidValidity(forUID uid: UInt32) -> UInt32? {
+        text == nil && self.uid == uid ? uidValidity : nil
+    }
+
     /// The key as text, as the state stores it.
     public var description: String { text ?? "\(uidValidity):\(uid)" }
 }

@@ -108,10 +108,7 @@ public struct MessageSummary: Sendable, Hashable {
     /// `key` as UIDVALIDITY alone when it is exactly "<uidvalidity>:<uid>" (so that equal keys are held
     /// alike and compare equal), otherwise as the string.
     private static func compactKey(_ key: String, uid: UInt32) -> (UInt32, String?) {
-        let parts = key.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-        guard parts.count == 2, let validity = UInt32(String(decoding: parts[0], as: UTF8.self)),
-            "\(validity):\(uid)" == key
-        else { return (0, key) }
+        guard let validity = CompactSourceKey(key).uidValidity(forUID: uid) else { return (0, key) }
         return (validity, nil)
     }
 

@@ -95,6 +95,17 @@ import Testing
         var renumbered = summary
         renumbered.uid = 11
         #expect(renumbered.compactSourceKey == CompactSourceKey("7:10"), "the key names the message as listed")
+        // A summary holds an IMAP key of its own UID as the UIDVALIDITY alone, any other key as text.
+        #expect(CompactSourceKey("7:10").uidValidity(forUID: 10) == 7)
+        #expect(CompactSourceKey("7:10").uidValidity(forUID: 11) == nil)
+        #expect(CompactSourceKey("07:10").uidValidity(forUID: 10) == nil)
+        for key in ["7:10", "07:10", "7:11", "uidl-x"] {
+            let listed = MessageSummary(
+                uid: 10, sourceKey: key, size: 1, internalDate: InternalDate(secondsSince1970: 0),
+                flags: MessageFlags([]), identity: MessageIdentity(key: "a:1"))
+            #expect(listed.sourceKey == key)
+            #expect(listed.compactSourceKey == CompactSourceKey(key))
+        }
     }
 }
 
