@@ -47,8 +47,10 @@ import Testing
         let accounts = Self.users.map { ($0, "\($0)-pw") }
         let source = try await DovecotServer.start(.init(users: accounts, pop3: false))
         let destination = try await DovecotServer.start(.init(users: accounts, pop3: false))
-        // The server takes 2 connections; the job's limit says 3.
-        let proxy = try FaultProxy.start(targetPort: source.imapPort, configuration: .init(capacity: 2))
+        // The server takes 2 connections; the job's limit says 3. The two it takes wait for the
+        // third, so the users overlap however slowly their tasks start (a busy CI machine).
+        let proxy = try FaultProxy.start(
+            targetPort: source.imapPort, configuration: .init(capacity: 2, holdUntilRefusal: .seconds(20)))
         defer { proxy.stop() }
         try await DovecotServer.stopping([source, destination]) {
             try await source.seedInboxes(Self.users, count: 4)

@@ -37,11 +37,15 @@ public final class FaultProxy: @unchecked Sendable {
         /// Reset (RST, before any byte) a new connection while this many are open, as servers that
         /// cap connections do; nil forwards every connection.
         public var capacity: Int?
+        /// With `capacity`: hold each accepted connection (no byte forwarded) until the first refusal, or
+        /// this long, so that a test sees the client reach past the capacity however slowly its
+        /// connections start; nil forwards at once.
+        public var holdUntilRefusal: Duration?
 
         public init(
             seed: UInt64 = 1, faultPercent: Int = 0, minFaultOffset: Int = 1, maxFaultOffset: Int = 1 << 21,
             maxDelay: Duration = .milliseconds(800), stallLimit: Duration = .seconds(60), stripSTARTTLS: Bool = false,
-            captureLimit: Int = 1 << 16, capacity: Int? = nil
+            captureLimit: Int = 1 << 16, capacity: Int? = nil, holdUntilRefusal: Duration? = nil
         ) {
             self.seed = seed
             self.faultPercent = faultPercent
@@ -52,6 +56,7 @@ public final class FaultProxy: @unchecked Sendable {
             self.stripSTARTTLS = stripSTARTTLS
             self.captureLimit = captureLimit
             self.capacity = capacity
+            self.holdUntilRefusal = holdUntilRefusal
         }
     }
 
@@ -233,6 +238,7 @@ public final class FaultProxy: @unchecked Sendable {
     }
 
     private func serve(client: Int32, schedule: FaultSchedule) {
+        if let hold = configuration.holdUntilRefusal { waitForARefusal(atMost: hold) }
         let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         let address = Self.address(targetHost, port: targetPort)
         var connected = false
@@ -250,6 +256,11 @@ public final class FaultProxy: @unchecked Sendable {
         if server >= 0 { close(server) }
         lock.withLock { _ = liveClients.remove(client) }
         close(client)
+    }
+
+    private func waitForARefusal(atMost limit: Duration) {
+        let deadline = ContinuousClock.now + limit
+        while lock.withLock({ refused == 0 && !stopped }) && ContinuousClock.now < deadline { usleep(10_000) }
     }
 
     /// Closes `descriptor` with a TCP reset instead of a FIN (SO_LINGER 0).
