@@ -155,7 +155,12 @@ import Testing
 
         // Held by "Dovecot": the store waits until it is released, then updates.
         #expect(FileManager.default.createFile(atPath: lock, contents: Data()))
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { unlink(lock) }
+        // Its own thread, not a dispatch queue: on a busy machine the store's wait (which blocks a
+        // pool thread) must not starve the release it waits for.
+        Thread {
+            usleep(300_000)
+            unlink(lock)
+        }.start()
         let first = MaildirFixtures.message(MaildirFixtures.mail(id: "l1", subject: "Lock"), flags: ["One"])
         let started = Date()
         try await store.append(first.summary, body: MaildirFixtures.body(first.bytes), to: .inbox)
