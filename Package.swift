@@ -137,7 +137,8 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
         .testTarget(name: "MailferryCoreTests", dependencies: ["MailferryCore"]),
-        .testTarget(name: "JobSpecTests", dependencies: ["JobSpec", "MailferryCore"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "JobSpecTests", dependencies: ["JobSpec", "MailferryCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MailTransportTests",
             dependencies: [
@@ -162,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "MailferryCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Ledger", "MailferryCore", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "MailferryCore", "Ledger"]),
         .testTarget(

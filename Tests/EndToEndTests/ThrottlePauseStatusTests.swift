@@ -26,7 +26,7 @@ import Testing
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        process.waitUntilExit()
+        _ = process.waitForEnd()
         try handle.close()
         return try String(contentsOfFile: output, encoding: .utf8)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MailferryCore
+import TestSupport
 import Testing
 
 @testable import JobSpec
@@ -160,7 +161,6 @@ enum SchemaChecker {
         process.standardError = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (process.waitForEnd().code, String(decoding: data, as: UTF8.self))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import JobSpec
 import MailferryCore
+import TestSupport
 import Testing
 
 @Suite("Users file")
@@ -223,8 +224,7 @@ struct UsersFileTests {
             process.arguments = arguments
             process.currentDirectoryURL = fixture.directory
             try process.run()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+            #expect(process.waitForEnd() == .exited(0))
         }
         let tracked = JobLoader().load(jobFile: fixture.jobPath)
         expectDiagnostic(tracked, .warning, at: fixture.jobMark(0), containing: "tracked by git")

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MailferryCore
+import TestSupport
 import Testing
 
 @testable import Ledger
@@ -50,8 +51,7 @@ import Testing
             try #require(child.isRunning, "round \(round): the child stopped on its own")
             try await Task.sleep(for: .milliseconds(Int.random(in: 0..<40)))
             kill(pid, SIGKILL)
-            child.waitUntilExit()
-            #expect(child.terminationReason == .uncaughtSignal)
+            #expect(child.waitForEnd() == .signalled(SIGKILL))
 
             let ledger = try Ledger.open(directory: temporary.path)
             let integrity = try ledger.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }

@@ -24,7 +24,7 @@
             let setup = try Self.start()
             defer {
                 kill(setup.server.processIdentifier, SIGKILL)
-                setup.server.waitUntilExit()
+                _ = setup.server.waitForEnd()
                 try? FileManager.default.removeItem(atPath: setup.directory)
             }
             // Control: the system store (the bound test bundle) trusts the server's CA.
@@ -150,8 +150,7 @@
             process.standardError = FileHandle.nullDevice
             process.standardInput = FileHandle.nullDevice
             do { try process.run() } catch { return -1 }
-            process.waitUntilExit()
-            return process.terminationStatus
+            return process.waitForEnd().code
         }
 
         /// Runs a command and returns stdout and stderr together.
@@ -167,7 +166,7 @@
             process.standardError = handle
             process.standardInput = FileHandle.nullDevice
             try process.run()
-            process.waitUntilExit()
+            _ = process.waitForEnd()
             try handle.close()
             return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         }

@@ -156,9 +156,7 @@
             #expect(FileManager.default.fileExists(atPath: log))
             kill(process.processIdentifier, signalNumber)
             let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationReason == .exit)
-            #expect(process.terminationStatus == 128 + signalNumber, "\(stderr)")
+            #expect(process.waitForEnd() == .exited(128 + signalNumber), "\(stderr)")
             #expect(stderr.contains("\(name): stopped; run 1 recorded as interrupted"))
             let status = try await binary.run(["status", "--format", "json", fixture.jobPath])
             let document = try #require(

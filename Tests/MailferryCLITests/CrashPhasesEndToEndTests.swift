@@ -85,8 +85,7 @@
                         binary, fixture: fixture, environment: environment, run: run)
                     let atKill = Self.killLater(
                         process, afterMilliseconds: delay, waitForGrowth: run % 2 == 0, copied: copied)
-                    process.waitUntilExit()
-                    let wasKilled = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+                    let wasKilled = process.waitForEnd() == .signalled(SIGKILL)
                     let landed = wasKilled && atKill.wait() > before && atKill.wait() < total
                     if wasKilled { killed += 1 }
                     if landed { midTransfer += 1 }
@@ -174,10 +173,10 @@
             crashing["MAILFERRY_TEST_KILL_AT"] = "\(phase):\(number)"
             let process = try CrashResumeEndToEndTests.startApply(
                 binary, fixture: fixture, environment: crashing, run: run)
-            process.waitUntilExit()
+            let end = process.waitForEnd()
             let output = (try? String(contentsOfFile: fixture.path("apply-\(run).out"), encoding: .utf8)) ?? ""
             #expect(
-                process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
+                end == .signalled(SIGKILL),
                 "run \(run) must die at \(phase) \(number): \(output)")
             #expect(
                 output.contains("mailferry-test-kill: \(phase) \(number)\n"), "run \(run) landed elsewhere: \(output)")

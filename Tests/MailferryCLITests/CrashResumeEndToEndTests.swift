@@ -133,8 +133,7 @@
                 var crashing = environment
                 crashing["MAILFERRY_TEST_KILL_AT_APPEND"] = "\(step):\(moment(point))"
                 let process = try startApply(binary, fixture: fixture, environment: crashing, run: point)
-                process.waitUntilExit()
-                if process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL {
+                if process.waitForEnd() == .signalled(SIGKILL) {
                     killedAt.append(copied())
                     // The process says where it died just before it does.
                     let output =

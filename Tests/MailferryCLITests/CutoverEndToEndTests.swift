@@ -279,12 +279,11 @@
                 #expect(try await total() == seeded + 1, "the delivered message arrives on a later pass")
 
                 kill(process.processIdentifier, SIGTERM)
-                let stderr = try await offCooperativePool {
+                let (stderr, end) = try await offCooperativePool {
                     let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    process.waitUntilExit()
-                    return text
+                    return (text, process.waitForEnd())
                 }
-                #expect(process.terminationStatus == 0, "\(stderr)")
+                #expect(end == .exited(0), "\(stderr)")
                 #expect(stderr.contains("SIGTERM: stopping the watch"), "\(stderr)")
                 #expect(stderr.contains("watch pass 2"), "\(stderr)")
                 let status = try await servers.run(["status", "--format", "json", servers.fixture.jobPath])

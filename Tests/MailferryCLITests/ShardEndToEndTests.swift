@@ -73,10 +73,10 @@
                     ["apply", "--shard", "\(index)/\(Self.shardCount)", fixture.jobPath], environment: environment,
                     outputPath: fixture.path("apply-\(index).out"))
             }
-            for process in processes { process.waitUntilExit() }
-            for (index, process) in processes.enumerated() {
+            let ends = processes.map { $0.waitForEnd() }
+            for (index, end) in ends.enumerated() {
                 let output = try String(contentsOfFile: fixture.path("apply-\(index).out"), encoding: .utf8)
-                #expect(process.terminationStatus == 0, "shard \(index): \(output)")
+                #expect(end == .exited(0), "shard \(index): \(output)")
                 #expect(output.contains(", shard \(index)/\(Self.shardCount)\n"))
                 let count = expected[index].count
                 #expect(output.contains("\(count) \(count == 1 ? "user" : "users"): \(count) done;"), "\(output)")

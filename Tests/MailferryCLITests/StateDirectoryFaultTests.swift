@@ -41,8 +41,7 @@
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             do { try process.run() } catch { return -1 }
-            process.waitUntilExit()
-            return process.terminationStatus
+            return process.waitForEnd().code
         }
 
         @Test func aFullStateDirectoryStopsUsersWithTheCataloguedErrorAndLosesNothing() async throws {

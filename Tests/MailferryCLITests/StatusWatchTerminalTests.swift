@@ -82,8 +82,7 @@
             // Redrawn in place: one table on the screen, not one per refresh.
             #expect(ended.components(separatedBy: "SOURCE USER").count == 2, "\(ended)")
             #expect(ended.contains("No user is running."))
-            apply.waitUntilExit()
-            #expect(apply.terminationStatus == 3)
+            #expect(apply.waitForEnd() == .exited(3))
         }
 
         /// Not on a terminal: the table once, then a line per row whose state changed, then the summary.
@@ -103,10 +102,9 @@
 
             _ = try await Self.poll(read) { Self.state(of: "alice", on: $0) == "running" }
             listener.resetAndClose()
-            _ = try await Self.poll({ watch.isRunning ? "" : "ended" }) { $0 == "ended" }
-            #expect(!watch.isRunning, "status --watch did not end with the run")
-            watch.waitUntilExit()
-            #expect(watch.terminationStatus == 0)
+            _ = try await Self.poll({ watch.hasEnded ? "ended" : "" }) { $0 == "ended" }
+            #expect(watch.hasEnded, "status --watch did not end with the run")
+            #expect(watch.waitForEnd() == .exited(0))
             let text = try read()
             let lines = text.split(separator: "\n").map(String.init)
             #expect(lines.filter { $0.hasPrefix("Status of job") }.count == 1, "\(text)")
@@ -115,7 +113,7 @@
             #expect(alice == ["running", "failed"], "\(text)")
             #expect(bob.first == "not started" && bob.last == "failed" && Set(bob).count == bob.count, "\(text)")
             #expect(lines.last?.hasPrefix("3 users: ") == true, "\(text)")
-            apply.waitUntilExit()
+            _ = apply.waitForEnd()
         }
 
         /// The STATE column of `user`'s row on a captured screen (its last such row).

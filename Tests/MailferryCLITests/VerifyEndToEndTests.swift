@@ -154,8 +154,7 @@
             process.standardOutput = output
             try process.run()
             let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+            #expect(process.waitForEnd() == .exited(0))
             return try #require(try JSONSerialization.jsonObject(with: data) as? [String: String])
         }
     }

@@ -128,11 +128,11 @@
             // stdout is the JSON report; the scripts write little to stderr, so reading it second cannot block.
             let data = output.fileHandleForReading.readDataToEndOfFile()
             let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            let status = process.waitForEnd().code
             let text = String(decoding: data, as: UTF8.self)
             return (
-                process.terminationStatus,
-                process.terminationStatus == 0 || errorData.isEmpty
+                status,
+                status == 0 || errorData.isEmpty
                     ? text : text + String(decoding: errorData, as: UTF8.self)
             )
         }

@@ -143,10 +143,10 @@ public final class OAuth2TokenService: Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let end = process.waitForEnd()
+        guard end == .exited(0) else {
             throw DovecotServerError.startFailed(
-                status: process.terminationStatus, output: "openssl \(arguments[0])", logTail: "")
+                status: end.code, output: "openssl \(arguments[0])", logTail: "")
         }
     }
 }

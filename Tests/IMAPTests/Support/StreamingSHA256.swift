@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import TestSupport
 
 /// SHA-256 of a byte stream, computed incrementally by `openssl dgst` fed through a pipe,
 /// so that neither side of a large-message test holds the message.
@@ -24,7 +25,7 @@ final class StreamingSHA256: @unchecked Sendable {  // used from one task at a t
     func finish() throws -> String {
         try input.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        _ = process.waitForEnd()
         return String(decoding: data, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOSSL
+import TestSupport
 
 /// A throw-away self-signed certificate made with the openssl CLI.
 struct TestCertificate {
@@ -23,8 +24,7 @@ struct TestCertificate {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        guard process.waitForEnd() == .exited(0) else {
             throw CocoaError(.fileWriteUnknown)
         }
         return certificate

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs a program (a browser, a Python validator) with a deadline: stdout and stderr through files,
 /// so that nothing blocks on a full pipe; a program still running at the deadline is killed by its pid.
@@ -39,9 +40,9 @@ enum ExternalProgram {
             }
             try await Task.sleep(for: .milliseconds(50))
         }
-        process.waitUntilExit()
+        let end = process.waitForEnd()
         return Outcome(
-            status: process.terminationStatus,
+            status: end.code,
             stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "", timedOut: timedOut)
     }

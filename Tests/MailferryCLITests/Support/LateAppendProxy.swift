@@ -39,7 +39,7 @@
         func stop() {
             guard process.isRunning else { return }
             kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            _ = process.waitForEnd()
         }
 
         deinit { stop() }

@@ -78,11 +78,11 @@ struct MailferryBinary {
         process.standardOutput = outHandle
         process.standardError = errHandle
         try process.run()
-        process.waitUntilExit()
+        let end = process.waitForEnd()
         try outHandle.close()
         try errHandle.close()
         return Outcome(
-            status: process.terminationStatus,
+            status: end.code,
             stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
             stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Validates JSON documents against a draft-07 schema with Python's `jsonschema` package
@@ -52,7 +53,6 @@ struct PythonJSONSchema {
         process.standardError = pipe
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (process.waitForEnd().code, String(decoding: data, as: UTF8.self))
     }
 }

@@ -22,7 +22,7 @@ enum TerminalRun {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        _ = process.waitForEnd()
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -63,10 +63,10 @@ struct ToolRun {
             input.fileHandleForWriting.write(Data(stdin.utf8))
             try input.fileHandleForWriting.close()
         }
-        process.waitUntilExit()
+        let end = process.waitForEnd()
         try handle.close()
         return ToolRun(
-            status: process.terminationStatus, output: String(decoding: try Data(contentsOf: output), as: UTF8.self))
+            status: end.code, output: String(decoding: try Data(contentsOf: output), as: UTF8.self))
     }
 
     /// A YAML file read by python3's yaml module and printed back as JSON (every document, in order).
