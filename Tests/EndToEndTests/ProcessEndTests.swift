@@ -25,11 +25,12 @@ import Testing
 
     /// The hazard itself: a process the child left behind holds the socket through which Foundation
     /// learns of the child's end, so `waitUntilExit()` would wait until it ends (30 s here).
-    @Test func aChildWhoseDescendantLivesOnIsSeenToEnd() throws {
+    @Test(arguments: [("exit 3", ProcessEnd.exited(3)), ("kill -KILL $$", .signalled(SIGKILL))])
+    func aChildWhoseDescendantLivesOnIsSeenToEnd(ending: String, expected: ProcessEnd) throws {
         let pidFile = NSTemporaryDirectory() + "process-end-\(UUID().uuidString).pid"
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
         let started = Date()
-        let process = try Self.shell("sleep 30 & echo $! > '\(pidFile)'; exit 3")
+        let process = try Self.shell("sleep 30 & echo $! > '\(pidFile)'; \(ending)")
         let end = process.waitForEnd()
         let waited = Date().timeIntervalSince(started)
         if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
@@ -37,7 +38,7 @@ import Testing
         {
             kill(sleeper, SIGKILL)
         }
-        #expect(end == .exited(3))
+        #expect(end == expected)
         #expect(waited < 20, "waited \(waited) s")
         #expect(process.hasEnded)
     }

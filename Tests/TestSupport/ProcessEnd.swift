@@ -26,9 +26,14 @@ public enum ProcessEnd: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    init(waitStatus status: Int32) {
-        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import as macros.
-        self = status & 0x7F == 0 ? .exited((status >> 8) & 0xFF) : .signalled(status & 0x7F)
+    /// From what `waitid` told of an ended child.
+    init(_ info: siginfo_t) {
+        #if canImport(Glibc)
+            let status = info._sifields._sigchld.si_status
+        #else
+            let status = info.si_status
+        #endif
+        self = info.si_code == Int32(CLD_EXITED) ? .exited(status) : .signalled(status)
     }
 }
 
@@ -37,20 +42,18 @@ extension Process {
     /// `terminationStatus`. Foundation learns of a child's end when a socket the child inherited
     /// closes; a process another test starts at that moment can inherit the socket too and hold it
     /// for as long as it lives, or a daemon the child starts can, so `waitUntilExit()` waited that
-    /// long or for ever. Here the kernel's word is waited for: `waitid` without reaping, then the
-    /// status from Foundation if it noticed within a second, else from reaping the child here.
+    /// long or for ever. Here the kernel's word is waited for (`waitid` without reaping): Foundation's
+    /// status if it noticed within a second, else the kernel's, and the child is left for Foundation
+    /// to reap (so that its pid is not reused under Foundation's eventual `waitpid`).
     public func waitForEnd() -> ProcessEnd {
-        let pid = processIdentifier
         var info = siginfo_t()
-        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
+        while waitid(P_PID, id_t(processIdentifier), &info, WEXITED | WNOWAIT) != 0 {
+            guard errno == EINTR else { break }  // ECHILD: Foundation has reaped it
+        }
         let deadline = Date().addingTimeInterval(1)
         while isRunning, Date() < deadline { usleep(2_000) }
-        if isRunning {
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid { return ProcessEnd(waitStatus: status) }
-            // Foundation is reaping it at this moment: its status is about to be set.
-            while isRunning { usleep(2_000) }
-        }
+        if isRunning, info.si_signo != 0 { return ProcessEnd(info) }
+        while isRunning { usleep(2_000) }  // reaped by Foundation, which is setting its status
         return terminationReason == .exit ? .exited(terminationStatus) : .signalled(terminationStatus)
     }
 
