@@ -150,7 +150,7 @@
             // The user's log appears once the user started, i.e. while apply waits for the greeting.
             let log = fixture.stateDirectory + "/logs/alice.log"
             let deadline = Date().addingTimeInterval(20)
-            while !FileManager.default.fileExists(atPath: log), Date() < deadline, process.isRunning {
+            while !FileManager.default.fileExists(atPath: log), Date() < deadline, !process.hasEnded {
                 try await Task.sleep(for: .milliseconds(50))
             }
             #expect(FileManager.default.fileExists(atPath: log))

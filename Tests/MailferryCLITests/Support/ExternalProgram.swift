@@ -32,7 +32,7 @@ enum ExternalProgram {
         try process.run()
         let deadline = ContinuousClock.now + timeout
         var timedOut = false
-        while process.isRunning {
+        while !process.hasEnded {
             if ContinuousClock.now > deadline {
                 timedOut = true
                 kill(process.processIdentifier, SIGKILL)
