@@ -87,10 +87,9 @@ public struct StoreFactory: Sendable {
             daily: budget(
                 job.destination.limits, side: .destination, provider: job.destination.provider, user: account.sourceUser
             ), server: destinationServer)
-        let order = GateOrder()
         return StoreConnector(
-            openSource: { try await openLimitedSource(for: account, pacer: sourcePacer, order: order) },
-            openDestination: { try await openLimitedDestination(for: account, pacer: destinationPacer, order: order) },
+            openSource: { try await openLimitedSource(for: account, pacer: sourcePacer) },
+            openDestination: { try await openLimitedDestination(for: account, pacer: destinationPacer) },
             affinity: EventLoopAffinity())
     }
 
@@ -110,12 +109,10 @@ public struct StoreFactory: Sendable {
         )
     }
 
-    private func openLimitedSource(for account: Account, pacer: TrafficPacer, order: GateOrder) async throws
-        -> any SourceStore
-    {
+    private func openLimitedSource(for account: Account, pacer: TrafficPacer) async throws -> any SourceStore {
         let route = job.source.route
         let connections = await sourceGate.acquire(route.inboxUsesFolderEndpoints || route.folders.isEmpty ? 1 : 2)
-        await order.sourcePlaced()
+        await SessionPairing.current?.sourceIsPlaced()
         do {
             let store = try await openSource(for: account)
             await sourceGate.connected(connections)
@@ -125,10 +122,10 @@ public struct StoreFactory: Sendable {
         }
     }
 
-    private func openLimitedDestination(for account: Account, pacer: TrafficPacer, order: GateOrder) async throws
+    private func openLimitedDestination(for account: Account, pacer: TrafficPacer) async throws
         -> any DestinationStore
     {
-        await order.waitForSource()
+        await SessionPairing.current?.waitForSource()
         let connections = await destinationGate.acquire(1)
         do {
             let store = try await openDestination(for: account)

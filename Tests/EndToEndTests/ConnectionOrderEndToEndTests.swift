@@ -6,9 +6,10 @@ import TestSupport
 import Testing
 
 /// Both sides capped at one connection, against real Dovecots: a mailbox whose destination session
-/// asks for its place before its source session does waits for its own source's place first, so it
-/// cannot hold the destination's only place while another mailbox holds the source's (each would wait
-/// for the other for ever: CI saw `connectionCapsHoldAcrossAllUsersOfTheJob` hang so).
+/// asks for its place before its source session does (the two open at once, as one
+/// `SessionPairing`) waits for its own source's place first, so it cannot hold the destination's only
+/// place while another mailbox holds the source's (each would wait for the other for ever: CI saw
+/// `connectionCapsHoldAcrossAllUsersOfTheJob` hang so).
 @Suite(.serialized) struct ConnectionOrderEndToEndTests {
     static let users = [("alice", "alice-pw"), ("bob", "bob-pw")]
 
@@ -60,19 +61,32 @@ import Testing
             let alice = factory.connector(for: folder.job.accounts[0])
             let bob = factory.connector(for: folder.job.accounts[1])
 
+            // Each mailbox opens its pair of sessions as `withStores` does, in a `SessionPairing`.
             // bob's destination session asks first; then alice opens both of hers.
-            let bobDestination = Task { try await bob.openDestination() }
+            let bobPairing = SessionPairing()
+            let bobDestination = Task {
+                try await SessionPairing.$current.withValue(bobPairing) { try await bob.openDestination() }
+            }
             try await Task.sleep(for: .milliseconds(500))
-            let aliceSource = try #require(try await Self.opened(within: .seconds(30)) { try await alice.openSource() })
+            let alicePairing = SessionPairing()
+            let aliceSource = try #require(
+                try await Self.opened(within: .seconds(30)) {
+                    try await SessionPairing.$current.withValue(alicePairing) { try await alice.openSource() }
+                })
             let aliceDestination = try #require(
-                try await Self.opened(within: .seconds(30)) { try await alice.openDestination() },
+                try await Self.opened(within: .seconds(30)) {
+                    try await SessionPairing.$current.withValue(alicePairing) { try await alice.openDestination() }
+                },
                 "alice's destination session waited for the place bob's destination session took before its source")
             #expect(try await !aliceSource.folders().isEmpty)
             await aliceSource.close()
             await aliceDestination.close()
 
             // alice is done: bob's source takes the source's place, then his destination its own.
-            let bobSource = try #require(try await Self.opened(within: .seconds(30)) { try await bob.openSource() })
+            let bobSource = try #require(
+                try await Self.opened(within: .seconds(30)) {
+                    try await SessionPairing.$current.withValue(bobPairing) { try await bob.openSource() }
+                })
             let bobDestinationStore = try await bobDestination.value
             await bobSource.close()
             await bobDestinationStore.close()
