@@ -42,12 +42,12 @@ extension StoreConnector {
         do {
             source = try await openSource()
         } catch {
-            // A source that failed (or whose store takes no place) lets the destination go on.
+            // A source that failed before or after taking its places lets the destination go on.
             await pairing?.sourceIsPlaced()
             if case .success(let destination) = await opening { await destination.close() }
             throw error
         }
-        await pairing?.sourceIsPlaced()
+        await pairing?.sourceIsPlaced()  // for stores that take no places and so never said so
         switch await opening {
         case .success(let destination):
             return (source, destination)
