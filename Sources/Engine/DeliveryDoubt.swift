@@ -6,8 +6,9 @@ import MailferryCore
 /// process died (or a connection broke) with their APPEND in flight. The server may still hold the
 /// whole command in its input and store it a moment after the connection is gone, where a listing
 /// made at once would not see it yet. So these folders are synced last, after the destination
-/// folders they go to have stopped changing, and their intents are then resolved by what the
-/// destination shows: found (counts as copied) or not found (abandoned, copied again).
+/// folders they go to have stopped changing, and their intents are then closed by what the
+/// destination shows: found (the pass writes its baseline, as for any message present) or not found
+/// (copied again under a new intent).
 struct DeliveryDoubt: Sendable {
     /// How long a destination folder's state (UIDVALIDITY, UIDNEXT, EXISTS, HIGHESTMODSEQ) must stay
     /// the same before it is trusted to show every APPEND the server received.
@@ -63,11 +64,8 @@ struct DeliveryDoubt: Sendable {
     /// from the source). Returns how many were found.
     mutating func resolve(_ folder: MailboxPath, present: Set<String>, ledger: Ledger) throws(LedgerError) -> Int {
         guard let entries = entriesByFolder.removeValue(forKey: folder) else { return 0 }
-        let found = entries.filter { present.contains($0.sourceKey) }.map(\.id)
-        let notFound = entries.filter { !present.contains($0.sourceKey) }.map(\.id)
-        try ledger.resolve(found, outcome: .foundOnDestination)
-        try ledger.resolve(notFound, outcome: .notFound)
-        return found.count
+        try ledger.closeIntents(entries.map(\.id))
+        return entries.filter { present.contains($0.sourceKey) }.count
     }
 
     /// Intents of folders this pass did not visit (no longer on the source, or skipped by the rules
@@ -76,7 +74,7 @@ struct DeliveryDoubt: Sendable {
         let gone = entriesByFolder.filter { !kept.contains($0.key) }
         for folder in gone.keys { entriesByFolder.removeValue(forKey: folder) }
         let entries = gone.values.joined().map(\.id)
-        try ledger.resolve(entries, outcome: .notFound)
+        try ledger.closeIntents(entries)
         return entries.count
     }
 }

@@ -138,7 +138,7 @@ struct MessageCopier {
                 }
                 try await destination.appendBatch(delivered, to: target) { appended in
                     try ledger.commit(
-                        appended.compactMap { message in entries[message.summary.sourceKey].map { ($0, message.uid) } },
+                        appended.compactMap { entries[$0.summary.sourceKey] },
                         baseline: appended.map { Self.baseline(of: $0, from: folder, to: target) }, for: pair)
                     stored.add(appended)
                     for message in appended {
@@ -149,7 +149,7 @@ struct MessageCopier {
         } catch let error as StoreError where error.isMessageRefusal {
             account(stored.messages, from: folder, to: target)
             if batch.count == 1, let message = batch.first {
-                if let entry = entries[message.sourceKey] { try ledger.resolve(entry, outcome: .notFound) }
+                if let entry = entries[message.sourceKey] { try ledger.closeIntents([entry]) }
                 noteFailure(message, in: folder, error: error)
                 return BatchOutcome(failed: 1)
             }
@@ -167,7 +167,7 @@ struct MessageCopier {
         let done = Set(stored.messages.map(\.summary.sourceKey))
         var failed = 0
         for message in batch where !done.contains(message.sourceKey) {
-            if let entry = entries[message.sourceKey] { try ledger.resolve(entry, outcome: .notFound) }
+            if let entry = entries[message.sourceKey] { try ledger.closeIntents([entry]) }
             noteFailure(message, in: folder, error: .messageVanished(folder: folder.description, uid: message.uid))
             failed += 1
         }
@@ -190,14 +190,14 @@ struct MessageCopier {
                 return AppendedMessage(summary: delivered.summary, uid: newUID)
             }
             try ledger.commit(
-                entry.map { [($0, appended.uid)] } ?? [],
+                entry.map { [$0] } ?? [],
                 baseline: [Self.baseline(of: appended, from: folder, to: target)], for: context.pair)
             context.observer.handle(.messageCopied(sourceUser: sourceUser, bytes: message.size))
             account([appended], from: folder, to: target)
             return 0
         } catch let error as StoreError {
             guard error.isMessageRefusal else { throw error }
-            if let entry { try ledger.resolve(entry, outcome: .notFound) }
+            if let entry { try ledger.closeIntents([entry]) }
             noteFailure(message, in: folder, error: error)
             return 1
         }

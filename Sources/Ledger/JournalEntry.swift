@@ -12,14 +12,6 @@ public struct JournalEntryID: Sendable, Hashable, Codable, Comparable, CustomStr
     public static func < (lhs: JournalEntryID, rhs: JournalEntryID) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
-/// What recovery found for an intent that was never committed.
-public enum JournalResolution: String, Sendable, Hashable, Codable, CaseIterable {
-    /// The APPEND had happened: the message is on the destination; counts as copied.
-    case foundOnDestination = "found"
-    /// The APPEND had not happened (or failed): the message will be copied again under a new intent.
-    case notFound = "not-found"
-}
-
 /// An intent to copy one message, recorded before its APPEND.
 public struct JournalEntry: Sendable, Hashable {
     public var id: JournalEntryID

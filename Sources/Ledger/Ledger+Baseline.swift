@@ -62,18 +62,33 @@ extension Ledger {
         }
     }
 
-    /// Marks copies done and records their baseline in one transaction, so that a message is never
-    /// committed without its baseline (nor the reverse).
+    /// Commits copies: their intents leave the journal and their baseline entries are written, in one
+    /// transaction, so that a message is never taken for copied without its baseline (nor the reverse).
     public func commit(
-        _ entries: [(entry: JournalEntryID, destinationUID: UInt32?)], baseline: [BaselineEntry], for pair: MailboxPair,
-        at: Date = Date()
+        _ entries: [JournalEntryID], baseline: [BaselineEntry], for pair: MailboxPair, at: Date = Date()
     ) throws(LedgerError) {
         try write { db in
-            for (entry, uid) in entries {
-                try Self.setJournalState(
-                    of: entry, to: JournalState.committed, destinationUID: uid.map { Int64($0) }, in: db)
-            }
+            try Self.deleteIntents(entries, in: db)
             try Self.upsert(baseline, for: pair, at: at, in: db)
+        }
+    }
+
+    /// Messages of this user known to be on the destination: the baseline's entries, every
+    /// destination mailbox counted.
+    public func copiedCount(sourceUser: String) throws(LedgerError) -> Int {
+        try read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM sync_baseline WHERE source_user = ?", arguments: [sourceUser]) ?? 0
+        }
+    }
+
+    /// Source keys of one folder known to be on the destination (the baseline's entries).
+    public func copiedSourceKeys(sourceUser: String, sourceFolder: MailboxPath) throws(LedgerError) -> Set<String> {
+        try read { db in
+            Set(
+                try String.fetchAll(
+                    db, sql: "SELECT source_key FROM sync_baseline WHERE source_user = ? AND source_folder = ?",
+                    arguments: [sourceUser, StoredMailboxPath.text(sourceFolder)]))
         }
     }
 
@@ -85,11 +100,12 @@ extension Ledger {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let syncedAt = StoredDate.text(at)
+        // A batch's entries share their folders: each name is written out once.
+        var folders = StoredFolderNames()
         for entry in entries {
             try statement.execute(arguments: [
-                pair.sourceUser, pair.destinationUser, StoredMailboxPath.text(entry.sourceFolder), entry.sourceKey,
-                entry.identity.key,
-                StoredMailboxPath.text(entry.destinationFolder), entry.destinationUID.map { Int64($0) },
+                pair.sourceUser, pair.destinationUser, folders.text(entry.sourceFolder), entry.sourceKey,
+                entry.identity.key, folders.text(entry.destinationFolder), entry.destinationUID.map { Int64($0) },
                 entry.sourceFlags.sorted.joined(separator: " "), entry.destinationFlags.sorted.joined(separator: " "),
                 syncedAt,
             ])

@@ -2,10 +2,12 @@ import Foundation
 import GRDB
 import MailferryCore
 
-// The journal of copies, isync style: an intent is written before the APPEND and committed after it.
-// An intent left uncommitted means a crash (or a broken connection) between the two: the engine's
-// `DeliveryDoubt` holds such messages back until the destination has settled, looks their identities
-// up there and resolves the intents, so a crash neither loses nor duplicates a message.
+// The journal of copies, isync style: an intent is written before the APPEND and committed after it,
+// the commit replacing the intent with the message's sync baseline entry in one transaction (see
+// `commit(_:baseline:for:at:)`), so the journal holds only the copies in doubt. An intent left open
+// means a crash (or a broken connection) between the two: the engine's `DeliveryDoubt` holds such
+// messages back until the destination has settled, looks their identities up there and closes the
+// intents, so a crash neither loses nor duplicates a message.
 extension Ledger {
     /// Records the intent to copy one message; call right before its APPEND.
     public func recordIntent(
@@ -28,9 +30,9 @@ extension Ledger {
         try write { db in
             let statement = try db.cachedStatement(
                 sql: """
-                    INSERT INTO journal (source_user, source_folder, source_key, identity, destination_folder, state,
+                    INSERT INTO journal (source_user, source_folder, source_key, identity, destination_folder,
                         recorded_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     """)
             let folder = StoredMailboxPath.text(sourceFolder)
             let destination = StoredMailboxPath.text(destinationFolder)
@@ -39,8 +41,7 @@ extension Ledger {
             entries.reserveCapacity(messages.count)
             for message in messages {
                 try statement.execute(arguments: [
-                    sourceUser, folder, message.sourceKey, message.identity.key, destination, JournalState.intent,
-                    recordedAt,
+                    sourceUser, folder, message.sourceKey, message.identity.key, destination, recordedAt,
                 ])
                 entries.append(JournalEntryID(rawValue: db.lastInsertedRowID))
             }
@@ -48,70 +49,21 @@ extension Ledger {
         }
     }
 
-    /// Marks the copy done; call right after the APPEND succeeded.
-    public func commit(_ entry: JournalEntryID, destinationUID: UInt32?) throws(LedgerError) {
-        try commit([(entry, destinationUID)])
-    }
-
-    /// Marks several copies done in one transaction; call right after their APPEND succeeded.
-    public func commit(_ entries: [(entry: JournalEntryID, destinationUID: UInt32?)]) throws(LedgerError) {
-        try write { db in
-            for (entry, uid) in entries {
-                try Self.setJournalState(
-                    of: entry, to: JournalState.committed, destinationUID: uid.map { Int64($0) }, in: db)
-            }
-        }
-    }
-
-    /// Intents never committed or resolved (a crash between APPEND and commit), oldest first.
+    /// Intents still open (a crash between APPEND and commit), oldest first.
     public func pendingIntents(sourceUser: String) throws(LedgerError) -> [JournalEntry] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM journal WHERE source_user = ? AND state = ? ORDER BY id",
-                arguments: [sourceUser, JournalState.intent]
+                db, sql: "SELECT * FROM journal WHERE source_user = ? ORDER BY id", arguments: [sourceUser]
             ).map { row in try Ledger.journalEntry(row) }
         }
     }
 
-    /// Settles a pending intent after looking its identity up on the destination.
-    public func resolve(_ entry: JournalEntryID, outcome: JournalResolution) throws(LedgerError) {
-        try setState(of: entry, to: outcome.rawValue, destinationUID: nil)
-    }
-
-    /// Settles several pending intents in one transaction.
-    public func resolve(_ entries: [JournalEntryID], outcome: JournalResolution) throws(LedgerError) {
+    /// Closes intents whose outcome is known without a copy to commit: found on the destination by
+    /// recovery (the pass that found it writes its baseline) or not delivered (copied again under a
+    /// new intent, or gone from the source). One transaction.
+    public func closeIntents(_ entries: [JournalEntryID]) throws(LedgerError) {
         guard !entries.isEmpty else { return }
-        try write { db in
-            for entry in entries {
-                try Self.setJournalState(of: entry, to: outcome.rawValue, destinationUID: nil, in: db)
-            }
-        }
-    }
-
-    /// Messages of this user known to be on the destination (committed or found by recovery).
-    public func copiedCount(sourceUser: String) throws(LedgerError) -> Int {
-        try read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM journal WHERE source_user = ? AND state IN (?, ?)",
-                arguments: [sourceUser] + StatementArguments(JournalState.copied)
-            ) ?? 0
-        }
-    }
-
-    /// Source keys of one folder known to be on the destination: a shortcut, never the truth
-    /// (the destination's own contents decide; this only saves work when it agrees).
-    public func copiedSourceKeys(sourceUser: String, sourceFolder: MailboxPath) throws(LedgerError) -> Set<String> {
-        try read { db in
-            Set(
-                try String.fetchAll(
-                    db,
-                    sql:
-                        "SELECT source_key FROM journal WHERE source_user = ? AND source_folder = ? AND state IN (?, ?)",
-                    arguments: [sourceUser, StoredMailboxPath.text(sourceFolder)]
-                        + StatementArguments(JournalState.copied)
-                )
-            )
-        }
+        try write { db in try Self.deleteIntents(entries, in: db) }
     }
 
     /// Deletes everything recorded about one user: journal, sync baseline, folder records and results.
@@ -124,17 +76,13 @@ extension Ledger {
         }
     }
 
-    private func setState(of entry: JournalEntryID, to state: String, destinationUID: Int64?) throws(LedgerError) {
-        try write { db in try Self.setJournalState(of: entry, to: state, destinationUID: destinationUID, in: db) }
-    }
-
-    static func setJournalState(
-        of entry: JournalEntryID, to state: String, destinationUID: Int64?, in db: Database
-    ) throws {
-        try db.cachedStatement(
-            sql: "UPDATE journal SET state = ?, destination_uid = COALESCE(?, destination_uid) WHERE id = ?"
-        ).execute(arguments: [state, destinationUID, entry.rawValue])
-        guard db.changesCount == 1 else { throw LedgerError.unknownJournalEntry(entry) }
+    /// Deletes open intents; an id that is not open is an error (it was closed twice).
+    static func deleteIntents(_ entries: [JournalEntryID], in db: Database) throws {
+        let statement = try db.cachedStatement(sql: "DELETE FROM journal WHERE id = ?")
+        for entry in entries {
+            try statement.execute(arguments: [entry.rawValue])
+            guard db.changesCount == 1 else { throw LedgerError.unknownJournalEntry(entry) }
+        }
     }
 
     private static func journalEntry(_ row: Row) throws -> JournalEntry {

@@ -65,16 +65,25 @@ import Testing
             #expect(result.counts.messagesCopied >= copiedNow - 1)
             let pending = try ledger.pendingIntents(sourceUser: "alice")
             #expect(pending.count <= 1, "at most the one copy in flight")
-            let uncommitted = try ledger.read { db in
+            // A commit is one transaction: no message is both in doubt and in the baseline, and no
+            // baseline entry lacks the UID its commit wrote.
+            let inDoubtAndCopied = try ledger.read { db in
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM journal WHERE state = 'committed' AND destination_uid IS NULL")
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM journal JOIN sync_baseline USING (source_user, source_folder, source_key)
+                        """)
             }
-            #expect(uncommitted == 0)
+            #expect(inDoubtAndCopied == 0)
+            let withoutUID = try ledger.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sync_baseline WHERE destination_uid IS NULL")
+            }
+            #expect(withoutUID == 0)
             if let record = try ledger.folderRecord(sourceUser: "alice", sourceFolder: .inbox) {
                 #expect(record.source.messageCount <= copiedNow)
             }
             // Recovery as apply does it: the in-flight copy is looked up on the destination.
-            for entry in pending { try ledger.resolve(entry.id, outcome: .notFound) }
+            try ledger.closeIntents(pending.map(\.id))
             copiedBefore = copiedNow
         }
 
@@ -105,7 +114,16 @@ import Testing
             let entry = try ledger.recordIntent(
                 sourceUser: "alice", sourceFolder: .inbox, sourceKey: "1:\(copied + 1)",
                 identity: MessageIdentity(key: "mid:<\(copied + 1)@example.com>:100"), destinationFolder: .inbox)
-            try ledger.commit(entry, destinationUID: UInt32(copied + 1))
+            try ledger.commit(
+                [entry],
+                baseline: [
+                    BaselineEntry(
+                        sourceFolder: .inbox, sourceKey: "1:\(copied + 1)",
+                        identity: MessageIdentity(key: "mid:<\(copied + 1)@example.com>:100"),
+                        destinationFolder: .inbox,
+                        destinationUID: UInt32(copied + 1), sourceFlags: MessageFlags([]),
+                        destinationFlags: MessageFlags([]))
+                ], for: MailboxPair(sourceUser: "alice", destinationUser: "alice"))
             copied += 1
             log.write("copied INBOX uid \(copied)", at: Date())
             try ledger.userProgress(run: run, sourceUser: "alice", counts: UserCounts(messagesCopied: copied))

@@ -7,7 +7,17 @@ import Testing
 @Suite struct LedgerJournalTests {
     let identity = MessageIdentity(key: "mid:<1@example.com>:2048")
 
-    @Test func intentThenCommitCountsAsCopied() throws {
+    let pair = MailboxPair(sourceUser: "alice", destinationUser: "alice")
+
+    func baselineEntry(
+        _ key: String, folder: MailboxPath = .inbox, destination: MailboxPath = .inbox, uid: UInt32?
+    ) -> BaselineEntry {
+        BaselineEntry(
+            sourceFolder: folder, sourceKey: key, identity: identity, destinationFolder: destination,
+            destinationUID: uid, sourceFlags: MessageFlags(["\\Seen"]), destinationFlags: MessageFlags(["\\Seen"]))
+    }
+
+    @Test func aCommitReplacesTheIntentWithTheBaselineEntry() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
         let ledger = try Ledger.open(directory: temporary.path)
@@ -18,16 +28,20 @@ import Testing
         #expect(try ledger.pendingIntents(sourceUser: "alice").map(\.id) == [entry])
         #expect(try ledger.copiedCount(sourceUser: "alice") == 0)
 
-        try ledger.commit(entry, destinationUID: 901)
+        try ledger.commit(
+            [entry],
+            baseline: [
+                baselineEntry("17:4", folder: MailboxPath("Sent Items"), destination: MailboxPath("Sent"), uid: 901)
+            ],
+            for: pair)
 
         #expect(try ledger.pendingIntents(sourceUser: "alice").isEmpty)
         #expect(try ledger.copiedCount(sourceUser: "alice") == 1)
         #expect(try ledger.copiedSourceKeys(sourceUser: "alice", sourceFolder: MailboxPath("Sent Items")) == ["17:4"])
         #expect(try ledger.copiedSourceKeys(sourceUser: "alice", sourceFolder: .inbox).isEmpty)
-        let uid = try ledger.read { db in
-            try Int64.fetchOne(db, sql: "SELECT destination_uid FROM journal WHERE id = ?", arguments: [entry.rawValue])
-        }
-        #expect(uid == 901)
+        #expect(try ledger.baseline(pair, destinationFolder: MailboxPath("Sent")).map(\.destinationUID) == [901])
+        let journalRows = try ledger.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM journal") }
+        #expect(journalRows == 0, "the journal keeps only copies in doubt")
     }
 
     @Test func commitWithoutUIDIsAllowed() throws {
@@ -38,12 +52,31 @@ import Testing
             sourceUser: "pop", sourceFolder: .inbox, sourceKey: "UIDL-abc", identity: identity,
             destinationFolder: .inbox)
 
-        try ledger.commit(entry, destinationUID: nil)
+        try ledger.commit(
+            [entry], baseline: [baselineEntry("UIDL-abc", uid: nil)],
+            for: MailboxPair(sourceUser: "pop", destinationUser: "pop"))
 
         #expect(try ledger.copiedCount(sourceUser: "pop") == 1)
+        #expect(try ledger.pendingIntents(sourceUser: "pop").isEmpty)
     }
 
-    @Test func crashBetweenAppendAndCommitLeavesAPendingIntentThatResolves() throws {
+    @Test func aCommitThatFailsLeavesTheIntentOpenAndWritesNoBaseline() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        let ledger = try Ledger.open(directory: temporary.path)
+        let entry = try ledger.recordIntent(
+            sourceUser: "alice", sourceFolder: .inbox, sourceKey: "5:1", identity: identity, destinationFolder: .inbox)
+        let closedTwice = JournalEntryID(rawValue: entry.rawValue + 1)
+
+        #expect(throws: LedgerError.unknownJournalEntry(closedTwice)) {
+            try ledger.commit([entry, closedTwice], baseline: [baselineEntry("5:1", uid: 3)], for: pair)
+        }
+
+        #expect(try ledger.pendingIntents(sourceUser: "alice").map(\.id) == [entry], "one transaction: rolled back")
+        #expect(try ledger.copiedCount(sourceUser: "alice") == 0)
+    }
+
+    @Test func crashBetweenAppendAndCommitLeavesAnOpenIntentThatCloses() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
         let found: JournalEntryID
@@ -75,11 +108,9 @@ import Testing
         #expect(first.destinationFolder == MailboxPath("Archive"))
         #expect(first.recordedAt == instant(30))
 
-        try resumed.resolve(found, outcome: .foundOnDestination)
-        try resumed.resolve(lost, outcome: .notFound)
+        try resumed.closeIntents([found, lost])
 
         #expect(try resumed.pendingIntents(sourceUser: "alice").isEmpty)
-        #expect(try resumed.copiedCount(sourceUser: "alice") == 1, "found counts as copied, not found does not")
         #expect(try resumed.pendingIntents(sourceUser: "bob").count == 1, "users are separate")
     }
 
@@ -89,8 +120,10 @@ import Testing
         let ledger = try Ledger.open(directory: temporary.path)
         let missing = JournalEntryID(rawValue: 77)
 
-        #expect(throws: LedgerError.unknownJournalEntry(missing)) { try ledger.commit(missing, destinationUID: 1) }
-        #expect(throws: LedgerError.unknownJournalEntry(missing)) { try ledger.resolve(missing, outcome: .notFound) }
+        #expect(throws: LedgerError.unknownJournalEntry(missing)) {
+            try ledger.commit([missing], baseline: [], for: pair)
+        }
+        #expect(throws: LedgerError.unknownJournalEntry(missing)) { try ledger.closeIntents([missing]) }
     }
 
     @Test func folderNamesWithSlashesAndNonASCIISurvive() throws {
@@ -117,7 +150,9 @@ import Testing
             try ledger.userStarted(run: run, sourceUser: user, destinationUser: user, at: instant(0))
             let entry = try ledger.recordIntent(
                 sourceUser: user, sourceFolder: .inbox, sourceKey: "1:1", identity: identity, destinationFolder: .inbox)
-            try ledger.commit(entry, destinationUID: 1)
+            try ledger.commit(
+                [entry], baseline: [baselineEntry("1:1", uid: 1)],
+                for: MailboxPair(sourceUser: user, destinationUser: user))
             _ = try ledger.recordIntent(
                 sourceUser: user, sourceFolder: .inbox, sourceKey: "1:2", identity: identity, destinationFolder: .inbox)
             try ledger.saveFolderRecord(

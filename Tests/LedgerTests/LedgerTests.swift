@@ -82,7 +82,14 @@ import Testing
                 sourceUser: "alice", sourceFolder: .inbox, sourceKey: "7:1",
                 identity: MessageIdentity(key: "mid:<a@x>:10"),
                 destinationFolder: .inbox)
-            try ledger.commit(committed, destinationUID: 3)
+            try ledger.commit(
+                [committed],
+                baseline: [
+                    BaselineEntry(
+                        sourceFolder: .inbox, sourceKey: "7:1", identity: MessageIdentity(key: "mid:<a@x>:10"),
+                        destinationFolder: .inbox, destinationUID: 3, sourceFlags: MessageFlags([]),
+                        destinationFlags: MessageFlags([]))
+                ], for: MailboxPair(sourceUser: "alice", destinationUser: "alice.new"))
             pendingID = try ledger.recordIntent(
                 sourceUser: "alice", sourceFolder: .inbox, sourceKey: "7:2",
                 identity: MessageIdentity(key: "mid:<b@x>:20"),
