@@ -100,6 +100,8 @@ let package = Package(
             dependencies: [
                 "MailferryCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the per-message statements (RowStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
 

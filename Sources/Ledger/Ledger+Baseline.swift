@@ -15,8 +15,11 @@ extension Ledger {
             let arguments: StatementArguments = [
                 pair.sourceUser, pair.destinationUser, StoredMailboxPath.text(destinationFolder),
             ]
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sync_baseline \(filter)", arguments: arguments)
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM sync_baseline \(filter)", arguments: arguments)
+            // Cached statements, as for folder records: read once per folder and pass.
+            let count = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT COUNT(*) FROM sync_baseline \(filter)"), arguments: arguments)
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(sql: "SELECT * FROM sync_baseline \(filter)"), arguments: arguments)
             var folders: [String: MailboxPath] = [:]
             var entries: [BaselineEntry] = []
             entries.reserveCapacity(count ?? 0)
@@ -93,22 +96,27 @@ extension Ledger {
     }
 
     private static func upsert(_ entries: [BaselineEntry], for pair: MailboxPair, at: Date, in db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT OR REPLACE INTO sync_baseline (source_user, destination_user, source_folder, source_key,
-                    identity, destination_folder, destination_uid, source_flags, destination_flags, synced_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+        var statement = try RowStatement(
+            """
+            INSERT OR REPLACE INTO sync_baseline (source_user, destination_user, source_folder, source_key,
+                identity, destination_folder, destination_uid, source_flags, destination_flags, synced_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, in: db)
         let syncedAt = StoredDate.text(at)
         // A batch's entries share their folders: each name is written out once.
         var folders = StoredFolderNames()
         for entry in entries {
-            try statement.execute(arguments: [
-                pair.sourceUser, pair.destinationUser, folders.text(entry.sourceFolder), entry.sourceKey,
-                entry.identity.key, folders.text(entry.destinationFolder), entry.destinationUID.map { Int64($0) },
-                entry.sourceFlags.sorted.joined(separator: " "), entry.destinationFlags.sorted.joined(separator: " "),
-                syncedAt,
-            ])
+            statement.bind(pair.sourceUser)
+            statement.bind(pair.destinationUser)
+            statement.bind(folders.text(entry.sourceFolder))
+            statement.bind(entry.sourceKey)
+            statement.bind(entry.identity.key)
+            statement.bind(folders.text(entry.destinationFolder))
+            statement.bind(entry.destinationUID.map { Int64($0) })
+            statement.bind(entry.sourceFlags.sorted.joined(separator: " "))
+            statement.bind(entry.destinationFlags.sorted.joined(separator: " "))
+            statement.bind(syncedAt)
+            try statement.execute()
         }
     }
 

@@ -6,11 +6,12 @@ import MailferryCore
 extension Ledger {
     public func folderRecord(sourceUser: String, sourceFolder: MailboxPath) throws(LedgerError) -> FolderRecord? {
         try read { db in
+            // Cached: read for every folder of every pass, and preparing the statement cost many
+            // times the read itself (`bench/RESULTS.md`, run C2).
+            let statement = try db.cachedStatement(
+                sql: "SELECT * FROM folder_record WHERE source_user = ? AND source_folder = ?")
             guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM folder_record WHERE source_user = ? AND source_folder = ?",
-                    arguments: [sourceUser, StoredMailboxPath.text(sourceFolder)]
-                )
+                let row = try Row.fetchOne(statement, arguments: [sourceUser, StoredMailboxPath.text(sourceFolder)])
             else { return nil }
             return try Ledger.folderRecord(row)
         }

@@ -28,21 +28,24 @@ extension Ledger {
         destinationFolder: MailboxPath, at: Date = Date()
     ) throws(LedgerError) -> [JournalEntryID] {
         try write { db in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO journal (source_user, source_folder, source_key, identity, destination_folder,
-                        recorded_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """)
+            var statement = try RowStatement(
+                """
+                INSERT INTO journal (source_user, source_folder, source_key, identity, destination_folder, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, in: db)
             let folder = StoredMailboxPath.text(sourceFolder)
             let destination = StoredMailboxPath.text(destinationFolder)
             let recordedAt = StoredDate.text(at)
             var entries: [JournalEntryID] = []
             entries.reserveCapacity(messages.count)
             for message in messages {
-                try statement.execute(arguments: [
-                    sourceUser, folder, message.sourceKey, message.identity.key, destination, recordedAt,
-                ])
+                statement.bind(sourceUser)
+                statement.bind(folder)
+                statement.bind(message.sourceKey)
+                statement.bind(message.identity.key)
+                statement.bind(destination)
+                statement.bind(recordedAt)
+                try statement.execute()
                 entries.append(JournalEntryID(rawValue: db.lastInsertedRowID))
             }
             return entries
@@ -78,9 +81,10 @@ extension Ledger {
 
     /// Deletes open intents; an id that is not open is an error (it was closed twice).
     static func deleteIntents(_ entries: [JournalEntryID], in db: Database) throws {
-        let statement = try db.cachedStatement(sql: "DELETE FROM journal WHERE id = ?")
+        var statement = try RowStatement("DELETE FROM journal WHERE id = ?", in: db)
         for entry in entries {
-            try statement.execute(arguments: [entry.rawValue])
+            statement.bind(entry.rawValue)
+            try statement.execute()
             guard db.changesCount == 1 else { throw LedgerError.unknownJournalEntry(entry) }
         }
     }

@@ -102,13 +102,12 @@ enum LedgerSchema {
                     """
             )
         }
-        migrator.registerMigration("v3: journal of open intents, baseline without rowid") { db in
-            // Every copy wrote three rows into ever-growing B-trees (an intent, its commit, a baseline
-            // entry), five B-trees in all: a third of `small`'s client work. The journal now holds
-            // only the copies in doubt (an intent leaves it in the transaction that writes its
-            // baseline entry, which is what says a message was copied), so it stays a page or two
-            // and needs no index; the baseline is kept in its primary key's B-tree alone. Ids keep
-            // counting from where they were, so no entry id is ever given out twice.
+        migrator.registerMigration("v3: journal of open intents") { db in
+            // Every copy wrote an intent, its commit and a baseline entry into ever-growing B-trees,
+            // six of them with the indexes. The journal now holds only the copies in doubt (an
+            // intent leaves it in the transaction that writes its baseline entry, which is what says
+            // a message was copied), so it stays a page or two and needs no index. Ids keep counting
+            // from where they were, so no entry id is ever given out twice.
             try db.execute(
                 sql: """
                     CREATE TABLE journal_v3 (
@@ -128,27 +127,6 @@ enum LedgerSchema {
                         FROM journal WHERE state = 'intent';
                     DROP TABLE journal;
                     ALTER TABLE journal_v3 RENAME TO journal;
-
-                    CREATE TABLE sync_baseline_v3 (
-                        source_user TEXT NOT NULL,
-                        destination_user TEXT NOT NULL,
-                        source_folder TEXT NOT NULL,
-                        source_key TEXT NOT NULL,
-                        identity TEXT NOT NULL,
-                        destination_folder TEXT NOT NULL,
-                        destination_uid INTEGER,
-                        source_flags TEXT NOT NULL,
-                        destination_flags TEXT NOT NULL,
-                        synced_at TEXT NOT NULL,
-                        PRIMARY KEY (source_user, destination_user, source_folder, source_key)
-                    ) WITHOUT ROWID;
-                    INSERT INTO sync_baseline_v3 SELECT source_user, destination_user, source_folder, source_key,
-                        identity, destination_folder, destination_uid, source_flags, destination_flags, synced_at
-                        FROM sync_baseline;
-                    DROP TABLE sync_baseline;
-                    ALTER TABLE sync_baseline_v3 RENAME TO sync_baseline;
-                    CREATE INDEX sync_baseline_by_destination
-                        ON sync_baseline(source_user, destination_user, destination_folder);
                     """
             )
         }
