@@ -42,6 +42,17 @@ import Testing
         #expect(Self.tapped(oddlyWritten, chunk: chunk) == Self.listed(oddlyWritten))
     }
 
+    /// Names match as an IMAP server matches `HEADER.FIELDS`: ASCII letters in any case, blanks
+    /// before the colon allowed, nothing else folded (a long s is no "s").
+    @Test func fieldNamesMatchInAnyASCIICaseOnly() {
+        for name in ["Message-ID", "message-id ", "SUBJECT\t", "From", "dAtE"] {
+            #expect(HeaderBlockTap.isIdentityField(ArraySlice(name.utf8)), "\(name)")
+        }
+        for name in ["X-From", "Subject2", "\u{17F}ubject", "Message-IDs", " Date", ""] {
+            #expect(!HeaderBlockTap.isIdentityField(ArraySlice(name.utf8)), "\(name)")
+        }
+    }
+
     @Test func aHeaderBlockTooLongLeavesTheMessageWithoutIdentity() {
         let long = Array(
             ("X-Filler: " + String(repeating: "x", count: HeaderBlockTap.maximumHeaderBytes) + "\r\n\r\nbody").utf8)
