@@ -16,7 +16,7 @@ struct GrammarCursor {
         return IMAPParseError(rule: rule, offset: position, excerpt: excerpt)
     }
 
-    var isAtLiteral: Bool { consumedLiteral != position && line.literals[position] != nil }
+    var isAtLiteral: Bool { consumedLiteral != position && line.hasLiteral(at: position) }
     var isAtEnd: Bool { position >= line.text.count && !isAtLiteral }
 
     /// The next text byte, `nil` at the end or where a literal stands.

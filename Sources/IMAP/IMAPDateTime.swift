@@ -2,6 +2,7 @@
 /// (RFC 3501), kept as fields so it round-trips exactly from FETCH INTERNALDATE to APPEND.
 public struct IMAPDateTime: Sendable, Equatable, Hashable, CustomStringConvertible {
     public static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let lowercaseMonthNames = monthNames.map { Array($0.lowercased().utf8) }
 
     public var year: Int
     public var month: Int
@@ -37,23 +38,23 @@ public struct IMAPDateTime: Sendable, Equatable, Hashable, CustomStringConvertib
             index += count
             return value
         }
-        func expect(_ character: Character) -> Bool {
-            guard index < bytes.count, bytes[index] == character.asciiValue else { return false }
+        func expect(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
             index += 1
             return true
         }
         if bytes.first == UInt8(ascii: " ") { index = 1 }
         let dayDigits = bytes.dropFirst(index).prefix(while: { $0 != UInt8(ascii: "-") }).count
-        guard dayDigits == 1 || dayDigits == 2, let day = number(dayDigits), expect("-"),
+        let (dash, colon, space) = (UInt8(ascii: "-"), UInt8(ascii: ":"), UInt8(ascii: " "))
+        guard dayDigits == 1 || dayDigits == 2, let day = number(dayDigits), expect(dash),
             index + 3 <= bytes.count
         else { return nil }
-        let monthText = String(decoding: bytes[index..<index + 3], as: UTF8.self)
-        guard let monthIndex = Self.monthNames.firstIndex(where: { $0.caseInsensitiveCompare(monthText) }) else {
-            return nil
-        }
+        // Compared as bytes, ASCII letters in any case (a date is parsed for every message listed).
+        let monthText = bytes[index..<index + 3].map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
+        guard let monthIndex = Self.lowercaseMonthNames.firstIndex(of: monthText) else { return nil }
         index += 3
-        guard expect("-"), let year = number(4), expect(" "), let hour = number(2), expect(":"),
-            let minute = number(2), expect(":"), let second = number(2), expect(" "), index < bytes.count
+        guard expect(dash), let year = number(4), expect(space), let hour = number(2), expect(colon),
+            let minute = number(2), expect(colon), let second = number(2), expect(space), index < bytes.count
         else { return nil }
         let sign = bytes[index]
         guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }

@@ -3,18 +3,22 @@
 public struct HeaderFields: Sendable {
     public private(set) var fields: [(name: String, value: String)] = []
 
-    /// Works on bytes and decodes each value once (leniently: 8-bit headers exist in the wild); it
-    /// runs for every message listed, so it avoids per-character String work.
+    /// Works on bytes and decodes each name and value once, straight from the header's bytes
+    /// (leniently: 8-bit headers exist in the wild); it runs for every message listed, so it avoids
+    /// per-character String work and copies of the bytes.
     public init(parsing bytes: [UInt8]) {
         let lineFeed = UInt8(ascii: "\n")
         let colon = UInt8(ascii: ":")
-        var name: [UInt8] = []
-        var value: [UInt8] = []
-        var hasField = false
+        var name = ""
+        var value: Range<Int>?
+        /// The value with its folded continuations, once it has any.
+        var unfolded: [UInt8]?
         func flush() {
-            if hasField {
-                fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
-            }
+            guard let range = value else { return }
+            let text =
+                unfolded.map { String(decoding: $0, as: UTF8.self) }
+                ?? String(decoding: bytes[range], as: UTF8.self)
+            fields.append((name, text))
         }
         var index = 0
         while index < bytes.count {
@@ -23,31 +27,43 @@ public struct HeaderFields: Sendable {
             var lineEnd = end
             if lineEnd > index, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
             if lineEnd == index { break }  // the empty line that ends the header
-            let line = bytes[index..<lineEnd]
             if Self.isBlank(bytes[index]) {
-                if hasField {  // a folded continuation of the field before
-                    value.append(UInt8(ascii: " "))
-                    value.append(contentsOf: Self.trimmed(line))
+                if let range = value {  // a folded continuation of the field before
+                    var folded = unfolded ?? Array(bytes[range])
+                    folded.append(UInt8(ascii: " "))
+                    folded.append(contentsOf: bytes[Self.trimmed(index..<lineEnd, in: bytes)])
+                    unfolded = folded
                 }
-            } else if let separator = line.firstIndex(of: colon) {
+            } else if let separator = bytes[index..<lineEnd].firstIndex(of: colon) {
                 flush()
-                name = Self.trimmed(bytes[index..<separator]).map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }
-                value = Array(Self.trimmed(bytes[(separator + 1)..<lineEnd]))
-                hasField = true
+                name = Self.lowercased(bytes[Self.trimmed(index..<separator, in: bytes)])
+                value = Self.trimmed((separator + 1)..<lineEnd, in: bytes)
+                unfolded = nil
             }
             index = end + 1
         }
         flush()
     }
 
+    /// ASCII letters lowered, written straight into the String (a name of up to 15 bytes is held
+    /// inline, without an allocation).
+    private static func lowercased(_ name: ArraySlice<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: name.count) { buffer in
+            for (offset, byte) in name.enumerated() {
+                buffer[offset] = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+            }
+            return name.count
+        }
+    }
+
     private static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 
     /// Without leading blanks and trailing blanks or CRs.
-    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var slice = bytes
-        while let first = slice.first, isBlank(first) { slice = slice.dropFirst() }
-        while let last = slice.last, isBlank(last) || last == UInt8(ascii: "\r") { slice = slice.dropLast() }
-        return slice
+    private static func trimmed(_ range: Range<Int>, in bytes: [UInt8]) -> Range<Int> {
+        var (start, end) = (range.lowerBound, range.upperBound)
+        while start < end, isBlank(bytes[start]) { start += 1 }
+        while end > start, isBlank(bytes[end - 1]) || bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return start..<end
     }
 
     /// The first field with this (case-insensitive) name.

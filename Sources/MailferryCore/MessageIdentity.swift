@@ -48,6 +48,14 @@ public struct MessageIdentity: Sendable, Hashable, Comparable, CustomStringConve
     public static func < (lhs: MessageIdentity, rhs: MessageIdentity) -> Bool { lhs.key < rhs.key }
 
     static func normalizeMessageID(_ value: String) -> String {
+        // Nearly every Message-ID is one "<...>" token of 7-bit text without blanks: kept as it is.
+        if let first = value.utf8.first, first == UInt8(ascii: "<"), value.utf8.last == UInt8(ascii: ">"),
+            value.utf8.dropFirst().dropLast().allSatisfy({ byte in
+                byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">")
+            })
+        {
+            return value
+        }
         let text = collapseWhitespace(value)
         // Keep the first <...> token when present: some servers fold or add comments. 7-bit text is
         // searched as bytes; other text by Characters (a "<" with a combining mark is no "<").
