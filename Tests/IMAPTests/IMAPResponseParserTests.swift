@@ -122,6 +122,23 @@ struct IMAPResponseParserTests {
         #expect(fetches[1].headerFields.map { $0.readableBytes } == 0)
     }
 
+    /// Literals stand between other attributes, and the text around them holds what looks like a
+    /// literal's announcement: only the offsets where literals were read are literals.
+    @Test func literalsAmidAttributesAreFoundWhereTheyStand() throws {
+        let transcript =
+            "* 3 FETCH (BODY[HEADER.FIELDS (SUBJECT)] {12}\r\nSubject: a\r\n UID 7 BODY[TEXT] {5}\r\n{1}\r\n"
+            + " INTERNALDATE \"07-jul-2023 02:44:25 -0700\" FLAGS (\\Seen))\r\nA1 OK done\r\n"
+        let fetch = try #require(
+            try responses(transcript).compactMap { response -> IMAPFetchResponse? in
+                if case .untagged(.fetch(let fetch)) = response { fetch } else { nil }
+            }.first)
+        #expect(fetch.uid == 7)
+        #expect(fetch.flags == ["\\Seen"])
+        #expect(fetch.internalDate?.month == 7)
+        #expect(fetch.bodySections["HEADER.FIELDS (SUBJECT)"] == .bytes(ByteBuffer(string: "Subject: a\r\n")))
+        #expect(fetch.bodySections["TEXT"] == .bytes(ByteBuffer(string: "{1}\r\n")))
+    }
+
     @Test func fetchBodyIsStreamedWithItsSizeFirst() throws {
         let parsed = try responses(Transcripts.fetchBody)
         let body = "Subject: x\r\n\r\nline one\r\n{5}\r\n)\r\n.\r\n\r\n"
