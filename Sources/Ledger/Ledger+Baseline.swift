@@ -113,8 +113,12 @@ extension Ledger {
             statement.bind(entry.identity.key)
             statement.bind(folders.text(entry.destinationFolder))
             statement.bind(entry.destinationUID.map { Int64($0) })
-            statement.bind(entry.sourceFlags.sorted.joined(separator: " "))
-            statement.bind(entry.destinationFlags.sorted.joined(separator: " "))
+            let sourceFlags = entry.sourceFlags.sorted.joined(separator: " ")
+            statement.bind(sourceFlags)
+            // A copy's two sides have the same flags.
+            statement.bind(
+                entry.destinationFlags == entry.sourceFlags
+                    ? sourceFlags : entry.destinationFlags.sorted.joined(separator: " "))
             statement.bind(syncedAt)
             try statement.execute()
         }

@@ -8,6 +8,11 @@ public struct MessageFlags: Sendable, Hashable, CustomStringConvertible {
     /// In bit order: bit 0 is `\Seen`, and so on.
     private static let systemFlagNames = ["\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft"]
     public static let systemFlags: Set<String> = Set(systemFlagNames)
+    /// Parsed for every message listed: lowered once here, not per flag.
+    private static let loweredSystemFlagNames = systemFlagNames.map { $0.lowercased() }
+    /// The names with their bits in the order `sorted` gives them.
+    private static let systemFlagsInOrder = systemFlagNames.enumerated().map { (name: $1, bit: UInt8($0)) }
+        .sorted { $0.name < $1.name }
 
     private var systemBits: UInt8
     /// Sorted, without repeats.
@@ -21,7 +26,7 @@ public struct MessageFlags: Sendable, Hashable, CustomStringConvertible {
                 // System flags are case-insensitive on the wire: one bit each. \Recent and unknown
                 // backslash flags are dropped.
                 let lowered = flag.lowercased()
-                if let bit = Self.systemFlagNames.firstIndex(where: { $0.lowercased() == lowered }) {
+                if let bit = Self.loweredSystemFlagNames.firstIndex(of: lowered) {
                     bits |= 1 << UInt8(bit)
                 }
             } else {
@@ -47,8 +52,12 @@ public struct MessageFlags: Sendable, Hashable, CustomStringConvertible {
 
     public var keywords: Set<String> { Set(keywordList) }
 
-    /// Sorted for deterministic output and commands.
-    public var sorted: [String] { values.sorted() }
+    /// Sorted for deterministic output and commands. Made for every baseline row written: without
+    /// keywords (most messages) the system flags come in order without a sort or a set.
+    public var sorted: [String] {
+        let system = Self.systemFlagsInOrder.filter { systemBits & (1 << $0.bit) != 0 }.map(\.name)
+        return keywordList.isEmpty ? system : (system + keywordList).sorted()
+    }
 
     public var description: String { "(" + sorted.joined(separator: " ") + ")" }
 

@@ -11,6 +11,20 @@ import Testing
         #expect(flags.description == "($Label1 \\Flagged \\Seen)")
     }
 
+    /// `sorted` is every flag in String order, whatever mix of system flags and keywords (keywords
+    /// sort before and after the backslash: "$", upper and lower case).
+    @Test func sortedIsEveryFlagInStringOrder() {
+        let system = ["\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft"]
+        let keywords = ["$Forwarded", "NonJunk", "junk", "Zebra", "^caret", "_under", "a"]
+        for mask in 0..<(1 << system.count) {
+            for count in 0...3 {
+                let chosen = system.indices.filter { mask & (1 << $0) != 0 }.map { system[$0] }
+                let flags = MessageFlags(chosen + keywords.shuffled().prefix(count))
+                #expect(flags.sorted == flags.values.sorted(), "\(flags.values)")
+            }
+        }
+    }
+
     @Test func equalityAndHashingIgnoreOrderRepeatsAndSpelling() {
         let a = MessageFlags(["NonJunk", "\\Seen", "$Forwarded", "NonJunk", "\\Draft"])
         let b = MessageFlags(["\\draft", "$Forwarded", "\\seen", "NonJunk"])
