@@ -22,6 +22,11 @@ final class ApplyProgress: MigrationObserver, Sendable {
         var bytesAnnounced: Int64 = 0
         var messagesCopied = 0
         var bytesCopied: Int64 = 0
+
+        mutating func copied(bytes: Int64) {
+            messagesCopied += 1
+            bytesCopied += bytes
+        }
     }
 
     private struct State {
@@ -79,8 +84,7 @@ final class ApplyProgress: MigrationObserver, Sendable {
                 state.active[user]?.messagesAnnounced += messages
                 state.active[user]?.bytesAnnounced += bytes
             case .messageCopied(let user, let bytes):
-                state.active[user]?.messagesCopied += 1
-                state.active[user]?.bytesCopied += bytes
+                state.active[user]?.copied(bytes: bytes)  // one lookup: this runs for every message
                 state.messagesCopied += 1
                 state.bytesCopied += bytes
             case .retrying(let user, let attempt, let delay, let reason):
