@@ -43,13 +43,14 @@ struct GrammarCursor {
 
     /// A case-insensitive keyword followed by something that cannot continue an atom.
     mutating func skipKeyword(_ keyword: String) -> Bool {
-        let bytes = Array(keyword.utf8)
-        guard !isAtLiteral, position + bytes.count <= line.text.count else { return false }
-        for (offset, expected) in bytes.enumerated() where lower(line.text[position + offset]) != lower(expected) {
-            return false
+        guard !isAtLiteral else { return false }
+        let text = line.text
+        var after = position
+        for expected in keyword.utf8 {
+            guard after < text.count, lower(text[after]) == lower(expected) else { return false }
+            after += 1
         }
-        let after = position + bytes.count
-        if after < line.text.count, Self.isAtomChar(line.text[after]) { return false }
+        if after < text.count, Self.isAtomChar(text[after]) { return false }
         position = after
         return true
     }

@@ -274,8 +274,8 @@ extension IMAPClient {
     /// the literal streamed from the message's source. The one place an APPEND's message is written.
     static func appendMessage(_ message: IMAPAppendMessage, to command: inout IMAPCommand) throws(IMAPError) {
         let flags = try settableFlags(message.flags)
-        command.syntax(" (\(flags.joined(separator: " ")))")
-        if let date = message.internalDate { command.syntax(" \"\(date)\"") }
+        command.syntax(" (" + flags.joined(separator: " ") + ")")
+        if let date = message.internalDate { command.syntax(" \"" + date.description + "\"") }
         command.space()
         command.parts.append(.streamedLiteral(byteCount: message.source.byteCount))
     }
@@ -305,7 +305,7 @@ extension IMAPClient {
 
     /// `flag = "\" atom / atom` with no characters that would break the list.
     static func isValidFlag(_ flag: String) -> Bool {
-        var bytes = Array(flag.utf8)[...]
+        var bytes = flag.utf8[...]
         if bytes.first == UInt8(ascii: "\\") { bytes = bytes.dropFirst() }
         return !bytes.isEmpty && bytes.allSatisfy { GrammarCursor.isAtomChar($0) }
     }

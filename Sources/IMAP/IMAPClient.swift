@@ -202,8 +202,9 @@ public actor IMAPClient {
 
     func encode(_ command: IMAPCommand, tag: String?, terminated: Bool = true) throws(IMAPError) -> IMAPEncodedCommand {
         do {
-            return try IMAPCommandEncoder(literalPlus: hasCapability("LITERAL+"))
-                .encode(command, tag: tag, terminated: terminated)
+            var encoder = IMAPCommandEncoder(literalPlus: hasCapability("LITERAL+"))
+            encoder.tracing = configuration.trace != nil
+            return try encoder.encode(command, tag: tag, terminated: terminated)
         } catch {
             throw .encoding(error)
         }

@@ -9,6 +9,9 @@ public struct IMAPCommandEncoder: Sendable {
     public var literalPlus: Bool
     /// Quoted strings longer than this become literals (some servers limit quoted length).
     public var maxQuotedLength = 1000
+    /// Whether to build the redacted trace; without a trace sink it is left empty, as a MULTIAPPEND
+    /// encodes a piece per message.
+    public var tracing = true
 
     public init(literalPlus: Bool) {
         self.literalPlus = literalPlus
@@ -21,8 +24,22 @@ public struct IMAPCommandEncoder: Sendable {
         _ command: IMAPCommand, tag: String?, terminated: Bool = true
     ) throws(IMAPEncodingError) -> IMAPEncodedCommand {
         var steps: [IMAPEncodedCommand.Step] = []
-        var pending: [UInt8] = tag.map { Array($0.utf8) + [UInt8(ascii: " ")] } ?? []
-        var trace = tag.map { $0 + " " } ?? ""
+        var pending: [UInt8] = []
+        var trace = ""
+        if let tag {
+            pending.append(contentsOf: tag.utf8)
+            pending.append(UInt8(ascii: " "))
+            if tracing { trace = tag + " " }
+        }
+        let tracing = self.tracing
+
+        /// `{n}` CRLF, or `{n+}` CRLF with LITERAL+, written without building a string.
+        func appendLiteralMarker(byteCount: Int) {
+            pending.append(UInt8(ascii: "{"))
+            pending.append(contentsOf: String(byteCount).utf8)
+            if literalPlus { pending.append(UInt8(ascii: "+")) }
+            pending.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\r"), UInt8(ascii: "\n")])
+        }
 
         func flushPending() {
             if !pending.isEmpty { steps.append(.send(ByteBuffer(bytes: pending))) }
@@ -35,22 +52,21 @@ public struct IMAPCommandEncoder: Sendable {
             switch form {
             case .atom:
                 pending += value
-                trace += secret ? "<redacted>" : String(decoding: value, as: UTF8.self)
+                if tracing { trace += secret ? "<redacted>" : String(decoding: value, as: UTF8.self) }
             case .quoted:
                 let quoted = Self.quote(value)
                 pending += quoted
-                trace += secret ? "<redacted>" : String(decoding: quoted, as: UTF8.self)
+                if tracing { trace += secret ? "<redacted>" : String(decoding: quoted, as: UTF8.self) }
             case .literal:
-                let marker = literalPlus ? "{\(value.count)+}\r\n" : "{\(value.count)}\r\n"
-                pending += Array(marker.utf8)
+                appendLiteralMarker(byteCount: value.count)
                 // A secret's length is a secret too: the trace shows neither marker nor size.
-                trace += secret ? "" : (literalPlus ? "{\(value.count)+}" : "{\(value.count)}")
+                if tracing, !secret { trace += literalPlus ? "{\(value.count)+}" : "{\(value.count)}" }
                 if !literalPlus {
                     flushPending()
                     steps.append(.awaitContinuation)
                 }
                 pending += value
-                trace += secret ? "<redacted>" : "<\(value.count) bytes>"
+                if tracing { trace += secret ? "<redacted>" : "<\(value.count) bytes>" }
             }
         }
 
@@ -60,22 +76,21 @@ public struct IMAPCommandEncoder: Sendable {
                 guard !text.utf8.contains(where: { $0 == 0 || $0 == 0x0D || $0 == 0x0A }) else {
                     throw .invalidSyntax(text)
                 }
-                pending += Array(text.utf8)
-                trace += text
+                pending.append(contentsOf: text.utf8)
+                if tracing { trace += text }
             case .secretSyntax(let text):
                 guard !text.utf8.contains(where: { $0 == 0 || $0 == 0x0D || $0 == 0x0A }) else {
                     throw .invalidSyntax("<redacted>")
                 }
-                pending += Array(text.utf8)
-                trace += "<redacted>"
+                pending.append(contentsOf: text.utf8)
+                if tracing { trace += "<redacted>" }
             case .astring(let value, let secret):
                 try appendString(value, secret: secret, allowAtom: true)
             case .string(let value):
                 try appendString(value, secret: false, allowAtom: false)
             case .streamedLiteral(let byteCount):
-                let marker = literalPlus ? "{\(byteCount)+}\r\n" : "{\(byteCount)}\r\n"
-                pending += Array(marker.utf8)
-                trace += (literalPlus ? "{\(byteCount)+}" : "{\(byteCount)}") + "<\(byteCount) bytes>"
+                appendLiteralMarker(byteCount: byteCount)
+                if tracing { trace += (literalPlus ? "{\(byteCount)+}" : "{\(byteCount)}") + "<\(byteCount) bytes>" }
                 flushPending()
                 if !literalPlus { steps.append(.awaitContinuation) }
                 steps.append(.streamLiteral(byteCount: byteCount))

@@ -83,14 +83,26 @@ public struct IMAPDateTime: Sendable, Equatable, Hashable, CustomStringConvertib
     }
 
     /// The wire form without quotes: `07-Jul-1996 02:44:25 -0700`.
+    /// Written into one string of reserved capacity: every APPEND carries one.
     public var description: String {
-        func pad(_ value: Int, _ width: Int) -> String {
+        var text = ""
+        text.reserveCapacity(26)
+        func put(_ value: Int, _ width: Int, then separator: String) {
             let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+            text.append(String(repeating: "0", count: max(0, width - digits.count)))
+            text.append(digits)
+            text.append(separator)
         }
         let zone = abs(zoneMinutes)
-        return "\(pad(day, 2))-\(Self.monthNames[min(max(month, 1), 12) - 1])-\(pad(year, 4)) "
-            + "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)) "
-            + "\(zoneMinutes < 0 ? "-" : "+")\(pad(zone / 60, 2))\(pad(zone % 60, 2))"
+        put(day, 2, then: "-")
+        text.append(Self.monthNames[min(max(month, 1), 12) - 1])
+        text.append("-")
+        put(year, 4, then: " ")
+        put(hour, 2, then: ":")
+        put(minute, 2, then: ":")
+        put(second, 2, then: zoneMinutes < 0 ? " -" : " +")
+        put(zone / 60, 2, then: "")
+        put(zone % 60, 2, then: "")
+        return text
     }
 }

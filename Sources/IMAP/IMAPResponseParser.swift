@@ -114,6 +114,11 @@ public struct IMAPResponseParser: Sendable {
         line.appendText(text)
     }
 
+    /// The bytes these line checks look for, made once: they run on every FETCH line of a body stream.
+    private static let fetchOpening = Array(" FETCH (".utf8)
+    private static let streamedBodyItems = ["BODY[]", "BINARY[]", "RFC822"].map { Array($0.utf8) }
+    private static let uidItem = Array("UID ".utf8)
+
     /// The sequence number when `line` is the start of a FETCH whose last item is a whole-message
     /// section: `"*" SP nz-number SP "FETCH" SP "(" … ("BODY[]" / "BINARY[]" / "RFC822") ["<" number ">"] SP`.
     static func streamedBodySequenceNumber(_ line: ResponseLine) -> Int? {
@@ -125,7 +130,7 @@ public struct IMAPResponseParser: Sendable {
             sequenceNumber = sequenceNumber * 10 + Int(text[index] - UInt8(ascii: "0"))
             index += 1
         }
-        let fetch = Array(" FETCH (".utf8)
+        let fetch = Self.fetchOpening
         guard index > 2, index + fetch.count <= text.count,
             zip(text[index..<index + fetch.count], fetch).allSatisfy({ upper($0) == $1 })
         else { return nil }
@@ -137,9 +142,15 @@ public struct IMAPResponseParser: Sendable {
         while tokenStart > 0, text[tokenStart - 1] != UInt8(ascii: " "), text[tokenStart - 1] != UInt8(ascii: "(") {
             tokenStart -= 1
         }
-        var token = String(decoding: text[tokenStart..<end].map(upper), as: UTF8.self)
-        if token.hasSuffix(">"), let open = token.lastIndex(of: "<") { token = String(token[..<open]) }
-        return ["BODY[]", "BINARY[]", "RFC822"].contains(token) ? sequenceNumber : nil
+        // `BODY[]<0>` names the same body as `BODY[]`.
+        var token = text[tokenStart..<end]
+        if token.last == UInt8(ascii: ">"), let open = token.lastIndex(of: UInt8(ascii: "<")) {
+            token = token[..<open]
+        }
+        let isBody = Self.streamedBodyItems.contains { name in
+            name.count == token.count && zip(token, name).allSatisfy { upper($0) == $1 }
+        }
+        return isBody ? sequenceNumber : nil
     }
 }
 
@@ -149,7 +160,7 @@ extension IMAPResponseParser {
     /// quoted), so a match is the item itself.
     static func uidBeforeBody(_ line: ResponseLine) -> UInt32? {
         let text = line.text
-        let name = Array("UID ".utf8)
+        let name = uidItem
         var index = 1
         while index + name.count < text.count {
             defer { index += 1 }

@@ -102,6 +102,31 @@ struct IMAPCommandEncoderTests {
         )
     }
 
+    @Test(arguments: [true, false])
+    func withoutTracingTheWireIsTheSameAndNoTraceIsBuilt(literalPlus: Bool) throws {
+        var command = IMAPCommand("APPEND")
+        command.syntax("APPEND ")
+        command.mailbox("Entwürfe")
+        command.syntax(" (\\Seen) ")
+        command.astring("quoted value")
+        command.space()
+        command.astring("multi\r\nline")
+        command.space()
+        command.astring("hunter2", secret: true)
+        command.space()
+        command.parts.append(.streamedLiteral(byteCount: 12_345))
+        var encoder = IMAPCommandEncoder(literalPlus: literalPlus)
+        let traced = try encoder.encode(command, tag: "A9")
+        encoder.tracing = false
+        let untraced = try encoder.encode(command, tag: "A9")
+        #expect(untraced.steps == traced.steps)
+        #expect(
+            wire(untraced).contains(literalPlus ? "{12345+}\r\n<stream 12345>" : "{12345}\r\n<wait +><stream 12345>"))
+        #expect(traced.trace.hasPrefix("A9 APPEND "))
+        #expect(!traced.trace.contains("hunter2"))
+        #expect(untraced.trace.isEmpty)
+    }
+
     @Test func stringPartsAreNeverAtoms() throws {
         let command = IMAPCommand(
             "ID",
