@@ -23,6 +23,7 @@ public struct IMAPCommandEncoder: Sendable {
     public func encode(
         _ command: IMAPCommand, tag: String?, terminated: Bool = true
     ) throws(IMAPEncodingError) -> IMAPEncodedCommand {
+        let tracing = self.tracing
         var steps: [IMAPEncodedCommand.Step] = []
         var pending: [UInt8] = []
         var trace = ""
@@ -31,7 +32,6 @@ public struct IMAPCommandEncoder: Sendable {
             pending.append(UInt8(ascii: " "))
             if tracing { trace = tag + " " }
         }
-        let tracing = self.tracing
 
         /// `{n}` CRLF, or `{n+}` CRLF with LITERAL+, written without building a string.
         func appendLiteralMarker(byteCount: Int) {
