@@ -7,8 +7,8 @@ struct PlanOutput {
     var outputFile: String?
 
     func emit(_ plan: MigrationPlan) throws {
-        let json = try StableJSON.encode(plan)
-        if let outputFile { try AtomicFileWriter.write(json, to: outputFile) }
+        let json = outputFile != nil || format == .json ? try Self.json(plan) : nil
+        if let outputFile, let json { try AtomicFileWriter.write(json, to: outputFile) }
         let console = Console()
         switch format {
         case .text:
@@ -17,12 +17,19 @@ struct PlanOutput {
         case .markdown:
             console.write(MarkdownPlanRenderer().render(plan))
         case .json:
-            console.write(json)
+            if let json { console.write(json) }
         }
         let unreachable = plan.summary.usersUnreachable
         if unreachable > 0 {
             let users = "\(unreachable) of \(plan.summary.users) \(plan.summary.users == 1 ? "user" : "users")"
             console.writeError("mailferry: error: \(users) could not be reached (marked ! in the plan)\n")
         }
+    }
+
+    /// The plan's JSON (SPEC section 4), encoded a user at a time.
+    static func json(_ plan: MigrationPlan) throws -> String {
+        var head = plan
+        head.users = []
+        return try StableJSON.encode(head, endingWith: "users", elements: plan.users) ?? StableJSON.encode(plan)
     }
 }
