@@ -142,6 +142,21 @@ class Server:
         return total / CLOCK_TICKS
 
 
+def cache_whole_executable(program):
+    """Reads a client's executable into the page cache before each run. A peak RSS counts the file
+    pages the kernel maps around each page fault (fault-around) when they are cached, so it depended
+    on what earlier runs, builds or copies had left cached: the same binary peaked 1.7 MiB higher just
+    after it was built than after a while (bench/RESULTS.md, S8). Cached whole, every run of every
+    tool counts the same neighbours; the reading happens before the timing starts."""
+    path = shutil.which(program) or program
+    try:
+        with open(path, "rb") as f:
+            while f.read(1 << 20):
+                pass
+    except OSError:
+        pass
+
+
 def read_stat(pid):
     """(ppid, utime, stime, cutime, cstime) in clock ticks, or None when the process is gone."""
     try:
@@ -418,6 +433,8 @@ def mailbox_name(folder):
 def measure(commands, servers, work):
     """Runs the client processes at once under /usr/bin/time -v; wall, client CPU, RSS, server CPU."""
     time.sleep(0.3)   # let the previous sessions' processes exit and be reaped
+    for program in sorted({command[0] for command in commands}):
+        cache_whole_executable(program)
     server_before = sum(s.cpu_seconds() for s in servers)
     processes = []
     start = time.monotonic()
