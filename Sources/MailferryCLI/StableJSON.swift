@@ -10,8 +10,8 @@ enum StableJSON {
 
     /// The same bytes as `encode` of a document whose last key is the array `key`, built an element
     /// at a time: `head` is the document with that array empty, `elements` its elements. JSONEncoder
-    /// holds a tree of all it encodes, several times the size of its output, so a plan of 300 users
-    /// peaked 2 MiB above one of 30. Nil when `head` does not end with the empty array `key`.
+    /// holds a tree of all it encodes, several times the size of its output; this way it holds one
+    /// element's (bench/RESULTS.md, S8). Nil when `head` does not end with the empty array `key`.
     static func encode<Element: Encodable>(
         _ head: some Encodable, endingWith key: String, elements: [Element]
     ) throws -> String? {
