@@ -106,12 +106,13 @@ struct ApplyCommand: AsyncParsableCommand {
         if dryRun {
             let ledger = try? Ledger.openExisting(
                 directory: sharding.stateFolder(of: loaded, override: state.stateDirectory).path)
-            var plan = await OnlinePlanner(
+            let output = try PlanOutput(format: format == .json ? .json : .text, outputFile: nil, users: accounts.count)
+            var plan = try await OnlinePlanner(
                 job: loaded.job, environment: environment, trace: tracing.sink, ledger: ledger
             )
-            .plan(accounts: accounts, digest: try loaded.digest(), concurrency: limit)
+            .plan(accounts: accounts, digest: try loaded.digest(), concurrency: limit, into: output)
             plan.shard = sharding.planShard(job: loaded.job, concurrency: limit)
-            try PlanOutput(format: format == .json ? .json : .text, outputFile: nil).emit(plan)
+            try output.emit(plan)
             if plan.summary.usersUnreachable > 0 { throw ExitCode.failure }
             return
         }

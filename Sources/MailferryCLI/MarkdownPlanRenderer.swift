@@ -9,15 +9,21 @@ struct MarkdownPlanRenderer {
     /// Upper bound on the output, counted in UTF-8 bytes (never fewer than characters).
     var limit = Self.defaultLimit
 
-    func render(_ plan: MigrationPlan) -> String {
+    // A plan is printed in pieces (`PlanOutput`): the header, then as many users' `section`s as fit
+    // (`sectionsThatFit`), then the truncation note when some did not.
+
+    /// The job, the summary table and the job's duration under the limits; `plan` is the plan's head,
+    /// whose summary counts the users.
+    func header(_ plan: MigrationPlan) -> String {
+        let selected = plan.summary.users
         var text = "## mailferry plan: \(code(plan.job.name))\n\n"
         text += "Job file \(code(plan.job.file)), digest \(code(String(plan.job.digest.prefix(12)))).\n"
         if let usersFile = plan.job.usersFile, let mailboxes = plan.job.mailboxes {
             text +=
                 "Users file \(code(usersFile)): \(mailboxes) \(mailboxes == 1 ? "mailbox" : "mailboxes"), "
-                + "\(plan.users.count) selected.\n"
+                + "\(selected) selected.\n"
         }
-        if let shard = plan.shard { text += PlanNotes.shard(shard, users: plan.users.count) + "\n" }
+        if let shard = plan.shard { text += PlanNotes.shard(shard, users: selected) + "\n" }
         if plan.offline {
             text +=
                 "Offline plan: no server was contacted; each user lists the source endpoints in the order "
@@ -32,21 +38,21 @@ struct MarkdownPlanRenderer {
                 "Under the limits the job takes at least **\(LimitDurationText.duration(seconds: estimate.seconds))** "
                 + "(\(LimitDurationText.jobBinding(estimate)): \(LimitDurationText.sentence(estimate))).\n\n"
         }
-
-        var leftOut = 0
-        for (index, user) in plan.users.enumerated() {
-            let section = userSection(user)
-            // Room for the note about the users after this one, should they not fit.
-            let remainingAfter = plan.users.count - index - 1
-            let reserve = remainingAfter > 0 ? truncationNote(remainingAfter).utf8.count : 0
-            if text.utf8.count + section.utf8.count + reserve > limit {
-                leftOut = plan.users.count - index
-                break
-            }
-            text += section
-        }
-        if leftOut > 0 { text += truncationNote(leftOut) }
         return text
+    }
+
+    /// How many of the sections, of these lengths in UTF-8 bytes and in the plan's order, fit under
+    /// `limit` after a header of `headerLength`: once one does not, neither do the ones after it.
+    func sectionsThatFit(headerLength: Int, sectionLengths: [Int]) -> Int {
+        var written = headerLength
+        for (index, length) in sectionLengths.enumerated() {
+            // Room for the note about the users after this one, should they not fit.
+            let remainingAfter = sectionLengths.count - index - 1
+            let reserve = remainingAfter > 0 ? truncationNote(remainingAfter).utf8.count : 0
+            if written + length + reserve > limit { return index }
+            written += length
+        }
+        return sectionLengths.count
     }
 
     func truncationNote(_ count: Int) -> String {
@@ -71,7 +77,7 @@ struct MarkdownPlanRenderer {
             + "\(summary.messagesKeptDeleted) kept deleted (deleted on the destination since the last sync).\n"
     }
 
-    private func userSection(_ user: UserPlan) -> String {
+    func section(_ user: UserPlan) -> String {
         let mark = user.status == .unreachable ? "! " : ""
         let folderCount = user.folders.count == 1 ? "1 folder row" : "\(user.folders.count) folder rows"
         var text =

@@ -14,19 +14,24 @@ struct OfflinePlanner {
 
     var job: Job
 
-    func plan(accounts: [Account], digest: String) -> MigrationPlan {
+    /// Each user's plan goes to `sink`, as online. Returns the plan's head: the plan without its users,
+    /// its summary counting them.
+    func plan(accounts: [Account], digest: String, into sink: some UserPlanSink) throws(CLIError) -> MigrationPlan {
         let route = job.source.route
         let endpoint = route.expectedEndpoints
         let candidates = route.candidates
         let folders = folderRows(route: route)
-        let users = accounts.map { account in
-            UserPlan(
+        var summary = PlanSummary()
+        for (index, account) in accounts.enumerated() {
+            let user = UserPlan(
                 sourceUser: account.sourceUser, destinationUser: account.destinationUser, status: .offline,
                 endpoint: endpoint, candidates: candidates, folders: folders)
+            summary.add(user)
+            try sink.store(user, at: index)
         }
-        return MigrationPlan(
-            job: job.planReference(digest: digest), offline: true,
-            users: users, signIn: signIn)
+        var head = MigrationPlan(job: job.planReference(digest: digest), offline: true, users: [], signIn: signIn)
+        head.summary = summary
+        return head
     }
 
     /// `oauth2 (…)` per side that signs in with OAuth2; nil when both sides use passwords.

@@ -18,30 +18,40 @@ struct OnlinePlanner {
     /// Gives free memory back after each user; `HeapTrimmingObserver.trimHeap` outside tests.
     var trimHeap: @Sendable () -> Void = HeapTrimmingObserver.trimHeap
 
-    func plan(accounts: [Account], digest: String, concurrency: Int) async -> MigrationPlan {
+    /// Each user's plan goes to `sink` as soon as it is made; only the counts stay. Returns the plan's
+    /// head: the plan without its users, its summary and the job's duration counting them all.
+    func plan(
+        accounts: [Account], digest: String, concurrency: Int, into sink: some UserPlanSink
+    ) async throws(CLIError) -> MigrationPlan {
         let factory = StoreFactory(job: job, environment: environment, trace: trace)
         let planner = UserPlanner(rules: job.folders, options: job.options, ledger: ledger)
         let route = job.source.route
         let expected = route.expectedEndpoints
         let candidates = route.candidates
         let trimHeap = self.trimHeap
-        let users = await BoundedConcurrency.map(accounts, limit: concurrency) { account in
-            let user = await planner.plan(
-                account: account, connector: factory.connector(for: account), expectedEndpoint: expected,
-                candidates: candidates)
-            // As `apply` does after each user (HeapTrimmingObserver): only the user's plan is kept, so the
-            // free pages its listing left in the allocator's arenas go back to the system.
-            trimHeap()
-            return user
-        }
-        var plan = MigrationPlan(
-            job: job.planReference(digest: digest), offline: false,
-            users: users)
         let connections = [job.source.limits.connections, job.destination.limits.connections].compactMap { $0 }
-        plan.estimateDurations(
+        var estimator = DurationEstimator(
             source: .init(limits: job.source.limits, provider: job.source.provider),
             destination: .init(limits: job.destination.limits, provider: job.destination.provider),
             parallel: ([concurrency] + connections).min() ?? concurrency)
-        return plan
+        var summary = PlanSummary()
+        try await BoundedConcurrency.forEach(accounts, limit: concurrency) { account in
+            let user = await planner.plan(
+                account: account, connector: factory.connector(for: account), expectedEndpoint: expected,
+                candidates: candidates)
+            // As `apply` does after each user (HeapTrimmingObserver): the user's listing is let go, so the
+            // free pages it left in the allocator's arenas go back to the system.
+            trimHeap()
+            return user
+        } receive: { (index, user) throws(CLIError) in
+            var user = user
+            estimator.estimate(&user, at: index)
+            summary.add(user)
+            try sink.store(user, at: index)
+        }
+        var head = MigrationPlan(job: job.planReference(digest: digest), offline: false, users: [])
+        head.summary = summary
+        head.durationUnderLimits = estimator.jobDuration(summary: summary)
+        return head
     }
 }

@@ -58,27 +58,31 @@ struct PlanCommand: AsyncParsableCommand {
             try loaded.accounts(selecting: selection.users), requested: selection.users)
         let digest = try loaded.digest()
         let concurrency = sharding.concurrency(explicit: nil, job: loaded.job)
+        let output = try PlanOutput(format: format, outputFile: outputFile, users: accounts.count)
         var plan: MigrationPlan
         if offline {
-            plan = OfflinePlanner(job: loaded.job).plan(accounts: accounts, digest: digest)
+            plan = try OfflinePlanner(job: loaded.job).plan(accounts: accounts, digest: digest, into: output)
         } else {
             let environment = Console.environment
             try SecretPreflight.check(loaded.job, environment: environment)
             let ledger = try? Ledger.openExisting(
                 directory: sharding.stateFolder(of: loaded, override: state.stateDirectory).path)
-            plan = await OnlinePlanner(job: loaded.job, environment: environment, trace: tracing.sink, ledger: ledger)
-                .plan(accounts: accounts, digest: digest, concurrency: concurrency)
+            plan = try await OnlinePlanner(
+                job: loaded.job, environment: environment, trace: tracing.sink, ledger: ledger
+            )
+            .plan(accounts: accounts, digest: digest, concurrency: concurrency, into: output)
         }
         plan.shard = sharding.planShard(job: loaded.job, concurrency: concurrency)
-        try PlanOutput(format: format, outputFile: outputFile).emit(plan)
+        try output.emit(plan)
 
         if plan.summary.usersUnreachable > 0 { throw ExitCode.failure }
         if detailedExitcode && Self.hasChanges(plan) { throw ExitCode(2) }
     }
 
-    /// Terraform's question for `--detailed-exitcode`. An offline plan has no diff; it cannot show that
-    /// the destination already holds everything, so any selected user counts as a change.
+    /// Terraform's question for `--detailed-exitcode`; `plan` is the plan's head, whose summary counts
+    /// the users. An offline plan has no diff; it cannot show that the destination already holds
+    /// everything, so any selected user counts as a change.
     static func hasChanges(_ plan: MigrationPlan) -> Bool {
-        plan.offline ? !plan.users.isEmpty : plan.summary.hasChanges
+        plan.offline ? plan.summary.users > 0 : plan.summary.hasChanges
     }
 }

@@ -9,34 +9,47 @@ enum StableJSON {
     }
 
     /// The same bytes as `encode` of a document whose last key is the array `key`, built an element
-    /// at a time: `head` is the document with that array empty, `elements` its elements. JSONEncoder
-    /// holds a tree of all it encodes, several times the size of its output; this way it holds one
-    /// element's (bench/RESULTS.md, S8). Nil when `head` does not end with the empty array `key`.
+    /// at a time: `head` is the document with that array empty, `elements` its elements. Nil when
+    /// `head` does not end with the empty array `key`.
     static func encode<Element: Encodable>(
         _ head: some Encodable, endingWith key: String, elements: [Element]
     ) throws -> String? {
-        let encoder = encoder()
-        var bytes = Array(try encoder.encode(head))
+        guard let opening = try opening(head, endingWith: key) else { return nil }
+        return opening + (try elements.map { try element($0) }.joined(separator: separator)) + closing
+    }
+
+    // A document whose last key is an array can be written in pieces: `opening`, the `element`s with
+    // `separator` between them, then `closing`; the same bytes as `encode` of the whole. JSONEncoder
+    // holds a tree of all it encodes, several times the size of its output; this way it holds one
+    // element's, and the document is never whole in memory (bench/RESULTS.md, S8 and P1).
+
+    /// `head` (the document with the array `key` empty) up to the array's first element; nil when
+    /// `head` does not end with that empty array.
+    static func opening(_ head: some Encodable, endingWith key: String) throws -> String? {
+        let bytes = try encoder().encode(head)
         // The pretty printer writes an empty array as "[", an empty line and "]" at its key's indentation.
         let emptyEnd = Array("\n  \"\(key)\" : [\n\n  ]\n}".utf8)
         guard bytes.count >= emptyEnd.count, bytes.suffix(emptyEnd.count).elementsEqual(emptyEnd) else { return nil }
-        guard !elements.isEmpty else { return String(decoding: bytes, as: UTF8.self) + "\n" }
-        bytes.removeLast("\n  ]\n}".utf8.count)
-        // Each element as the document's second level: four more spaces on every line but the empty
-        // ones (the pretty printer's empty arrays and objects), which no string value can hold.
-        let indentation = Array("    ".utf8)
-        for (index, element) in elements.enumerated() {
-            var lineStarts = true
-            for byte in try encoder.encode(element) {
-                if lineStarts, byte != UInt8(ascii: "\n") { bytes += indentation }
-                bytes.append(byte)
-                lineStarts = byte == UInt8(ascii: "\n")
-            }
-            bytes += Array((index == elements.count - 1 ? "\n" : ",\n").utf8)
+        return String(decoding: bytes.dropLast("\n  ]\n}".utf8.count), as: UTF8.self)
+    }
+
+    /// One element as the document's second level: four more spaces on every line but the empty
+    /// ones (the pretty printer's empty arrays and objects), which no string value can hold.
+    static func element(_ value: some Encodable) throws -> String {
+        var bytes: [UInt8] = []
+        var lineStarts = true
+        for byte in try encoder().encode(value) {
+            if lineStarts, byte != UInt8(ascii: "\n") { bytes += "    ".utf8 }
+            bytes.append(byte)
+            lineStarts = byte == UInt8(ascii: "\n")
         }
-        bytes += Array("  ]\n}\n".utf8)
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    static let separator = ",\n"
+    /// After the last element, or right after the opening when there is none: then it is the empty
+    /// line the pretty printer writes in an empty array.
+    static let closing = "\n  ]\n}\n"
 
     private static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()

@@ -10,10 +10,14 @@ struct TextPlanRenderer {
         style = TerminalStyle(enabled: colors)
     }
 
-    func render(_ plan: MigrationPlan) -> String {
+    // A plan is printed in pieces (`PlanOutput`): the header, each user's `piece`, the footer.
+
+    /// The job, and how the users sign in; `plan` is the plan's head, whose summary counts the users.
+    func header(_ plan: MigrationPlan) -> String {
         var text = style.bold("Plan for job \(plan.job.name) (\(plan.job.file))") + "\n"
-        if let line = plan.job.mailboxCountLine { text += line + ", \(plan.users.count) selected\n" }
-        if let shard = plan.shard { text += PlanNotes.shard(shard, users: plan.users.count) + "\n" }
+        let selected = plan.summary.users
+        if let line = plan.job.mailboxCountLine { text += line + ", \(selected) selected\n" }
+        if let shard = plan.shard { text += PlanNotes.shard(shard, users: selected) + "\n" }
         if plan.offline {
             text += "Offline: no server was contacted. Each user shows the source endpoints in the order they\n"
             text += "are tried and the job's folder rules; online planning shows the folders that will change.\n"
@@ -21,10 +25,16 @@ struct TextPlanRenderer {
         for side in ["source", "destination"] {
             if let method = plan.signIn?[side] { text += "Sign-in \(side): \(method)\n" }
         }
-        for user in plan.users {
-            text += "\n" + render(user)
-        }
-        if plan.users.isEmpty { text += "\nNo users selected.\n" }
+        return text
+    }
+
+    func piece(_ user: UserPlan) -> String {
+        "\n" + render(user)
+    }
+
+    /// The summary line and the job's duration under the limits.
+    func footer(_ plan: MigrationPlan) -> String {
+        var text = plan.summary.users == 0 ? "\nNo users selected.\n" : ""
         text += "\n" + summaryLine(plan.summary) + "\n"
         if let estimate = plan.durationUnderLimits {
             text +=

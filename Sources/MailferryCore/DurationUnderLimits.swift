@@ -113,37 +113,12 @@ public struct DurationUnderLimits: Sendable, Hashable, Codable {
 }
 
 extension MigrationPlan {
-    /// Fills in each user's duration under the limits, and the job's: mailboxes run `parallel` at a
-    /// time (the job's concurrency, capped by the connection limits), a job never takes less than
-    /// its slowest mailbox, nor less than its whole traffic takes at the server-wide rates
-    /// (`limits.server`); the tighter of the two is the job's, and says which limit binds.
+    /// Fills in each user's duration under the limits, and the job's (`DurationEstimator`).
     public mutating func estimateDurations(
         source: DurationUnderLimits.Side, destination: DurationUnderLimits.Side, parallel: Int
     ) {
-        for index in users.indices {
-            let folders = users[index].folders
-            users[index].durationUnderLimits = DurationUnderLimits.estimate(
-                messages: folders.reduce(0) { $0 + $1.messagesToCopy },
-                bytes: folders.reduce(0) { $0 + $1.bytesToCopy },
-                source: source, destination: destination)
-        }
-        let estimates = users.compactMap(\.durationUnderLimits)
-        var job: DurationUnderLimits?
-        if let slowest = estimates.max(by: { $0.seconds < $1.seconds }) {
-            var mailboxes = slowest
-            mailboxes.messages = summary.messagesToCopy
-            mailboxes.bytes = summary.bytesToCopy
-            mailboxes.seconds = max(
-                slowest.seconds, estimates.reduce(0) { $0 + $1.seconds } / Int64(max(1, parallel)))
-            job = mailboxes
-        }
-        // The job's whole traffic at the server-wide rates (a daily budget no mailbox reaches alone, say).
-        if let server = DurationUnderLimits.estimate(
-            messages: summary.messagesToCopy, bytes: summary.bytesToCopy, source: source, destination: destination,
-            scopes: [.server]), server.seconds > job?.seconds ?? 0
-        {
-            job = server
-        }
-        durationUnderLimits = job
+        var estimator = DurationEstimator(source: source, destination: destination, parallel: parallel)
+        for index in users.indices { estimator.estimate(&users[index], at: index) }
+        durationUnderLimits = estimator.jobDuration(summary: summary)
     }
 }

@@ -270,21 +270,48 @@ public struct PlanSummary: Sendable, Hashable, Codable {
     public var messagesToDelete: Int
 
     public init(users plans: [UserPlan]) {
-        let folders = plans.flatMap(\.folders)
-        users = plans.count
-        usersUnreachable = plans.filter { $0.status == .unreachable }.count
-        foldersToCreate = folders.filter { $0.action == .create }.count
-        foldersToUpdate = folders.filter { $0.action == .update }.count
-        foldersUnchanged = folders.filter { $0.action == .noop }.count
-        foldersSkipped = folders.filter { $0.action == .skip }.count
-        messagesToCopy = folders.reduce(0) { $0 + $1.messagesToCopy }
-        bytesToCopy = folders.reduce(0) { $0 + $1.bytesToCopy }
-        messagesPresent = folders.reduce(0) { $0 + $1.messagesPresent }
-        flagsToUpdate = folders.reduce(0) { $0 + $1.flagsToUpdate }
-        messagesSkipped = folders.reduce(0) { $0 + $1.messagesSkipped }
-        foldersWithDeletions = folders.filter { $0.action == .delete }.count
-        messagesKeptDeleted = folders.reduce(0) { $0 + $1.messagesKeptDeleted }
-        messagesToDelete = folders.reduce(0) { $0 + ($1.deletionsRefused ? 0 : $1.messagesToDelete) }
+        self.init()
+        for plan in plans { add(plan) }
+    }
+
+    /// No users yet: every count zero.
+    public init() {
+        users = 0
+        usersUnreachable = 0
+        foldersToCreate = 0
+        foldersToUpdate = 0
+        foldersUnchanged = 0
+        foldersSkipped = 0
+        messagesToCopy = 0
+        bytesToCopy = 0
+        messagesPresent = 0
+        flagsToUpdate = 0
+        messagesSkipped = 0
+        foldersWithDeletions = 0
+        messagesKeptDeleted = 0
+        messagesToDelete = 0
+    }
+
+    /// Counts one more user's plan, so that a plan can be summed up a user at a time.
+    public mutating func add(_ plan: UserPlan) {
+        users += 1
+        if plan.status == .unreachable { usersUnreachable += 1 }
+        for folder in plan.folders {
+            switch folder.action {
+            case .create: foldersToCreate += 1
+            case .update: foldersToUpdate += 1
+            case .noop: foldersUnchanged += 1
+            case .skip: foldersSkipped += 1
+            case .delete: foldersWithDeletions += 1
+            }
+            messagesToCopy += folder.messagesToCopy
+            bytesToCopy += folder.bytesToCopy
+            messagesPresent += folder.messagesPresent
+            flagsToUpdate += folder.flagsToUpdate
+            messagesSkipped += folder.messagesSkipped
+            messagesKeptDeleted += folder.messagesKeptDeleted
+            if !folder.deletionsRefused { messagesToDelete += folder.messagesToDelete }
+        }
     }
 
     /// Terraform's `--detailed-exitcode` question: would apply change anything? Deletions count.

@@ -35,7 +35,7 @@ import Testing
                 sourceUser: "user\(index)@old.example", sourcePassword: Secret("x"), localUser: "user\(index)",
                 localPassword: nil, destinationUser: "user\(index)@new.example", line: index + 1)
         }
-        let plan = OfflinePlanner(job: job).plan(accounts: accounts, digest: "d")
+        let plan = OfflinePlanner(job: job).planned(accounts: accounts, digest: "d")
         let markdown = MarkdownPlanRenderer().render(plan)
         #expect(markdown.utf8.count <= MarkdownPlanRenderer.defaultLimit)
         let shown = markdown.components(separatedBy: "<details>").count - 1
@@ -47,7 +47,7 @@ import Testing
 
     @Test func tightLimitStillEndsWithTheNote() {
         let job = PlanSamples.job()
-        let plan = OfflinePlanner(job: job).plan(accounts: job.accounts, digest: "d")
+        let plan = OfflinePlanner(job: job).planned(accounts: job.accounts, digest: "d")
         let full = MarkdownPlanRenderer().render(plan)
         var renderer = MarkdownPlanRenderer()
         renderer.limit = full.utf8.count - 1

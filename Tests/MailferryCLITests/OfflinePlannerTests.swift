@@ -6,7 +6,7 @@ import Testing
 @Suite struct OfflinePlannerTests {
     @Test func autoTriesPOP3ForInboxAndIMAPForFoldersLeavingOutPortZero() {
         let job = PlanSamples.job(ports: .init(imap4: 143, imap4s: 993, pop3: 0, pop3s: 995))
-        let plan = OfflinePlanner(job: job).plan(accounts: job.accounts, digest: "d")
+        let plan = OfflinePlanner(job: job).planned(accounts: job.accounts, digest: "d")
         let alice = plan.users[0]
         #expect(alice.status == .offline)
         #expect(alice.endpoint.inbox == "pop3s://mail.old.example:995 (tls)")
@@ -21,7 +21,7 @@ import Testing
 
     @Test func folderRulesBecomeTranslateAndSkipRows() {
         let job = PlanSamples.job()
-        let plan = OfflinePlanner(job: job).plan(accounts: job.accounts, digest: "d")
+        let plan = OfflinePlanner(job: job).planned(accounts: job.accounts, digest: "d")
         #expect(
             plan.users[0].folders == [
                 FolderPlan(source: "Sent Items", destination: "Sent", action: .noop, reason: "translate"),
@@ -34,7 +34,7 @@ import Testing
 
     @Test func pop3SourceMovesOnlyInbox() {
         let job = PlanSamples.job(protocol: .pop3s)
-        let user = OfflinePlanner(job: job).plan(accounts: job.accounts, digest: "d").users[0]
+        let user = OfflinePlanner(job: job).planned(accounts: job.accounts, digest: "d").users[0]
         #expect(user.endpoint.inbox == "pop3s://mail.old.example:995 (tls)")
         #expect(user.endpoint.folders == nil)
         #expect(user.candidates == ["pop3s://mail.old.example:995 (tls)"])
@@ -46,14 +46,14 @@ import Testing
 
     @Test func imapOnlyListsEachEndpointOnce() {
         let job = PlanSamples.job(protocol: .imap4)
-        let user = OfflinePlanner(job: job).plan(accounts: job.accounts, digest: "d").users[0]
+        let user = OfflinePlanner(job: job).planned(accounts: job.accounts, digest: "d").users[0]
         #expect(user.candidates == ["imap4://mail.old.example:143 (starttls)"])
         #expect(user.endpoint.inbox == user.endpoint.folders)
     }
 
     @Test func destinationAccountAndJobReference() {
         let job = PlanSamples.job()
-        let plan = OfflinePlanner(job: job).plan(accounts: job.accounts, digest: "abc")
+        let plan = OfflinePlanner(job: job).planned(accounts: job.accounts, digest: "abc")
         #expect(plan.users.map(\.destinationUser) == ["alice@new.example", "robert@new.example"])
         #expect(
             plan.job
@@ -65,8 +65,8 @@ import Testing
 
     @Test func jsonIsStableAndHoldsNoPassword() throws {
         let job = PlanSamples.job()
-        let first = try StableJSON.encode(OfflinePlanner(job: job).plan(accounts: job.accounts, digest: "d"))
-        let second = try StableJSON.encode(OfflinePlanner(job: job).plan(accounts: job.accounts, digest: "d"))
+        let first = try StableJSON.encode(OfflinePlanner(job: job).planned(accounts: job.accounts, digest: "d"))
+        let second = try StableJSON.encode(OfflinePlanner(job: job).planned(accounts: job.accounts, digest: "d"))
         #expect(first == second)
         #expect(first.hasSuffix("}\n"))
         #expect(!first.contains("Secret-1"))

@@ -19,7 +19,7 @@ import Testing
     @Test func offlinePlanValidates() throws {
         let validator = try PythonJSONSchema.locate()
         let job = PlanSamples.job()
-        let plan = OfflinePlanner(job: job).plan(accounts: job.accounts, digest: String(repeating: "0", count: 64))
+        let plan = OfflinePlanner(job: job).planned(accounts: job.accounts, digest: String(repeating: "0", count: 64))
         #expect(try validator.errors(validating: try StableJSON.encode(plan), against: schemaPath) == nil)
     }
 

@@ -26,7 +26,7 @@ import Testing
 
     @Test func offlinePlanSaysNoServerWasContacted() {
         let job = PlanSamples.job()
-        let plan = OfflinePlanner(job: job).plan(accounts: job.accounts, digest: "d")
+        let plan = OfflinePlanner(job: job).planned(accounts: job.accounts, digest: "d")
         let text = TextPlanRenderer(colors: false).render(plan)
         #expect(text.contains("Offline: no server was contacted."))
         #expect(text.contains("      INBOX via   pop3s://mail.old.example:995 (tls)\n"))

@@ -95,6 +95,32 @@ import Testing
         #expect(plan.durationUnderLimits?.scope == .server)
     }
 
+    /// `plan` estimates users as they finish, in any order: of equally slow mailboxes the first in the
+    /// plan names the job's binding limit, as in order, so that two plans of the same state are the same.
+    @Test func anEstimateInAnyOrderEqualsTheOneInOrder() throws {
+        // b and c take 300 s each, b for its bytes on the source, c for its messages on the destination.
+        var b = Self.user("b", bytes: 300)
+        b.folders[0].messagesToCopy = 10
+        var c = Self.user("c", bytes: 10)
+        c.folders[0].messagesToCopy = 300
+        let users = [Self.user("a", bytes: 100), b, c]
+        let source = DurationUnderLimits.Side(limits: ServerLimits(bytesPerSecond: 1), provider: .generic)
+        let destination = DurationUnderLimits.Side(limits: ServerLimits(messagesPerSecond: 1), provider: .generic)
+        var inOrder = MigrationPlan(job: .init(name: "j", file: "j.yaml", digest: "d"), offline: false, users: users)
+        inOrder.estimateDurations(source: source, destination: destination, parallel: 2)
+        let expected = try #require(inOrder.durationUnderLimits)
+        for order in [[2, 1, 0], [1, 2, 0], [0, 2, 1]] {
+            var estimator = DurationEstimator(source: source, destination: destination, parallel: 2)
+            var estimated = users
+            for index in order { estimator.estimate(&estimated[index], at: index) }
+            #expect(estimated == inOrder.users, "order \(order)")
+            #expect(estimator.jobDuration(summary: inOrder.summary) == expected, "order \(order)")
+        }
+        #expect(expected.seconds == 350)
+        #expect(expected.side == "source")
+        #expect(expected.limit == .bytesPerSecond)
+    }
+
     @Test func aPlanWithoutScopeReadsAsAccount() throws {
         let json =
             #"{"bytes":5,"limit":"bytes_per_second","messages":1,"provider":"generic","seconds":5,"side":"source","value":1}"#
