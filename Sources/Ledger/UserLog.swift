@@ -105,6 +105,12 @@ public final class UserLog: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Whether the state `directory` has a log of `sourceUser`.
+    public static func exists(directory: String, sourceUser: String) -> Bool {
+        FileManager.default.fileExists(
+            atPath: UserLog(logsDirectory: Ledger.logsDirectory(in: directory), sourceUser: sourceUser).path)
+    }
+
     /// The log file name used for `sourceUser` (without the folder).
     public static func fileName(for sourceUser: String) -> String { LogFileName.fileName(for: sourceUser) }
 }

@@ -184,17 +184,16 @@ struct ApplyCommand: AsyncParsableCommand {
             let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
             var text = "Apply of job \(loaded.job.name) (\(loaded.job.file)), \(runID)"
             if let shard = sharding.shard { text += ", shard \(shard)" }
-            text += "\n\(loaded.job.mailboxCountLine), \(accounts.count) selected\n\n"
-            text += UserReportTableRenderer(colors: colors).render(rows)
-            text += "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
+            console.write(text + "\n\(loaded.job.mailboxCountLine), \(accounts.count) selected\n\n")
+            UserReportTableRenderer(colors: colors).render(rows, to: console.write)
+            text = "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
             if rows.contains(where: { $0.state != .done }) {
                 text += "Run `mailferry logs \(loaded.job.file) SOURCE_USER` for details; apply again to retry.\n"
             }
             console.write(text)
         case .json:
-            console.write(
-                try StableJSON.encode(
-                    ApplyDocument(job: loaded.job, run: runID.rawValue, outcome: Self.outcome(of: rows), rows: rows)))
+            try ApplyDocument(job: loaded.job, run: runID.rawValue, outcome: Self.outcome(of: rows), rows: rows)
+                .write(to: console.write)
         }
     }
 
@@ -336,11 +335,18 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// `apply --format json`.
-    private struct ApplyDocument: Encodable {
+    struct ApplyDocument: UsersJSONDocument {
         var job: Job
         var run: Int64
         var outcome: RunOutcome
         var rows: [UserReportRow]
+        /// False for the document's head, which `write(to:)` follows with the users one at a time.
+        var listsUsers = true
+
+        static let documentName = "apply"
+        var userEntries: LazyMapSequence<[UserReportRow], UserReportJSON.User> {
+            rows.lazy.map(UserReportJSON.User.init)
+        }
 
         enum CodingKeys: String, CodingKey { case job, run, outcome, users, summary }
 
@@ -349,7 +355,7 @@ struct ApplyCommand: AsyncParsableCommand {
             try container.encode(UserReportJSON.JobReference(name: job.name, file: job.file), forKey: .job)
             try container.encode(run, forKey: .run)
             try container.encode(outcome.rawValue, forKey: .outcome)
-            try container.encode(rows.map(UserReportJSON.User.init), forKey: .users)
+            try container.encode(listsUsers ? rows.map(UserReportJSON.User.init) : [], forKey: .users)
             try container.encode(UserReportJSON.Summary(rows: rows), forKey: .summary)
         }
     }

@@ -14,8 +14,9 @@ enum CLIError: UserFacingError, Equatable {
     case cannotWrite(String, reason: String)
     /// The temporary file that holds a plan's users while it is made (`UserPlanSpool`), in that folder.
     case planSpool(String, reason: String)
-    /// The plan's JSON could not be written a user at a time (its users are not its last key).
-    case planLayout
+    /// A JSON document (the plan, status, report) could not be written a user at a time: its users
+    /// are not its last key. A bug: the documents' tests check their layout.
+    case jsonLayout(String)
     case noJobLoaded(String)
     case usersOutsideShard([UserShard], ShardSelection)
     case planForOtherShard(plan: ShardSelection?, requested: ShardSelection?)
@@ -54,8 +55,8 @@ enum CLIError: UserFacingError, Equatable {
             return "cannot read \(path); check that it exists and is readable by this user"
         case .cannotWrite(let path, let reason):
             return "cannot write \(path): \(reason)"
-        case .planLayout:
-            return "the plan's JSON could not be written a user at a time; please report this as a bug"
+        case .jsonLayout(let document):
+            return "the \(document) JSON could not be written a user at a time; please report this as a bug"
         case .planSpool(let folder, let reason):
             return "cannot keep the plan's users in a temporary file in \(folder): \(reason); "
                 + "set TMPDIR to a writable folder with free space"

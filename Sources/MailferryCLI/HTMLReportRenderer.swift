@@ -18,7 +18,8 @@ struct HTMLReportRenderer {
         }
     }
 
-    func render(_ report: JobReport, generatedAt: Date) -> String {
+    /// Writes the page in pieces, a user at a time, reading each user's log only for its row.
+    func render(_ report: JobReport, generatedAt: Date, to output: (String) throws -> Void) throws {
         var html = """
             <!DOCTYPE html>
             <html lang="en">
@@ -40,10 +41,12 @@ struct HTMLReportRenderer {
                 "<p class=\"running-note\">Apply in progress: run \(run.id.rawValue), pid \(run.pid) on "
                 + "\(escape(run.host)), started \(escape(UserReportJSON.timestamp(run.startedAt))).</p>\n"
         }
-        html += "</header>\n" + summary(report) + chart(report) + accounts(report)
-        html += "<footer>mailferry · passwords never appear in this report or in the logs it carries.</footer>\n"
-        html += "</body>\n</html>\n"
-        return html
+        try output(html + "</header>\n" + summary(report))
+        try chart(report, to: output)
+        try accounts(report, to: output)
+        try output(
+            "<footer>mailferry · passwords never appear in this report or in the logs it carries.</footer>\n"
+                + "</body>\n</html>\n")
     }
 
     private func summary(_ report: JobReport) -> String {
@@ -75,7 +78,7 @@ struct HTMLReportRenderer {
     }
 
     /// Horizontal bars: bytes copied per user, scaled to the largest, colored by state.
-    private func chart(_ report: JobReport) -> String {
+    private func chart(_ report: JobReport, to output: (String) throws -> Void) throws {
         let barHeight = 18
         let gap = 6
         let labelWidth = 220
@@ -83,39 +86,42 @@ struct HTMLReportRenderer {
         let width = labelWidth + barWidth + 110
         let height = max(1, report.users.count) * (barHeight + gap) + gap
         let largest = max(1, report.users.map(\.row.counts.bytesCopied).max() ?? 1)
-        var svg = """
+        try output(
+            """
             <section id="chart">
             <h2>Volume copied per user</h2>
             <svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="chart-title" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)">
             <title id="chart-title">Bytes copied per user</title>
 
-            """
+            """)
         for (index, user) in report.users.enumerated() {
             let y = gap + index * (barHeight + gap)
             let bytes = user.row.counts.bytesCopied
             let length = bytes == 0 ? 0 : max(2, Int(Double(barWidth) * Double(bytes) / Double(largest)))
             let name =
                 user.row.sourceUser.count > 30 ? String(user.row.sourceUser.prefix(29)) + "…" : user.row.sourceUser
-            svg += "<text x=\"\(labelWidth - 8)\" y=\"\(y + 13)\" text-anchor=\"end\">\(escape(name))</text>"
+            var svg = "<text x=\"\(labelWidth - 8)\" y=\"\(y + 13)\" text-anchor=\"end\">\(escape(name))</text>"
             svg +=
                 "<rect x=\"\(labelWidth)\" y=\"\(y)\" width=\"\(length)\" height=\"\(barHeight)\" "
                 + "fill=\"\(Self.color(of: user.row.state))\"><title>\(escape(user.row.sourceUser)): "
                 + "\(escape(ByteCountText.format(bytes)))</title></rect>"
             svg +=
                 "<text x=\"\(labelWidth + length + 6)\" y=\"\(y + 13)\">\(escape(ByteCountText.format(bytes)))</text>\n"
+            try output(svg)
         }
-        return svg + "</svg>\n</section>\n"
+        try output("</svg>\n</section>\n")
     }
 
-    private func accounts(_ report: JobReport) -> String {
-        var html = """
+    private func accounts(_ report: JobReport, to output: (String) throws -> Void) throws {
+        try output(
+            """
             <section id="accounts">
             <h2>Accounts</h2>
             <table class="accounts">
             <thead><tr><th>Source user</th><th>Destination user</th><th>State</th><th>Folders copied</th><th>Folders failed</th><th>Messages copied</th><th>Present</th><th>Skipped</th><th>Failed</th><th>Volume</th><th>Duration</th><th>Log</th></tr></thead>
             <tbody>
 
-            """
+            """)
         for user in report.users {
             let row = user.row
             let started = row.state != .notStarted
@@ -129,7 +135,7 @@ struct HTMLReportRenderer {
                 number(row.counts.messagesCopied), number(row.counts.messagesPresent),
                 number(row.counts.messagesSkipped), number(row.counts.messagesFailed), volume, duration,
             ]
-            html +=
+            var html =
                 "<tr class=\"user state-\(row.state.rawValue)\" data-user=\"\(escape(row.sourceUser))\" "
                 + "data-state=\"\(row.state.rawValue)\">"
             for (index, cell) in cells.enumerated() {
@@ -138,7 +144,7 @@ struct HTMLReportRenderer {
                     ? "<td><span class=\"badge state-\(row.state.rawValue)\">\(escape(cell))</span></td>"
                     : "<td>\(escape(cell))</td>"
             }
-            if let log = user.log {
+            if let log = report.log(of: user) {
                 let encoded = Data(log.utf8).base64EncodedString()
                 html +=
                     "<td><a class=\"log\" download=\"\(escape(user.logFileName))\" "
@@ -156,8 +162,9 @@ struct HTMLReportRenderer {
                 }
                 html += "</td></tr>\n"
             }
+            try output(html)
         }
-        return html + "</tbody>\n</table>\n</section>\n"
+        try output("</tbody>\n</table>\n</section>\n")
     }
 
     /// The catalogue's text with its `code` spans as <code>.

@@ -2,17 +2,20 @@ import Foundation
 import Ledger
 import MailferryCore
 
-/// What `report` shows, in every format: the job's state (`JobStateSnapshot`), each user's log, and
-/// the totals derived from them.
+/// What `report` shows, in every format: the job's state (`JobStateSnapshot`), where each user's log
+/// is, and the totals derived from them. Logs are read one at a time while the report is written
+/// (`log(of:)`), so that a report of thousands of users never holds their logs together.
 struct JobReport {
     struct User {
         var row: UserReportRow
-        /// The user's log as written by apply, nil when apply never reached the user.
-        var log: String?
+        /// Whether apply wrote a log for the user (it never reached a user without one).
+        var hasLog: Bool
         /// The log's file name, safe whatever the user name (as in the state directory).
         var logFileName: String
         /// The catalogue entry explaining `row.lastError`, when it is catalogued.
         var explanation: ErrorCatalogue.Entry?
+        /// The user's passwords from the users file, blanked out of its log should one ever get there.
+        var passwords: [Secret]
 
         /// Folders that did not complete in the user's finished run; nil while running or not started.
         var foldersFailed: Int? {
@@ -28,25 +31,41 @@ struct JobReport {
     var jobFile: String
     var snapshot: JobStateSnapshot
     var users: [User]
+    /// The state folders whose logs are joined for each user (`JobStateFolder.logFolders`).
+    var logFolders: [JobStateFolder] = []
 
     /// The report of `loaded`'s job from its state in `stateDirectory` (every shard's, or only
-    /// `shard`'s users). Logs never hold a password; the users file's passwords are still blanked
-    /// out of them, should one ever get there.
+    /// `shard`'s users).
     static func load(
         _ loaded: LoadedJob, stateDirectory: String, shard: ShardSelection? = nil, now: Date = Date()
     ) throws -> JobReport {
         let snapshot = try JobStateSnapshot.load(loaded, stateDirectories: [stateDirectory], shard: shard, now: now)
-        let secrets = loaded.job.accounts.flatMap { [$0.sourcePassword, $0.localPassword] }.compactMap { $0 }
-            .map { $0.revealed() }.filter { !$0.isEmpty }
-        let users = snapshot.rows.map { row in
-            var log = (try? JobStateFolder.userLog(sourceUser: row.sourceUser, stateDirectory: stateDirectory)) ?? nil
-            for secret in secrets { log = log?.replacingOccurrences(of: secret, with: "[redacted]") }
-            log = log.map { Self.tail(of: $0, job: loaded.job.file, user: row.sourceUser) }
-            return User(
-                row: row, log: log, logFileName: UserLog.fileName(for: row.sourceUser),
-                explanation: row.lastError.flatMap(ErrorCatalogue.explain))
+        let logFolders = JobStateFolder.logFolders(stateDirectory: stateDirectory)
+        // The snapshot has a row per account of the selection, in its order.
+        let accounts = shard.map { $0.select(loaded.job.accounts) } ?? loaded.job.accounts
+        let users = zip(snapshot.rows, accounts).map { row, account in
+            User(
+                row: row, hasLog: JobStateFolder.hasUserLog(sourceUser: row.sourceUser, folders: logFolders),
+                logFileName: UserLog.fileName(for: row.sourceUser),
+                explanation: row.lastError.flatMap(ErrorCatalogue.explain),
+                passwords: [account.sourcePassword, account.localPassword].compactMap { $0 })
         }
-        return JobReport(jobName: loaded.job.name, jobFile: loaded.job.file, snapshot: snapshot, users: users)
+        return JobReport(
+            jobName: loaded.job.name, jobFile: loaded.job.file, snapshot: snapshot, users: users,
+            logFolders: logFolders)
+    }
+
+    /// The user's log as a report carries it: its end (`tail`), the user's passwords blanked out. Logs
+    /// never hold a password; a log holds only its own user's run, so only that user's passwords are
+    /// looked for (each log against every user's passwords took minutes for 2,000 users). Nil without a log.
+    func log(of user: User) -> String? {
+        guard user.hasLog,
+            var log = (try? JobStateFolder.userLog(sourceUser: user.row.sourceUser, folders: logFolders)) ?? nil
+        else { return nil }
+        for password in user.passwords.map({ $0.revealed() }) where !password.isEmpty {
+            log = log.replacingOccurrences(of: password, with: "[redacted]")
+        }
+        return Self.tail(of: log, job: jobFile, user: user.row.sourceUser)
     }
 
     /// A report carries at most this much of each log (the end, where the last run is).

@@ -4,7 +4,8 @@ import Ledger
 /// `report --format markdown`: the summary and a row per user for a ticket or pull request, then the
 /// users with errors, explained from the catalogue. Logs are not embedded (`logs --all --out DIR`).
 struct MarkdownReportRenderer {
-    func render(_ report: JobReport, generatedAt: Date) -> String {
+    /// Writes the report in pieces, a user at a time.
+    func render(_ report: JobReport, generatedAt: Date, to output: (String) throws -> Void) throws {
         var text = "# Migration report: \(cell(report.jobName))\n\n"
         text += "Job file `\(report.jobFile)`, generated \(UserReportJSON.timestamp(generatedAt)).\n\n"
         if let run = report.snapshot.inProgress {
@@ -28,6 +29,7 @@ struct MarkdownReportRenderer {
         text +=
             "| Source user | Destination user | State | Folders copied | Folders failed | Copied | Failed | Volume | Duration |\n"
         text += "|---|---|---|---:|---:|---:|---:|---:|---:|\n"
+        try output(text)
         for user in report.users {
             let row = user.row
             let started = row.state != .notStarted
@@ -41,21 +43,20 @@ struct MarkdownReportRenderer {
                 cell(row.sourceUser), cell(row.destinationUser), "**\(row.state.label)**", folders, failedFolders,
                 copied, failed, volume, duration,
             ]
-            text += "| " + cells.joined(separator: " | ") + " |\n"
+            try output("| " + cells.joined(separator: " | ") + " |\n")
         }
-        let failing = report.users.filter { $0.row.lastError != nil }
-        if !failing.isEmpty {
-            text += "\n## Errors\n\n"
-            for user in failing {
-                text += "### \(cell(user.row.sourceUser)) (\(user.row.state.label))\n\n"
-                text += "Last error: `\((user.row.lastError ?? "").replacingOccurrences(of: "`", with: "'"))`\n\n"
-                if let entry = user.explanation {
-                    text += "- **What it means:** \(entry.meaning)\n- **What to do:** \(entry.action)\n\n"
-                }
-                text += "Full log: `mailferry logs \(report.jobFile) \(user.row.sourceUser)`\n\n"
+        // The heading goes out with the first user that has an error, if any does.
+        var heading = "\n## Errors\n\n"
+        for user in report.users where user.row.lastError != nil {
+            var text = heading + "### \(cell(user.row.sourceUser)) (\(user.row.state.label))\n\n"
+            heading = ""
+            text += "Last error: `\((user.row.lastError ?? "").replacingOccurrences(of: "`", with: "'"))`\n\n"
+            if let entry = user.explanation {
+                text += "- **What it means:** \(entry.meaning)\n- **What to do:** \(entry.action)\n\n"
             }
+            text += "Full log: `mailferry logs \(report.jobFile) \(user.row.sourceUser)`\n\n"
+            try output(text)
         }
-        return text
     }
 
     /// Text safe inside a table cell: no pipe or line break ends it early.

@@ -85,7 +85,7 @@ final class PlanOutput: UserPlanSink {
     private func json(_ head: MigrationPlan, slot: Int, to output: (String) throws -> Void) throws {
         var head = head
         head.users = []
-        guard let opening = try StableJSON.opening(head, endingWith: "users") else { throw CLIError.planLayout }
+        guard let opening = try StableJSON.opening(head, endingWith: "users") else { throw CLIError.jsonLayout("plan") }
         try output(opening)
         var first = true
         try pieces.forEachPiece(slot: slot) { element in
@@ -99,7 +99,7 @@ final class PlanOutput: UserPlanSink {
         do {
             return try StableJSON.element(user)
         } catch {
-            throw .planLayout
+            throw .jsonLayout("plan")
         }
     }
 }

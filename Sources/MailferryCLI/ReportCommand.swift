@@ -42,16 +42,17 @@ struct ReportCommand: AsyncParsableCommand {
         let report = try JobReport.load(
             loaded, stateDirectory: loaded.stateDirectory(override: state.stateDirectory), shard: sharding.shard,
             now: now)
-        let text: String
-        switch format {
-        case .html: text = HTMLReportRenderer().render(report, generatedAt: now)
-        case .markdown: text = MarkdownReportRenderer().render(report, generatedAt: now)
-        case .json: text = try StableJSON.encode(ReportDocument(report: report))
+        let render = { (output: (String) throws -> Void) throws in
+            switch format {
+            case .html: try HTMLReportRenderer().render(report, generatedAt: now, to: output)
+            case .markdown: try MarkdownReportRenderer().render(report, generatedAt: now, to: output)
+            case .json: try ReportDocument(report: report).write(to: output)
+            }
         }
         if let outputFile {
-            try AtomicFileWriter.write(text, to: outputFile)
+            try AtomicFileWriter.write(to: outputFile, render)
         } else {
-            Console().write(text)
+            try render(Console().write)
         }
     }
 }

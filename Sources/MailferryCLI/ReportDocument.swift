@@ -4,10 +4,15 @@ import Ledger
 /// `report --format json` (schemas/report.schema.json): the status document's users with their
 /// failed folders and explained last error, and the job's totals with duration and throughput.
 /// Keys sorted, every key present (`null` when unknown), no secrets; logs are not included.
-struct ReportDocument: Encodable {
+struct ReportDocument: UsersJSONDocument {
     static let formatVersion = 1
 
     var report: JobReport
+    /// False for the document's head, which `write(to:)` follows with the users one at a time.
+    var listsUsers = true
+
+    static let documentName = "report"
+    var userEntries: LazyMapSequence<[JobReport.User], User> { report.users.lazy.map(User.init) }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", job, stateDirectory = "state_directory"
@@ -21,7 +26,7 @@ struct ReportDocument: Encodable {
         try container.encode(report.snapshot.directory, forKey: .stateDirectory)
         try container.encode(report.snapshot.inProgress?.id.rawValue, forKey: .runInProgress)
         try container.encode(Summary(report: report), forKey: .summary)
-        try container.encode(report.users.map(User.init), forKey: .users)
+        try container.encode(listsUsers ? report.users.map(User.init) : [], forKey: .users)
     }
 
     struct Summary: Encodable {
@@ -74,7 +79,7 @@ struct ReportDocument: Encodable {
             try container.encode(
                 user.explanation.map { Explanation(name: $0.name, meaning: $0.meaning, action: $0.action) },
                 forKey: .error)
-            try container.encode(user.log == nil ? nil : "logs/" + user.logFileName, forKey: .logFile)
+            try container.encode(user.hasLog ? "logs/" + user.logFileName : nil, forKey: .logFile)
         }
     }
 }

@@ -46,6 +46,22 @@ enum StableJSON {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Writes `head` (the document with the array `key` empty, its last key) and `elements` in
+    /// pieces, an element at a time; `document` names it in the error should `head` not end so.
+    static func write<Elements: Sequence>(
+        _ head: some Encodable, endingWith key: String, elements: Elements, document: String,
+        to output: (String) throws -> Void
+    ) throws where Elements.Element: Encodable {
+        guard let opening = try opening(head, endingWith: key) else { throw CLIError.jsonLayout(document) }
+        // The opening goes out with the first element, or with the closing when there is none.
+        var opened = false
+        for value in elements {
+            try output((opened ? separator : opening) + (try element(value)))
+            opened = true
+        }
+        try output((opened ? "" : opening) + closing)
+    }
+
     static let separator = ",\n"
     /// After the last element, or right after the opening when there is none: then it is the empty
     /// line the pretty printer writes in an empty array.

@@ -82,16 +82,14 @@ struct StatusCommand: AsyncParsableCommand {
         switch format {
         case .text:
             let colors = Console.colorsEnabled(fileDescriptor: 1, environment: Console.environment)
-            var text = Self.heading(loaded, directories: directories, shard: shard, snapshot: snapshot)
-            text += "\n" + UserReportTableRenderer(colors: colors).render(rows)
-            text += "\n" + UserReportTableRenderer.summaryLine(rows) + "\n"
-            console.write(text)
+            console.write(Self.heading(loaded, directories: directories, shard: shard, snapshot: snapshot) + "\n")
+            UserReportTableRenderer(colors: colors).render(rows, to: console.write)
+            console.write("\n" + UserReportTableRenderer.summaryLine(rows) + "\n")
         case .json:
-            console.write(
-                try StableJSON.encode(
-                    StatusDocument(
-                        job: loaded.job, directory: snapshot.directory, folders: snapshot.folders.map(\.path),
-                        shard: shard, inProgress: snapshot.inProgress, rows: rows)))
+            try StatusDocument(
+                job: loaded.job, directory: snapshot.directory, folders: snapshot.folders.map(\.path),
+                shard: shard, inProgress: snapshot.inProgress, rows: rows
+            ).write(to: console.write)
         }
     }
 
@@ -123,13 +121,20 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     /// `status --format json`.
-    private struct StatusDocument: Encodable {
+    struct StatusDocument: UsersJSONDocument {
         var job: Job
         var directory: String
         var folders: [String]
         var shard: ShardSelection?
         var inProgress: RunInfo?
         var rows: [UserReportRow]
+        /// False for the document's head, which `write(to:)` follows with the users one at a time.
+        var listsUsers = true
+
+        static let documentName = "status"
+        var userEntries: LazyMapSequence<[UserReportRow], UserReportJSON.User> {
+            rows.lazy.map(UserReportJSON.User.init)
+        }
 
         enum CodingKeys: String, CodingKey {
             case job, mailferry, shard
@@ -164,7 +169,7 @@ struct StatusCommand: AsyncParsableCommand {
                         run: $0.id.rawValue, pid: $0.pid, host: $0.host,
                         startedAt: UserReportJSON.timestamp($0.startedAt))
                 }, forKey: .runInProgress)
-            try container.encode(rows.map(UserReportJSON.User.init), forKey: .users)
+            try container.encode(listsUsers ? rows.map(UserReportJSON.User.init) : [], forKey: .users)
             try container.encode(UserReportJSON.Summary(rows: rows), forKey: .summary)
         }
     }

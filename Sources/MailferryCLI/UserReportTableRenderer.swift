@@ -19,20 +19,26 @@ struct UserReportTableRenderer {
     /// - Parameter width: a terminal's width: longer lines are cut there (with "…"), so that each
     ///   row stays one screen line.
     func render(_ rows: [UserReportRow], width: Int? = nil) -> String {
-        let cells = rows.map(Self.cells)
+        var text = ""
+        render(rows, width: width) { text += $0 }
+        return text
+    }
+
+    /// The table a line at a time: the columns' widths from every row first, then each row's line,
+    /// so that only one row's cells are ever held.
+    func render(_ rows: [UserReportRow], width: Int? = nil, to output: (String) throws -> Void) rethrows {
         var widths = Self.headings.map(\.count)
-        for row in cells {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        for row in rows {
+            for (index, cell) in Self.cells(row).enumerated() { widths[index] = max(widths[index], cell.count) }
         }
         func cut(_ line: String) -> String {
             guard let width, line.count > width else { return line }
             return String(line.prefix(max(width - 1, 10))) + "…"
         }
-        var text = style.bold(cut(line(Self.headings, widths: widths))) + "\n"
-        for (row, rowCells) in zip(rows, cells) {
-            text += color(cut(line(rowCells, widths: widths)), for: row.state) + "\n"
+        try output(style.bold(cut(line(Self.headings, widths: widths))) + "\n")
+        for row in rows {
+            try output(color(cut(line(Self.cells(row), widths: widths)), for: row.state) + "\n")
         }
-        return text
     }
 
     /// `3 users: 1 done, 1 partial, 1 failed; 120 messages (4.2 MiB) copied.`

@@ -37,6 +37,25 @@ import Testing
         #expect(parsed.stdout == "ok\n", "html5lib: \(parsed.stdout)\(parsed.stderr)")
     }
 
+    /// Logs never hold a password; should a user's own one get there, the log the page carries has
+    /// it blanked out. Each log is read for its row only.
+    @Test func aUsersPasswordInItsLogIsBlankedOutOfTheCarriedLog() async throws {
+        let fixture = try JobFixture()
+        defer { fixture.remove() }
+        let ledger = try LedgerSamples.writeFinishedRun(in: fixture.stateDirectory)
+        ledger.log(sourceUser: "bob").write("server said: no such user bob/\(JobFixture.userPasswords[1])", at: Date())
+        let out = fixture.path("report.html")
+        let result = try await MailferryBinary.locate().run(["report", fixture.jobPath, "--out", out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let page = try String(contentsOfFile: out, encoding: .utf8)
+        let prefix = "download=\"bob.log\" href=\"data:text/plain;charset=utf-8;base64,"
+        let start = try #require(page.range(of: prefix)).upperBound
+        let encoded = page[start...].prefix { $0 != "\"" }
+        let log = String(decoding: try #require(Data(base64Encoded: String(encoded))), as: UTF8.self)
+        #expect(log.contains("server said: no such user bob/[redacted]"))
+        #expect(!log.contains(JobFixture.userPasswords[1]))
+    }
+
     @Test func jsonMatchesItsSchema() async throws {
         let fixture = try JobFixture()
         defer { fixture.remove() }
