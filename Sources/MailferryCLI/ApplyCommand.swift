@@ -303,7 +303,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let accounts = try sharding.select(
             try loaded.accounts(selecting: selection.users), requested: selection.users)
         guard let planFile else { return accounts }
-        let plan = try Self.readPlan(planFile)
+        let plan = try PlanSelection.read(planFile)
         if plan.shard?.selection != sharding.shard {
             throw CLIError.planForOtherShard(plan: plan.shard?.selection, requested: sharding.shard)
         }
@@ -317,21 +317,6 @@ struct ApplyCommand: AsyncParsableCommand {
         let missing = selection.users.filter { !planned.contains($0) }
         if !missing.isEmpty { throw CLIError.usersNotInPlan(missing) }
         return accounts.filter { planned.contains($0.sourceUser) }
-    }
-
-    static func readPlan(_ path: String) throws(CLIError) -> MigrationPlan {
-        guard let data = FileManager.default.contents(atPath: path) else { throw .cannotRead(path) }
-        let plan: MigrationPlan
-        do {
-            plan = try JSONDecoder().decode(MigrationPlan.self, from: data)
-        } catch {
-            throw .unreadablePlan(path, reason: "not a mailferry plan JSON (write one with `mailferry plan --out`)")
-        }
-        guard plan.formatVersion == MigrationPlan.currentFormatVersion else {
-            throw .unreadablePlan(
-                path, reason: "format_version \(plan.formatVersion) is not supported by this mailferry")
-        }
-        return plan
     }
 
     /// `apply --format json`.
