@@ -12,7 +12,7 @@ enum CLIError: UserFacingError, Equatable {
     case wouldOverwrite([String])
     case cannotRead(String)
     case cannotWrite(String, reason: String)
-    /// The temporary file that holds a plan's users while it is made (`UserPlanSpool`), in that folder.
+    /// The temporary file that holds a plan's users while it is made (`PieceSpool`), in that folder.
     case planSpool(String, reason: String)
     /// A JSON document (the plan, status, report) could not be written a user at a time: its users
     /// are not its last key. A bug: the documents' tests check their layout.

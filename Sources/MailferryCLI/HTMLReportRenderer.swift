@@ -85,7 +85,7 @@ struct HTMLReportRenderer {
         let barWidth = 420
         let width = labelWidth + barWidth + 110
         let height = max(1, report.users.count) * (barHeight + gap) + gap
-        let largest = max(1, report.users.map(\.row.counts.bytesCopied).max() ?? 1)
+        let largest = max(1, report.users.lazy.map(\.row.counts.bytesCopied).max() ?? 1)
         try output(
             """
             <section id="chart">
