@@ -86,13 +86,8 @@ final class PlanOutput: UserPlanSink {
         var head = head
         head.users = []
         guard let opening = try StableJSON.opening(head, endingWith: "users") else { throw CLIError.jsonLayout("plan") }
-        try output(opening)
-        var first = true
-        try pieces.forEachPiece(slot: slot) { element in
-            try output(first ? element : StableJSON.separator + element)
-            first = false
-        }
-        try output(StableJSON.closing)
+        try StableJSON.write(
+            opening: opening, encodedElements: { body in try pieces.forEachPiece(slot: slot, body) }, to: output)
     }
 
     private static func jsonElement(_ user: UserPlan) throws(CLIError) -> String {

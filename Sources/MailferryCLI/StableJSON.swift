@@ -53,11 +53,26 @@ enum StableJSON {
         to output: (String) throws -> Void
     ) throws where Elements.Element: Encodable {
         guard let opening = try opening(head, endingWith: key) else { throw CLIError.jsonLayout(document) }
+        try write(
+            opening: opening,
+            encodedElements: { body in
+                for value in elements { try body(try element(value)) }
+            }, to: output)
+    }
+
+    /// Writes a document from its `opening` and its elements, each already encoded by `element` and
+    /// handed over in order by `encodedElements` (from a spool, say).
+    static func write(
+        opening: String, encodedElements: (_ body: (String) throws -> Void) throws -> Void,
+        to output: (String) throws -> Void
+    ) throws {
         // The opening goes out with the first element, or with the closing when there is none.
         var opened = false
-        for value in elements {
-            try output((opened ? separator : opening) + (try element(value)))
-            opened = true
+        try withoutActuallyEscaping(output) { output in
+            try encodedElements { element in
+                try output((opened ? separator : opening) + element)
+                opened = true
+            }
         }
         try output((opened ? "" : opening) + closing)
     }

@@ -62,7 +62,11 @@ struct VerifyCommand: AsyncParsableCommand {
         // Every state folder of the job (shards included), read only: each user's sync baseline is in one.
         let ledgers = JobStateFolder.all(in: loaded.stateDirectory(override: state.stateDirectory))
             .compactMap { try? Ledger.openExisting(directory: $0.path) }
-        let users = await BoundedConcurrency.map(accounts, limit: job.options.concurrency) { account in
+        let output = try VerifyOutput(
+            format: format, outputFile: outputFile, users: accounts.count,
+            colors: Console.colorsEnabled(fileDescriptor: 1, environment: environment))
+        // Each user's result goes to the output as soon as it is verified, not kept for the others.
+        try await BoundedConcurrency.forEach(accounts, limit: job.options.concurrency) { account in
             let outcome: Result<MailboxVerification, UserVerification.VerificationFailure>
             do {
                 let pair = MailboxPair(sourceUser: account.sourceUser, destinationUser: account.destinationUser)
@@ -76,20 +80,12 @@ struct VerifyCommand: AsyncParsableCommand {
             }
             return UserVerification(
                 sourceUser: account.sourceUser, destinationUser: account.destinationUser, outcome: outcome)
+        } receive: { (index, user) throws(CLIError) in
+            try output.store(user, at: index)
         }
-
-        let document = VerifyDocument(
-            job: MigrationPlan.JobReference(name: job.name, file: job.file, digest: try loaded.digest()), deep: deep,
-            users: users)
-        if let outputFile { try AtomicFileWriter.write(try StableJSON.encode(document), to: outputFile) }
-        switch format {
-        case .text:
-            let colors = Console.colorsEnabled(fileDescriptor: 1, environment: environment)
-            Console().write(VerifyTextRenderer(colors: colors).render(users, jobName: job.name, deep: deep))
-        case .json:
-            Console().write(try StableJSON.encode(document))
-        }
-        if users.contains(where: { $0.state == .error }) { throw ExitCode.failure }
-        if users.contains(where: { $0.state == .differences }) { throw ExitCode(2) }
+        try output.emit(
+            job: MigrationPlan.JobReference(name: job.name, file: job.file, digest: try loaded.digest()), deep: deep)
+        if output.tally[.error] > 0 { throw ExitCode.failure }
+        if output.tally[.differences] > 0 { throw ExitCode(2) }
     }
 }

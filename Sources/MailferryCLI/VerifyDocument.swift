@@ -6,12 +6,34 @@ import MailferryCore
 /// sorted, every key present (`null` when unknown), no timestamps and no secrets, in a stable order
 /// (users as in the users file, folders by path, messages by UID), so that two verifications of the
 /// same mailboxes give the same bytes.
-struct VerifyDocument: Encodable {
+struct VerifyDocument: UsersJSONDocument {
     static let formatVersion = 1
+    static let documentName = "verify"
 
     var job: MigrationPlan.JobReference
     var deep: Bool
     var users: [UserVerification]
+    /// The users' states; for the document's head, of the users written after it.
+    var tally: VerificationTally
+    /// False for the document's head, which `write(to:)` follows with the users one at a time.
+    var listsUsers = true
+
+    var userEntries: LazyMapSequence<[UserVerification], User> { users.lazy.map(User.init) }
+
+    init(job: MigrationPlan.JobReference, deep: Bool, users: [UserVerification]) {
+        self.job = job
+        self.deep = deep
+        self.users = users
+        tally = VerificationTally(users)
+    }
+
+    /// The document without its users, whose states `tally` counts: what `VerifyOutput` writes
+    /// before the users' entries.
+    init(job: MigrationPlan.JobReference, deep: Bool, tally: VerificationTally) {
+        self.init(job: job, deep: deep, users: [])
+        self.tally = tally
+        listsUsers = false
+    }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version", job, deep, complete, users, summary
@@ -22,12 +44,10 @@ struct VerifyDocument: Encodable {
         try container.encode(Self.formatVersion, forKey: .formatVersion)
         try container.encode(job, forKey: .job)
         try container.encode(deep, forKey: .deep)
-        try container.encode(users.allSatisfy { $0.state == .complete }, forKey: .complete)
-        try container.encode(users.map(User.init), forKey: .users)
-        var summary: [String: Int] = ["users": users.count]
-        for state in UserVerification.State.allCases {
-            summary[state.rawValue] = users.filter { $0.state == state }.count
-        }
+        try container.encode(tally.isComplete, forKey: .complete)
+        try container.encode(listsUsers ? users.map(User.init) : [], forKey: .users)
+        var summary: [String: Int] = ["users": tally.users]
+        for state in UserVerification.State.allCases { summary[state.rawValue] = tally[state] }
         try container.encode(summary, forKey: .summary)
     }
 

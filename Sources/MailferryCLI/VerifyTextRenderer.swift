@@ -10,13 +10,18 @@ struct VerifyTextRenderer {
         style = TerminalStyle(enabled: colors)
     }
 
-    func render(_ users: [UserVerification], jobName: String, deep: Bool) -> String {
-        var text = "Verification of job \(jobName)\(deep ? " (deep: bodies compared by SHA-256)" : "")\n"
-        for user in users {
-            text += "\n" + render(user)
-        }
-        text += "\n" + Self.summaryLine(users) + "\n"
-        return text
+    // A verification is printed in pieces (`VerifyOutput`): the header, each user's `piece`, the footer.
+
+    func header(jobName: String, deep: Bool) -> String {
+        "Verification of job \(jobName)\(deep ? " (deep: bodies compared by SHA-256)" : "")\n"
+    }
+
+    func piece(_ user: UserVerification) -> String {
+        "\n" + render(user)
+    }
+
+    func footer(_ tally: VerificationTally) -> String {
+        "\n" + Self.summaryLine(tally) + "\n"
     }
 
     func render(_ user: UserVerification) -> String {
@@ -78,11 +83,11 @@ struct VerifyTextRenderer {
     }
 
     /// `3 users: 1 complete, 1 with differences, 1 error.`
-    static func summaryLine(_ users: [UserVerification]) -> String {
-        let complete = users.filter { $0.state == .complete }.count
-        let differences = users.filter { $0.state == .differences }.count
-        let errors = users.filter { $0.state == .error }.count
-        return "\(users.count) \(users.count == 1 ? "user" : "users"): \(complete) complete, "
+    static func summaryLine(_ tally: VerificationTally) -> String {
+        let complete = tally[.complete]
+        let differences = tally[.differences]
+        let errors = tally[.error]
+        return "\(tally.users) \(tally.users == 1 ? "user" : "users"): \(complete) complete, "
             + "\(differences) with differences, \(errors) \(errors == 1 ? "error" : "errors")."
     }
 }
