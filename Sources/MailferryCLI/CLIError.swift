@@ -12,8 +12,9 @@ enum CLIError: UserFacingError, Equatable {
     case wouldOverwrite([String])
     case cannotRead(String)
     case cannotWrite(String, reason: String)
-    /// The temporary file that holds a plan's users while it is made (`PieceSpool`), in that folder.
-    case planSpool(String, reason: String)
+    /// The temporary file (`PieceSpool`) that holds each user's output of `plan` or `verify` until
+    /// every user is done, in that folder.
+    case outputSpool(String, reason: String)
     /// A JSON document (the plan, status, report) could not be written a user at a time: its users
     /// are not its last key. A bug: the documents' tests check their layout.
     case jsonLayout(String)
@@ -57,8 +58,8 @@ enum CLIError: UserFacingError, Equatable {
             return "cannot write \(path): \(reason)"
         case .jsonLayout(let document):
             return "the \(document) JSON could not be written a user at a time; please report this as a bug"
-        case .planSpool(let folder, let reason):
-            return "cannot keep the plan's users in a temporary file in \(folder): \(reason); "
+        case .outputSpool(let folder, let reason):
+            return "cannot keep each user's output in a temporary file in \(folder): \(reason); "
                 + "set TMPDIR to a writable folder with free space"
         case .noJobLoaded(let path):
             return "\(path) could not be loaded and no diagnostic says why; please report this as a bug"

@@ -2,9 +2,9 @@ import Foundation
 
 /// Pieces of output text kept in an unnamed temporary file rather than in memory, a few per item
 /// (one per `slot`), stored as items finish in any order and read back in the items' order. `plan`
-/// keeps each user's rendered plan here (`PlanOutput`), so that planning thousands of mailboxes
-/// holds one user at a time. The file is unlinked as soon as it is created, so nothing is left
-/// behind, whatever ends the process. Plans hold no secrets.
+/// and `verify` keep each user's rendered output here (`PlanOutput`, `VerifyOutput`), so that
+/// thousands of mailboxes are held one user at a time. The file is unlinked as soon as it is created, so nothing is left
+/// behind, whatever ends the process. Plans and manifests hold no secrets.
 final class PieceSpool {
     private let file: FileHandle
     private let directory: URL
@@ -19,7 +19,7 @@ final class PieceSpool {
             guard let path = buffer.baseAddress else { return -1 }
             return mkstemp(path)
         }
-        guard descriptor >= 0 else { throw .planSpool(directory.path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw .outputSpool(directory.path, reason: String(cString: strerror(errno))) }
         unlink(template)
         file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         self.directory = directory
@@ -33,7 +33,7 @@ final class PieceSpool {
             try file.seek(toOffset: end)
             try file.write(contentsOf: data)
         } catch {
-            throw .planSpool(directory.path, reason: "\(error)")
+            throw .outputSpool(directory.path, reason: "\(error)")
         }
         extents[index][slot] = (end, data.count)
         end += UInt64(data.count)
@@ -54,10 +54,10 @@ final class PieceSpool {
                 try file.seek(toOffset: extent.offset)
                 data = try file.read(upToCount: extent.length) ?? Data()
             } catch {
-                throw CLIError.planSpool(directory.path, reason: "\(error)")
+                throw CLIError.outputSpool(directory.path, reason: "\(error)")
             }
             guard data.count == extent.length else {
-                throw CLIError.planSpool(directory.path, reason: "the file was cut short")
+                throw CLIError.outputSpool(directory.path, reason: "the file was cut short")
             }
             try body(String(decoding: data, as: UTF8.self))
         }

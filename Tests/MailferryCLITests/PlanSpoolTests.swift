@@ -36,7 +36,7 @@ import Testing
             _ = try PieceSpool(count: 1, slots: 1, directory: missing)
         } throws: { error in
             let message = (error as? CLIError)?.userMessage ?? ""
-            return message.hasPrefix("cannot keep the plan's users in a temporary file in \(missing.path):")
+            return message.hasPrefix("cannot keep each user's output in a temporary file in \(missing.path):")
                 && message.hasSuffix("set TMPDIR to a writable folder with free space")
         }
     }
