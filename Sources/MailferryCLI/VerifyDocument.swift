@@ -6,8 +6,9 @@ import MailferryCore
 /// sorted, every key present (`null` when unknown), no timestamps and no secrets, in a stable order
 /// (users as in the users file, folders by path, messages by UID), so that two verifications of the
 /// same mailboxes give the same bytes.
-struct VerifyDocument: UsersJSONDocument {
+struct VerifyDocument: Encodable {
     static let formatVersion = 1
+    /// Names the manifest in the error should its users not be its last key (`VerifyOutput`).
     static let documentName = "verify"
 
     var job: MigrationPlan.JobReference
@@ -15,10 +16,8 @@ struct VerifyDocument: UsersJSONDocument {
     var users: [UserVerification]
     /// The users' states; for the document's head, of the users written after it.
     var tally: VerificationTally
-    /// False for the document's head, which `write(to:)` follows with the users one at a time.
+    /// False for the document's head, which `VerifyOutput` follows with the users one at a time.
     var listsUsers = true
-
-    var userEntries: LazyMapSequence<[UserVerification], User> { users.lazy.map(User.init) }
 
     init(job: MigrationPlan.JobReference, deep: Bool, users: [UserVerification]) {
         self.job = job
