@@ -8,16 +8,6 @@ enum StableJSON {
         String(decoding: try encoder().encode(value), as: UTF8.self) + "\n"
     }
 
-    /// The same bytes as `encode` of a document whose last key is the array `key`, built an element
-    /// at a time: `head` is the document with that array empty, `elements` its elements. Nil when
-    /// `head` does not end with the empty array `key`.
-    static func encode<Element: Encodable>(
-        _ head: some Encodable, endingWith key: String, elements: [Element]
-    ) throws -> String? {
-        guard let opening = try opening(head, endingWith: key) else { return nil }
-        return opening + (try elements.map { try element($0) }.joined(separator: separator)) + closing
-    }
-
     // A document whose last key is an array can be written in pieces: `opening`, the `element`s with
     // `separator` between them, then `closing`; the same bytes as `encode` of the whole. JSONEncoder
     // holds a tree of all it encodes, several times the size of its output; this way it holds one

@@ -47,3 +47,18 @@ extension OfflinePlanner {
         return collector.plan(try! plan(accounts: accounts, digest: digest, into: collector))
     }
 }
+
+extension StableJSON {
+    /// A document whose last key is the array `key` written in pieces and joined: `head` is the
+    /// document with that array empty, `elements` its elements. Nil when `head` does not end so.
+    static func encode<Element: Encodable>(
+        _ head: some Encodable, endingWith key: String, elements: [Element]
+    ) throws -> String? {
+        guard let opening = try opening(head, endingWith: key) else { return nil }
+        var text = ""
+        try write(
+            opening: opening, encodedElements: { body in for value in elements { try body(try element(value)) } },
+            to: { text += $0 })
+        return text
+    }
+}
