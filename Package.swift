@@ -29,8 +29,9 @@ let package = Package(
         .target(name: "BuildInfo", plugins: ["BuildCommitPlugin"]),
         .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
 
-        // Domain values: job, diagnostics, secrets, mailbox paths, plan. Foundation only.
-        .target(name: "MailferryCore"),
+        // Domain values: job, diagnostics, secrets, mailbox paths, plan. Foundation, and swift-crypto
+        // for SHA-256 (digests and message fingerprints).
+        .target(name: "MailferryCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
 
         // YAML job file + users file -> validated Job and every diagnostic in one pass.
         .target(

@@ -138,7 +138,7 @@ public struct MailboxVerifier: Sendable {
             let found = try await reading(batch) { bodies in
                 var found: [UInt32: String] = [:]
                 while let message = try await bodies.next() {
-                    var hasher = SHA256()
+                    var hasher = SHA256Hasher()
                     for try await chunk in message.body.chunks { hasher.update(chunk) }
                     found[message.summary.uid] = hasher.hexDigest()
                 }

@@ -20,7 +20,7 @@ enum LogFileName {
         // Cut before a "%XX" sequence, then add "~" (otherwise always encoded) and a hash of the whole name.
         var cut = Array(encoded.utf8.prefix(maximumLength - 34))
         if let percent = cut.suffix(2).lastIndex(of: UInt8(ascii: "%")) { cut.removeSubrange(percent...) }
-        let digest = SHA256.hexDigest(of: Array(sourceUser.utf8)).prefix(32)
+        let digest = SHA256Hasher.hexDigest(of: Array(sourceUser.utf8)).prefix(32)
         return String(decoding: cut, as: UTF8.self) + "~" + digest
     }
 

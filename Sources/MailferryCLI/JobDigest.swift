@@ -5,7 +5,7 @@ import MailferryCore
 /// stale plan: sha256 over the job file's bytes, one 0 byte, and the users file's bytes (hex).
 enum JobDigest {
     static func digest(jobFile: [UInt8], usersFile: [UInt8]) -> String {
-        var hasher = SHA256()
+        var hasher = SHA256Hasher()
         hasher.update(jobFile)
         hasher.update([0])
         hasher.update(usersFile)

@@ -18,7 +18,7 @@ public struct MessageIdentity: Sendable, Hashable, Comparable, CustomStringConve
         if let messageID = fields.value(of: "message-id"), !messageID.isEmpty {
             key = "mid:\(MessageIdentity.normalizeMessageID(messageID)):\(size)"
         } else {
-            var hasher = SHA256()
+            var hasher = SHA256Hasher()
             for name in ["date", "from", "subject"] {
                 hasher.update(name)
                 hasher.update([0])

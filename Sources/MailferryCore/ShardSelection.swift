@@ -72,7 +72,7 @@ public struct ShardSelection: Sendable, Hashable, CustomStringConvertible {
 
     /// H: the first 8 bytes of SHA-256(lower-cased source user), big-endian.
     static func hash(_ sourceUser: String) -> UInt64 {
-        var digest = SHA256()
+        var digest = SHA256Hasher()
         digest.update(sourceUser.lowercased())
         return digest.finalize().prefix(8).reduce(0) { $0 << 8 | UInt64($1) }
     }

@@ -63,7 +63,7 @@ struct MailboxSnapshot: Equatable, CustomStringConvertible {
             if mailbox.exists > 0 {
                 for metadata in try await client.fetchMetadata(uids: 1...UInt32.max, headerFields: []) {
                     let digest = try await client.fetchBody(uid: metadata.uid) { stream in
-                        var hasher = SHA256()
+                        var hasher = SHA256Hasher()
                         for try await chunk in stream { hasher.update(chunk.readableBytesView) }
                         return hasher.hexDigest()
                     }

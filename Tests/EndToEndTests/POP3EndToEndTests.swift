@@ -21,7 +21,7 @@ import Testing
     struct Seed {
         var bytes: [UInt8]
         var expectedDate: IMAPDateTime?
-        var sha256: String { SHA256.hexDigest(of: bytes) }
+        var sha256: String { SHA256Hasher.hexDigest(of: bytes) }
     }
 
     static func date(_ year: Int, _ month: Int, _ day: Int, _ time: (Int, Int, Int), _ zone: Int) -> IMAPDateTime {

@@ -77,7 +77,7 @@ import Testing
         let a = JobDigest.digest(jobFile: Array("ab".utf8), usersFile: Array("c".utf8))
         let b = JobDigest.digest(jobFile: Array("a".utf8), usersFile: Array("bc".utf8))
         #expect(a != b)
-        #expect(a == SHA256.hexDigest(of: Array("ab".utf8) + [0] + Array("c".utf8)))
+        #expect(a == SHA256Hasher.hexDigest(of: Array("ab".utf8) + [0] + Array("c".utf8)))
         #expect(a.count == 64)
     }
 }

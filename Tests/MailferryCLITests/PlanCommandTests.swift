@@ -141,6 +141,6 @@ import Testing
     }
 
     private func sha256Hex(_ data: Data) -> String {
-        SHA256.hexDigest(of: Array(data))
+        SHA256Hasher.hexDigest(of: Array(data))
     }
 }
