@@ -57,6 +57,7 @@ CORPUS_OF = {"pop3": "small"}   # profile -> scripts/corpus.py profile, when the
 CONCURRENCY = {"fleet": 20}     # users migrated at once; otherwise all of the profile's users
 IMAP_ONLY_TOOLS = ("mbsync", "imapsync")   # no POP3 source: no rows for `pop3`
 PLAN_RUN = "plan, state after the cold run"
+VERIFY_RUN = "verify --deep, after the plan"
 CHANGED_RUN = "re-run after new mail"
 
 
@@ -274,6 +275,11 @@ options:
 
     def plan(self):
         return [[self.binary, "plan", self.job, "--state-dir", self.state, "--format", "json"]]
+
+    def verify(self):
+        """The completeness proof with both bodies hashed, its manifest written to a file."""
+        manifest = os.path.join(os.path.dirname(self.job), "manifest.json")
+        return [[self.binary, "verify", self.job, "--state-dir", self.state, "--deep", "--out", manifest]]
 
     def one_at_a_time(self):
         return [[self.binary, "apply", self.job, "--state-dir", self.state, "--concurrency", "1"]]
@@ -658,6 +664,9 @@ class Bench:
             if hasattr(tool, "plan"):
                 m = measure(tool.plan(), servers, tool_work)
                 self.record(profile, PLAN_RUN, tool, m)
+            if hasattr(tool, "verify"):
+                m = measure(tool.verify(), servers, tool_work)
+                self.record(profile, VERIFY_RUN, tool, m)
             # The new mail stays in the source through the re-run with state deleted (so that the
             # destination, which has it, still equals the source) and is withdrawn before anything
             # else reads the source.
@@ -712,7 +721,7 @@ class Bench:
 
 # --- the report -------------------------------------------------------------------------------
 
-RUN_ORDER = ["cold, users in parallel", "no-op re-run", PLAN_RUN, CHANGED_RUN, "no-op re-run, state deleted",
+RUN_ORDER = ["cold, users in parallel", "no-op re-run", PLAN_RUN, VERIFY_RUN, CHANGED_RUN, "no-op re-run, state deleted",
              "cold, users one at a time", "cold"]
 
 

@@ -50,7 +50,12 @@ struct FolderPass: Sendable {
             pending[target, default: 0] -= 1
             guard pending[target, default: 0] <= 0 else { return }
             baselines[target] = nil
-            if !keepsUnpaired { messages[target] = nil }
+            guard keepsUnpaired else {
+                messages[target] = nil
+                return
+            }
+            // Only the unpaired are kept to the end, not the folder's whole listing.
+            if let pool = messages.removeValue(forKey: target) { messages[target] = MessagePool(pool.unpaired) }
         }
     }
 

@@ -32,6 +32,18 @@ public struct FolderSurvey: Sendable {
     public func surveyKeepingUnpaired(
         source: any SourceStore, destination: any DestinationStore
     ) async throws -> (work: [FolderWork], unpaired: [MailboxPath: [MessageSummary]]) {
+        var work: [FolderWork] = []
+        let unpaired = try await survey(source: source, destination: destination) { work.append($0) }
+        return (work, unpaired)
+    }
+
+    /// Hands each folder's work to `body` as soon as it is prepared, in the mappings' order, and holds
+    /// none of it after: `verify` checks a folder's pairs and lets them go before the next folder is
+    /// listed. Returns, per existing destination folder that a source folder maps to, its messages
+    /// that no source message was paired with.
+    public func survey(
+        source: any SourceStore, destination: any DestinationStore, each body: (FolderWork) async throws -> Void
+    ) async throws -> [MailboxPath: [MessageSummary]] {
         let sourceFolders = try await source.folders()
         let destinationFolders = try await destination.folders()
         let existing = Set(destinationFolders.filter(\.selectable).map(\.path))
@@ -53,11 +65,10 @@ public struct FolderSurvey: Sendable {
             }
         }
         var pools = FolderPass.Pools(mappings: mappings, keepsUnpaired: identifyAll)
-        var work: [FolderWork] = []
         for mapping in mappings {
             guard let old = renamed[mapping.source.path] else {
                 let exists = mapping.destination.map(existing.contains) ?? false
-                work.append(
+                try await body(
                     try await pass.prepare(
                         mapping, destinationExists: exists, source: source, destination: destination, pools: &pools))
                 continue
@@ -68,9 +79,8 @@ public struct FolderSurvey: Sendable {
                 underOldName, destinationExists: true, source: source, destination: destination, pools: &pools)
             folderWork.mapping = mapping
             folderWork.renamedFrom = old
-            work.append(folderWork)
+            try await body(folderWork)
         }
-        let unpaired = pools.messages.mapValues(\.unpaired)
-        return (work, unpaired)
+        return pools.messages.mapValues(\.unpaired)
     }
 }

@@ -3,31 +3,44 @@ import MailferryCore
 /// What `verify` found for one user: every mapped folder's messages checked against the
 /// destination, and the destination messages nothing on the source accounts for.
 public struct MailboxVerification: Sendable {
+    /// The folders' checks: all of them, or, where the verifier handed every check to its caller as
+    /// it went (`MailboxVerifier.verify(source:destination:state:each:)`), all but the present ones.
     public var folders: [FolderVerification]
     /// Destination messages of mapped folders that no source message pairs with, by folder then UID.
     public var extra: [ExtraMessage]
+    /// Checks per status, counted as they were made, present ones included.
+    public private(set) var counts: [MessageCheck.Status: Int]
 
+    /// A verification holding every check it counts.
     public init(folders: [FolderVerification], extra: [ExtraMessage]) {
-        self.folders = folders
-        self.extra = extra
+        self.init(folders: folders, extra: extra, counts: [:])
+        for message in messages { counts[message.status, default: 0] += 1 }
     }
 
+    /// A verification that holds only some of the checks it counts (the others went to a manifest).
+    public init(folders: [FolderVerification], extra: [ExtraMessage], counts: [MessageCheck.Status: Int]) {
+        self.folders = folders
+        self.extra = extra
+        self.counts = counts
+    }
+
+    /// The checks held (see `folders`), folder by folder.
     public var messages: [MessageCheck] { folders.flatMap(\.messages) }
 
     /// True when every source message within the job's filters has an equal copy (or was deleted on
     /// the destination by its user since the last sync) and nothing is extra but what the user moved.
     public var isComplete: Bool {
-        !extra.contains { !$0.movedOnDestination }
-            && !messages.contains { $0.status == .missing || $0.status == .different }
+        !extra.contains { !$0.movedOnDestination } && count(.missing) == 0 && count(.different) == 0
     }
 
-    public func count(_ status: MessageCheck.Status) -> Int { messages.filter { $0.status == status }.count }
+    public func count(_ status: MessageCheck.Status) -> Int { counts[status] ?? 0 }
 }
 
-/// One source folder: where the job sends it (or why not) and its messages.
+/// One source folder: where the job sends it (or why not) and its messages' checks.
 public struct FolderVerification: Sendable {
     public var mapping: FolderMapping
-    /// In source UID order; empty for a skipped folder.
+    /// In source UID order; empty for a skipped folder. Without the present ones when the verifier
+    /// handed them over as it went.
     public var messages: [MessageCheck]
 
     public init(mapping: FolderMapping, messages: [MessageCheck]) {

@@ -33,17 +33,44 @@ public struct MailboxVerifier: Sendable {
     public func verify(
         source: any SourceStore, destination: any DestinationStore, state: (ledger: Ledger, pair: MailboxPair)? = nil
     ) async throws -> MailboxVerification {
+        try await verify(source: source, destination: destination, state: state, keepsPresent: true) { _ in }
+    }
+
+    /// Hands every check to `each` as it is made, folder by folder and in source UID order within a
+    /// folder (the manifest's order), and keeps only those that are not present: a mailbox's
+    /// manifest is written as it is checked, and what is held is one folder's pairs, not the mailbox's.
+    public func verify(
+        connector: StoreConnector, state: (ledger: Ledger, pair: MailboxPair)? = nil,
+        each: (MessageCheck) throws -> Void
+    ) async throws -> MailboxVerification {
+        try await connector.withStores { source, destination in
+            try await verify(source: source, destination: destination, state: state, keepsPresent: false, each: each)
+        }
+    }
+
+    private func verify(
+        source: any SourceStore, destination: any DestinationStore, state: (ledger: Ledger, pair: MailboxPair)?,
+        keepsPresent: Bool, each: (MessageCheck) throws -> Void
+    ) async throws -> MailboxVerification {
         let survey = FolderSurvey(rules: rules, options: options, state: state, identifyAll: true)
-        let (work, unpaired) = try await survey.surveyKeepingUnpaired(source: source, destination: destination)
         var folders: [FolderVerification] = []
-        for folder in work {
-            folders.append(try await check(folder, source: source, destination: destination))
+        var counts: [MessageCheck.Status: Int] = [:]
+        let unpaired = try await survey.survey(source: source, destination: destination) { work in
+            var kept: [MessageCheck] = []
+            try await check(work, source: source, destination: destination) { check in
+                counts[check.status, default: 0] += 1
+                try each(check)
+                if keepsPresent || check.status != .present { kept.append(check) }
+            }
+            folders.append(FolderVerification(mapping: work.mapping, messages: kept))
         }
         // A message the user moved on the destination is "deleted" where it was synced to and extra
         // where it went: counted once each way, it is a move, not a difference.
         var moved: [MessageIdentity: Int] = [:]
-        for check in folders.flatMap(\.messages) where check.status == .deletedOnDestination {
-            moved[check.identity, default: 0] += 1
+        for folder in folders {
+            for check in folder.messages where check.status == .deletedOnDestination {
+                moved[check.identity, default: 0] += 1
+            }
         }
         let extra = unpaired.keys.sorted().flatMap { folder in
             (unpaired[folder] ?? []).map { message in
@@ -54,74 +81,120 @@ public struct MailboxVerifier: Sendable {
                     movedOnDestination: wasMoved)
             }
         }
-        return MailboxVerification(folders: folders, extra: extra)
+        return MailboxVerification(folders: folders, extra: extra, counts: counts)
     }
 
-    private func check(_ work: FolderWork, source: any SourceStore, destination: any DestinationStore) async throws
-        -> FolderVerification
-    {
-        guard let diff = work.diff, let target = work.mapping.destination else {
-            return FolderVerification(mapping: work.mapping, messages: [])
-        }
+    /// Where a folder's diff holds a message: the list and the index in it.
+    private enum Entry {
+        case pair(Int)
+        case missing(Int)
+        case deleted(Int)
+        case skipped(Int)
+    }
+
+    /// Checks one folder's messages in source UID order, a batch at a time, handing each check to
+    /// `emit`: with `deep`, only one batch's digests are held at once.
+    private func check(
+        _ work: FolderWork, source: any SourceStore, destination: any DestinationStore,
+        emit: (MessageCheck) throws -> Void
+    ) async throws {
+        guard let diff = work.diff, let target = work.mapping.destination else { return }
         let sourcePath = work.mapping.source.path
-        var sourceDigests: [UInt32: String] = [:]
-        var destinationDigests: [UInt32: String] = [:]
-        if deep {
-            sourceDigests = try await Self.digests(of: diff.present.map(\.source) + diff.toCopy) { batch, consume in
-                try await source.withBodies(of: batch, in: sourcePath, consume)
-            }
-            destinationDigests = try await Self.digests(of: diff.present.map(\.destination)) { batch, consume in
-                try await destination.withBodies(of: batch, in: target, consume)
-            }
-        }
+        var order: [(uid: UInt32, entry: Entry)] = []
+        order.reserveCapacity(diff.present.count + diff.toCopy.count + diff.keptDeleted.count + diff.skipped.count)
+        order += diff.present.indices.lazy.map { (diff.present[$0].source.uid, .pair($0)) }
+        order += diff.toCopy.indices.lazy.map { (diff.toCopy[$0].uid, .missing($0)) }
+        order += diff.keptDeleted.indices.lazy.map { (diff.keptDeleted[$0].uid, .deleted($0)) }
+        order += diff.skipped.indices.lazy.map { (diff.skipped[$0].message.uid, .skipped($0)) }
+        order.sort { $0.uid < $1.uid }
         let differingFlags = Set(diff.flagUpdates.map(\.destinationUID))
-        var messages: [MessageCheck] = []
-        for pair in diff.present {
-            var differences: [MessageDifference] = []
-            if differingFlags.contains(pair.destination.uid) {
-                differences.append(.flags(source: pair.source.flags, destination: pair.destination.flags))
+        var start = 0
+        while start < order.count {
+            let batch = order[start..<min(start + Self.batchSize, order.count)]
+            start += Self.batchSize
+            var sourceDigests: [UInt32: String] = [:]
+            var destinationDigests: [UInt32: String] = [:]
+            if deep {
+                let sourceMessages = batch.compactMap { item -> MessageSummary? in
+                    switch item.entry {
+                    case .pair(let index): return diff.present[index].source
+                    case .missing(let index): return diff.toCopy[index]
+                    case .deleted, .skipped: return nil
+                    }
+                }
+                let copies = batch.compactMap { item -> MessageSummary? in
+                    guard case .pair(let index) = item.entry else { return nil }
+                    return diff.present[index].destination
+                }
+                sourceDigests = try await Self.digests(of: sourceMessages) { batch, consume in
+                    try await source.withBodies(of: batch, in: sourcePath, consume)
+                }
+                destinationDigests = try await Self.digests(of: copies) { batch, consume in
+                    try await destination.withBodies(of: batch, in: target, consume)
+                }
             }
-            if pair.source.internalDateKnown,
-                pair.source.internalDate.secondsSince1970 != pair.destination.internalDate.secondsSince1970
-            {
-                differences.append(
-                    .internalDate(source: pair.source.internalDate, destination: pair.destination.internalDate))
+            for item in batch {
+                switch item.entry {
+                case .pair(let index):
+                    try emit(
+                        check(
+                            diff.present[index], from: sourcePath, to: target,
+                            flagsDiffer: differingFlags.contains(diff.present[index].destination.uid),
+                            digests: (sourceDigests, destinationDigests)))
+                case .missing(let index):
+                    let message = diff.toCopy[index]
+                    try emit(
+                        MessageCheck(
+                            sourceFolder: sourcePath, destinationFolder: target, sourceUID: message.uid,
+                            destinationUID: nil, identity: message.identity, size: message.size, status: .missing,
+                            sourceDigest: sourceDigests[message.uid]))
+                case .deleted(let index):
+                    let message = diff.keptDeleted[index]
+                    try emit(
+                        MessageCheck(
+                            sourceFolder: sourcePath, destinationFolder: target, sourceUID: message.uid,
+                            destinationUID: nil, identity: message.identity, size: message.size,
+                            status: .deletedOnDestination))
+                case .skipped(let index):
+                    let (message, reason) = diff.skipped[index]
+                    try emit(
+                        MessageCheck(
+                            sourceFolder: sourcePath, destinationFolder: target, sourceUID: message.uid,
+                            destinationUID: nil, identity: message.identity, size: message.size, status: .skipped,
+                            skipReason: reason.description))
+                }
             }
-            let sourceDigest = sourceDigests[pair.source.uid]
-            let destinationDigest = destinationDigests[pair.destination.uid]
-            var status: MessageCheck.Status = .present
-            if deep, let sourceDigest, let destinationDigest, sourceDigest != destinationDigest {
-                differences.append(.content(sourceDigest: sourceDigest, destinationDigest: destinationDigest))
-            }
-            if deep, destinationDigest == nil { status = .missing }  // gone from the destination since listed
-            if status == .present, !differences.isEmpty { status = .different }
-            messages.append(
-                MessageCheck(
-                    sourceFolder: sourcePath, destinationFolder: target, sourceUID: pair.source.uid,
-                    destinationUID: status == .missing ? nil : pair.destination.uid, identity: pair.source.identity,
-                    size: pair.source.size, status: status, differences: differences, sourceDigest: sourceDigest,
-                    destinationDigest: destinationDigest))
         }
-        for message in diff.toCopy {
-            messages.append(
-                MessageCheck(
-                    sourceFolder: sourcePath, destinationFolder: target, sourceUID: message.uid, destinationUID: nil,
-                    identity: message.identity, size: message.size, status: .missing,
-                    sourceDigest: sourceDigests[message.uid]))
+    }
+
+    /// A pair's check: flags (as the diff found them), INTERNALDATE and, with `deep`, the digests.
+    private func check(
+        _ pair: FolderDiff.Pair, from sourcePath: MailboxPath, to target: MailboxPath, flagsDiffer: Bool,
+        digests: (source: [UInt32: String], destination: [UInt32: String])
+    ) -> MessageCheck {
+        var differences: [MessageDifference] = []
+        if flagsDiffer {
+            differences.append(.flags(source: pair.source.flags, destination: pair.destination.flags))
         }
-        for message in diff.keptDeleted {
-            messages.append(
-                MessageCheck(
-                    sourceFolder: sourcePath, destinationFolder: target, sourceUID: message.uid, destinationUID: nil,
-                    identity: message.identity, size: message.size, status: .deletedOnDestination))
+        if pair.source.internalDateKnown,
+            pair.source.internalDate.secondsSince1970 != pair.destination.internalDate.secondsSince1970
+        {
+            differences.append(
+                .internalDate(source: pair.source.internalDate, destination: pair.destination.internalDate))
         }
-        for (message, reason) in diff.skipped {
-            messages.append(
-                MessageCheck(
-                    sourceFolder: sourcePath, destinationFolder: target, sourceUID: message.uid, destinationUID: nil,
-                    identity: message.identity, size: message.size, status: .skipped, skipReason: reason.description))
+        let sourceDigest = digests.source[pair.source.uid]
+        let destinationDigest = digests.destination[pair.destination.uid]
+        var status: MessageCheck.Status = .present
+        if deep, let sourceDigest, let destinationDigest, sourceDigest != destinationDigest {
+            differences.append(.content(sourceDigest: sourceDigest, destinationDigest: destinationDigest))
         }
-        return FolderVerification(mapping: work.mapping, messages: messages.sorted { $0.sourceUID < $1.sourceUID })
+        if deep, destinationDigest == nil { status = .missing }  // gone from the destination since listed
+        if status == .present, !differences.isEmpty { status = .different }
+        return MessageCheck(
+            sourceFolder: sourcePath, destinationFolder: target, sourceUID: pair.source.uid,
+            destinationUID: status == .missing ? nil : pair.destination.uid, identity: pair.source.identity,
+            size: pair.source.size, status: status, differences: differences, sourceDigest: sourceDigest,
+            destinationDigest: destinationDigest)
     }
 
     /// SHA-256 (hex) of each message's bytes by UID, fetched in batches and hashed chunk by chunk.

@@ -55,14 +55,14 @@ final class PlanOutput: UserPlanSink {
         switch format {
         case .text:
             write(text.header(head))
-            try pieces.forEachPiece(slot: Self.consoleSlot, write)
+            try pieces.forEachPart(slot: Self.consoleSlot) { part, _ in write(part) }
             write(text.footer(head))
         case .markdown:
             let header = markdown.header(head)
             let lengths = pieces.lengths(slot: Self.consoleSlot).compactMap { $0 }
             let fit = markdown.sectionsThatFit(headerLength: header.utf8.count, sectionLengths: lengths)
             write(header)
-            try pieces.forEachPiece(slot: Self.consoleSlot, prefix: fit, write)
+            try pieces.forEachPart(slot: Self.consoleSlot, prefix: fit) { part, _ in write(part) }
             if fit < lengths.count { write(markdown.truncationNote(lengths.count - fit)) }
         case .json:
             try json(head, slot: Self.consoleSlot, to: write)
@@ -87,7 +87,7 @@ final class PlanOutput: UserPlanSink {
         head.users = []
         guard let opening = try StableJSON.opening(head, endingWith: "users") else { throw CLIError.jsonLayout("plan") }
         try StableJSON.write(
-            opening: opening, encodedElements: { body in try pieces.forEachPiece(slot: slot, body) }, to: output)
+            opening: opening, encodedElements: { body in try pieces.forEachPart(slot: slot, body) }, to: output)
     }
 
     private static func jsonElement(_ user: UserPlan) throws(CLIError) -> String {

@@ -25,15 +25,31 @@ enum StableJSON {
 
     /// One element as the document's second level: four more spaces on every line but the empty
     /// ones (the pretty printer's empty arrays and objects), which no string value can hold.
-    static func element(_ value: some Encodable) throws -> String {
+    /// `depth` 2 makes it an element of an array in such an element (a manifest's messages).
+    static func element(_ value: some Encodable, depth: Int = 1) throws -> String {
+        let indentation = Array(repeating: UInt8(ascii: " "), count: 4 * depth)
         var bytes: [UInt8] = []
         var lineStarts = true
         for byte in try encoder().encode(value) {
-            if lineStarts, byte != UInt8(ascii: "\n") { bytes += "    ".utf8 }
+            if lineStarts, byte != UInt8(ascii: "\n") { bytes += indentation }
             bytes.append(byte)
             lineStarts = byte == UInt8(ascii: "\n")
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `value` as an `element`, cut where its array `key` (empty in `value`) is: the text up to the
+    /// array's first element and from after its last. Elements of `depth` 2 joined by `separator`
+    /// between the two give the bytes of `value` with those elements in the array. Nil when `value`
+    /// has no such empty array.
+    static func element(_ value: some Encodable, around key: String) throws -> (before: String, after: String)? {
+        let text = try element(value)
+        // An element's keys are six spaces in, and its empty arrays end at their key's indentation. No
+        // string value holds a line break, so this is the key's array and nothing else.
+        let emptyArray = "\"\(key)\" : [\n\n      ]"
+        guard let range = text.range(of: emptyArray) else { return nil }
+        let opened = text.index(range.lowerBound, offsetBy: emptyArray.count - "\n      ]".count)
+        return (String(text[..<opened]), String(text[opened...]))
     }
 
     /// Writes `head` (the document with the array `key` empty, its last key) and `elements` in
@@ -46,21 +62,24 @@ enum StableJSON {
         try write(
             opening: opening,
             encodedElements: { body in
-                for value in elements { try body(try element(value)) }
+                for value in elements { try body(try element(value), true) }
             }, to: output)
     }
 
     /// Writes a document from its `opening` and its elements, each already encoded by `element` and
-    /// handed over in order by `encodedElements` (from a spool, say).
+    /// handed over in order by `encodedElements` (from a spool, say), whole or in parts: `body` gets
+    /// each part and whether it starts an element.
     static func write(
-        opening: String, encodedElements: (_ body: (String) throws -> Void) throws -> Void,
+        opening: String,
+        encodedElements: (_ body: (_ part: String, _ startsElement: Bool) throws -> Void) throws -> Void,
         to output: (String) throws -> Void
     ) throws {
         // The opening goes out with the first element, or with the closing when there is none.
         var opened = false
         try withoutActuallyEscaping(output) { output in
-            try encodedElements { element in
-                try output((opened ? separator : opening) + element)
+            try encodedElements { part, startsElement in
+                guard startsElement else { return try output(part) }
+                try output((opened ? separator : opening) + part)
                 opened = true
             }
         }

@@ -15,6 +15,9 @@ struct UserVerification: Sendable {
     var sourceUser: String
     var destinationUser: String
     var outcome: Result<MailboxVerification, VerificationFailure>
+    /// Every message's manifest entry, where the JSON manifest is written: the verification itself
+    /// then holds only the checks that are not present.
+    var entries: ManifestEntrySpool? = nil
 
     struct VerificationFailure: Error, Sendable {
         var message: String

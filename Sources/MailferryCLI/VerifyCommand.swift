@@ -65,21 +65,29 @@ struct VerifyCommand: AsyncParsableCommand {
         let output = try VerifyOutput(
             format: format, outputFile: outputFile, users: accounts.count,
             colors: Console.colorsEnabled(fileDescriptor: 1, environment: environment))
+        let writesManifest = output.writesManifest
         // Each user's result goes to the output as soon as it is verified, not kept for the others.
         try await BoundedConcurrency.forEach(accounts, limit: job.options.concurrency) { account in
             let outcome: Result<MailboxVerification, UserVerification.VerificationFailure>
+            // The manifest's entries go to a temporary file as they are checked; the verification
+            // keeps only the messages that are not present.
+            var entries: ManifestEntrySpool?
             do {
                 let pair = MailboxPair(sourceUser: account.sourceUser, destinationUser: account.destinationUser)
                 let ledger = ledgers.first { (try? $0.hasBaseline(pair)) == true }
+                let spool = writesManifest ? try ManifestEntrySpool() : nil
+                entries = spool
                 outcome = .success(
                     try await verifier.verify(
-                        connector: factory.connector(for: account), state: ledger.map { ($0, pair) }))
+                        connector: factory.connector(for: account), state: ledger.map { ($0, pair) }
+                    ) { check in try spool?.add(check) })
             } catch {
                 let message = (error as? any UserFacingError)?.userMessage ?? String(describing: type(of: error))
                 outcome = .failure(UserVerification.VerificationFailure(message: message))
             }
             return UserVerification(
-                sourceUser: account.sourceUser, destinationUser: account.destinationUser, outcome: outcome)
+                sourceUser: account.sourceUser, destinationUser: account.destinationUser, outcome: outcome,
+                entries: entries)
         } receive: { (index, user) throws(CLIError) in
             try output.store(user, at: index)
         }

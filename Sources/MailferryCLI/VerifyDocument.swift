@@ -44,7 +44,7 @@ struct VerifyDocument: Encodable {
         try container.encode(job, forKey: .job)
         try container.encode(deep, forKey: .deep)
         try container.encode(tally.isComplete, forKey: .complete)
-        try container.encode(listsUsers ? users.map(User.init) : [], forKey: .users)
+        try container.encode(listsUsers ? users.map { User(user: $0) } : [], forKey: .users)
         var summary: [String: Int] = ["users": tally.users]
         for state in UserVerification.State.allCases { summary[state.rawValue] = tally[state] }
         try container.encode(summary, forKey: .summary)
@@ -52,6 +52,9 @@ struct VerifyDocument: Encodable {
 
     struct User: Encodable {
         var user: UserVerification
+        /// False for the user's entry without its messages, which `VerifyOutput` writes from the
+        /// user's `ManifestEntrySpool`.
+        var listsMessages = true
 
         enum CodingKeys: String, CodingKey {
             case sourceUser = "source_user", destinationUser = "destination_user", state, error, counts, folders
@@ -73,7 +76,8 @@ struct VerifyDocument: Encodable {
             for status in MessageCheck.Status.allCases { counts[status.rawValue] = verification?.count(status) ?? 0 }
             try container.encode(counts, forKey: .counts)
             try container.encode((verification?.folders ?? []).map(Folder.init), forKey: .folders)
-            try container.encode((verification?.messages ?? []).map(Message.init), forKey: .messages)
+            try container.encode(
+                listsMessages ? (verification?.messages ?? []).map(Message.init) : [], forKey: .messages)
             try container.encode((verification?.extra ?? []).map(Extra.init), forKey: .extra)
         }
     }

@@ -27,11 +27,36 @@ final class VerifyOutput {
         self.write = write
     }
 
+    /// Whether each user's manifest is written (`--format json`, `--out`): then every message's entry
+    /// goes to the user's `ManifestEntrySpool` as it is checked.
+    var writesManifest: Bool { format == .json || outputFile != nil }
+
     func store(_ user: UserVerification, at index: Int) throws(CLIError) {
         tally.add(user.state)
-        let json = format == .json || outputFile != nil ? try Self.jsonElement(user) : nil
-        try pieces.store(format == .json ? json ?? "" : text.piece(user), at: index, slot: Self.consoleSlot)
-        if outputFile != nil, format != .json, let json { try pieces.store(json, at: index, slot: Self.fileSlot) }
+        if format == .text { try pieces.store(text.piece(user), at: index, slot: Self.consoleSlot) }
+        if writesManifest { try storeManifestEntry(user, at: index) }
+    }
+
+    /// The user's manifest entry, in the console's slot for `--format json`, else in `--out`'s. Its
+    /// messages come from the user's `ManifestEntrySpool` a part at a time, where it has one.
+    private func storeManifestEntry(_ user: UserVerification, at index: Int) throws(CLIError) {
+        let slot = format == .json ? Self.consoleSlot : Self.fileSlot
+        do {
+            guard let entries = user.entries, user.verification != nil else {
+                return try pieces.store(try StableJSON.element(VerifyDocument.User(user: user)), at: index, slot: slot)
+            }
+            guard
+                let (before, after) = try StableJSON.element(
+                    VerifyDocument.User(user: user, listsMessages: false), around: "messages")
+            else { throw CLIError.jsonLayout(VerifyDocument.documentName) }
+            try pieces.store(before, at: index, slot: slot)
+            try entries.forEachPart { part in try pieces.appendToLastPiece(part) }
+            try pieces.appendToLastPiece(after)
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            throw .jsonLayout(VerifyDocument.documentName)
+        }
     }
 
     /// Writes `--out` and prints the users stored so far.
@@ -44,7 +69,7 @@ final class VerifyOutput {
         switch format {
         case .text:
             write(text.header(jobName: job.name, deep: deep))
-            try pieces.forEachPiece(slot: Self.consoleSlot, write)
+            try pieces.forEachPart(slot: Self.consoleSlot) { part, _ in write(part) }
             write(text.footer(tally))
         case .json:
             try json(head, slot: Self.consoleSlot, to: write)
@@ -57,14 +82,6 @@ final class VerifyOutput {
             throw CLIError.jsonLayout(VerifyDocument.documentName)
         }
         try StableJSON.write(
-            opening: opening, encodedElements: { body in try pieces.forEachPiece(slot: slot, body) }, to: output)
-    }
-
-    private static func jsonElement(_ user: UserVerification) throws(CLIError) -> String {
-        do {
-            return try StableJSON.element(VerifyDocument.User(user: user))
-        } catch {
-            throw .jsonLayout(VerifyDocument.documentName)
-        }
+            opening: opening, encodedElements: { body in try pieces.forEachPart(slot: slot, body) }, to: output)
     }
 }

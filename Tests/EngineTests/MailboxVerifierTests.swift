@@ -70,4 +70,26 @@ import Testing
             .verify(source: source, destination: destination)
         #expect(status(noFlags, 2) == .present)
     }
+
+    /// `verify` with a manifest hands every check over as it is made, in the manifest's order, and
+    /// keeps only those that are not present; its counts are the whole verification's.
+    @Test func checksHandedOverAsTheyAreMadeAreTheWholeVerificationsInOrder() async throws {
+        let (source, destination) = Self.stores()
+        source.add(Self.message(5), to: "INBOX")
+        source.add(Self.message(6), to: "Archive")
+        destination.add(Self.message(7), to: "INBOX")
+        for deep in [false, true] {
+            let verifier = MailboxVerifier(rules: FolderRules(), options: MigrationOptions(), deep: deep)
+            let whole = try await verifier.verify(source: source, destination: destination)
+            var handedOver: [MessageCheck] = []
+            let kept = try await verifier.verify(
+                connector: StoreConnector(openSource: { source }, openDestination: { destination })
+            ) { handedOver.append($0) }
+            #expect(handedOver == whole.messages)
+            #expect(handedOver.count == 7 && Set(handedOver.map(\.status)) == [.present, .missing])
+            #expect(kept.messages == whole.messages.filter { $0.status != .present })
+            #expect(MessageCheck.Status.allCases.allSatisfy { kept.count($0) == whole.count($0) })
+            #expect(kept.extra == whole.extra && kept.extra.count == 1 && kept.isComplete == whole.isComplete)
+        }
+    }
 }

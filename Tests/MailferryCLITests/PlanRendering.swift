@@ -57,7 +57,7 @@ extension StableJSON {
         guard let opening = try opening(head, endingWith: key) else { return nil }
         var text = ""
         try write(
-            opening: opening, encodedElements: { body in for value in elements { try body(try element(value)) } },
+            opening: opening, encodedElements: { body in for value in elements { try body(try element(value), true) } },
             to: { text += $0 })
         return text
     }

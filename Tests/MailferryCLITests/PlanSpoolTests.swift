@@ -17,17 +17,38 @@ import Testing
         for index in [0, 1, 2] { try spool.store("slot 1 of \(index)", at: index, slot: 1) }
         // Unnamed: nothing in the folder, even while the spool is open.
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [])
-        var read: [String] = []
-        try spool.forEachPiece(slot: 0) { read.append($0) }
-        #expect(read == pieces)
-        read = []
-        try spool.forEachPiece(slot: 1) { read.append($0) }
-        #expect(read == ["slot 1 of 0", "slot 1 of 1", "slot 1 of 2"])
-        read = []
-        try spool.forEachPiece(slot: 0, prefix: 2) { read.append($0) }
-        #expect(read == ["zero", ""])
+        #expect(try spool.pieces(slot: 0) == pieces)
+        #expect(try spool.pieces(slot: 1) == ["slot 1 of 0", "slot 1 of 1", "slot 1 of 2"])
+        #expect(try spool.pieces(slot: 0, prefix: 2) == ["zero", ""])
         #expect(spool.lengths(slot: 0) == [4, 0, 13, 5])
         #expect(spool.lengths(slot: 1) == [11, 11, 11, nil])
+    }
+
+    /// A piece larger than a part (a mailbox's manifest) comes back in parts that end at a line's end,
+    /// or, in a piece without one, at a character's end: none holds a character cut in two.
+    @Test func aLargePieceComesBackInPartsOfWholeCharacters() throws {
+        let directory = try Self.emptyDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let spool = try PieceSpool(count: 2, slots: 1, directory: directory)
+        // Lines of 2-, 3- and 4-byte characters, so that a part's size limit falls inside one; the
+        // second piece has no line break at all.
+        let line = "Zoë 日本 🎉 " + String(repeating: "é", count: 997) + "\n"
+        let lines = String(repeating: line, count: 2 * PieceSpool.partSize / line.utf8.count + 7)
+        let unbroken = String(repeating: "日🎉é", count: PieceSpool.partSize / 9 + 5)
+        try spool.store("{", at: 0, slot: 0)
+        try spool.appendToLastPiece(lines)
+        try spool.appendToLastPiece("}")
+        try spool.store(unbroken, at: 1, slot: 0)
+        var parts: [(part: String, startsPiece: Bool)] = []
+        try spool.forEachPart(slot: 0) { parts.append(($0, $1)) }
+        #expect(parts.count > 4)
+        #expect(parts.allSatisfy { !$0.part.contains("\u{FFFD}") && $0.part.utf8.count <= PieceSpool.partSize })
+        let second = try #require(parts.firstIndex { $0.startsPiece && $0.part.hasPrefix("日") })
+        #expect(parts[0].startsPiece && parts.filter(\.startsPiece).count == 2)
+        #expect(parts[..<second].map(\.part).joined() == "{" + lines + "}")
+        #expect(parts[..<(second - 1)].allSatisfy { $0.part.hasSuffix("\n") })
+        #expect(parts[second...].map(\.part).joined() == unbroken)
+        #expect(spool.lengths(slot: 0) == [lines.utf8.count + 2, unbroken.utf8.count])
     }
 
     @Test func aFolderThatCannotHoldTheSpoolIsNamedInTheError() throws {
@@ -119,5 +140,16 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mailferry-spool-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false)
         return directory
+    }
+}
+
+extension PieceSpool {
+    /// The pieces whole, from their parts.
+    func pieces(slot: Int, prefix: Int = .max) throws -> [String] {
+        var pieces: [String] = []
+        try forEachPart(slot: slot, prefix: prefix) { part, startsPiece in
+            if startsPiece { pieces.append(part) } else { pieces[pieces.count - 1] += part }
+        }
+        return pieces
     }
 }

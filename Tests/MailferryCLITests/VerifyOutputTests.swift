@@ -41,6 +41,66 @@ import Testing
         }
     }
 
+    /// A user whose entries were spooled as they were checked (`ManifestEntrySpool`), and whose
+    /// verification kept only the checks that are not present, gives the bytes of the whole encoding.
+    @Test func aUsersSpooledEntriesGiveTheWholeDocumentsBytes() throws {
+        let inbox = FolderMapping(
+            source: FolderInfo(path: MailboxPath("INBOX")), destination: MailboxPath("INBOX"), reason: "")
+        let junk = FolderMapping(
+            source: FolderInfo(path: MailboxPath("Junk")), destination: nil, reason: "skip rule \"Junk\"")
+        let statuses: [MessageCheck.Status] = [.present, .missing, .present, .different, .skipped, .present]
+        let checks = statuses.enumerated().map { uid, status in
+            MessageCheck(
+                sourceFolder: MailboxPath("INBOX"), destinationFolder: MailboxPath("INBOX"), sourceUID: UInt32(uid + 1),
+                destinationUID: status == .missing ? nil : UInt32(uid + 10),
+                identity: MessageIdentity(key: "mid:<m\(uid)@x \"Zoë\">:\(100 + uid)"), size: Int64(100 + uid),
+                status: status,
+                differences: status == .different ? [.content(sourceDigest: "a", destinationDigest: "b")] : [],
+                skipReason: status == .skipped ? "larger than 1 bytes (options.max_message_size)" : nil,
+                sourceDigest: "a", destinationDigest: status == .missing ? nil : "b")
+        }
+        let extra = [
+            ExtraMessage(folder: MailboxPath("INBOX"), uid: 99, identity: MessageIdentity(key: "mid:<e>:1"), size: 1)
+        ]
+        let whole = MailboxVerification(
+            folders: [
+                FolderVerification(mapping: inbox, messages: checks), FolderVerification(mapping: junk, messages: []),
+            ],
+            extra: extra)
+        let kept = MailboxVerification(
+            folders: [
+                FolderVerification(mapping: inbox, messages: checks.filter { $0.status != .present }),
+                FolderVerification(mapping: junk, messages: []),
+            ], extra: extra, counts: whole.counts)
+        let entries = try ManifestEntrySpool()
+        for check in checks { try entries.add(check) }
+        let empty = try ManifestEntrySpool()
+        let spooled = [
+            UserVerification(sourceUser: "alice", destinationUser: "a@new", outcome: .success(kept), entries: entries),
+            UserVerification(
+                sourceUser: "bob", destinationUser: "b@new",
+                outcome: .success(MailboxVerification(folders: [], extra: [])), entries: empty),
+        ]
+        var users = spooled
+        users[0].outcome = .success(whole)
+        users[0].entries = nil
+        users[1].entries = nil
+        let expected = try StableJSON.encode(VerifyDocument(job: Self.job, deep: true, users: users))
+        for format in [VerifyFormat.json, .text] {
+            let directory = try PlanSpoolTests.emptyDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("manifest.json").path
+            var printed = ""
+            let output = try VerifyOutput(format: format, outputFile: path, users: 2, colors: false) { printed += $0 }
+            for index in [1, 0] { try output.store(spooled[index], at: index) }
+            try output.emit(job: Self.job, deep: true)
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == expected, "\(format)")
+            if format == .text {
+                #expect(printed.contains("alice -> a@new: 1 missing, 1 different, 1 extra; 3 present"))
+            }
+        }
+    }
+
     @Test func theTextListsTheUsersInOrderAndCountsThem() throws {
         var printed = ""
         let output = try VerifyOutput(format: .text, outputFile: nil, users: 3, colors: false) { printed += $0 }
