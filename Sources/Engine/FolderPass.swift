@@ -64,12 +64,19 @@ struct FolderPass: Sendable {
     /// `allowMassDelete` (a source that shows an empty folder for a moment must not empty the destination).
     static let massDeleteAllowance = 10
 
+    /// What `verify` does with a folder's diff while it is made: after each window, and once more when
+    /// the folder is diffed, it takes out what is settled (pairs with their flag updates, messages
+    /// missing, kept deleted or skipped), so that a folder's pairs are never held all at once.
+    typealias Drain = (FolderMapping, inout FolderDiff) async throws -> Void
+
     /// - Parameters:
     ///   - destinationExists: whether the destination folder exists (apply creates it before).
     ///   - inDoubt: the folder has deliveries in doubt: never the fast path.
+    ///   - drain: `verify`'s (see `Drain`); with it the destination is listed a window at a time, as
+    ///     for `apply`, and to its end, for the messages no source message pairs with.
     func prepare(
         _ mapping: FolderMapping, destinationExists: Bool, source: any SourceStore, destination: any DestinationStore,
-        pools: inout Pools, inDoubt: Bool = false
+        pools: inout Pools, inDoubt: Bool = false, drain: Drain? = nil
     ) async throws -> FolderWork {
         let folder = mapping.source.path
         guard let target = mapping.destination else {
@@ -143,10 +150,10 @@ struct FolderPass: Sendable {
         // Both sides are listed a window at a time, side by side: a source message is paired with what
         // the destination's windows so far hold, and one that may be paired further on waits for the
         // next, until the destination is listed to its end. A folder held in the source's order (as a
-        // copy leaves it) then costs a window or two of either side, not the folder. `verify` and
-        // deliveries in doubt list the destination whole, and a folder merged into one listed before
-        // pairs with what that one left.
-        let destinationInWindows = knownPool == nil && !nothingToPair && !identifyAll && !inDoubt
+        // copy leaves it) then costs a window or two of either side, not the folder. Deliveries in
+        // doubt (and `verify` without a drain) list the destination whole, and a folder merged into
+        // one listed before pairs with what that one left.
+        let destinationInWindows = knownPool == nil && !nothingToPair && (!identifyAll || drain != nil) && !inDoubt
         let sourceIdentified = identified && !identitiesKnown
         // The destination's messages that the state names take its identities, while its UIDs hold.
         let stateIdentities =
@@ -202,6 +209,7 @@ struct FolderPass: Sendable {
                 if savesSettledPairs, !inDoubt, let ledger {
                     try ledger.saveBaseline(diff.takeSettledBaselineUpdates(), for: pair)
                 }
+                if let drain { try await drain(mapping, &diff) }
                 // Without a baseline the rest of the destination is not needed once every source message
                 // is paired and nothing is kept of it after this folder (with one, `finish` looks for the
                 // messages of the entries no source message claimed).
@@ -241,6 +249,7 @@ struct FolderPass: Sendable {
         pools.messages[target] = pool
         pools.baselines[target] = baseline
         pools.finished(target)
+        if let drain { try await drain(mapping, &diff) }
         return FolderWork(
             mapping: mapping, destinationExists: destinationExists, diff: diff, sourceState: sourceState,
             destinationState: destinationState,

@@ -41,8 +41,11 @@ public struct FolderSurvey: Sendable {
     /// none of it after: `verify` checks a folder's pairs and lets them go before the next folder is
     /// listed. Returns, per existing destination folder that a source folder maps to, its messages
     /// that no source message was paired with.
-    public func survey(
-        source: any SourceStore, destination: any DestinationStore, each body: (FolderWork) async throws -> Void
+    /// `drain` (`verify`'s) takes out what is settled of each folder's diff while it is made (see
+    /// `FolderPass.Drain`); `body` then gets the folder's work without it.
+    func survey(
+        source: any SourceStore, destination: any DestinationStore, drain: FolderPass.Drain? = nil,
+        each body: (FolderWork) async throws -> Void
     ) async throws -> [MailboxPath: [MessageSummary]] {
         let sourceFolders = try await source.folders()
         let destinationFolders = try await destination.folders()
@@ -70,13 +73,15 @@ public struct FolderSurvey: Sendable {
                 let exists = mapping.destination.map(existing.contains) ?? false
                 try await body(
                     try await pass.prepare(
-                        mapping, destinationExists: exists, source: source, destination: destination, pools: &pools))
+                        mapping, destinationExists: exists, source: source, destination: destination, pools: &pools,
+                        drain: drain))
                 continue
             }
             var underOldName = mapping
             underOldName.destination = old
             var folderWork = try await pass.prepare(
-                underOldName, destinationExists: true, source: source, destination: destination, pools: &pools)
+                underOldName, destinationExists: true, source: source, destination: destination, pools: &pools,
+                drain: drain)
             folderWork.mapping = mapping
             folderWork.renamedFrom = old
             try await body(folderWork)

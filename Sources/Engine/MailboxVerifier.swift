@@ -33,36 +33,53 @@ public struct MailboxVerifier: Sendable {
     public func verify(
         source: any SourceStore, destination: any DestinationStore, state: (ledger: Ledger, pair: MailboxPair)? = nil
     ) async throws -> MailboxVerification {
-        try await verify(source: source, destination: destination, state: state, keepsPresent: true) { _ in }
+        try await verify(
+            source: source, destination: destination, state: state, keepsPresent: true, each: { _ in },
+            endOfFolder: {})
     }
 
-    /// Hands every check to `each` as it is made, folder by folder and in source UID order within a
-    /// folder (the manifest's order), and keeps only those that are not present: a mailbox's
-    /// manifest is written as it is checked, and what is held is one folder's pairs, not the mailbox's.
+    /// Hands every check to `each` as it is made, and calls `endOfFolder` after each folder's last:
+    /// folder by folder in the mappings' order, and within a folder in the order the checks settle
+    /// (a pair as soon as both sides' windows hold it, a missing message once the destination is
+    /// listed to its end), which is not the UID order. Keeps only the checks that are not present, so
+    /// that what one user's verification holds is a window or two of each side, not a folder.
     public func verify(
         connector: StoreConnector, state: (ledger: Ledger, pair: MailboxPair)? = nil,
-        each: (MessageCheck) throws -> Void
+        each: (MessageCheck) throws -> Void, endOfFolder: () throws -> Void
     ) async throws -> MailboxVerification {
         try await connector.withStores { source, destination in
-            try await verify(source: source, destination: destination, state: state, keepsPresent: false, each: each)
+            try await verify(
+                source: source, destination: destination, state: state, keepsPresent: false, each: each,
+                endOfFolder: endOfFolder)
         }
     }
 
     private func verify(
         source: any SourceStore, destination: any DestinationStore, state: (ledger: Ledger, pair: MailboxPair)?,
-        keepsPresent: Bool, each: (MessageCheck) throws -> Void
+        keepsPresent: Bool, each: (MessageCheck) throws -> Void, endOfFolder: () throws -> Void
     ) async throws -> MailboxVerification {
         let survey = FolderSurvey(rules: rules, options: options, state: state, identifyAll: true)
         var folders: [FolderVerification] = []
         var counts: [MessageCheck.Status: Int] = [:]
-        let unpaired = try await survey.survey(source: source, destination: destination) { work in
-            var kept: [MessageCheck] = []
-            try await check(work, source: source, destination: destination) { check in
-                counts[check.status, default: 0] += 1
-                try each(check)
-                if keepsPresent || check.status != .present { kept.append(check) }
+        // The folder's checks kept so far.
+        var kept: [MessageCheck] = []
+        // The drain is optional, so escaping in its type; it does not outlive the survey.
+        let unpaired = try await withoutActuallyEscaping(each) { each in
+            try await survey.survey(
+                source: source, destination: destination,
+                drain: { mapping, diff in
+                    try await check(taking: &diff, of: mapping, source: source, destination: destination) { check in
+                        counts[check.status, default: 0] += 1
+                        try each(check)
+                        if keepsPresent || check.status != .present { kept.append(check) }
+                    }
+                }
+            ) { work in
+                kept.sort { $0.sourceUID < $1.sourceUID }
+                folders.append(FolderVerification(mapping: work.mapping, messages: kept))
+                kept = []
+                try endOfFolder()
             }
-            folders.append(FolderVerification(mapping: work.mapping, messages: kept))
         }
         // A message the user moved on the destination is "deleted" where it was synced to and extra
         // where it went: counted once each way, it is a move, not a difference.
@@ -84,7 +101,7 @@ public struct MailboxVerifier: Sendable {
         return MailboxVerification(folders: folders, extra: extra, counts: counts)
     }
 
-    /// Where a folder's diff holds a message: the list and the index in it.
+    /// Where a diff holds a message: the list and the index in it.
     private enum Entry {
         case pair(Int)
         case missing(Int)
@@ -92,22 +109,32 @@ public struct MailboxVerifier: Sendable {
         case skipped(Int)
     }
 
-    /// Checks one folder's messages in source UID order, a batch at a time, handing each check to
-    /// `emit`: with `deep`, only one batch's digests are held at once.
+    /// Takes out of `diff` what is settled (pairs and their flag updates, messages missing, kept
+    /// deleted or skipped) and checks it in source UID order, a batch at a time, handing each check
+    /// to `emit`: with `deep`, one batch's bodies are fetched and hashed at a time.
     private func check(
-        _ work: FolderWork, source: any SourceStore, destination: any DestinationStore,
-        emit: (MessageCheck) throws -> Void
+        taking diff: inout FolderDiff, of mapping: FolderMapping, source: any SourceStore,
+        destination: any DestinationStore, emit: (MessageCheck) throws -> Void
     ) async throws {
-        guard let diff = work.diff, let target = work.mapping.destination else { return }
-        let sourcePath = work.mapping.source.path
-        var order: [(uid: UInt32, entry: Entry)] = []
-        order.reserveCapacity(diff.present.count + diff.toCopy.count + diff.keptDeleted.count + diff.skipped.count)
-        order += diff.present.indices.lazy.map { (diff.present[$0].source.uid, .pair($0)) }
-        order += diff.toCopy.indices.lazy.map { (diff.toCopy[$0].uid, .missing($0)) }
-        order += diff.keptDeleted.indices.lazy.map { (diff.keptDeleted[$0].uid, .deleted($0)) }
-        order += diff.skipped.indices.lazy.map { (diff.skipped[$0].message.uid, .skipped($0)) }
-        order.sort { $0.uid < $1.uid }
+        guard let target = mapping.destination else { return }
+        let sourcePath = mapping.source.path
+        let present = diff.present
+        let missing = diff.toCopy
+        let deleted = diff.keptDeleted
+        let skipped = diff.skipped
         let differingFlags = Set(diff.flagUpdates.map(\.destinationUID))
+        diff.present = []
+        diff.toCopy = []
+        diff.keptDeleted = []
+        diff.skipped = []
+        diff.flagUpdates = []
+        var order: [(uid: UInt32, entry: Entry)] = []
+        order.reserveCapacity(present.count + missing.count + deleted.count + skipped.count)
+        order += present.indices.lazy.map { (present[$0].source.uid, .pair($0)) }
+        order += missing.indices.lazy.map { (missing[$0].uid, .missing($0)) }
+        order += deleted.indices.lazy.map { (deleted[$0].uid, .deleted($0)) }
+        order += skipped.indices.lazy.map { (skipped[$0].message.uid, .skipped($0)) }
+        order.sort { $0.uid < $1.uid }
         var start = 0
         while start < order.count {
             let batch = order[start..<min(start + Self.batchSize, order.count)]
@@ -117,14 +144,14 @@ public struct MailboxVerifier: Sendable {
             if deep {
                 let sourceMessages = batch.compactMap { item -> MessageSummary? in
                     switch item.entry {
-                    case .pair(let index): return diff.present[index].source
-                    case .missing(let index): return diff.toCopy[index]
+                    case .pair(let index): return present[index].source
+                    case .missing(let index): return missing[index]
                     case .deleted, .skipped: return nil
                     }
                 }
                 let copies = batch.compactMap { item -> MessageSummary? in
                     guard case .pair(let index) = item.entry else { return nil }
-                    return diff.present[index].destination
+                    return present[index].destination
                 }
                 sourceDigests = try await Self.digests(of: sourceMessages) { batch, consume in
                     try await source.withBodies(of: batch, in: sourcePath, consume)
@@ -138,25 +165,23 @@ public struct MailboxVerifier: Sendable {
                 case .pair(let index):
                     try emit(
                         check(
-                            diff.present[index], from: sourcePath, to: target,
-                            flagsDiffer: differingFlags.contains(diff.present[index].destination.uid),
+                            present[index], from: sourcePath, to: target,
+                            flagsDiffer: differingFlags.contains(present[index].destination.uid),
                             digests: (sourceDigests, destinationDigests)))
                 case .missing(let index):
-                    let message = diff.toCopy[index]
                     try emit(
                         MessageCheck(
-                            sourceFolder: sourcePath, destinationFolder: target, sourceUID: message.uid,
-                            destinationUID: nil, identity: message.identity, size: message.size, status: .missing,
-                            sourceDigest: sourceDigests[message.uid]))
+                            sourceFolder: sourcePath, destinationFolder: target, sourceUID: missing[index].uid,
+                            destinationUID: nil, identity: missing[index].identity, size: missing[index].size,
+                            status: .missing, sourceDigest: sourceDigests[missing[index].uid]))
                 case .deleted(let index):
-                    let message = diff.keptDeleted[index]
                     try emit(
                         MessageCheck(
-                            sourceFolder: sourcePath, destinationFolder: target, sourceUID: message.uid,
-                            destinationUID: nil, identity: message.identity, size: message.size,
+                            sourceFolder: sourcePath, destinationFolder: target, sourceUID: deleted[index].uid,
+                            destinationUID: nil, identity: deleted[index].identity, size: deleted[index].size,
                             status: .deletedOnDestination))
                 case .skipped(let index):
-                    let (message, reason) = diff.skipped[index]
+                    let (message, reason) = skipped[index]
                     try emit(
                         MessageCheck(
                             sourceFolder: sourcePath, destinationFolder: target, sourceUID: message.uid,

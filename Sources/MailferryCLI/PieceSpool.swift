@@ -7,11 +7,9 @@ import Foundation
 /// entries here while it checks them (`ManifestEntrySpool`). The file is unlinked as soon as it is
 /// created, so nothing is left behind, whatever ends the process. Plans and manifests hold no secrets.
 final class PieceSpool {
-    private let file: FileHandle
-    private let directory: URL
+    private let file: TemporaryFile
     /// Where each piece starts in the file and its length in bytes, by item, then slot.
     private var extents: [[(offset: UInt64, length: Int)?]]
-    private var end: UInt64 = 0
     /// The piece stored last, which `appendToLastPiece` extends.
     private var last: (index: Int, slot: Int)?
     /// Pieces are read back in parts of about this many bytes, so that a piece of any size is never
@@ -20,41 +18,21 @@ final class PieceSpool {
 
     /// A spool for `count` items of `slots` pieces each, in `directory` (`TMPDIR` by default).
     init(count: Int, slots: Int, directory: URL = FileManager.default.temporaryDirectory) throws(CLIError) {
-        var template = Array(directory.appendingPathComponent("mailferry-plan.XXXXXX").path.utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { buffer -> Int32 in
-            guard let path = buffer.baseAddress else { return -1 }
-            return mkstemp(path)
-        }
-        guard descriptor >= 0 else { throw .outputSpool(directory.path, reason: String(cString: strerror(errno))) }
-        unlink(template)
-        file = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        self.directory = directory
+        file = try TemporaryFile(directory: directory)
         extents = Array(repeating: Array(repeating: nil, count: slots), count: count)
     }
 
     /// Keeps the piece of item `index` in `slot`; each once.
     func store(_ piece: String, at index: Int, slot: Int) throws(CLIError) {
-        try write(piece)
-        extents[index][slot] = (end, piece.utf8.count)
-        end += UInt64(piece.utf8.count)
+        extents[index][slot] = (try file.append(piece), piece.utf8.count)
         last = (index, slot)
     }
 
     /// Adds `part` to the end of the piece stored last (nothing when none was).
     func appendToLastPiece(_ part: String) throws(CLIError) {
         guard let last, let extent = extents[last.index][last.slot] else { return }
-        try write(part)
+        try file.append(part)
         extents[last.index][last.slot] = (extent.offset, extent.length + part.utf8.count)
-        end += UInt64(part.utf8.count)
-    }
-
-    private func write(_ text: String) throws(CLIError) {
-        do {
-            try file.seek(toOffset: end)
-            try file.write(contentsOf: Data(text.utf8))
-        } catch {
-            throw .outputSpool(directory.path, reason: "\(error)")
-        }
     }
 
     /// The length in bytes of each item's piece in `slot`, in the items' order (nil: never stored).
@@ -73,16 +51,7 @@ final class PieceSpool {
             var offset = extent.offset
             var remaining = extent.length
             repeat {
-                let data: Data
-                do {
-                    try file.seek(toOffset: offset)
-                    data = try file.read(upToCount: min(remaining, Self.partSize)) ?? Data()
-                } catch {
-                    throw CLIError.outputSpool(directory.path, reason: "\(error)")
-                }
-                guard !data.isEmpty || remaining == 0 else {
-                    throw CLIError.outputSpool(directory.path, reason: "the file was cut short")
-                }
+                let data = try file.read(at: offset, count: min(remaining, Self.partSize))
                 let bytes = data.count < remaining ? Self.wholeLines(data) : data[...]
                 try body(String(decoding: bytes, as: UTF8.self), offset == extent.offset)
                 offset += UInt64(bytes.count)

@@ -79,8 +79,8 @@ struct VerifyCommand: AsyncParsableCommand {
                 entries = spool
                 outcome = .success(
                     try await verifier.verify(
-                        connector: factory.connector(for: account), state: ledger.map { ($0, pair) }
-                    ) { check in try spool?.add(check) })
+                        connector: factory.connector(for: account), state: ledger.map { ($0, pair) },
+                        each: { check in try spool?.add(check) }, endOfFolder: { try spool?.endFolder() }))
             } catch {
                 let message = (error as? any UserFacingError)?.userMessage ?? String(describing: type(of: error))
                 outcome = .failure(UserVerification.VerificationFailure(message: message))

@@ -71,9 +71,9 @@ import Testing
         #expect(status(noFlags, 2) == .present)
     }
 
-    /// `verify` with a manifest hands every check over as it is made, in the manifest's order, and
-    /// keeps only those that are not present; its counts are the whole verification's.
-    @Test func checksHandedOverAsTheyAreMadeAreTheWholeVerificationsInOrder() async throws {
+    /// `verify` with a manifest hands every check over as it is made, folder by folder, and keeps
+    /// only those that are not present; its counts are the whole verification's.
+    @Test func checksHandedOverAsTheyAreMadeAreTheWholeVerifications() async throws {
         let (source, destination) = Self.stores()
         source.add(Self.message(5), to: "INBOX")
         source.add(Self.message(6), to: "Archive")
@@ -81,10 +81,12 @@ import Testing
         for deep in [false, true] {
             let verifier = MailboxVerifier(rules: FolderRules(), options: MigrationOptions(), deep: deep)
             let whole = try await verifier.verify(source: source, destination: destination)
-            var handedOver: [MessageCheck] = []
+            var folders: [[MessageCheck]] = [[]]
             let kept = try await verifier.verify(
-                connector: StoreConnector(openSource: { source }, openDestination: { destination })
-            ) { handedOver.append($0) }
+                connector: StoreConnector(openSource: { source }, openDestination: { destination }),
+                each: { folders[folders.count - 1].append($0) }, endOfFolder: { folders.append([]) })
+            #expect(folders.count == whole.folders.count + 1 && folders.last == [])
+            let handedOver = folders.flatMap { $0.sorted { $0.sourceUID < $1.sourceUID } }
             #expect(handedOver == whole.messages)
             #expect(handedOver.count == 7 && Set(handedOver.map(\.status)) == [.present, .missing])
             #expect(kept.messages == whole.messages.filter { $0.status != .present })

@@ -41,8 +41,9 @@ import Testing
         }
     }
 
-    /// A user whose entries were spooled as they were checked (`ManifestEntrySpool`), and whose
-    /// verification kept only the checks that are not present, gives the bytes of the whole encoding.
+    /// A user whose entries were spooled as they were checked (`ManifestEntrySpool`, in any order
+    /// within a folder), and whose verification kept only the checks that are not present, gives the
+    /// bytes of the whole encoding.
     @Test func aUsersSpooledEntriesGiveTheWholeDocumentsBytes() throws {
         let inbox = FolderMapping(
             source: FolderInfo(path: MailboxPath("INBOX")), destination: MailboxPath("INBOX"), reason: "")
@@ -73,7 +74,10 @@ import Testing
                 FolderVerification(mapping: junk, messages: []),
             ], extra: extra, counts: whole.counts)
         let entries = try ManifestEntrySpool()
-        for check in checks { try entries.add(check) }
+        // A folder's checks come in the order they settle; the manifest lists them by UID.
+        for index in [3, 0, 5, 1, 4, 2] { try entries.add(checks[index]) }
+        try entries.endFolder()
+        try entries.endFolder()  // Junk: skipped, no messages
         let empty = try ManifestEntrySpool()
         let spooled = [
             UserVerification(sourceUser: "alice", destinationUser: "a@new", outcome: .success(kept), entries: entries),
@@ -112,5 +116,54 @@ import Testing
         #expect(headings == ["alice", "bob", "carol"])
         #expect(lines.last == "3 users: 2 complete, 0 with differences, 1 error.")
         #expect(output.tally[.complete] == 2 && output.tally[.error] == 1 && output.tally.users == 3)
+    }
+}
+
+/// `ManifestEntrySpool` puts each folder's entries in UID order, whatever order they came in, and
+/// reads back a manifest of any size in parts.
+@Suite struct ManifestEntrySpoolTests {
+    static func check(_ folder: String, _ uid: UInt32) -> MessageCheck {
+        MessageCheck(
+            sourceFolder: MailboxPath(folder), destinationFolder: MailboxPath(folder), sourceUID: uid,
+            destinationUID: uid + 1_000_000, identity: MessageIdentity(key: "mid:<\(uid)@\(folder)>:\(uid)"),
+            size: Int64(uid), status: .present, sourceDigest: "s", destinationDigest: "d")
+    }
+
+    @Test func eachFoldersEntriesComeOutByUIDInTheFoldersOrder() throws {
+        let directory = try PlanSpoolTests.emptyDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let spool = try ManifestEntrySpool(directory: directory)
+        // INBOX large enough to be read back in several parts, checked out of order; then an empty
+        // folder; then one checked in order.
+        let inbox = (1...6_000).map { Self.check("INBOX", UInt32($0)) }
+        var shuffled = inbox
+        var generator = SeededGenerator(seed: 7)
+        shuffled.shuffle(using: &generator)
+        for check in shuffled { try spool.add(check) }
+        try spool.endFolder()
+        try spool.endFolder()
+        let sent = (1...3).map { Self.check("Sent", UInt32($0)) }
+        for check in sent { try spool.add(check) }
+        try spool.endFolder()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [])
+        var parts: [String] = []
+        try spool.forEachPart { parts.append($0) }
+        #expect(parts.count > 1)
+        let expected = try (inbox + sent).map { try StableJSON.element(VerifyDocument.Message(check: $0), depth: 2) }
+            .joined(separator: StableJSON.separator)
+        #expect(parts.joined() == expected)
+    }
+}
+
+/// A deterministic generator, so that the shuffle is the same on every run.
+private struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
