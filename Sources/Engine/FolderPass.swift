@@ -336,7 +336,13 @@ struct FolderPass: Sendable {
     /// This user's baseline for one destination folder; empty without a state.
     private func loadBaseline(of target: MailboxPath) throws -> SyncBaseline {
         guard let ledger else { return SyncBaseline([]) }
-        return SyncBaseline(try ledger.baseline(pair, destinationFolder: target))
+        var store = BaselineStore()
+        try ledger.forEachBaselineEntry(pair, destinationFolder: target) { count in
+            store.reserveCapacity(count)
+        } body: {
+            store.append($0)
+        }
+        return SyncBaseline(store)
     }
 
     /// Whether removing `count` messages trips the mass-delete guard.

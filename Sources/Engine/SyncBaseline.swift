@@ -6,21 +6,28 @@ import MailferryCore
 /// key changed (a new UIDVALIDITY, a message moved between merged folders). What no source message
 /// claimed is a message gone from the source since.
 struct SyncBaseline: Sendable {
-    /// Held compactly, because a folder of 200,000 messages has as many entries: the entries in one
-    /// array, two `IndexTable`s of their indices (by source folder and key, and by identity) and a
-    /// flag per claimed entry. No dictionary keyed by the entries' strings.
-    private let entries: [BaselineEntry]
+    /// Held compactly, because a folder of 200,000 messages has as many entries: the entries as
+    /// columns (`BaselineStore`), two `IndexTable`s of their indices (by source folder and key, and
+    /// by identity) and a flag per claimed entry. No dictionary keyed by the entries' strings.
+    private let store: BaselineStore
     private var bySourceKey: IndexTable
     private var byIdentity: IndexTable
     private var claimed: [Bool] = []
 
     init(_ entries: [BaselineEntry]) {
-        self.entries = entries
-        claimed = Array(repeating: false, count: entries.count)
-        bySourceKey = IndexTable(count: entries.count) {
-            Self.hash(key: entries[$0].key, in: entries[$0].sourceFolder)
+        var store = BaselineStore()
+        store.reserveCapacity(entries.count)
+        for entry in entries { store.append(entry) }
+        self.init(store)
+    }
+
+    init(_ store: BaselineStore) {
+        self.store = store
+        claimed = Array(repeating: false, count: store.count)
+        bySourceKey = IndexTable(count: store.count) {
+            Self.hash(key: store.key(at: $0), in: store.sourceFolder(at: $0))
         }
-        byIdentity = IndexTable(count: entries.count) { entries[$0].identity.hashValue }
+        byIdentity = IndexTable(count: store.count) { store.identity(at: $0).hashValue }
     }
 
     private static func hash(key: CompactSourceKey, in folder: MailboxPath) -> Int {
@@ -34,20 +41,20 @@ struct SyncBaseline: Sendable {
     private func index(of key: CompactSourceKey, in folder: MailboxPath) -> Int? {
         var found: Int?
         bySourceKey.forEachCandidate(hash: Self.hash(key: key, in: folder)) { index in
-            guard entries[index].key == key, entries[index].sourceFolder == folder else { return true }
+            guard store.key(at: index) == key, store.sourceFolder(at: index) == folder else { return true }
             found = index
             return false
         }
         return found
     }
 
-    var isEmpty: Bool { entries.isEmpty }
+    var isEmpty: Bool { store.count == 0 }
 
     /// The entry of `message` (listed in `folder`), taken so that no other message claims it.
     mutating func claim(_ message: MessageSummary, in folder: MailboxPath) -> BaselineEntry? {
         if let index = index(of: message.compactSourceKey, in: folder), !claimed[index] {
             claimed[index] = true
-            return entries[index]
+            return store[index]
         }
         return claimByIdentity(message, in: folder)
     }
@@ -60,8 +67,8 @@ struct SyncBaseline: Sendable {
         var sameFolder: Int?
         var otherFolder: Int?
         byIdentity.forEachCandidate(hash: message.identity.hashValue) { index in
-            guard !claimed[index], entries[index].identity == message.identity else { return true }
-            if entries[index].sourceFolder == folder {
+            guard !claimed[index], store.hasIdentity(at: index, message.identity) else { return true }
+            if store.sourceFolder(at: index) == folder {
                 sameFolder = index
                 return false
             }
@@ -70,12 +77,12 @@ struct SyncBaseline: Sendable {
         }
         guard let index = sameFolder ?? otherFolder else { return nil }
         claimed[index] = true
-        return entries[index]
+        return store[index]
     }
 
     /// Entries of `folder` that no source message claimed: their messages left the source.
     func unclaimed(in folder: MailboxPath) -> [BaselineEntry] {
-        entries.indices.filter { !claimed[$0] && entries[$0].sourceFolder == folder }.map { entries[$0] }
+        (0..<store.count).filter { !claimed[$0] && store.sourceFolder(at: $0) == folder }.map { store[$0] }
             .sorted { $0.sourceKey < $1.sourceKey }
     }
 
@@ -83,9 +90,7 @@ struct SyncBaseline: Sendable {
     /// unless it was copied without one. A key names the same message for as long as it lives (IMAP:
     /// a UID under its UIDVALIDITY; POP3: a UIDL), so its headers need not be read again.
     func identity(ofSourceKey key: CompactSourceKey, in folder: MailboxPath) -> MessageIdentity? {
-        index(of: key, in: folder).flatMap {
-            entries[$0].identity.isUnread ? nil : entries[$0].identity
-        }
+        index(of: key, in: folder).flatMap { store.identityIsUnread(at: $0) ? nil : store.identity(at: $0) }
     }
 
     /// The identities the state holds for destination messages by UID (valid while the destination
@@ -94,9 +99,9 @@ struct SyncBaseline: Sendable {
     func identitiesByDestinationUID() -> IdentitiesByUID {
         // UID and entry index in one integer, so that the sort moves plain numbers.
         var named: [UInt64] = []
-        named.reserveCapacity(entries.count)
-        for (index, entry) in entries.enumerated() {
-            guard let uid = entry.destinationUID else { continue }
+        named.reserveCapacity(store.count)
+        for index in 0..<store.count {
+            guard let uid = store.destinationUID(at: index) else { continue }
             named.append(UInt64(uid) << 32 | UInt64(index))
         }
         named.sort()
@@ -107,32 +112,37 @@ struct SyncBaseline: Sendable {
             let uid = named[start] >> 32
             var end = start + 1
             while end < named.count, named[end] >> 32 == uid { end += 1 }
-            let identity = entries[Int(named[start] & 0xFFFF_FFFF)].identity
-            if !identity.isUnread,
-                named[start..<end].allSatisfy({ entries[Int($0 & 0xFFFF_FFFF)].identity == identity })
-            {
+            let first = Int(named[start] & 0xFFFF_FFFF)
+            if !store.identityIsUnread(at: first), end == start + 1 || agree(named[start..<end]) {
                 order.append(UInt32(truncatingIfNeeded: named[start]))
             }
             start = end
         }
-        return IdentitiesByUID(entries: entries, order: order)
+        return IdentitiesByUID(store: store, order: order)
+    }
+
+    /// Whether the entries of `named` (UIDs and indices, as sorted above) all have one identity.
+    private func agree(_ named: ArraySlice<UInt64>) -> Bool {
+        guard let first = named.first else { return true }
+        let identity = store.identity(at: Int(first & 0xFFFF_FFFF))
+        return named.allSatisfy { store.hasIdentity(at: Int($0 & 0xFFFF_FFFF), identity) }
     }
 
     /// Identities by destination UID: the baseline's entries (shared, not copied) and the indices of
     /// those that name a UID, in UID order. No dictionary and no second copy of the identities: one
     /// entry per message of a folder that may hold 200,000.
     struct IdentitiesByUID: Sendable {
-        fileprivate let entries: [BaselineEntry]
+        fileprivate let store: BaselineStore
         fileprivate let order: [UInt32]
 
         /// The UIDs it knows, in order.
-        var uids: [UInt32] { order.compactMap { entries[Int($0)].destinationUID } }
+        var uids: [UInt32] { order.compactMap { store.destinationUID(at: Int($0)) } }
 
         subscript(uid: UInt32) -> MessageIdentity? {
-            let position = order.partitionPoint { (entries[Int($0)].destinationUID ?? 0) < uid }
+            let position = order.partitionPoint { (store.destinationUID(at: Int($0)) ?? 0) < uid }
             guard position < order.count else { return nil }
-            let entry = entries[Int(order[position])]
-            return entry.destinationUID == uid ? entry.identity : nil
+            let index = Int(order[position])
+            return store.destinationUID(at: index) == uid ? store.identity(at: index) : nil
         }
     }
 

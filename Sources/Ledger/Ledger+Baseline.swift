@@ -7,10 +7,24 @@ import MailferryCore
 extension Ledger {
     /// Every baseline entry of one destination folder (all the source folders merged into it).
     public func baseline(_ pair: MailboxPair, destinationFolder: MailboxPath) throws(LedgerError) -> [BaselineEntry] {
+        var entries: [BaselineEntry] = []
+        try forEachBaselineEntry(pair, destinationFolder: destinationFolder) { count in
+            entries.reserveCapacity(count)
+        } body: {
+            entries.append($0)
+        }
+        return entries
+    }
+
+    /// Hands every baseline entry of one destination folder to `body`, row by row, after telling
+    /// `expecting` how many there are: a folder of 200,000 messages has as many entries, which the
+    /// caller keeps in a form of its own (`BaselineStore`) and must not hold twice.
+    public func forEachBaselineEntry(
+        _ pair: MailboxPair, destinationFolder: MailboxPath, expecting: (Int) -> Void,
+        body: (BaselineEntry) -> Void
+    ) throws(LedgerError) {
         try read { db in
-            // Row by row (a folder of 200,000 messages has as many entries, which must not be held
-            // twice), each folder name decoded once and shared by the entries that name it, into an
-            // array of the exact size: grown by doubling it could hold up to twice the entries' memory.
+            // Each folder name decoded once and shared by the entries that name it.
             let filter = "WHERE source_user = ? AND destination_user = ? AND destination_folder = ?"
             let arguments: StatementArguments = [
                 pair.sourceUser, pair.destinationUser, StoredMailboxPath.text(destinationFolder),
@@ -18,15 +32,13 @@ extension Ledger {
             // Cached statements, as for folder records: read once per folder and pass.
             let count = try Int.fetchOne(
                 db.cachedStatement(sql: "SELECT COUNT(*) FROM sync_baseline \(filter)"), arguments: arguments)
+            expecting(count ?? 0)
             let rows = try Row.fetchCursor(
                 db.cachedStatement(sql: "SELECT * FROM sync_baseline \(filter)"), arguments: arguments)
             var folders: [String: MailboxPath] = [:]
-            var entries: [BaselineEntry] = []
-            entries.reserveCapacity(count ?? 0)
             while let row = try rows.next() {
-                entries.append(try Ledger.baselineEntry(row, folders: &folders))
+                body(try Ledger.baselineEntry(row, folders: &folders))
             }
-            return entries
         }
     }
 

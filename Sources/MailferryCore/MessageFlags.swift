@@ -61,6 +61,16 @@ public struct MessageFlags: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "(" + sorted.joined(separator: " ") + ")" }
 
+    /// The system flags as bits (bit 0 `\Seen`, then `\Answered`, `\Flagged`, `\Deleted`,
+    /// `\Draft`) and the keywords, sorted: what a sync baseline keeps of each message's flags.
+    public var parts: (systemBits: UInt8, keywords: [String]) { (systemBits, keywordList) }
+
+    /// The flags of `parts`.
+    public init(parts: (systemBits: UInt8, keywords: [String])) {
+        systemBits = parts.systemBits
+        keywordList = parts.keywords
+    }
+
     /// Keeps only what a destination that does not accept keywords can store.
     public var withoutKeywords: MessageFlags {
         var copy = self
