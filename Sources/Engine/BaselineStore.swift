@@ -29,7 +29,10 @@ struct BaselineStore: Sendable {
 
     var count: Int { keys.count }
 
-    mutating func reserveCapacity(_ count: Int) {
+    /// Room for `count` entries whose identities take `identityBytes` bytes, so that no column is
+    /// grown by doubling (which may hold up to twice its entries, and both sizes while it grows).
+    mutating func reserveCapacity(_ count: Int, identityBytes: Int = 0) {
+        self.identityBytes.reserveCapacity(identityBytes)
         keys.reserveCapacity(count)
         sourceFolders.reserveCapacity(count)
         destinationFolders.reserveCapacity(count)

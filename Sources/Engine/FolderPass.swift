@@ -337,8 +337,8 @@ struct FolderPass: Sendable {
     private func loadBaseline(of target: MailboxPath) throws -> SyncBaseline {
         guard let ledger else { return SyncBaseline([]) }
         var store = BaselineStore()
-        try ledger.forEachBaselineEntry(pair, destinationFolder: target) { count in
-            store.reserveCapacity(count)
+        try ledger.forEachBaselineEntry(pair, destinationFolder: target) { count, identityBytes in
+            store.reserveCapacity(count, identityBytes: identityBytes)
         } body: {
             store.append($0)
         }

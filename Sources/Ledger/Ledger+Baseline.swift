@@ -8,7 +8,7 @@ extension Ledger {
     /// Every baseline entry of one destination folder (all the source folders merged into it).
     public func baseline(_ pair: MailboxPair, destinationFolder: MailboxPath) throws(LedgerError) -> [BaselineEntry] {
         var entries: [BaselineEntry] = []
-        try forEachBaselineEntry(pair, destinationFolder: destinationFolder) { count in
+        try forEachBaselineEntry(pair, destinationFolder: destinationFolder) { count, _ in
             entries.reserveCapacity(count)
         } body: {
             entries.append($0)
@@ -17,11 +17,12 @@ extension Ledger {
     }
 
     /// Hands every baseline entry of one destination folder to `body`, row by row, after telling
-    /// `expecting` how many there are: a folder of 200,000 messages has as many entries, which the
-    /// caller keeps in a form of its own (`BaselineStore`) and must not hold twice.
+    /// `expecting` how many there are and how many bytes their identities take in UTF-8: a folder of
+    /// 200,000 messages has as many entries, which the caller keeps in a form of its own
+    /// (`BaselineStore`), sized once, and must not hold twice.
     public func forEachBaselineEntry(
-        _ pair: MailboxPair, destinationFolder: MailboxPath, expecting: (Int) -> Void,
-        body: (BaselineEntry) -> Void
+        _ pair: MailboxPair, destinationFolder: MailboxPath,
+        expecting: (_ count: Int, _ identityBytes: Int) -> Void, body: (BaselineEntry) -> Void
     ) throws(LedgerError) {
         try read { db in
             // Each folder name decoded once and shared by the entries that name it.
@@ -30,9 +31,11 @@ extension Ledger {
                 pair.sourceUser, pair.destinationUser, StoredMailboxPath.text(destinationFolder),
             ]
             // Cached statements, as for folder records: read once per folder and pass.
-            let count = try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT COUNT(*) FROM sync_baseline \(filter)"), arguments: arguments)
-            expecting(count ?? 0)
+            let sizes = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT COUNT(*), TOTAL(LENGTH(CAST(identity AS BLOB))) FROM sync_baseline \(filter)"),
+                arguments: arguments)
+            expecting(sizes?[0] ?? 0, Int(sizes?[1] ?? 0.0))
             let rows = try Row.fetchCursor(
                 db.cachedStatement(sql: "SELECT * FROM sync_baseline \(filter)"), arguments: arguments)
             var folders: [String: MailboxPath] = [:]

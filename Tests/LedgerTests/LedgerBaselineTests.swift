@@ -27,6 +27,34 @@ import Testing
         #expect(inbox.capacity < 1100)
     }
 
+    /// Before the entries, the reader is told how many there are and how many bytes their
+    /// identities take in UTF-8 (a `BaselineStore` is sized once from these).
+    @Test func theEntriesCountAndTheirIdentitiesBytesComeFirst() throws {
+        let temporary = try TemporaryDirectory()
+        defer { temporary.remove() }
+        let ledger = try Ledger.open(directory: temporary.child("state"))
+        var zoe = entry("7:3")
+        zoe.identity = MessageIdentity(key: "mid:<Zoë-日本@x>:10")
+        let entries = [entry("7:1"), entry("7:2"), zoe]
+        try ledger.saveBaseline(entries + [entry("9:1", folder: "Work")], for: pair)
+        var expected: (count: Int, bytes: Int)?
+        var read: [BaselineEntry] = []
+        try ledger.forEachBaselineEntry(pair, destinationFolder: .inbox) { count, bytes in
+            expected = (count, bytes)
+        } body: {
+            read.append($0)
+        }
+        #expect(expected?.count == 3 && read.count == 3)
+        #expect(expected?.bytes == entries.reduce(0) { $0 + $1.identity.key.utf8.count })
+        #expect(Set(read.map(\.identity)) == Set(entries.map(\.identity)))
+        try ledger.forEachBaselineEntry(pair, destinationFolder: MailboxPath("Empty")) { count, bytes in
+            expected = (count, bytes)
+        } body: { _ in
+            Issue.record("no entry expected")
+        }
+        #expect(expected?.count == 0 && expected?.bytes == 0)
+    }
+
     @Test func entriesBelongToOneMailboxPairAndFolder() throws {
         let temporary = try TemporaryDirectory()
         defer { temporary.remove() }
