@@ -128,6 +128,10 @@ public struct MailboxVerifier: Sendable {
         diff.keptDeleted = []
         diff.skipped = []
         diff.flagUpdates = []
+        // What `apply` would write to the state: `verify` writes nothing, and without a state
+        // every pair has an update.
+        diff.baselineUpdates = []
+        diff.baselineRemovals = []
         var order: [(uid: UInt32, entry: Entry)] = []
         order.reserveCapacity(present.count + missing.count + deleted.count + skipped.count)
         order += present.indices.lazy.map { (present[$0].source.uid, .pair($0)) }
