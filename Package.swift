@@ -139,7 +139,7 @@ let package = Package(
         // Starts and stops real Dovecot servers for integration tests (scripts/dovecot).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
 
-        .testTarget(name: "MailferryCoreTests", dependencies: ["MailferryCore"]),
+        .testTarget(name: "MailferryCoreTests", dependencies: ["MailferryCore", "TestSupport"]),
         .testTarget(
             name: "JobSpecTests", dependencies: ["JobSpec", "MailferryCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import MailferryCore
+import TestSupport
 import Testing
 
 @testable import MailferryCLI
@@ -152,18 +153,5 @@ import Testing
         let expected = try (inbox + sent).map { try StableJSON.element(VerifyDocument.Message(check: $0), depth: 2) }
             .joined(separator: StableJSON.separator)
         #expect(parts.joined() == expected)
-    }
-}
-
-/// A deterministic generator, so that the shuffle is the same on every run.
-private struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
