@@ -41,6 +41,7 @@ public struct FolderSurvey: Sendable {
     /// none of it after: `verify` checks a folder's pairs and lets them go before the next folder is
     /// listed. Returns, per existing destination folder that a source folder maps to, its messages
     /// that no source message was paired with.
+    ///
     /// `drain` (`verify`'s) takes out what is settled of each folder's diff while it is made (see
     /// `FolderPass.Drain`); `body` then gets the folder's work without it.
     func survey(
