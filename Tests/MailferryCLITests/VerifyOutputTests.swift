@@ -138,7 +138,7 @@ import Testing
         // folder; then one checked in order.
         let inbox = (1...6_000).map { Self.check("INBOX", UInt32($0)) }
         var shuffled = inbox
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         shuffled.shuffle(using: &generator)
         for check in shuffled { try spool.add(check) }
         try spool.endFolder()

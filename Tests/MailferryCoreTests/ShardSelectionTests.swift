@@ -46,7 +46,7 @@ import Testing
         let users = (0..<1000).map { "user\($0)@old.example" }
         let accounts = users.enumerated().map { Self.account($1, line: $0 + 1) }
         var shuffled = accounts
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         shuffled.shuffle(using: &generator)
         #expect(shuffled.map(\.sourceUser) != users)
         var seen: [String: Int] = [:]
