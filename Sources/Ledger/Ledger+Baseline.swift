@@ -5,17 +5,6 @@ import MailferryCore
 // The per-message sync baseline (table `sync_baseline`): written for every message copied (in the
 // transaction that commits its journal entry) or found present, read by the next run's diff.
 extension Ledger {
-    /// Every baseline entry of one destination folder (all the source folders merged into it).
-    public func baseline(_ pair: MailboxPair, destinationFolder: MailboxPath) throws(LedgerError) -> [BaselineEntry] {
-        var entries: [BaselineEntry] = []
-        try forEachBaselineEntry(pair, destinationFolder: destinationFolder) { count, _ in
-            entries.reserveCapacity(count)
-        } body: {
-            entries.append($0)
-        }
-        return entries
-    }
-
     /// Hands every baseline entry of one destination folder to `body`, row by row, after telling
     /// `expecting` how many there are and how many bytes their identities take in UTF-8: a folder of
     /// 200,000 messages has as many entries, which the caller keeps in a form of its own
