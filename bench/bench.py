@@ -91,7 +91,7 @@ def password(user):
 class Server:
     """One scripts/dovecot-server instance with an IMAPS port on 127.0.0.1."""
 
-    def __init__(self, directory, users, pop3s=False):
+    def __init__(self, directory, users, pop3s=False, metadata=False):
         self.directory = directory
         self.users = users
         self.pop3s_port = None
@@ -103,6 +103,8 @@ class Server:
                 args += ["--pop3s", str(self.pop3s_port)]
             else:
                 args += ["--no-pop3"]
+            if metadata:
+                args += ["--metadata"]
             for user in users:
                 args += ["--user", f"{user}:{password(user)}"]
             result = subprocess.run(args, capture_output=True, text=True)
@@ -572,8 +574,8 @@ class Bench:
         self.destination_count = 0
         self.new_mail = {}   # profile -> NewMail, once delivered
 
-    def start(self, name, users, pop3s=False):
-        server = Server(os.path.join(self.work, name), users, pop3s)
+    def start(self, name, users, pop3s=False, metadata=False):
+        server = Server(os.path.join(self.work, name), users, pop3s, metadata)
         self.servers.append(server)
         return server
 
@@ -591,7 +593,7 @@ class Bench:
         for server in [s for s in self.servers if s is not self.source]:
             self.stop(server)
         self.destination_count += 1
-        return self.start(f"dst{self.destination_count}", users)
+        return self.start(f"dst{self.destination_count}", users, metadata=not self.args.no_metadata)
 
     def users(self, profile):
         return [u for u, _ in profile_users(profile, self.args.scale)]
@@ -803,7 +805,9 @@ def report(bench, tools, versions, available):
     lines.append("")
     lines.append(f"Machine: {os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}; load average "
                  f"at the end {os.getloadavg()[0]:.2f}. Dovecot {dovecot} to Dovecot, IMAPS on 127.0.0.1, storage on "
-                 f"{bench.args.work_root}. {', '.join(versions)}. Medians of {bench.args.repeats}.")
+                 f"{bench.args.work_root}; destinations "
+                 + ("without IMAP METADATA" if bench.args.no_metadata else "with IMAP METADATA (sync records)")
+                 + f". {', '.join(versions)}. Medians of {bench.args.repeats}.")
     lines.append("")
     for profile, figures in bench.corpus.items():
         at_once = CONCURRENCY.get(profile)
@@ -898,6 +902,8 @@ def main():
     parser.add_argument("--no-limit", action="store_true", help="skip the servers' own limit runs")
     parser.add_argument("--no-changed", action="store_true",
                         help="skip the re-run after new mail (no mail delivered into the source)")
+    parser.add_argument("--no-metadata", action="store_true",
+                        help="destinations without IMAP METADATA, where mailferry keeps each folder's sync record")
     parser.add_argument("--skip-state-deleted", default="", metavar="TOOLS",
                         help="comma-separated tools without the re-run with state deleted (mbsync copies "
                              "everything again there, which at `huge`'s size takes many minutes)")

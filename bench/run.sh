@@ -4,7 +4,8 @@
 #
 #   bench/run.sh [--build] [--repeats N] [--profiles small,mixed,large1]
 #                [--tools mbsync,mailferry,imapsync] [--mailferry PATH] [--no-sequential]
-#                [--no-limit] [--no-changed] [--scale F] [--skip-state-deleted TOOLS] [--out FILE] [--keep]
+#                [--no-limit] [--no-changed] [--no-metadata] [--scale F] [--skip-state-deleted TOOLS]
+#                [--out FILE] [--keep]
 #
 # --build first runs `swift build -c release --product mailferry --static-swift-stdlib`: the Swift
 # runtime and Foundation linked into the binary, which then runs without a Swift installation and

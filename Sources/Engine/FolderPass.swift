@@ -93,13 +93,28 @@ struct FolderPass: Sendable {
         let fastPathAllowed =
             (sourceState.highestModSeq != nil || !options.flags) && !inDoubt && !identifyAll
             && mapping.selection == .all
-        if fastPathAllowed, pools.messages[target] == nil, let ledger,
-            let record = try? ledger.folderRecord(sourceUser: sourceUser, sourceFolder: folder),
-            record.destinationFolder == target, record.source == sourceState, record.destination == destinationState
-        {
-            return FolderWork(
-                mapping: mapping, destinationExists: destinationExists, diff: nil, sourceState: sourceState,
-                destinationState: destinationState, unchangedSince: record)
+        if fastPathAllowed, pools.messages[target] == nil, let ledger {
+            let local = try? ledger.folderRecord(sourceUser: sourceUser, sourceFolder: folder)
+            if let record = local, record.destinationFolder == target, record.source == sourceState,
+                record.destination == destinationState
+            {
+                return FolderWork(
+                    mapping: mapping, destinationExists: destinationExists, diff: nil, sourceState: sourceState,
+                    destinationState: destinationState, unchangedSince: record)
+            }
+            // Without a local record (the state lost, or never this folder's), the copy the destination
+            // keeps may show the folder unchanged all the same.
+            if local == nil, let destinationState,
+                var record = await recordOnDestination(mapping, source: source, destination: destination),
+                DestinationSyncRecord.stillDescribes(record, source: sourceState, destination: destinationState)
+            {
+                record.destination = destinationState
+                var work = FolderWork(
+                    mapping: mapping, destinationExists: destinationExists, diff: nil, sourceState: sourceState,
+                    destinationState: destinationState, unchangedSince: record)
+                work.recordedOnDestination = true
+                return work
+            }
         }
 
         // Taken out of the dictionary while it changes, so that it is not copied (a whole mailbox's
@@ -333,6 +348,41 @@ struct FolderPass: Sendable {
         return (listed, failed)
     }
 
+    /// The sync record the destination keeps for this folder pair (`DestinationSyncRecord`), if any.
+    /// A record that cannot be read is no record: the folder is then read as without a state.
+    private func recordOnDestination(
+        _ mapping: FolderMapping, source: any SourceStore, destination: any DestinationStore
+    ) async -> FolderRecord? {
+        guard let target = mapping.destination else { return nil }
+        let name = DestinationSyncRecord.name(
+            source: source.endpoints, sourceUser: sourceUser, sourceFolder: mapping.source.path)
+        guard let bytes = try? await destination.annotation(name, of: target) else { return nil }
+        return DestinationSyncRecord.decode(
+            bytes, sourceUser: sourceUser, sourceFolder: mapping.source.path, destinationFolder: target)
+    }
+
+    /// Keeps `record` with the destination folder too, where a later run can take its fast path from it
+    /// (only a folder a later run may skip: the source has CONDSTORE or flags are not copied, and
+    /// nothing is selected). Returns whether the store kept it: its folder's state then changed.
+    private func keepOnDestination(
+        _ record: FolderRecord, mapping: FolderMapping, source: any SourceStore, destination: any DestinationStore,
+        context: UserRunContext
+    ) async -> Bool {
+        guard record.source.highestModSeq != nil || !options.flags, mapping.selection == .all else { return false }
+        let name = DestinationSyncRecord.name(
+            source: source.endpoints, sourceUser: sourceUser, sourceFolder: mapping.source.path)
+        do {
+            return try await destination.setAnnotation(
+                name, to: DestinationSyncRecord.encode(record), of: record.destinationFolder)
+        } catch {
+            let reason = (error as? StoreError)?.userMessage ?? "\(error)"
+            context.write(
+                "folder \(record.destinationFolder): its sync record was not kept on the destination (\(reason)); "
+                    + "a run without the state reads this folder whole")
+            return false
+        }
+    }
+
     /// This user's baseline for one destination folder; empty without a state.
     private func loadBaseline(of target: MailboxPath) throws -> SyncBaseline {
         guard let ledger else { return SyncBaseline([]) }
@@ -361,14 +411,18 @@ struct FolderPass: Sendable {
         let folder = work.mapping.source.path
         guard let target = work.mapping.destination, let sourceState = work.sourceState else { return 0 }
         guard let diff = work.diff else {
+            if work.recordedOnDestination, let record = work.unchangedSince {
+                try context.ledger.saveFolderRecord(record)
+            }
             context.update { tally in
                 tally.counts.messagesPresent += work.messagesPresent
                 tally.counts.messagesSkipped += work.messagesSkipped
                 tally.counts.messagesKeptDeleted += work.messagesKeptDeleted
             }
             context.write(
-                "folder \(folder) -> \(target): unchanged since the last complete sync (\(work.messagesPresent) present)"
-            )
+                "folder \(folder) -> \(target): unchanged since the last complete sync "
+                    + (work.recordedOnDestination ? "(as recorded on the destination) " : "")
+                    + "(\(work.messagesPresent) present)")
             return 0
         }
         context.update { tally in
@@ -425,11 +479,19 @@ struct FolderPass: Sendable {
         let untouched = copied == 0 && diff.flagUpdates.isEmpty && deleted == 0 && work.destinationState != nil
         let destinationStateAfter = untouched ? work.destinationState : try await destination.state(of: target)
         if failed == 0, !work.deletionsRefused, let destinationState = destinationStateAfter {
-            try context.ledger.saveFolderRecord(
-                Ledger.FolderRecord(
-                    sourceUser: sourceUser, sourceFolder: folder, destinationFolder: target, source: sourceState,
-                    destination: destinationState, messagesPresent: diff.presentCount + copied,
-                    messagesKeptDeleted: diff.keptDeleted.count, messagesSkipped: diff.skipped.count, syncedAt: Date()))
+            var record = Ledger.FolderRecord(
+                sourceUser: sourceUser, sourceFolder: folder, destinationFolder: target, source: sourceState,
+                destination: destinationState, messagesPresent: diff.presentCount + copied,
+                messagesKeptDeleted: diff.keptDeleted.count, messagesSkipped: diff.skipped.count, syncedAt: Date())
+            // Kept on the destination first: writing it changes that folder's HIGHESTMODSEQ, which the
+            // state's record must already hold, or the next run would not take the fast path.
+            if await keepOnDestination(
+                record, mapping: work.mapping, source: source, destination: destination, context: context),
+                let changed = try await destination.state(of: target)
+            {
+                record.destination = changed
+            }
+            try context.ledger.saveFolderRecord(record)
         }
         return failed
     }

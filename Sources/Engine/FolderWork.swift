@@ -15,6 +15,9 @@ public struct FolderWork: Sendable {
     /// The last complete sync's record when neither side changed since (the fast path): nothing
     /// was listed and nothing is to do.
     public var unchangedSince: Ledger.FolderRecord?
+    /// `unchangedSince` came from the record the destination keeps (`DestinationSyncRecord`), not
+    /// from the state: `apply` saves it into the state.
+    public var recordedOnDestination = false
     /// The diff's deletions trip the mass-delete guard: none is made.
     public var deletionsRefused: Bool
     /// The destination folder's name before apply renames it, following a rename on the source.

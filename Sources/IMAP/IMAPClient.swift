@@ -476,6 +476,7 @@ extension IMAPUntaggedResponse {
         case .id: "ID"
         case .enabled(let list): "ENABLED \(list.joined(separator: " "))"
         case .search(let uids): "SEARCH (\(uids.count))"
+        case .metadata(let mailbox, let entries): "METADATA \(mailbox) (\(entries.map(\.name).joined(separator: " ")))"
         case .other(let text): String(text.prefix(80))
         }
     }

@@ -75,6 +75,9 @@ enum IMAPGrammar {
             while cursor.skip(space) { enabled.append(try cursor.atom("enable-data")) }
             return .enabled(enabled)
         }
+        if cursor.skipKeyword("METADATA") {
+            return try metadataResponse(&cursor)
+        }
         if cursor.skipKeyword("SEARCH") {
             var numbers: [UInt32] = []
             while cursor.skip(space) {
@@ -308,6 +311,30 @@ enum IMAPGrammar {
             try cursor.expect(UInt8(ascii: ")"), "status-att-list")
         }
         return .status(mailbox: (try? ModifiedUTF7.decode(wireName)) ?? wireName, status)
+    }
+
+    /// RFC 5464: `metadata-resp = "METADATA" SP mailbox SP (entry-values / entry-list)`,
+    /// `entry-values = "(" entry-value *(SP entry-value) ")"`, `entry-value = entry SP value`,
+    /// `value = nstring / literal8`; the unsolicited `entry-list = entry *(SP entry)` names entries only.
+    static func metadataResponse(_ cursor: inout GrammarCursor) throws(IMAPParseError) -> IMAPUntaggedResponse {
+        try cursor.expectSpace("metadata-resp")
+        let wireName = try mailbox(&cursor)
+        try cursor.expectSpace("metadata-resp")
+        var entries: [IMAPMetadataEntry] = []
+        if cursor.skip(UInt8(ascii: "(")) {
+            repeat {
+                let name = try cursor.astring("entry")
+                try cursor.expectSpace("entry-value")
+                let value = try cursor.nstring("value")
+                entries.append(IMAPMetadataEntry(name: name, value: value.map { Array($0.readableBytesView) }))
+            } while cursor.skip(space)
+            try cursor.expect(UInt8(ascii: ")"), "entry-values")
+        } else {
+            repeat {
+                entries.append(IMAPMetadataEntry(name: try cursor.astring("entry"), value: nil))
+            } while cursor.skip(space)
+        }
+        return .metadata(mailbox: (try? ModifiedUTF7.decode(wireName)) ?? wireName, entries)
     }
 
     /// RFC 2342: `Namespace = nil / "(" 1*( "(" string SP (<"> QUOTED_CHAR <"> / nil)

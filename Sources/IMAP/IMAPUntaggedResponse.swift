@@ -16,5 +16,7 @@ public enum IMAPUntaggedResponse: Sendable, Equatable {
     case id([String: String])
     case enabled([String])
     case search([UInt32])
+    /// RFC 5464: a mailbox's entries ("" for the server's own).
+    case metadata(mailbox: String, [IMAPMetadataEntry])
     case other(String)
 }

@@ -225,6 +225,28 @@ actor IMAPDestinationStore: DestinationStore {
         }
     }
 
+    /// Under the vendor prefix RFC 5464 reserves for a client's own entries.
+    private static let annotationPrefix = "/private/vendor/vendor.mailferry/"
+
+    func annotation(_ name: String, of folder: MailboxPath) async throws -> [UInt8]? {
+        guard await client.keepsMailboxMetadata, let mailbox = directory.listedName(of: folder) else { return nil }
+        do {
+            return try await client.metadata(Self.annotationPrefix + name, of: mailbox)
+        } catch {
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
+        }
+    }
+
+    func setAnnotation(_ name: String, to value: [UInt8], of folder: MailboxPath) async throws -> Bool {
+        guard await client.keepsMailboxMetadata else { return false }
+        do {
+            try await client.setMetadata(Self.annotationPrefix + name, to: value, of: directory.serverName(of: folder))
+            return true
+        } catch {
+            throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
+        }
+    }
+
     /// Read-only: EXAMINE (unless the folder is selected already) and BODY.PEEK, so nothing changes.
     func withBodies<Result: Sendable>(
         of messages: [MessageSummary], in folder: MailboxPath,

@@ -204,6 +204,14 @@ struct KillSwitchDestinationStore: DestinationStore {
         try await inner.subscribe(folder)
         injection.reached(.subscribe)
     }
+    func annotation(_ name: String, of folder: MailboxPath) async throws -> [UInt8]? {
+        try await inner.annotation(name, of: folder)
+    }
+
+    func setAnnotation(_ name: String, to value: [UInt8], of folder: MailboxPath) async throws -> Bool {
+        try await inner.setAnnotation(name, to: value, of: folder)
+    }
+
     func setFlags(_ flags: MessageFlags, ofUID uid: UInt32, in folder: MailboxPath) async throws {
         try await inner.setFlags(flags, ofUID: uid, in: folder)
         injection.reached(.store)

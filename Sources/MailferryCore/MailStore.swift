@@ -240,6 +240,12 @@ public protocol DestinationStore: Sendable {
         of messages: [MessageSummary], in folder: MailboxPath,
         _ consume: @Sendable (MessageBodies) async throws -> Result
     ) async throws -> Result
+    /// A note mailferry keeps with a destination folder (IMAP: a METADATA entry, RFC 5464, under
+    /// `/private/vendor/vendor.mailferry/`), nil when the folder has none or the store keeps none.
+    func annotation(_ name: String, of folder: MailboxPath) async throws -> [UInt8]?
+    /// Sets such a note; false where the store keeps none (the server has no METADATA).
+    @discardableResult
+    func setAnnotation(_ name: String, to value: [UInt8], of folder: MailboxPath) async throws -> Bool
     func close() async
 }
 
@@ -268,6 +274,14 @@ extension SourceStore {
 
 extension DestinationStore {
     public var uidsPersist: Bool { true }
+
+    /// Stores without annotations keep none.
+    public func annotation(_ name: String, of folder: MailboxPath) async throws -> [UInt8]? { nil }
+
+    @discardableResult
+    public func setAnnotation(_ name: String, to value: [UInt8], of folder: MailboxPath) async throws -> Bool {
+        false
+    }
 
     /// Stores that read identities at no extra cost always do.
     public func summaries(in folder: MailboxPath, identified: Bool) async throws -> [MessageSummary] {

@@ -63,6 +63,38 @@ struct IMAPClientScriptedTests {
         }
     }
 
+    @Test func metadataIsReadAndWrittenOnlyWhereOffered() async throws {
+        let greeting = "* OK [CAPABILITY IMAP4rev1 LITERAL+ AUTH=PLAIN METADATA] ready\r\n"
+        let commands = Mutex<[String]>([])
+        try await withServer(
+            greeting: greeting,
+            script: { line in
+                commands.withLock { $0.append(line) }
+                guard let tag = line.split(separator: " ").first else { return [] }
+                if line.contains("GETMETADATA"), line.contains("/private/absent") {
+                    return [.send("* METADATA Work (/private/absent NIL)\r\n\(tag) OK done\r\n")]
+                }
+                if line.contains("GETMETADATA") {
+                    return [.send("* METADATA Work (/private/note {4}\r\na\r\nb)\r\n\(tag) OK done\r\n")]
+                }
+                return [.send("\(tag) OK done\r\n")]
+            }
+        ) {
+            let client = try await IMAPClient.connect($0)
+            #expect(await client.keepsMailboxMetadata)
+            #expect(try await client.metadata("/private/note", of: "Work") == Array("a\r\nb".utf8))
+            #expect(try await client.metadata("/private/absent", of: "Work") == nil)
+            try await client.setMetadata("/private/note", to: Array("v 1".utf8), of: "Work")
+        }
+        let sent = commands.withLock { $0 }
+        #expect(sent.contains { $0.hasSuffix("GETMETADATA Work (/private/note)") })
+        #expect(sent.contains { $0.hasSuffix("SETMETADATA Work (/private/note \"v 1\")") })
+        try await withServer(script: Self.okToEverything) {
+            let client = try await IMAPClient.connect($0)
+            #expect(!(await client.keepsMailboxMetadata))
+        }
+    }
+
     @Test func multiMessageFetchStreamsBodiesInOrderWhereverTheUIDStands() async throws {
         // UID before the body (Dovecot), after it (allowed by RFC 3501), and a UID that was expunged:
         // the reader gets each body with its UID, falling back to the request order.

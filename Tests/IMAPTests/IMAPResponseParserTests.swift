@@ -71,6 +71,34 @@ struct IMAPResponseParserTests {
         #expect(namespaces.otherUsers.isEmpty && namespaces.shared.isEmpty)
     }
 
+    @Test func metadataEntriesWithLiteralsNilAndUnsolicitedNames() throws {
+        let parsed = try responses(
+            "* METADATA \"Sent Items\" (/private/vendor/vendor.mailferry/sync/ab {12}\r\nline1\nline2\n"
+                + " /private/comment NIL /shared/x ~{3}\r\nb\u{0}c)\r\n"
+                + "* METADATA \"\" /shared/admin /private/comment\r\n"
+                + "A1 OK Getmetadata completed\r\n")
+        #expect(
+            parsed.first
+                == .untagged(
+                    .metadata(
+                        mailbox: "Sent Items",
+                        [
+                            IMAPMetadataEntry(
+                                name: "/private/vendor/vendor.mailferry/sync/ab", value: Array("line1\nline2\n".utf8)),
+                            IMAPMetadataEntry(name: "/private/comment", value: nil),
+                            IMAPMetadataEntry(name: "/shared/x", value: [0x62, 0x00, 0x63]),
+                        ])))
+        #expect(
+            parsed.dropFirst().first
+                == .untagged(
+                    .metadata(
+                        mailbox: "",
+                        [
+                            IMAPMetadataEntry(name: "/shared/admin", value: nil),
+                            IMAPMetadataEntry(name: "/private/comment", value: nil),
+                        ])))
+    }
+
     @Test func statusAndExamine() throws {
         let parsed = try responses(Transcripts.statusAndSelect)
         #expect(

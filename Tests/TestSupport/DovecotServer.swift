@@ -36,6 +36,8 @@ public final class DovecotServer: Sendable {
         /// user's folders but Trash and Junk, plus those of the unlisted "Archived/Mail", which a test
         /// creates for mail that has no label) and "[Gmail]/Starred" (`\Flagged`), both virtual.
         public var gmail: Bool
+        /// IMAP METADATA (RFC 5464) per mailbox, where mailferry keeps its sync records.
+        public var metadata: Bool
 
         public init(
             users: [(String, String)] = [("alice", "alicepw")],
@@ -45,8 +47,10 @@ public final class DovecotServer: Sendable {
             multiappend: Bool = true,
             oauth2TokensFile: String? = nil,
             specialUse: Bool = true,
-            gmail: Bool = false
+            gmail: Bool = false,
+            metadata: Bool = false
         ) {
+            self.metadata = metadata
             self.users = users
             self.masterUser = masterUser
             self.namespace = namespace
@@ -130,6 +134,7 @@ public final class DovecotServer: Sendable {
             if !options.multiappend { arguments.append("--no-multiappend") }
             if !options.specialUse { arguments.append("--no-special-use") }
             if options.gmail { arguments.append("--gmail") }
+            if options.metadata { arguments.append("--metadata") }
             if let tokens = options.oauth2TokensFile {
                 arguments += ["--oauth2", tokens]
             }
