@@ -364,11 +364,22 @@ struct FolderPass: Sendable {
     /// Keeps `record` with the destination folder too, where a later run can take its fast path from it
     /// (only a folder a later run may skip: the source has CONDSTORE or flags are not copied, and
     /// nothing is selected). Returns whether the store kept it: its folder's state then changed.
+    ///
+    /// A pass that changed nothing on the destination first reads the record there and leaves one that
+    /// still holds: each write raises the folder's HIGHESTMODSEQ, so two source folders merged into
+    /// one would otherwise make each other's state record stale on every run.
     private func keepOnDestination(
-        _ record: FolderRecord, mapping: FolderMapping, source: any SourceStore, destination: any DestinationStore,
-        context: UserRunContext
+        _ record: FolderRecord, mapping: FolderMapping, untouched: Bool, source: any SourceStore,
+        destination: any DestinationStore, context: UserRunContext
     ) async -> Bool {
         guard record.source.highestModSeq != nil || !options.flags, mapping.selection == .all else { return false }
+        if untouched, let kept = await recordOnDestination(mapping, source: source, destination: destination),
+            DestinationSyncRecord.stillDescribes(kept, source: record.source, destination: record.destination),
+            kept.messagesPresent == record.messagesPresent, kept.messagesKeptDeleted == record.messagesKeptDeleted,
+            kept.messagesSkipped == record.messagesSkipped
+        {
+            return false
+        }
         let name = DestinationSyncRecord.name(
             source: source.endpoints, sourceUser: sourceUser, sourceFolder: mapping.source.path)
         do {
@@ -486,7 +497,8 @@ struct FolderPass: Sendable {
             // Kept on the destination first: writing it changes that folder's HIGHESTMODSEQ, which the
             // state's record must already hold, or the next run would not take the fast path.
             if await keepOnDestination(
-                record, mapping: work.mapping, source: source, destination: destination, context: context),
+                record, mapping: work.mapping, untouched: untouched, source: source, destination: destination,
+                context: context),
                 let changed = try await destination.state(of: target)
             {
                 record.destination = changed

@@ -22,7 +22,7 @@ import Testing
         var state: String { directory + "/.mailferry/records" }
     }
 
-    func makeSetup() async throws -> Setup {
+    func makeSetup(folders: String = "") async throws -> Setup {
         let source = try await DovecotServer.start(.init(users: Self.users, masterUser: ("admin", "admin-pw")))
         let destination = try await DovecotServer.start(
             .init(users: Self.users, masterUser: ("admin", "admin-pw"), metadata: true))
@@ -33,6 +33,7 @@ import Testing
             name: records
             \(source.imapsSourceYAML(timeout: "20s"))
             \(destination.imapsDestinationYAML(adminVariable: "DEST_ADMIN_PASSWORD"))
+            \(folders)
             users:
               file: users.csv
             options:
@@ -127,6 +128,31 @@ import Testing
             for folder in try await plannedFolders(setup, ledger: fresh) {
                 #expect(folder.action == .noop && folder.reason.hasPrefix(Self.unchanged), "\(folder)")
             }
+        }
+        try? FileManager.default.removeItem(atPath: setup.directory)
+    }
+
+    @Test func twoSourceFoldersMergedIntoOneStillSettleIntoTheFastPath() async throws {
+        // Each record written raises the destination folder's HIGHESTMODSEQ, which the other source
+        // folder's state record holds: a record that still holds is not written again.
+        let setup = try await makeSetup(folders: "folders:\n  merge: true\n  translate:\n    \"Entwürfe\": Work")
+        try await DovecotServer.stopping([setup.source, setup.destination]) {
+            _ = try await seed(setup)
+            let ledger = try Ledger.open(directory: setup.state)
+            #expect(try await apply(setup, ledger: ledger).state == .done)
+            let client = try await setup.source.session("alice")
+            let text = "From: a@old.example\r\nSubject: new\r\nMessage-ID: <new-in-work@old.example>\r\n\r\nhi\r\n"
+            _ = try await client.append(
+                to: "Work", IMAPAppendMessage(flags: [], source: .buffer(ByteBuffer(string: text))))
+            try await client.logout()
+            #expect(try await apply(setup, ledger: ledger).counts.messagesCopied == 1)
+            // One more run compares the merged folder that the other's record made stale, then both settle.
+            _ = try await apply(setup, ledger: ledger)
+            for folder in try await plannedFolders(setup, ledger: ledger) {
+                #expect(folder.action == .noop && folder.reason.hasPrefix(Self.unchanged), "\(folder)")
+            }
+            #expect(
+                try await snapshot(setup.destination).messageCount == (try await snapshot(setup.source)).messageCount)
         }
         try? FileManager.default.removeItem(atPath: setup.directory)
     }

@@ -27,6 +27,10 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
     /// Store a batch all or nothing, as IMAP MULTIAPPEND does; otherwise one append per message.
     var atomicBatches = false
     private(set) var batchCount = 0
+    /// Keep annotations (as an IMAP server with METADATA does), or fail to write them with this error.
+    var keepsAnnotations = false
+    var failAnnotations: StoreError?
+    private(set) var annotations: [String: [UInt8]] = [:]
     var endpoints: UserPlan.Endpoints { UserPlan.Endpoints(inbox: "memory", folders: "memory") }
 
     init(folders: [String] = ["INBOX"]) {
@@ -225,6 +229,19 @@ final class InMemoryStore: SourceStore, DestinationStore, @unchecked Sendable {
     func delete(uids: [UInt32], in folder: MailboxPath) async throws -> Bool {
         lock.withLock { boxes[folder]?.removeAll { uids.contains($0.uid) } }
         return true
+    }
+
+    func annotation(_ name: String, of folder: MailboxPath) async throws -> [UInt8]? {
+        lock.withLock { keepsAnnotations ? annotations["\(folder)|\(name)"] : nil }
+    }
+
+    func setAnnotation(_ name: String, to value: [UInt8], of folder: MailboxPath) async throws -> Bool {
+        if let failAnnotations { throw failAnnotations }
+        return lock.withLock {
+            guard keepsAnnotations else { return false }
+            annotations["\(folder)|\(name)"] = value
+            return true
+        }
     }
 
     func close() async {}

@@ -61,6 +61,47 @@ import Testing
         #expect(third.counts.messagesPresent == 4)
     }
 
+    @Test func aDestinationWithAnnotationsKeepsEachFolderRecordForARunWithoutTheState() async throws {
+        var options = MigrationOptions()
+        options.flags = false  // the fast path without CONDSTORE, which the in-memory store lacks
+        func run(_ source: InMemoryStore, _ destination: InMemoryStore, _ ledger: Ledger) async throws -> UserOutcome {
+            let migration = UserMigration(
+                account: account, rules: FolderRules(skip: ["Junk"]), options: options, ledger: ledger,
+                connector: StoreConnector(openSource: { source }, openDestination: { destination }),
+                retryDelay: .milliseconds(1))
+            return await migration.run(in: try ledger.beginRun(command: .apply, startedAt: Date()))
+        }
+        let source = seeded()
+        let destination = InMemoryStore()
+        destination.keepsAnnotations = true
+        let (ledger, _) = try makeLedger()
+        #expect(try await run(source, destination, ledger).counts.messagesCopied == 4)
+        #expect(destination.annotations.count == 2)  // INBOX and Work/Projects; Junk is skipped
+
+        // Without the state, neither folder is listed: both are unchanged as recorded.
+        let (fresh, _) = try makeLedger()
+        let before = destination.listings.count
+        let rerun = try await run(source, destination, fresh)
+        #expect(rerun.state == .done && rerun.counts.messagesCopied == 0)
+        #expect(rerun.counts.messagesPresent == 4)
+        #expect(destination.listings.count == before)
+        #expect(try fresh.folderRecords(sourceUser: "alice").count == 2)
+
+        // A record that cannot be written costs only that shortcut: the folder is done and the
+        // state's record saved, so a run with the state still skips it.
+        let failing = InMemoryStore()
+        failing.keepsAnnotations = true
+        failing.failAnnotations = .folderUnavailable(folder: "INBOX", reason: "METADATA TOOMANY")
+        let (third, _) = try makeLedger()
+        let copied = try await run(source, failing, third)
+        #expect(copied.state == .done && copied.counts.messagesCopied == 4)
+        #expect(failing.annotations.isEmpty)
+        #expect(try third.folderRecords(sourceUser: "alice").count == 2)
+        let listed = failing.listings.count
+        #expect(try await run(source, failing, third).counts.messagesCopied == 0)
+        #expect(failing.listings.count == listed)
+    }
+
     @Test func sourceFlagChangesReachTheCopies() async throws {
         let (ledger, _) = try makeLedger()
         let source = seeded()
