@@ -12,6 +12,8 @@ actor IMAPDestinationStore: DestinationStore {
     private var directory = IMAPFolderDirectory()
     private var prefetched = IMAPStatusPrefetch()
     private var selected: (name: String, writable: Bool)?
+    /// The server refused to read or write an annotation: none is asked for the rest of the session.
+    private var annotationsRefused = false
 
     init(client: IMAPClient, serverName: String) {
         self.client = client
@@ -229,20 +231,26 @@ actor IMAPDestinationStore: DestinationStore {
     private static let annotationPrefix = "/private/vendor/vendor.mailferry/"
 
     func annotation(_ name: String, of folder: MailboxPath) async throws -> [UInt8]? {
-        guard await client.keepsMailboxMetadata, let mailbox = directory.listedName(of: folder) else { return nil }
+        guard !annotationsRefused, await client.keepsMailboxMetadata, let mailbox = directory.listedName(of: folder)
+        else { return nil }
         do {
             return try await client.metadata(Self.annotationPrefix + name, of: mailbox)
         } catch {
+            if case .commandFailed = error { annotationsRefused = true }
             throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }
     }
 
     func setAnnotation(_ name: String, to value: [UInt8], of folder: MailboxPath) async throws -> Bool {
-        guard await client.keepsMailboxMetadata else { return false }
+        guard !annotationsRefused, await client.keepsMailboxMetadata else { return false }
         do {
             try await client.setMetadata(Self.annotationPrefix + name, to: value, of: directory.serverName(of: folder))
             return true
         } catch {
+            // A server that refuses one (a limit on entries, a store it cannot write) refuses the
+            // others, and Dovecot then takes up to a minute for each: the first refusal is reported,
+            // the rest of the session neither reads nor writes any.
+            if case .commandFailed = error { annotationsRefused = true }
             throw IMAPErrorMapping.folderError(error, folder: folder, server: serverName)
         }
     }

@@ -157,6 +157,37 @@ import Testing
         try? FileManager.default.removeItem(atPath: setup.directory)
     }
 
+    @Test func aServerThatRefusesTheRecordsIsAskedOncePerSessionAndTheRunGoesOn() async throws {
+        let setup = try await makeSetup()
+        try await DovecotServer.stopping([setup.source, setup.destination]) {
+            let seeded = try await seed(setup)
+            // Dovecot keeps the user's annotations in ~/dovecot-attributes: a directory there makes
+            // every SETMETADATA fail (NO), as a server with a limit on entries refuses them.
+            try await setup.destination.session("alice").logout()
+            try FileManager.default.createDirectory(
+                atPath: setup.destination.directory + "/mail/alice/dovecot-attributes",
+                withIntermediateDirectories: true)
+            let ledger = try Ledger.open(directory: setup.state)
+            let cold = try await apply(setup, ledger: ledger)
+            #expect(cold.state == .done && cold.counts.messagesCopied == seeded.messages, "\(cold.lastError ?? "")")
+            let log = try UserLog.read(directory: setup.state, sourceUser: "alice")
+            #expect(log.components(separatedBy: "its sync record was not kept on the destination").count == 2, "\(log)")
+            // The state's records were saved all the same: the next run skips every folder.
+            for folder in try await plannedFolders(setup, ledger: ledger) {
+                #expect(folder.action == .noop && folder.reason.hasPrefix(Self.unchanged), "\(folder)")
+            }
+            // Without the state, the folders are compared as before records existed. (The failed write
+            // left Dovecot's dotlock behind, which would make the next one wait a minute for it.)
+            try? FileManager.default.removeItem(
+                atPath: setup.destination.directory + "/mail/alice/dovecot-attributes.lock")
+            try FileManager.default.removeItem(atPath: setup.state)
+            let rerun = try await apply(setup, ledger: try Ledger.open(directory: setup.state))
+            #expect(rerun.state == .done && rerun.counts.messagesCopied == 0, "\(rerun.lastError ?? "")")
+            #expect(rerun.counts.messagesPresent == seeded.messages)
+        }
+        try? FileManager.default.removeItem(atPath: setup.directory)
+    }
+
     @Test func aFolderChangedOnTheDestinationSinceItsRecordIsReadAgain() async throws {
         let setup = try await makeSetup()
         try await DovecotServer.stopping([setup.source, setup.destination]) {
