@@ -70,6 +70,10 @@ public final class MailConnection: Sendable {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(timeouts.connect)
             .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
+            // One socket read (at most 64 KiB) per wake-up, not NIO's four: the TLS handler hands
+            // on what it decrypted only once a burst of reads is done, so its buffer grew to 256 KiB
+            // per connection, 40 of them at 20 mailboxes at once.
+            .channelOption(ChannelOptions.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
