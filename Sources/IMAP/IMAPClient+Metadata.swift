@@ -22,15 +22,15 @@ extension IMAPClient {
         return nil
     }
 
-    /// `setmetadata = "SETMETADATA" SP mailbox SP "(" entry SP value ")"`; a nil value removes the entry.
-    public func setMetadata(_ entry: String, to value: [UInt8]?, of mailbox: String) async throws(IMAPError) {
+    /// `setmetadata = "SETMETADATA" SP mailbox SP "(" entry SP value ")"`
+    public func setMetadata(_ entry: String, to value: [UInt8], of mailbox: String) async throws(IMAPError) {
         var command = IMAPCommand("SETMETADATA")
         command.syntax("SETMETADATA ")
         command.mailbox(mailbox)
         command.syntax(" (")
         command.astring(entry)
         command.space()
-        if let value { command.parts.append(.string(value)) } else { command.syntax("NIL") }
+        command.parts.append(.string(value))
         command.syntax(")")
         try await run(command)
     }
